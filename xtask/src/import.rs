@@ -1,0 +1,374 @@
+//! `cargo xtask import <vendor> <page>`: take the OpenAPI document out of a vendor's docs page.
+//!
+//! The docs pages wrap the document in a fenced code block (four backticks and `yaml` on the
+//! pages seen so far), sometimes with prose around it. The block's text is kept byte for byte:
+//! `specs/<vendor>/openapi.yaml` is what the vendor published, and the normalisation that
+//! progenitor needs happens in memory at codegen time.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::util::sha256_hex;
+use crate::vendors::{self, Vendor};
+
+/// Why a page could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ImportError {
+    /// The page has no fenced block holding an OpenAPI document.
+    #[error(
+        "{page}: no OpenAPI block found (looked for a fenced ```yaml/```json block whose top \
+         level has an `openapi` key); is this the vendor's API reference page?"
+    )]
+    NoBlock { page: String },
+    /// A block looks like the OpenAPI document but is not valid YAML/JSON.
+    #[error("{page}: the OpenAPI block starting on line {line} does not parse: {reason}")]
+    Unparsable {
+        page: String,
+        line: usize,
+        reason: String,
+    },
+    /// A block parses but is no OpenAPI 3.x document.
+    #[error("{page}: the block on line {line} is not an OpenAPI 3 document: {reason}")]
+    NotOpenApi {
+        page: String,
+        line: usize,
+        reason: String,
+    },
+    /// The reference page of an authored spec changed since the spec was written.
+    #[error(
+        "{vendor}: publishes no OpenAPI document, and its reference page changed since \
+         specs/{vendor}/openapi.yaml was written from it (sha256 {recorded} -> {now}). Review \
+         the page, update the spec by hand, then set `reference_sha256` in \
+         specs/{vendor}/provenance.toml to {now}"
+    )]
+    ReferenceChanged {
+        vendor: String,
+        recorded: String,
+        now: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// Anything else, said plainly.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A fenced block found in a page.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Block<'a> {
+    /// The text between the fence lines, byte for byte.
+    pub(crate) text: &'a str,
+    /// The info string after the language (e.g. `/openapi.yaml post /social-profiles/...`).
+    pub(crate) info: &'a str,
+    /// 1-based line of the opening fence.
+    pub(crate) line: usize,
+}
+
+/// Every fenced code block of `page` whose language is yaml, yml or json.
+fn data_blocks(page: &str) -> Vec<Block<'_>> {
+    let mut blocks = Vec::new();
+    // (fence char, fence length, info, line, content start)
+    let mut open: Option<(char, usize, &str, usize, usize)> = None;
+    let mut offset = 0;
+    for (index, line) in page.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if indent > 3 {
+            continue;
+        }
+        let trimmed = &body[indent..];
+        let Some(fence_char) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') else {
+            continue;
+        };
+        let fence_len = trimmed.len() - trimmed.trim_start_matches(fence_char).len();
+        if fence_len < 3 {
+            continue;
+        }
+        let rest = trimmed[fence_len..].trim();
+        match open {
+            None => open = Some((fence_char, fence_len, rest, index + 1, offset)),
+            Some((c, len, info, line_no, content_start))
+                if c == fence_char && fence_len >= len && rest.is_empty() =>
+            {
+                let mut words = info.splitn(2, char::is_whitespace);
+                let lang = words.next().unwrap_or_default().to_ascii_lowercase();
+                if matches!(lang.as_str(), "yaml" | "yml" | "json") {
+                    blocks.push(Block {
+                        text: &page[content_start..start],
+                        info: words.next().unwrap_or_default().trim(),
+                        line: line_no,
+                    });
+                }
+                open = None;
+            }
+            Some(_) => {}
+        }
+    }
+    blocks
+}
+
+/// The page's OpenAPI block: the first yaml/json block whose top level has an `openapi` key.
+pub(crate) fn extract_openapi_block<'a>(page_name: &str, page: &'a str) -> Result<Block<'a>, ImportError> {
+    for block in data_blocks(page) {
+        let looks_like_openapi = block
+            .text
+            .lines()
+            .any(|l| l.starts_with("openapi:") || l.trim_start().starts_with("\"openapi\""));
+        let parsed: serde_norway::Value = match serde_norway::from_str(block.text) {
+            Ok(value) => value,
+            Err(err) if looks_like_openapi => {
+                return Err(ImportError::Unparsable {
+                    page: page_name.to_owned(),
+                    line: block.line,
+                    reason: err.to_string(),
+                });
+            }
+            Err(_) => continue,
+        };
+        let Some(version) = parsed.get("openapi") else {
+            continue;
+        };
+        match version.as_str() {
+            Some(v) if v.starts_with("3.") => return Ok(block),
+            _ => {
+                return Err(ImportError::NotOpenApi {
+                    page: page_name.to_owned(),
+                    line: block.line,
+                    reason: format!("`openapi` is {version:?}, expected a 3.x version string"),
+                });
+            }
+        }
+    }
+    Err(ImportError::NoBlock {
+        page: page_name.to_owned(),
+    })
+}
+
+/// The documentation index address a page names, if any ("Fetch the complete documentation
+/// index at: URL").
+fn docs_index(page: &str) -> Option<&str> {
+    let (_, rest) = page.split_once("documentation index at: ")?;
+    let url = rest.split_whitespace().next()?;
+    url.starts_with("https://").then_some(url)
+}
+
+/// One provenance file: `key = "value"` lines, a TOML subset any TOML reader accepts.
+#[derive(Debug, Default)]
+pub(crate) struct Provenance {
+    entries: Vec<(&'static str, String)>,
+}
+
+impl Provenance {
+    fn push(&mut self, key: &'static str, value: impl Into<String>) {
+        self.entries.push((key, value.into()));
+    }
+
+    /// Reads the value of `key` from a provenance file's text.
+    pub(crate) fn read(text: &str, key: &str) -> Option<String> {
+        text.lines().find_map(|line| {
+            let (k, v) = line.split_once('=')?;
+            if k.trim() != key {
+                return None;
+            }
+            serde_json::from_str::<String>(v.trim()).ok()
+        })
+    }
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "# Where openapi.yaml beside this file came from; written by `cargo xtask import`.")?;
+        for (key, value) in &self.entries {
+            // A JSON string literal is a valid TOML basic string.
+            let quoted = serde_json::to_string(value).map_err(|_| fmt::Error)?;
+            writeln!(f, "{key} = {quoted}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What an import wrote, for the message printed after it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Imported {
+    /// The document was written (or rewritten).
+    Written { sha256: String, changed: bool },
+    /// The vendor's spec is authored by hand and its reference page is unchanged.
+    ReferenceUnchanged,
+}
+
+/// Imports `page` (named `page_name`) for `vendor` into `specs_dir/<vendor>/`.
+pub(crate) fn import_page(
+    specs_dir: &Path,
+    vendor: &Vendor,
+    page_name: &str,
+    page: &str,
+    source: Option<&str>,
+    date: &str,
+) -> Result<Imported, ImportError> {
+    let dir = specs_dir.join(vendor.name);
+    let spec_path = dir.join("openapi.yaml");
+    let provenance_path = dir.join("provenance.toml");
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| ImportError::Io { path, source }
+    };
+
+    let block = match extract_openapi_block(page_name, page) {
+        Ok(block) => block,
+        Err(ImportError::NoBlock { .. }) if vendor.authored => {
+            let recorded = std::fs::read_to_string(&provenance_path)
+                .map_err(io(&provenance_path))
+                .map(|text| Provenance::read(&text, "reference_sha256"))?
+                .unwrap_or_default();
+            let now = sha256_hex(page.as_bytes());
+            return if recorded == now {
+                Ok(Imported::ReferenceUnchanged)
+            } else {
+                Err(ImportError::ReferenceChanged {
+                    vendor: vendor.name.to_owned(),
+                    recorded,
+                    now,
+                })
+            };
+        }
+        Err(err) => return Err(err),
+    };
+
+    let previous = std::fs::read(&spec_path).ok();
+    let sha256 = sha256_hex(block.text.as_bytes());
+    let mut provenance = Provenance::default();
+    provenance.push("vendor", vendor.name);
+    provenance.push("document", "openapi.yaml");
+    provenance.push("page", page_name);
+    if let Some(source) = source {
+        provenance.push("source", source);
+    }
+    if let Some(index) = docs_index(page) {
+        provenance.push("docs_index", index);
+    }
+    if !block.info.is_empty() {
+        provenance.push("openapi_ref", block.info);
+    }
+    provenance.push("taken", date);
+    provenance.push("sha256", sha256.clone());
+
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    std::fs::write(&spec_path, block.text).map_err(io(&spec_path))?;
+    std::fs::write(&provenance_path, provenance.to_string()).map_err(io(&provenance_path))?;
+    Ok(Imported::Written {
+        changed: previous.as_deref() != Some(block.text.as_bytes()),
+        sha256,
+    })
+}
+
+fn today() -> String {
+    let date = time::OffsetDateTime::now_utc().date();
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+/// The `import` task.
+pub(crate) fn run(
+    root: &Path,
+    vendor: &str,
+    page_path: &Path,
+    source: Option<&str>,
+    date: Option<&str>,
+) -> Result<(), ImportError> {
+    let vendor = vendors::find(vendor).map_err(ImportError::Other)?;
+    let page = std::fs::read_to_string(page_path).map_err(|source| ImportError::Io {
+        path: page_path.display().to_string(),
+        source,
+    })?;
+    let page_name = page_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| page_path.display().to_string());
+    let date = match date {
+        Some(d) if time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).is_ok() => d.to_owned(),
+        Some(d) => return Err(ImportError::Other(format!("--date {d:?} is not YYYY-MM-DD"))),
+        None => today(),
+    };
+    match import_page(&root.join("specs"), vendor, &page_name, &page, source, &date)? {
+        Imported::Written { sha256, changed } => {
+            let what = if changed { "updated" } else { "unchanged" };
+            println!(
+                "specs/{}/openapi.yaml {what} (sha256 {sha256}); run `cargo xtask codegen` next",
+                vendor.name
+            );
+        }
+        Imported::ReferenceUnchanged => println!(
+            "{}: publishes no OpenAPI document; its reference page is unchanged, so \
+             specs/{}/openapi.yaml (authored from it) stands",
+            vendor.display, vendor.name
+        ),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "openapi: 3.1.0\ninfo:\n  title: T\n  version: 1.0.0\npaths: {}\n\n";
+
+    fn page(doc: &str) -> String {
+        format!(
+            "> ## Documentation Index\n> Fetch the complete documentation index at: \
+             https://docs.example.com/llms.txt\n\n# Title\n\n```json\n{{\"a\": 1}}\n```\n\n\
+             ## OpenAPI\n\n````yaml /openapi.yaml post /x\n{doc}````"
+        )
+    }
+
+    #[test]
+    fn extracts_the_block_byte_for_byte() {
+        let page = page(DOC);
+        let block = extract_openapi_block("p.md", &page).unwrap();
+        assert_eq!(block.text, DOC);
+        assert_eq!(block.info, "/openapi.yaml post /x");
+        assert_eq!(block.line, 11);
+    }
+
+    #[test]
+    fn a_page_without_a_block_is_a_clear_error() {
+        let err = extract_openapi_block("p.md", "# Title\n\nJust prose, ```json {\"a\":1}``` inline.")
+            .unwrap_err();
+        assert!(matches!(err, ImportError::NoBlock { .. }), "{err}");
+        assert!(err.to_string().contains("no OpenAPI block"));
+    }
+
+    #[test]
+    fn a_broken_block_is_reported_with_its_line() {
+        let err = extract_openapi_block("p.md", &page("openapi: 3.1.0\ninfo: [unclosed\n"))
+            .unwrap_err();
+        assert!(matches!(err, ImportError::Unparsable { line: 11, .. }), "{err}");
+    }
+
+    #[test]
+    fn a_swagger_2_block_is_refused() {
+        let err = extract_openapi_block("p.md", &page("openapi: 2.0\ninfo: {}\n")).unwrap_err();
+        assert!(matches!(err, ImportError::NotOpenApi { .. }), "{err}");
+    }
+
+    #[test]
+    fn import_writes_spec_and_provenance() {
+        let dir = tempfile::tempdir().unwrap();
+        let vendor = vendors::find("ocoya").unwrap();
+        let got = import_page(dir.path(), vendor, "p.md", &page(DOC), None, "2026-01-02").unwrap();
+        assert!(matches!(got, Imported::Written { changed: true, .. }));
+        let spec = std::fs::read_to_string(dir.path().join("ocoya/openapi.yaml")).unwrap();
+        assert_eq!(spec, DOC);
+        let prov = std::fs::read_to_string(dir.path().join("ocoya/provenance.toml")).unwrap();
+        assert_eq!(Provenance::read(&prov, "sha256").unwrap(), sha256_hex(DOC.as_bytes()));
+        assert_eq!(Provenance::read(&prov, "taken").unwrap(), "2026-01-02");
+        assert_eq!(
+            Provenance::read(&prov, "docs_index").unwrap(),
+            "https://docs.example.com/llms.txt"
+        );
+    }
+}

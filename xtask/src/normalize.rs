@@ -1,0 +1,692 @@
+//! The in-memory normalisation a published spec goes through before progenitor sees it.
+//!
+//! progenitor 0.15 reads OpenAPI 3.0 only, wants an `operationId` on every operation, panics on an
+//! operation whose error responses have different schemas, names inline response schemas after the
+//! operation (so they collide), and turns `additionalProperties: false` into
+//! `deny_unknown_fields`, which would break the SDK the day a vendor adds a response field. Each
+//! step below handles one of those, on a `serde_json::Value`, and anything it cannot convert fails
+//! with the vendor, the JSON pointer and what to do, rather than reaching progenitor.
+
+use serde_json::{Map, Value};
+
+use crate::vendors::Vendor;
+
+/// A construct the normaliser cannot convert.
+#[derive(Debug, thiserror::Error)]
+#[error("{vendor}: at {pointer}: {problem}. {fix}")]
+pub(crate) struct NormalizeError {
+    /// The vendor whose spec it is.
+    pub(crate) vendor: String,
+    /// JSON pointer into the spec.
+    pub(crate) pointer: String,
+    /// What is wrong.
+    pub(crate) problem: String,
+    /// What to do about it.
+    pub(crate) fix: String,
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// JSON Schema 2020-12 keywords that OpenAPI 3.0 has no counterpart for.
+const UNSUPPORTED_KEYWORDS: &[&str] = &[
+    "prefixItems",
+    "$defs",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "patternProperties",
+    "propertyNames",
+    "contains",
+    "$dynamicRef",
+    "$dynamicAnchor",
+];
+
+/// Pure annotations of 2020-12 that 3.0 does not know; dropping them changes no type.
+const DROPPED_ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "$anchor", "contentMediaType", "contentEncoding"];
+
+struct Ctx<'a> {
+    vendor: &'a Vendor,
+}
+
+impl Ctx<'_> {
+    fn err(&self, pointer: &str, problem: impl Into<String>, fix: impl Into<String>) -> NormalizeError {
+        NormalizeError {
+            vendor: self.vendor.name.to_owned(),
+            pointer: if pointer.is_empty() { "/".to_owned() } else { pointer.to_owned() },
+            problem: problem.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+fn seg(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Normalises `doc`, the vendor's spec as parsed, into a document progenitor accepts.
+pub(crate) fn normalize(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeError> {
+    let ctx = Ctx { vendor };
+    let root = doc
+        .as_object_mut()
+        .ok_or_else(|| ctx.err("", "the document is not a mapping", "check that specs/<vendor>/openapi.yaml is an OpenAPI document"))?;
+    down_convert_header(&ctx, root)?;
+    for (key, value) in root.iter_mut() {
+        walk_document(&ctx, value, &format!("/{}", seg(key)))?;
+    }
+    name_operations(&ctx, root)?;
+    lift_and_unify(&ctx, root)?;
+    make_responses_tolerant(root);
+    Ok(doc)
+}
+
+/// `openapi: 3.1.x` becomes `3.0.3`; keys that only 3.1 has are dropped.
+fn down_convert_header(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), NormalizeError> {
+    let version = root.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
+    if version.starts_with("3.1") {
+        root.insert("openapi".into(), Value::from("3.0.3"));
+    } else if !version.starts_with("3.0") {
+        return Err(ctx.err(
+            "/openapi",
+            format!("version {version:?} is neither OpenAPI 3.0 nor 3.1"),
+            "convert the document to OpenAPI 3.x first",
+        ));
+    }
+    root.remove("webhooks");
+    root.remove("jsonSchemaDialect");
+    if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
+        info.remove("summary");
+        if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
+            license.remove("identifier");
+        }
+    }
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("pathItems");
+    }
+    Ok(())
+}
+
+/// Finds every schema in the document (`schema:` values and `components/schemas` entries) and
+/// converts it.
+fn walk_document(ctx: &Ctx<'_>, value: &mut Value, pointer: &str) -> Result<(), NormalizeError> {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let child_pointer = format!("{pointer}/{}", seg(key));
+                if key == "schema" {
+                    convert_schema(ctx, child, &child_pointer)?;
+                } else if key == "schemas" && pointer == "/components" {
+                    if let Some(schemas) = child.as_object_mut() {
+                        for (name, schema) in schemas.iter_mut() {
+                            convert_schema(ctx, schema, &format!("{child_pointer}/{}", seg(name)))?;
+                        }
+                    }
+                } else {
+                    walk_document(ctx, child, &child_pointer)?;
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter_mut().enumerate() {
+                walk_document(ctx, child, &format!("{pointer}/{index}"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn is_null_schema(value: &Value) -> bool {
+    value.get("type").and_then(Value::as_str) == Some("null")
+}
+
+/// Converts one JSON Schema 2020-12 (OpenAPI 3.1) schema, and its subschemas, to OpenAPI 3.0.
+fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<(), NormalizeError> {
+    let Some(map) = schema.as_object_mut() else {
+        if schema.is_boolean() {
+            return Err(ctx.err(pointer, "a boolean schema", "write it as an object schema (`{}` for true)"));
+        }
+        return Ok(());
+    };
+    if map.contains_key("$ref") {
+        // In 3.0 a reference replaces its whole object: siblings mean nothing there.
+        map.retain(|key, _| key == "$ref");
+        return Ok(());
+    }
+    if let Some(keyword) = UNSUPPORTED_KEYWORDS.iter().find(|k| map.contains_key(**k)) {
+        return Err(ctx.err(
+            &format!("{pointer}/{}", seg(keyword)),
+            format!("`{keyword}` has no OpenAPI 3.0 equivalent"),
+            "rewrite that schema without it in specs/<vendor>/openapi.yaml (keep the original in \
+             provenance), or teach xtask/src/normalize.rs to convert it",
+        ));
+    }
+    for keyword in DROPPED_ANNOTATIONS {
+        map.remove(*keyword);
+    }
+    // `type: [X, "null"]` → `type: X, nullable: true`.
+    if let Some(Value::Array(types)) = map.get("type") {
+        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        let nullable = non_null.len() < types.len();
+        match non_null.as_slice() {
+            [single] => {
+                map.insert("type".into(), single.clone());
+                if nullable {
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
+            }
+            _ => {
+                return Err(ctx.err(
+                    &format!("{pointer}/type"),
+                    format!("`type: {}` names several types", Value::Array(types.clone())),
+                    "OpenAPI 3.0 takes one type per schema: rewrite it as `anyOf` of one schema per type",
+                ));
+            }
+        }
+    }
+    if map.get("type").and_then(Value::as_str) == Some("null") {
+        return Err(ctx.err(
+            &format!("{pointer}/type"),
+            "`type: null` on its own",
+            "OpenAPI 3.0 has no null type: mark the schema that holds it `nullable: true` instead",
+        ));
+    }
+    if let Some(value) = map.remove("const") {
+        map.insert("enum".into(), Value::Array(vec![value]));
+    }
+    if let Some(examples) = map.remove("examples") {
+        if !map.contains_key("example") {
+            if let Some(first) = examples.as_array().and_then(|e| e.first()) {
+                map.insert("example".into(), first.clone());
+            }
+        }
+    }
+    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(bound) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(inclusive.into(), bound);
+            map.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    // `anyOf`/`oneOf` with a `{type: null}` arm → the other arms, nullable.
+    for combinator in ["anyOf", "oneOf"] {
+        let Some(Value::Array(arms)) = map.get(combinator) else {
+            continue;
+        };
+        if !arms.iter().any(is_null_schema) {
+            continue;
+        }
+        let rest: Vec<Value> = arms.iter().filter(|a| !is_null_schema(a)).cloned().collect();
+        map.remove(combinator);
+        map.insert("nullable".into(), Value::Bool(true));
+        match rest.len() {
+            0 => {
+                return Err(ctx.err(
+                    &format!("{pointer}/{combinator}"),
+                    "every arm is `type: null`",
+                    "remove the schema or give it a type",
+                ));
+            }
+            1 => {
+                map.insert("allOf".into(), Value::Array(rest));
+            }
+            _ => {
+                map.insert(combinator.into(), Value::Array(rest));
+            }
+        }
+    }
+    // Subschemas.
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = map.get_mut(key).filter(|c| c.is_object()) {
+            convert_schema(ctx, child, &format!("{pointer}/{key}"))?;
+        }
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for (name, child) in properties.iter_mut() {
+            convert_schema(ctx, child, &format!("{pointer}/properties/{}", seg(name)))?;
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(arms)) = map.get_mut(key) {
+            for (index, child) in arms.iter_mut().enumerate() {
+                convert_schema(ctx, child, &format!("{pointer}/{key}/{index}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every `(path, method)` operation gets its good name from the vendor table, or a stable one
+/// made from method and path.
+fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), NormalizeError> {
+    let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Err(ctx.err("/paths", "the document has no paths", "is this the vendor's API document?"));
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for method in METHODS {
+            let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let name = ctx
+                .vendor
+                .operations
+                .iter()
+                .find(|(m, p, _)| m == method && p == path)
+                .map(|(_, _, name)| (*name).to_owned())
+                .unwrap_or_else(|| synthesize_operation_id(method, path));
+            operation.insert("operationId".into(), Value::from(name));
+        }
+    }
+    Ok(())
+}
+
+/// `post /social-accounts/{id}/connect` → `post_social_accounts_id_connect`.
+pub(crate) fn synthesize_operation_id(method: &str, path: &str) -> String {
+    let mut name = method.to_ascii_lowercase();
+    for word in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        name.push('_');
+        name.push_str(&word.to_ascii_lowercase());
+    }
+    name
+}
+
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn is_error_status(code: &str) -> bool {
+    code == "default" || code.starts_with('4') || code.starts_with('5')
+}
+
+/// Lifts inline request/response schemas into named components and gives every operation one
+/// error body type.
+fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), NormalizeError> {
+    let mut components: Map<String, Value> = root
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let paths = root.get_mut("paths").and_then(Value::as_object_mut).into_iter().flatten();
+    for (path, item) in paths {
+        let Some(item) = item.as_object_mut() else { continue };
+        for method in METHODS {
+            let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let op_pointer = format!("/paths/{}/{method}", seg(path));
+            let op_name = pascal(operation.get("operationId").and_then(Value::as_str).unwrap_or_default());
+            if let Some(body) = operation.get_mut("requestBody") {
+                for (media, content) in body.get_mut("content").and_then(Value::as_object_mut).into_iter().flatten() {
+                    if let Some(schema) = content.get_mut("schema") {
+                        lift(&mut components, schema, &format!("{op_name}Request"), &format!("{op_pointer}/requestBody/content/{}", seg(media)), ctx)?;
+                    }
+                }
+            }
+            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            // Success bodies.
+            for (code, response) in responses.iter_mut().filter(|(c, _)| !is_error_status(c)) {
+                for (_, content) in response.get_mut("content").and_then(Value::as_object_mut).into_iter().flatten() {
+                    if let Some(schema) = content.get_mut("schema") {
+                        lift(&mut components, schema, &format!("{op_name}Response"), &format!("{op_pointer}/responses/{code}"), ctx)?;
+                    }
+                }
+            }
+            // Error bodies: one type per operation.
+            let mut distinct: Vec<(String, Value)> = Vec::new();
+            for (code, response) in responses.iter().filter(|(c, _)| is_error_status(c)) {
+                for (media, content) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
+                    if let Some(schema) = content.get("schema") {
+                        if !distinct.iter().any(|(_, s)| s == schema) {
+                            distinct.push((format!("{op_pointer}/responses/{code}/content/{}/schema", seg(media)), schema.clone()));
+                        }
+                    }
+                }
+            }
+            // progenitor needs one error kind per operation: once some error responses have a
+            // body, those documented without one (Postbreeze's 409) are left undocumented in the
+            // normalised copy, so the client hands them back raw (`UnexpectedResponse`) instead of
+            // asserting a body the vendor never described.
+            if !distinct.is_empty() {
+                responses.retain(|code, response| !is_error_status(code) || response.get("content").is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty())));
+            }
+            let unified = match distinct.as_slice() {
+                [] => continue,
+                [(_, only)] if only.get("$ref").is_some() => continue,
+                [(pointer, only)] => {
+                    let name = format!("{op_name}Error");
+                    insert_component(&mut components, &name, only.clone(), pointer, ctx)?;
+                    name
+                }
+                several => {
+                    let name = format!("{op_name}Error");
+                    let merged = merge_error_bodies(ctx, &components, several)?;
+                    insert_component(&mut components, &name, merged, &several[0].0, ctx)?;
+                    name
+                }
+            };
+            let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{unified}") });
+            for (_, response) in responses.iter_mut().filter(|(c, _)| is_error_status(c)) {
+                for (_, content) in response.get_mut("content").and_then(Value::as_object_mut).into_iter().flatten() {
+                    if let Some(schema) = content.get_mut("schema") {
+                        *schema = reference.clone();
+                    }
+                }
+            }
+        }
+    }
+    if !components.is_empty() {
+        let entry = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        if let Some(obj) = entry.as_object_mut() {
+            obj.insert("schemas".into(), Value::Object(components));
+        }
+    }
+    Ok(())
+}
+
+fn insert_component(components: &mut Map<String, Value>, name: &str, schema: Value, pointer: &str, ctx: &Ctx<'_>) -> Result<(), NormalizeError> {
+    match components.get(name) {
+        Some(existing) if existing != &schema => Err(ctx.err(
+            pointer,
+            format!("lifting this inline schema would name it `{name}`, which the spec already uses for another schema"),
+            "give the inline schema a name of its own under components/schemas",
+        )),
+        _ => {
+            components.insert(name.to_owned(), schema);
+            Ok(())
+        }
+    }
+}
+
+/// Replaces an inline object/enum schema with a reference to a component named `name`.
+fn lift(components: &mut Map<String, Value>, schema: &mut Value, name: &str, pointer: &str, ctx: &Ctx<'_>) -> Result<(), NormalizeError> {
+    if schema.get("$ref").is_some() {
+        return Ok(());
+    }
+    let named_worthy = schema.get("properties").is_some() || schema.get("enum").is_some() || schema.get("allOf").is_some() || schema.get("anyOf").is_some() || schema.get("oneOf").is_some();
+    if !named_worthy {
+        return Ok(());
+    }
+    insert_component(components, name, schema.clone(), pointer, ctx)?;
+    *schema = serde_json::json!({ "$ref": format!("#/components/schemas/{name}") });
+    Ok(())
+}
+
+/// Removes the parts of a property schema that do not change its type.
+fn type_part(schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    if let Some(map) = schema.as_object_mut() {
+        for key in ["description", "example", "title", "deprecated"] {
+            map.remove(key);
+        }
+    }
+    schema
+}
+
+/// Merges several object error bodies into one: the union of their properties, required where
+/// every body requires it. Properties that two bodies type differently cannot be merged.
+fn merge_error_bodies(ctx: &Ctx<'_>, components: &Map<String, Value>, bodies: &[(String, Value)]) -> Result<Value, NormalizeError> {
+    let mut properties = Map::new();
+    let mut required: Option<Vec<Value>> = None;
+    let mut sources = Vec::new();
+    for (pointer, body) in bodies {
+        let resolved = match body.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.strip_prefix("#/components/schemas/").unwrap_or(reference);
+                components.get(name).cloned().ok_or_else(|| ctx.err(pointer, format!("`{reference}` does not resolve"), "point it at a schema under components/schemas"))?
+            }
+            None => body.clone(),
+        };
+        let is_object = resolved.get("type").and_then(Value::as_str).is_none_or(|t| t == "object");
+        let Some(props) = resolved.get("properties").and_then(Value::as_object).filter(|_| is_object) else {
+            return Err(ctx.err(
+                pointer,
+                "the operation documents several error bodies and this one is not an object with properties",
+                "give the operation's error responses one schema, or object schemas that can be merged",
+            ));
+        };
+        for (name, prop) in props {
+            match properties.get(name) {
+                Some(existing) if type_part(existing) != type_part(prop) => {
+                    return Err(ctx.err(
+                        &format!("{pointer}/properties/{}", seg(name)),
+                        format!("property `{name}` has another type in another error body of this operation"),
+                        "make the error bodies agree on it, or give the operation one error schema",
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    properties.insert(name.clone(), prop.clone());
+                }
+            }
+        }
+        let these: Vec<Value> = resolved.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+        required = Some(match required {
+            None => these,
+            Some(previous) => previous.into_iter().filter(|r| these.contains(r)).collect(),
+        });
+        sources.push(pointer.clone());
+    }
+    let mut merged = Map::new();
+    merged.insert("type".into(), Value::from("object"));
+    merged.insert(
+        "description".into(),
+        Value::from(format!(
+            "Any of the error bodies this operation documents, merged by `cargo xtask codegen` from: {}.",
+            sources.join(", ")
+        )),
+    );
+    let required = required.unwrap_or_default();
+    if !required.is_empty() {
+        merged.insert("required".into(), Value::Array(required));
+    }
+    merged.insert("properties".into(), Value::Object(properties));
+    Ok(Value::Object(merged))
+}
+
+/// Collects the component names a value refers to.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                if !out.iter().any(|n| n == name) {
+                    out.push(name.to_owned());
+                }
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+fn strip_closed_objects(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+                map.remove("additionalProperties");
+            }
+            map.values_mut().for_each(strip_closed_objects);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_closed_objects),
+        _ => {}
+    }
+}
+
+/// Response types read tolerantly: `additionalProperties: false` is dropped from every schema a
+/// response reaches, so a field the vendor adds later does not fail decoding. Request types stay
+/// strict.
+fn make_responses_tolerant(root: &mut Map<String, Value>) {
+    let mut names = Vec::new();
+    if let Some(paths) = root.get_mut("paths") {
+        for item in paths.as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+            for method in METHODS {
+                if let Some(responses) = item.get_mut(*method).and_then(|op| op.get_mut("responses")) {
+                    collect_refs(responses, &mut names);
+                    strip_closed_objects(responses);
+                }
+            }
+        }
+    }
+    let Some(schemas) = root.get_mut("components").and_then(|c| c.get_mut("schemas")).and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut index = 0;
+    while index < names.len() {
+        if let Some(schema) = schemas.get(&names[index]) {
+            collect_refs(schema, &mut names);
+        }
+        index += 1;
+    }
+    for name in &names {
+        if let Some(schema) = schemas.get_mut(name) {
+            strip_closed_objects(schema);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::vendors;
+
+    fn vendor() -> &'static Vendor {
+        vendors::find("woopsocial").unwrap()
+    }
+
+    fn doc_with_schema(schema: Value) -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "T", "version": "1", "summary": "s", "license": {"name": "MIT", "identifier": "MIT"}},
+            "paths": {},
+            "webhooks": {},
+            "components": {"schemas": {"S": schema}}
+        })
+    }
+
+    fn normalized_schema(schema: Value) -> Result<Value, NormalizeError> {
+        normalize(vendor(), doc_with_schema(schema)).map(|d| d["components"]["schemas"]["S"].clone())
+    }
+
+    #[test]
+    fn down_converts_the_header() {
+        let doc = normalize(vendor(), doc_with_schema(json!({"type": "string"}))).unwrap();
+        assert_eq!(doc["openapi"], "3.0.3");
+        assert!(doc.get("webhooks").is_none());
+        assert!(doc["info"].get("summary").is_none());
+        assert!(doc["info"]["license"].get("identifier").is_none());
+    }
+
+    #[test]
+    fn type_arrays_become_nullable() {
+        let got = normalized_schema(json!({"type": "object", "properties": {"a": {"type": ["string", "null"]}}})).unwrap();
+        assert_eq!(got["properties"]["a"], json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds_convert() {
+        let got = normalized_schema(json!({"type": "integer", "const": 3, "examples": [3, 4], "exclusiveMinimum": 1})).unwrap();
+        assert_eq!(got, json!({"type": "integer", "enum": [3], "example": 3, "exclusiveMinimum": true, "minimum": 1}));
+    }
+
+    #[test]
+    fn null_arms_of_any_of_become_nullable() {
+        let got = normalized_schema(json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]})).unwrap();
+        assert_eq!(got, json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/X"}]}));
+    }
+
+    #[test]
+    fn ref_siblings_are_dropped() {
+        let got = normalized_schema(json!({"$ref": "#/components/schemas/X", "description": "d"})).unwrap();
+        assert_eq!(got, json!({"$ref": "#/components/schemas/X"}));
+    }
+
+    #[test]
+    fn unconvertible_constructs_name_vendor_pointer_and_fix() {
+        let err = normalized_schema(json!({"type": "object", "properties": {"a": {"type": "array", "prefixItems": []}}})).unwrap_err();
+        assert_eq!(err.vendor, "woopsocial");
+        assert_eq!(err.pointer, "/components/schemas/S/properties/a/prefixItems");
+        assert!(err.to_string().contains("no OpenAPI 3.0 equivalent"), "{err}");
+        let err = normalized_schema(json!({"type": ["string", "integer"]})).unwrap_err();
+        assert_eq!(err.pointer, "/components/schemas/S/type");
+        let err = normalize(vendor(), json!({"openapi": "2.0", "paths": {}})).unwrap_err();
+        assert_eq!(err.pointer, "/openapi");
+    }
+
+    #[test]
+    fn operation_ids_come_from_the_table_or_the_path() {
+        let doc = json!({
+            "openapi": "3.0.0", "info": {"title": "T", "version": "1"},
+            "paths": {
+                "/social-accounts/authorization-url": {"post": {"operationId": "createOAuthAuthorization", "responses": {}}},
+                "/projects/{id}": {"get": {"responses": {}}}
+            }
+        });
+        let doc = normalize(vendor(), doc).unwrap();
+        assert_eq!(doc["paths"]["/social-accounts/authorization-url"]["post"]["operationId"], "create_authorization_url");
+        assert_eq!(doc["paths"]["/projects/{id}"]["get"]["operationId"], "get_projects_id");
+    }
+
+    fn op_doc(responses: Value) -> Value {
+        json!({
+            "openapi": "3.0.0", "info": {"title": "T", "version": "1"},
+            "paths": {"/social-accounts/authorization-url": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"a": {"type": "string"}}}}}},
+                "responses": responses
+            }}}
+        })
+    }
+
+    #[test]
+    fn inline_schemas_are_lifted_and_responses_made_tolerant() {
+        let doc = normalize(vendor(), op_doc(json!({
+            "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"url": {"type": "string"}}}}}}
+        }))).unwrap();
+        let op = &doc["paths"]["/social-accounts/authorization-url"]["post"];
+        assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/CreateAuthorizationUrlRequest");
+        assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/CreateAuthorizationUrlResponse");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["CreateAuthorizationUrlRequest"]["additionalProperties"], false, "requests stay strict");
+        assert!(schemas["CreateAuthorizationUrlResponse"].get("additionalProperties").is_none(), "responses are tolerant");
+    }
+
+    #[test]
+    fn different_error_bodies_merge_into_one_type() {
+        let doc = normalize(vendor(), op_doc(json!({
+            "400": {"description": "a", "content": {"application/json": {"schema": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}},
+            "401": {"description": "b", "content": {"application/json": {"schema": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string", "example": "Unauthorized"}}}}}},
+            "409": {"description": "c"}
+        }))).unwrap();
+        let op = &doc["paths"]["/social-accounts/authorization-url"]["post"];
+        for code in ["400", "401"] {
+            assert_eq!(op["responses"][code]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/CreateAuthorizationUrlError");
+        }
+        let merged = &doc["components"]["schemas"]["CreateAuthorizationUrlError"];
+        assert_eq!(merged["required"], json!(["message"]));
+        assert_eq!(merged["properties"].as_object().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn conflicting_error_bodies_are_a_clear_error() {
+        let err = normalize(vendor(), op_doc(json!({
+            "400": {"description": "a", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}}}}}},
+            "401": {"description": "b", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "integer"}}}}}}
+        }))).unwrap_err();
+        assert!(err.pointer.ends_with("/responses/401/content/application~1json/schema/properties/code"), "{err}");
+    }
+}
