@@ -114,7 +114,10 @@ fn data_blocks(page: &str) -> Vec<Block<'_>> {
 }
 
 /// The page's OpenAPI block: the first yaml/json block whose top level has an `openapi` key.
-pub(crate) fn extract_openapi_block<'a>(page_name: &str, page: &'a str) -> Result<Block<'a>, ImportError> {
+pub(crate) fn extract_openapi_block<'a>(
+    page_name: &str,
+    page: &'a str,
+) -> Result<Block<'a>, ImportError> {
     for block in data_blocks(page) {
         let looks_like_openapi = block
             .text
@@ -183,7 +186,10 @@ impl Provenance {
 
 impl fmt::Display for Provenance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "# Where openapi.yaml beside this file came from; written by `cargo xtask import`.")?;
+        writeln!(
+            f,
+            "# Where openapi.yaml beside this file came from; written by `cargo xtask import`."
+        )?;
         for (key, value) in &self.entries {
             // A JSON string literal is a valid TOML basic string.
             let quoted = serde_json::to_string(value).map_err(|_| fmt::Error)?;
@@ -269,7 +275,12 @@ pub(crate) fn import_page(
 
 fn today() -> String {
     let date = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// The `import` task.
@@ -290,11 +301,27 @@ pub(crate) fn run(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| page_path.display().to_string());
     let date = match date {
-        Some(d) if time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).is_ok() => d.to_owned(),
-        Some(d) => return Err(ImportError::Other(format!("--date {d:?} is not YYYY-MM-DD"))),
+        Some(d)
+            if time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                .is_ok() =>
+        {
+            d.to_owned()
+        }
+        Some(d) => {
+            return Err(ImportError::Other(format!(
+                "--date {d:?} is not YYYY-MM-DD"
+            )));
+        }
         None => today(),
     };
-    match import_page(&root.join("specs"), vendor, &page_name, &page, source, &date)? {
+    match import_page(
+        &root.join("specs"),
+        vendor,
+        &page_name,
+        &page,
+        source,
+        &date,
+    )? {
         Imported::Written { sha256, changed } => {
             let what = if changed { "updated" } else { "unchanged" };
             println!(
@@ -331,22 +358,28 @@ mod tests {
         let block = extract_openapi_block("p.md", &page).unwrap();
         assert_eq!(block.text, DOC);
         assert_eq!(block.info, "/openapi.yaml post /x");
-        assert_eq!(block.line, 11);
+        assert_eq!(block.line, 12);
     }
 
     #[test]
     fn a_page_without_a_block_is_a_clear_error() {
-        let err = extract_openapi_block("p.md", "# Title\n\nJust prose, ```json {\"a\":1}``` inline.")
-            .unwrap_err();
+        let err = extract_openapi_block(
+            "p.md",
+            "# Title\n\nJust prose, ```json {\"a\":1}``` inline.",
+        )
+        .unwrap_err();
         assert!(matches!(err, ImportError::NoBlock { .. }), "{err}");
         assert!(err.to_string().contains("no OpenAPI block"));
     }
 
     #[test]
     fn a_broken_block_is_reported_with_its_line() {
-        let err = extract_openapi_block("p.md", &page("openapi: 3.1.0\ninfo: [unclosed\n"))
-            .unwrap_err();
-        assert!(matches!(err, ImportError::Unparsable { line: 11, .. }), "{err}");
+        let err =
+            extract_openapi_block("p.md", &page("openapi: 3.1.0\ninfo: [unclosed\n")).unwrap_err();
+        assert!(
+            matches!(err, ImportError::Unparsable { line: 12, .. }),
+            "{err}"
+        );
     }
 
     #[test]
@@ -364,11 +397,122 @@ mod tests {
         let spec = std::fs::read_to_string(dir.path().join("ocoya/openapi.yaml")).unwrap();
         assert_eq!(spec, DOC);
         let prov = std::fs::read_to_string(dir.path().join("ocoya/provenance.toml")).unwrap();
-        assert_eq!(Provenance::read(&prov, "sha256").unwrap(), sha256_hex(DOC.as_bytes()));
+        assert_eq!(
+            Provenance::read(&prov, "sha256").unwrap(),
+            sha256_hex(DOC.as_bytes())
+        );
         assert_eq!(Provenance::read(&prov, "taken").unwrap(), "2026-01-02");
         assert_eq!(
             Provenance::read(&prov, "docs_index").unwrap(),
             "https://docs.example.com/llms.txt"
         );
+    }
+}
+
+#[cfg(test)]
+mod specs_tests {
+    //! The committed `specs/` against their provenance, and `import` reproducing them.
+    use super::*;
+    use crate::util::project_root;
+    use crate::vendors::VENDORS;
+
+    #[test]
+    fn every_spec_matches_its_provenance_sha256() {
+        let root = project_root();
+        for vendor in VENDORS {
+            let dir = root.join("specs").join(vendor.name);
+            let spec = std::fs::read(dir.join("openapi.yaml")).unwrap();
+            let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap();
+            assert_eq!(
+                Provenance::read(&provenance, "sha256").unwrap(),
+                sha256_hex(&spec),
+                "{}",
+                vendor.name
+            );
+            assert!(
+                Provenance::read(&provenance, "taken").is_some(),
+                "{}",
+                vendor.name
+            );
+        }
+    }
+
+    #[test]
+    fn the_authored_spec_says_so_at_its_top() {
+        let root = project_root();
+        for vendor in VENDORS.iter().filter(|v| v.authored) {
+            let spec =
+                std::fs::read_to_string(root.join("specs").join(vendor.name).join("openapi.yaml"))
+                    .unwrap();
+            assert!(
+                spec.starts_with("# AUTHORED, NOT PUBLISHED"),
+                "{}",
+                vendor.name
+            );
+        }
+    }
+
+    /// A docs page in the shape the vendors publish, wrapped around a committed spec: importing it
+    /// must give back the committed spec byte for byte.
+    #[test]
+    fn import_reproduces_every_published_spec() {
+        let root = project_root();
+        let scratch = tempfile::tempdir().unwrap();
+        for vendor in VENDORS.iter().filter(|v| !v.authored) {
+            let dir = root.join("specs").join(vendor.name);
+            let spec = std::fs::read_to_string(dir.join("openapi.yaml")).unwrap();
+            let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap();
+            let reference = Provenance::read(&provenance, "openapi_ref").unwrap_or_default();
+            let page = format!(
+                "> ## Documentation Index\n> Fetch the complete documentation index at: \
+                 https://docs.example.com/llms.txt\n> Use this file to discover all available pages.\n\n\
+                 # A page\n\n> Summary.\n\nSome prose, with `code` and a list:\n1. one\n2. two\n\n\
+                 ## OpenAPI\n\n````yaml {reference}\n{spec}````"
+            );
+            let got =
+                import_page(scratch.path(), vendor, "page.md", &page, None, "2026-11-22").unwrap();
+            assert!(matches!(got, Imported::Written { .. }));
+            let imported =
+                std::fs::read(scratch.path().join(vendor.name).join("openapi.yaml")).unwrap();
+            assert_eq!(
+                imported,
+                spec.as_bytes(),
+                "{} differs after import",
+                vendor.name
+            );
+            let new_provenance =
+                std::fs::read_to_string(scratch.path().join(vendor.name).join("provenance.toml"))
+                    .unwrap();
+            assert_eq!(
+                Provenance::read(&new_provenance, "sha256"),
+                Provenance::read(&provenance, "sha256")
+            );
+        }
+    }
+
+    #[test]
+    fn an_authored_vendor_checks_its_reference_page() {
+        let scratch = tempfile::tempdir().unwrap();
+        let vendor = VENDORS.iter().find(|v| v.authored).unwrap();
+        let page = "title: Initiate Oauth # Initiate Oauth ... prose only";
+        let dir = scratch.path().join(vendor.name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("provenance.toml"),
+            format!("reference_sha256 = \"{}\"\n", sha256_hex(page.as_bytes())),
+        )
+        .unwrap();
+        let got = import_page(scratch.path(), vendor, "p.md", page, None, "2026-11-22").unwrap();
+        assert_eq!(got, Imported::ReferenceUnchanged);
+        let err = import_page(
+            scratch.path(),
+            vendor,
+            "p.md",
+            "changed prose",
+            None,
+            "2026-11-22",
+        )
+        .unwrap_err();
+        assert!(matches!(err, ImportError::ReferenceChanged { .. }), "{err}");
     }
 }

@@ -25,7 +25,9 @@ pub(crate) struct NormalizeError {
     pub(crate) fix: String,
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// JSON Schema 2020-12 keywords that OpenAPI 3.0 has no counterpart for.
 const UNSUPPORTED_KEYWORDS: &[&str] = &[
@@ -46,17 +48,33 @@ const UNSUPPORTED_KEYWORDS: &[&str] = &[
 ];
 
 /// Pure annotations of 2020-12 that 3.0 does not know; dropping them changes no type.
-const DROPPED_ANNOTATIONS: &[&str] = &["$schema", "$id", "$comment", "$anchor", "contentMediaType", "contentEncoding"];
+const DROPPED_ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$comment",
+    "$anchor",
+    "contentMediaType",
+    "contentEncoding",
+];
 
 struct Ctx<'a> {
     vendor: &'a Vendor,
 }
 
 impl Ctx<'_> {
-    fn err(&self, pointer: &str, problem: impl Into<String>, fix: impl Into<String>) -> NormalizeError {
+    fn err(
+        &self,
+        pointer: &str,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> NormalizeError {
         NormalizeError {
             vendor: self.vendor.name.to_owned(),
-            pointer: if pointer.is_empty() { "/".to_owned() } else { pointer.to_owned() },
+            pointer: if pointer.is_empty() {
+                "/".to_owned()
+            } else {
+                pointer.to_owned()
+            },
             problem: problem.into(),
             fix: fix.into(),
         }
@@ -71,9 +89,13 @@ fn seg(s: &str) -> String {
 /// Normalises `doc`, the vendor's spec as parsed, into a document progenitor accepts.
 pub(crate) fn normalize(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeError> {
     let ctx = Ctx { vendor };
-    let root = doc
-        .as_object_mut()
-        .ok_or_else(|| ctx.err("", "the document is not a mapping", "check that specs/<vendor>/openapi.yaml is an OpenAPI document"))?;
+    let root = doc.as_object_mut().ok_or_else(|| {
+        ctx.err(
+            "",
+            "the document is not a mapping",
+            "check that specs/<vendor>/openapi.yaml is an OpenAPI document",
+        )
+    })?;
     down_convert_header(&ctx, root)?;
     for (key, value) in root.iter_mut() {
         walk_document(&ctx, value, &format!("/{}", seg(key)))?;
@@ -86,7 +108,11 @@ pub(crate) fn normalize(vendor: &Vendor, mut doc: Value) -> Result<Value, Normal
 
 /// `openapi: 3.1.x` becomes `3.0.3`; keys that only 3.1 has are dropped.
 fn down_convert_header(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), NormalizeError> {
-    let version = root.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let version = root
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     if version.starts_with("3.1") {
         root.insert("openapi".into(), Value::from("3.0.3"));
     } else if !version.starts_with("3.0") {
@@ -148,7 +174,11 @@ fn is_null_schema(value: &Value) -> bool {
 fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<(), NormalizeError> {
     let Some(map) = schema.as_object_mut() else {
         if schema.is_boolean() {
-            return Err(ctx.err(pointer, "a boolean schema", "write it as an object schema (`{}` for true)"));
+            return Err(ctx.err(
+                pointer,
+                "a boolean schema",
+                "write it as an object schema (`{}` for true)",
+            ));
         }
         return Ok(());
     };
@@ -170,7 +200,11 @@ fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<()
     }
     // `type: [X, "null"]` → `type: X, nullable: true`.
     if let Some(Value::Array(types)) = map.get("type") {
-        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        let non_null: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
         let nullable = non_null.len() < types.len();
         match non_null.as_slice() {
             [single] => {
@@ -198,14 +232,16 @@ fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<()
     if let Some(value) = map.remove("const") {
         map.insert("enum".into(), Value::Array(vec![value]));
     }
-    if let Some(examples) = map.remove("examples") {
-        if !map.contains_key("example") {
-            if let Some(first) = examples.as_array().and_then(|e| e.first()) {
-                map.insert("example".into(), first.clone());
-            }
-        }
+    if let Some(examples) = map.remove("examples")
+        && !map.contains_key("example")
+        && let Some(first) = examples.as_array().and_then(|e| e.first())
+    {
+        map.insert("example".into(), first.clone());
     }
-    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, inclusive) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(bound) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
             map.insert(inclusive.into(), bound);
             map.insert(exclusive.into(), Value::Bool(true));
@@ -219,7 +255,11 @@ fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<()
         if !arms.iter().any(is_null_schema) {
             continue;
         }
-        let rest: Vec<Value> = arms.iter().filter(|a| !is_null_schema(a)).cloned().collect();
+        let rest: Vec<Value> = arms
+            .iter()
+            .filter(|a| !is_null_schema(a))
+            .cloned()
+            .collect();
         map.remove(combinator);
         map.insert("nullable".into(), Value::Bool(true));
         match rest.len() {
@@ -263,10 +303,16 @@ fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<()
 /// made from method and path.
 fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), NormalizeError> {
     let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
-        return Err(ctx.err("/paths", "the document has no paths", "is this the vendor's API document?"));
+        return Err(ctx.err(
+            "/paths",
+            "the document has no paths",
+            "is this the vendor's API document?",
+        ));
     };
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for method in METHODS {
             let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
                 continue;
@@ -287,7 +333,10 @@ fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), N
 /// `post /social-accounts/{id}/connect` → `post_social_accounts_id_connect`.
 pub(crate) fn synthesize_operation_id(method: &str, path: &str) -> String {
     let mut name = method.to_ascii_lowercase();
-    for word in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         name.push('_');
         name.push_str(&word.to_ascii_lowercase());
     }
@@ -300,7 +349,10 @@ fn pascal(snake: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut chars = w.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -318,41 +370,88 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let paths = root.get_mut("paths").and_then(Value::as_object_mut).into_iter().flatten();
+    let paths = root
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flatten();
     for (path, item) in paths {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for method in METHODS {
             let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
                 continue;
             };
             let op_pointer = format!("/paths/{}/{method}", seg(path));
-            let op_name = pascal(operation.get("operationId").and_then(Value::as_str).unwrap_or_default());
+            let op_name = pascal(
+                operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            );
             if let Some(body) = operation.get_mut("requestBody") {
-                for (media, content) in body.get_mut("content").and_then(Value::as_object_mut).into_iter().flatten() {
+                for (media, content) in body
+                    .get_mut("content")
+                    .and_then(Value::as_object_mut)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(schema) = content.get_mut("schema") {
-                        lift(&mut components, schema, &format!("{op_name}Request"), &format!("{op_pointer}/requestBody/content/{}", seg(media)), ctx)?;
+                        lift(
+                            &mut components,
+                            schema,
+                            &format!("{op_name}Request"),
+                            &format!("{op_pointer}/requestBody/content/{}", seg(media)),
+                            ctx,
+                        )?;
                     }
                 }
             }
-            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+            else {
                 continue;
             };
             // Success bodies.
             for (code, response) in responses.iter_mut().filter(|(c, _)| !is_error_status(c)) {
-                for (_, content) in response.get_mut("content").and_then(Value::as_object_mut).into_iter().flatten() {
+                for (_, content) in response
+                    .get_mut("content")
+                    .and_then(Value::as_object_mut)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(schema) = content.get_mut("schema") {
-                        lift(&mut components, schema, &format!("{op_name}Response"), &format!("{op_pointer}/responses/{code}"), ctx)?;
+                        lift(
+                            &mut components,
+                            schema,
+                            &format!("{op_name}Response"),
+                            &format!("{op_pointer}/responses/{code}"),
+                            ctx,
+                        )?;
                     }
                 }
             }
             // Error bodies: one type per operation.
             let mut distinct: Vec<(String, Value)> = Vec::new();
             for (code, response) in responses.iter().filter(|(c, _)| is_error_status(c)) {
-                for (media, content) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
-                    if let Some(schema) = content.get("schema") {
-                        if !distinct.iter().any(|(_, s)| s == schema) {
-                            distinct.push((format!("{op_pointer}/responses/{code}/content/{}/schema", seg(media)), schema.clone()));
-                        }
+                for (media, content) in response
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(schema) = content.get("schema")
+                        && !distinct.iter().any(|(_, s)| s == schema)
+                    {
+                        distinct.push((
+                            format!(
+                                "{op_pointer}/responses/{code}/content/{}/schema",
+                                seg(media)
+                            ),
+                            schema.clone(),
+                        ));
                     }
                 }
             }
@@ -361,7 +460,12 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
             // normalised copy, so the client hands them back raw (`UnexpectedResponse`) instead of
             // asserting a body the vendor never described.
             if !distinct.is_empty() {
-                responses.retain(|code, response| !is_error_status(code) || response.get("content").is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty())));
+                responses.retain(|code, response| {
+                    !is_error_status(code)
+                        || response
+                            .get("content")
+                            .is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()))
+                });
             }
             let unified = match distinct.as_slice() {
                 [] => continue,
@@ -378,9 +482,15 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
                     name
                 }
             };
-            let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{unified}") });
+            let reference =
+                serde_json::json!({ "$ref": format!("#/components/schemas/{unified}") });
             for (_, response) in responses.iter_mut().filter(|(c, _)| is_error_status(c)) {
-                for (_, content) in response.get_mut("content").and_then(Value::as_object_mut).into_iter().flatten() {
+                for (_, content) in response
+                    .get_mut("content")
+                    .and_then(Value::as_object_mut)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(schema) = content.get_mut("schema") {
                         *schema = reference.clone();
                     }
@@ -389,7 +499,9 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
         }
     }
     if !components.is_empty() {
-        let entry = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        let entry = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()));
         if let Some(obj) = entry.as_object_mut() {
             obj.insert("schemas".into(), Value::Object(components));
         }
@@ -397,7 +509,13 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
     Ok(())
 }
 
-fn insert_component(components: &mut Map<String, Value>, name: &str, schema: Value, pointer: &str, ctx: &Ctx<'_>) -> Result<(), NormalizeError> {
+fn insert_component(
+    components: &mut Map<String, Value>,
+    name: &str,
+    schema: Value,
+    pointer: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(), NormalizeError> {
     match components.get(name) {
         Some(existing) if existing != &schema => Err(ctx.err(
             pointer,
@@ -412,11 +530,21 @@ fn insert_component(components: &mut Map<String, Value>, name: &str, schema: Val
 }
 
 /// Replaces an inline object/enum schema with a reference to a component named `name`.
-fn lift(components: &mut Map<String, Value>, schema: &mut Value, name: &str, pointer: &str, ctx: &Ctx<'_>) -> Result<(), NormalizeError> {
+fn lift(
+    components: &mut Map<String, Value>,
+    schema: &mut Value,
+    name: &str,
+    pointer: &str,
+    ctx: &Ctx<'_>,
+) -> Result<(), NormalizeError> {
     if schema.get("$ref").is_some() {
         return Ok(());
     }
-    let named_worthy = schema.get("properties").is_some() || schema.get("enum").is_some() || schema.get("allOf").is_some() || schema.get("anyOf").is_some() || schema.get("oneOf").is_some();
+    let named_worthy = schema.get("properties").is_some()
+        || schema.get("enum").is_some()
+        || schema.get("allOf").is_some()
+        || schema.get("anyOf").is_some()
+        || schema.get("oneOf").is_some();
     if !named_worthy {
         return Ok(());
     }
@@ -438,20 +566,39 @@ fn type_part(schema: &Value) -> Value {
 
 /// Merges several object error bodies into one: the union of their properties, required where
 /// every body requires it. Properties that two bodies type differently cannot be merged.
-fn merge_error_bodies(ctx: &Ctx<'_>, components: &Map<String, Value>, bodies: &[(String, Value)]) -> Result<Value, NormalizeError> {
+fn merge_error_bodies(
+    ctx: &Ctx<'_>,
+    components: &Map<String, Value>,
+    bodies: &[(String, Value)],
+) -> Result<Value, NormalizeError> {
     let mut properties = Map::new();
     let mut required: Option<Vec<Value>> = None;
     let mut sources = Vec::new();
     for (pointer, body) in bodies {
         let resolved = match body.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
-                let name = reference.strip_prefix("#/components/schemas/").unwrap_or(reference);
-                components.get(name).cloned().ok_or_else(|| ctx.err(pointer, format!("`{reference}` does not resolve"), "point it at a schema under components/schemas"))?
+                let name = reference
+                    .strip_prefix("#/components/schemas/")
+                    .unwrap_or(reference);
+                components.get(name).cloned().ok_or_else(|| {
+                    ctx.err(
+                        pointer,
+                        format!("`{reference}` does not resolve"),
+                        "point it at a schema under components/schemas",
+                    )
+                })?
             }
             None => body.clone(),
         };
-        let is_object = resolved.get("type").and_then(Value::as_str).is_none_or(|t| t == "object");
-        let Some(props) = resolved.get("properties").and_then(Value::as_object).filter(|_| is_object) else {
+        let is_object = resolved
+            .get("type")
+            .and_then(Value::as_str)
+            .is_none_or(|t| t == "object");
+        let Some(props) = resolved
+            .get("properties")
+            .and_then(Value::as_object)
+            .filter(|_| is_object)
+        else {
             return Err(ctx.err(
                 pointer,
                 "the operation documents several error bodies and this one is not an object with properties",
@@ -473,7 +620,11 @@ fn merge_error_bodies(ctx: &Ctx<'_>, components: &Map<String, Value>, bodies: &[
                 }
             }
         }
-        let these: Vec<Value> = resolved.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+        let these: Vec<Value> = resolved
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         required = Some(match required {
             None => these,
             Some(previous) => previous.into_iter().filter(|r| these.contains(r)).collect(),
@@ -501,10 +652,13 @@ fn merge_error_bodies(ctx: &Ctx<'_>, components: &Map<String, Value>, bodies: &[
 fn collect_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
-                if !out.iter().any(|n| n == name) {
-                    out.push(name.to_owned());
-                }
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && !out.iter().any(|n| n == name)
+            {
+                out.push(name.to_owned());
             }
             map.values().for_each(|v| collect_refs(v, out));
         }
@@ -532,16 +686,26 @@ fn strip_closed_objects(value: &mut Value) {
 fn make_responses_tolerant(root: &mut Map<String, Value>) {
     let mut names = Vec::new();
     if let Some(paths) = root.get_mut("paths") {
-        for item in paths.as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+        for item in paths
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|p| p.values_mut())
+        {
             for method in METHODS {
-                if let Some(responses) = item.get_mut(*method).and_then(|op| op.get_mut("responses")) {
+                if let Some(responses) =
+                    item.get_mut(*method).and_then(|op| op.get_mut("responses"))
+                {
                     collect_refs(responses, &mut names);
                     strip_closed_objects(responses);
                 }
             }
         }
     }
-    let Some(schemas) = root.get_mut("components").and_then(|c| c.get_mut("schemas")).and_then(Value::as_object_mut) else {
+    let Some(schemas) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_object_mut)
+    else {
         return;
     };
     let mut index = 0;
@@ -580,7 +744,8 @@ mod tests {
     }
 
     fn normalized_schema(schema: Value) -> Result<Value, NormalizeError> {
-        normalize(vendor(), doc_with_schema(schema)).map(|d| d["components"]["schemas"]["S"].clone())
+        normalize(vendor(), doc_with_schema(schema))
+            .map(|d| d["components"]["schemas"]["S"].clone())
     }
 
     #[test]
@@ -594,34 +759,62 @@ mod tests {
 
     #[test]
     fn type_arrays_become_nullable() {
-        let got = normalized_schema(json!({"type": "object", "properties": {"a": {"type": ["string", "null"]}}})).unwrap();
-        assert_eq!(got["properties"]["a"], json!({"type": "string", "nullable": true}));
+        let got = normalized_schema(
+            json!({"type": "object", "properties": {"a": {"type": ["string", "null"]}}}),
+        )
+        .unwrap();
+        assert_eq!(
+            got["properties"]["a"],
+            json!({"type": "string", "nullable": true})
+        );
     }
 
     #[test]
     fn const_examples_and_exclusive_bounds_convert() {
-        let got = normalized_schema(json!({"type": "integer", "const": 3, "examples": [3, 4], "exclusiveMinimum": 1})).unwrap();
-        assert_eq!(got, json!({"type": "integer", "enum": [3], "example": 3, "exclusiveMinimum": true, "minimum": 1}));
+        let got = normalized_schema(
+            json!({"type": "integer", "const": 3, "examples": [3, 4], "exclusiveMinimum": 1}),
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            json!({"type": "integer", "enum": [3], "example": 3, "exclusiveMinimum": true, "minimum": 1})
+        );
     }
 
     #[test]
     fn null_arms_of_any_of_become_nullable() {
-        let got = normalized_schema(json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]})).unwrap();
-        assert_eq!(got, json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/X"}]}));
+        let got = normalized_schema(
+            json!({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]}),
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/X"}]})
+        );
     }
 
     #[test]
     fn ref_siblings_are_dropped() {
-        let got = normalized_schema(json!({"$ref": "#/components/schemas/X", "description": "d"})).unwrap();
+        let got = normalized_schema(json!({"$ref": "#/components/schemas/X", "description": "d"}))
+            .unwrap();
         assert_eq!(got, json!({"$ref": "#/components/schemas/X"}));
     }
 
     #[test]
     fn unconvertible_constructs_name_vendor_pointer_and_fix() {
-        let err = normalized_schema(json!({"type": "object", "properties": {"a": {"type": "array", "prefixItems": []}}})).unwrap_err();
+        let err = normalized_schema(
+            json!({"type": "object", "properties": {"a": {"type": "array", "prefixItems": []}}}),
+        )
+        .unwrap_err();
         assert_eq!(err.vendor, "woopsocial");
-        assert_eq!(err.pointer, "/components/schemas/S/properties/a/prefixItems");
-        assert!(err.to_string().contains("no OpenAPI 3.0 equivalent"), "{err}");
+        assert_eq!(
+            err.pointer,
+            "/components/schemas/S/properties/a/prefixItems"
+        );
+        assert!(
+            err.to_string().contains("no OpenAPI 3.0 equivalent"),
+            "{err}"
+        );
         let err = normalized_schema(json!({"type": ["string", "integer"]})).unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/S/type");
         let err = normalize(vendor(), json!({"openapi": "2.0", "paths": {}})).unwrap_err();
@@ -638,8 +831,14 @@ mod tests {
             }
         });
         let doc = normalize(vendor(), doc).unwrap();
-        assert_eq!(doc["paths"]["/social-accounts/authorization-url"]["post"]["operationId"], "create_authorization_url");
-        assert_eq!(doc["paths"]["/projects/{id}"]["get"]["operationId"], "get_projects_id");
+        assert_eq!(
+            doc["paths"]["/social-accounts/authorization-url"]["post"]["operationId"],
+            "create_authorization_url"
+        );
+        assert_eq!(
+            doc["paths"]["/projects/{id}"]["get"]["operationId"],
+            "get_projects_id"
+        );
     }
 
     fn op_doc(responses: Value) -> Value {
@@ -658,11 +857,25 @@ mod tests {
             "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"url": {"type": "string"}}}}}}
         }))).unwrap();
         let op = &doc["paths"]["/social-accounts/authorization-url"]["post"];
-        assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/CreateAuthorizationUrlRequest");
-        assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/CreateAuthorizationUrlResponse");
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/CreateAuthorizationUrlRequest"
+        );
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/CreateAuthorizationUrlResponse"
+        );
         let schemas = &doc["components"]["schemas"];
-        assert_eq!(schemas["CreateAuthorizationUrlRequest"]["additionalProperties"], false, "requests stay strict");
-        assert!(schemas["CreateAuthorizationUrlResponse"].get("additionalProperties").is_none(), "responses are tolerant");
+        assert_eq!(
+            schemas["CreateAuthorizationUrlRequest"]["additionalProperties"], false,
+            "requests stay strict"
+        );
+        assert!(
+            schemas["CreateAuthorizationUrlResponse"]
+                .get("additionalProperties")
+                .is_none(),
+            "responses are tolerant"
+        );
     }
 
     #[test]
@@ -674,7 +887,10 @@ mod tests {
         }))).unwrap();
         let op = &doc["paths"]["/social-accounts/authorization-url"]["post"];
         for code in ["400", "401"] {
-            assert_eq!(op["responses"][code]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/CreateAuthorizationUrlError");
+            assert_eq!(
+                op["responses"][code]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/CreateAuthorizationUrlError"
+            );
         }
         let merged = &doc["components"]["schemas"]["CreateAuthorizationUrlError"];
         assert_eq!(merged["required"], json!(["message"]));
@@ -687,6 +903,10 @@ mod tests {
             "400": {"description": "a", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}}}}}},
             "401": {"description": "b", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "integer"}}}}}}
         }))).unwrap_err();
-        assert!(err.pointer.ends_with("/responses/401/content/application~1json/schema/properties/code"), "{err}");
+        assert!(
+            err.pointer
+                .ends_with("/responses/401/content/application~1json/schema/properties/code"),
+            "{err}"
+        );
     }
 }

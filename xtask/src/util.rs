@@ -28,6 +28,9 @@ pub(crate) fn unified_diff(path: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path} (committed)"), &format!("b/{path} (generated)"))
+        .header(
+            &format!("a/{path} (committed)"),
+            &format!("b/{path} (generated)"),
+        )
         .to_string()
 }

@@ -42,7 +42,11 @@ pub(crate) const VENDORS: &[Vendor] = &[
         name: "aitronos",
         display: "Aitronos",
         authored: true,
-        operations: &[("post", "/personal-connectors/authorize", "authorize_connector")],
+        operations: &[(
+            "post",
+            "/personal-connectors/authorize",
+            "authorize_connector",
+        )],
     },
     Vendor {
         name: "ocoya",
@@ -63,6 +67,9 @@ pub(crate) fn find(name: &str) -> Result<&'static Vendor, String> {
         .find(|v| v.name.eq_ignore_ascii_case(name))
         .ok_or_else(|| {
             let known: Vec<_> = VENDORS.iter().map(|v| v.name).collect();
-            format!("unknown vendor `{name}`; known vendors: {}", known.join(", "))
+            format!(
+                "unknown vendor `{name}`; known vendors: {}",
+                known.join(", ")
+            )
         })
 }
