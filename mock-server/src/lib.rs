@@ -1,1 +1,133 @@
-//! placeholder
+//! A mock of five vendors' "start an OAuth connect flow" APIs — Recoup, WoopSocial, Postbreeze,
+//! Aitronos and Ocoya — with their redirect flows, so apps can contract-test the whole connect
+//! flow in CI.
+//!
+//! # Architecture
+//!
+//! Vendor behaviour is transport-free: [`MockService::handle`] takes a [`MockRequest`] and returns
+//! a [`MockResponse`], synchronously. One module per vendor holds its responses and error bodies;
+//! a shared OAuth state machine (state, PKCE S256, a fake provider with a consent page and a token
+//! endpoint, the vendor callbacks) drives the browser leg. Two thin adapters serve it:
+//!
+//! - **wiremock** — [`MockVendors::start`] runs all five on one `wiremock::MockServer`;
+//!   [`MockVendor::mount`] (or [`Postbreeze::mount`] etc.) mounts one into your own server. wiremock
+//!   keeps a clone of every matched request for the server's lifetime, so use it in tests.
+//! - **hyper** — [`StandaloneServer::start`] serves the same handlers with bounded memory; the
+//!   binary (`cargo run -p social-connect-mock -- --port 4010`) uses it.
+//!
+//! # URLs
+//!
+//! Vendor APIs (base URL = origin + prefix, then the vendor's own path): `/recoup`
+//! (`POST /recoup/api/connectors`), `/woopsocial/v1`, `/postbreeze/api/v1`, `/aitronos/v1`,
+//! `/ocoya/api/_public/v1`. The flow (`{root}` is empty for [`MockVendors`] and
+//! [`StandaloneServer`], `/{vendor}` for a vendor mounted alone with [`MockVendor::mount`]):
+//!
+//! - `GET {origin}{root}/__provider/authorize?response_type=code&client_id={vendor}&redirect_uri={origin}{root}/__vendor/{vendor}/callback&state=S&code_challenge=C&code_challenge_method=S256&provider=P`
+//!   — the fake provider's consent page (approve / deny, a form posting to
+//!   `POST {root}/__provider/authorize`, answered with a 303). Append `&decision=approve` or
+//!   `&decision=deny` (and `&pages=fbp_1001,fbp_1002` for a WoopSocial FACEBOOK connect; without
+//!   `pages=` the first page is chosen) to go straight through with 302s.
+//! - `POST {root}/__provider/token` — `grant_type=authorization_code&code=…&redirect_uri=…&code_verifier=…`
+//!   → `{"access_token":…,"token_type":"Bearer","expires_in":3600}` or
+//!   `{"error":"invalid_grant"|"invalid_request"|"unsupported_grant_type","error_description":…}`.
+//!   Codes are single-use, live 60 s, and are bound to the S256 challenge and the redirect URI.
+//! - `GET {root}/__vendor/{vendor}/callback?code=…&state=…` (or `error=…&state=…`) — the vendor
+//!   consumes the state, exchanges the code with its stored verifier (the same function as the
+//!   token endpoint), records the connected account(s), and sends the browser on: WoopSocial →
+//!   its `redirectUrl` + `status=success&projectId=…&platform=…&socialAccountIds=a,b` (or
+//!   `status=error&projectId=…&platform=…&error=CODE`), Recoup → its `callback_url` unchanged
+//!   (Recoup documents no result parameters), otherwise a completion page (200 HTML).
+//! - WoopSocial FACEBOOK without `pages=`: the callback answers a page-selection screen
+//!   (labelled checkboxes) posting to `POST {root}/__vendor/woopsocial/pages`, answered with a 303.
+//! - `GET {origin}/ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…` — the URL
+//!   Ocoya's connect returns; 302 to the provider (passing `decision=` / `pages=` through).
+//! - Admin: `{origin}{root}/__admin/…`, see [`MockState`] for the operations; the HTTP routes and
+//!   bodies are listed on [`MockState`] too.
+//!
+//! States are 256-bit random (URL-safe base64), single-use (removed under the lock on first
+//! use), and expire after the TTL (10 minutes by default) by an injectable [`Clock`]; unknown,
+//! replayed or expired states get an HTTP 400 HTML page, never a redirect. Redirects are 302/303,
+//! never 307; no code or token of the vendor ever reaches the app's redirect. Every HTML page and
+//! redirect carries `Referrer-Policy: no-referrer`; pages carry a CSP that allows no script
+//! (they use none) and no external asset. Redirect targets are checked at the connect (a 400 in
+//! the vendor's shape): see [`Mode`] for strict and lax.
+//!
+//! # What each vendor answers
+//!
+//! | vendor | success | errors |
+//! |---|---|---|
+//! | Recoup | 200 `{"success":true,"data":{"connector","redirectUrl"}}` | `{"error":<status>,"message"}`: 400 (bad body, connector not `^[a-z0-9][a-z0-9_-]{0,63}$`, non-uuid `account_id`, bad `callback_url`, bad JSON, not `application/json`), 401, 403 (an `account_id` the key cannot access) |
+//! | WoopSocial | 200 `{"url"}` | **mock's choice** (undocumented): `{"error":{"code","message"}}` — 400 `VALIDATION_ERROR` (incl. unknown fields), 401 `UNAUTHORIZED`, 404 `PROJECT_NOT_FOUND` (unknown project or not the key's) |
+//! | Postbreeze | 201 `{"authorizeUrl","state"}` | 400 `{"statusCode","code":"VALIDATION_FAILED","message","requestId"}`, 401 `{"statusCode","message":"Unauthorized","requestId"}`, 403 `FORBIDDEN` (not owner/admin, or a workspace the key cannot access), 409 `CHANNEL_ALREADY_CONNECTED` |
+//! | Aitronos | 200 `{"authorization_url","state"}` | `{"success":false,"error":{"code","message","system_message","type","status","trace_id","timestamp","details":{}}}`: 401 `AUTHENTICATION_REQUIRED`, 403 `INSUFFICIENT_PERMISSIONS` (unknown organization / not a member), **422 `VALIDATION_ERROR` (mock's choice)** |
+//! | Ocoya | 200 `{"url"}` (`{origin}/ocoya/api/social-connect/start?…`) | **mock's choice**: `{"message"}` — 400 (unsupported provider, bad body, no `workspaceId`), 401, 404 (unknown workspace) |
+//!
+//! Every vendor also answers, in its own shape: 404 (unknown path under its prefix), 405 (with
+//! `Allow: POST`), 413 (body over 64 KiB), and through scenarios 429 / 5xx. No input makes the
+//! mock answer 500 or panic; only a scenario does.
+//!
+//! # Default fixture
+//!
+//! Keys `sk_test_owner` (owner everywhere) and `sk_test_member` (plain member); Recoup accounts
+//! `00000000-0000-4000-8000-000000000001` (the owner's own) and `…0002` (an artist it manages);
+//! WoopSocial project `proj_demo`; Postbreeze workspace `ws_demo` (INSTAGRAM already connected);
+//! Aitronos organization `org_demo`; Ocoya workspace `ws_demo`. See [`Fixture`].
+//!
+//! # Example
+//! ```
+//! use social_connect_mock::{MockVendor, MockVendors};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let mock = MockVendors::start().await;
+//! let url = format!("{}/social-accounts/connect", mock.base_url(MockVendor::Postbreeze));
+//! assert!(url.starts_with("http://127.0.0.1:"));
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod admin;
+mod clock;
+mod fixture;
+mod html;
+mod model;
+mod oauth;
+mod scenario;
+mod service;
+mod standalone;
+mod state;
+mod vendors;
+mod wiremock_adapter;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use fixture::{
+    ApiKey, ConnectedAccount, FacebookPage, Fixture, FixtureError, MEMBER_KEY, Membership,
+    OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_MEMBER_ACCOUNT, RECOUP_OWN_ACCOUNT, Resource, Role,
+};
+pub use model::{MockRequest, MockResponse};
+pub use oauth::pkce_s256;
+pub use scenario::Scenario;
+pub use service::MockService;
+pub use standalone::{ShutdownHandle, StandaloneConfig, StandaloneServer};
+pub use state::{AdminError, MockConfig, MockState, Mode, ModeBody, RecordedRequest};
+pub use vendors::MockVendor;
+pub use wiremock_adapter::{
+    Aitronos, MockVendors, MountedVendor, Ocoya, Postbreeze, Recoup, WoopSocial,
+};
+
+/// The JSON Schemas of the fixture format and the admin bodies, keyed by type name (what
+/// `social-connect-mock schema` prints).
+pub fn schemas() -> serde_json::Value {
+    fn s<T: schemars::JsonSchema>() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(T)).unwrap_or(serde_json::Value::Null)
+    }
+    serde_json::json!({
+        "Fixture": s::<Fixture>(),
+        "Scenario": s::<Scenario>(),
+        "ModeBody": s::<ModeBody>(),
+        "ConnectedAccount": s::<ConnectedAccount>(),
+        "RecordedRequest": s::<RecordedRequest>(),
+    })
+}

@@ -1,5 +1,6 @@
 //! `Client::connect` over HTTP against wiremock: each vendor's auth scheme and success body, and
 //! every error status its spec documents, as the typed error.
+#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 
@@ -11,7 +12,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const KEY: &str = "sk_test_secret_key_123";
 
 struct Case {
-    vendor: Vendor,
     path: &'static str,
     auth: (&'static str, String),
 }
@@ -19,31 +19,25 @@ struct Case {
 fn case(vendor: Vendor) -> Case {
     match vendor {
         Vendor::Recoup => Case {
-            vendor,
             path: "/api/connectors",
             auth: ("x-api-key", KEY.into()),
         },
         Vendor::WoopSocial => Case {
-            vendor,
             path: "/social-accounts/authorization-url",
             auth: ("authorization", format!("Bearer {KEY}")),
         },
         Vendor::Postbreeze => Case {
-            vendor,
             path: "/social-accounts/connect",
             auth: ("authorization", format!("Bearer {KEY}")),
         },
         Vendor::Aitronos => Case {
-            vendor,
             path: "/personal-connectors/authorize",
             auth: ("x-api-key", KEY.into()),
         },
         Vendor::Ocoya => Case {
-            vendor,
             path: "/social-profiles/connection-url",
             auth: ("x-api-key", KEY.into()),
         },
-        _ => unreachable!(),
     }
 }
 
@@ -54,7 +48,6 @@ fn request(vendor: Vendor) -> ConnectRequest {
         Vendor::Postbreeze => ConnectRequest::new(Provider::TikTokBusiness).owner("ws_demo"),
         Vendor::Aitronos => ConnectRequest::new(Provider::Other("github".into())).owner("org_demo"),
         Vendor::Ocoya => ConnectRequest::new(Provider::LinkedIn).owner("ws_demo"),
-        _ => unreachable!(),
     }
 }
 

@@ -1,0 +1,150 @@
+//! The admin API over HTTP, `{root}/__admin/…` (the same operations as [`MockState`]):
+//!
+//! | method & path | body | answer |
+//! |---|---|---|
+//! | `GET /__admin` | – | `{"mode","state_ttl_secs","scenarios","pending_flows"}` |
+//! | `POST /__admin/reset` | – | `{"ok":true}` |
+//! | `GET /__admin/fixture` | – | the fixture |
+//! | `PUT`/`POST /__admin/fixture` | a [`Fixture`](crate::Fixture) | `{"ok":true}` (also resets) |
+//! | `GET /__admin/accounts` | – | `[ConnectedAccount]` (`?vendor=postbreeze` filters) |
+//! | `GET /__admin/requests` | – | `[RecordedRequest]`, oldest first |
+//! | `DELETE /__admin/requests` | – | `{"ok":true}` |
+//! | `GET /__admin/scenarios` | – | `{"postbreeze":{"kind":…},…}` |
+//! | `PUT`/`POST /__admin/scenarios/{vendor}` | a [`Scenario`](crate::Scenario) | `{"ok":true}` |
+//! | `DELETE /__admin/scenarios/{vendor}` | – | `{"ok":true}` |
+//! | `GET /__admin/mode` | – | `{"mode":"strict"}` |
+//! | `PUT`/`POST /__admin/mode` | `{"mode":"lax"}` | `{"ok":true}` |
+//!
+//! Errors: `{"error":"…"}` with 400 (bad body), 404 (unknown path or vendor), 405, 413, and 501
+//! for a scenario the adapter cannot do (a dropped connection under wiremock).
+
+use http::Method;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::fixture::Fixture;
+use crate::model::{MockRequest, MockResponse};
+use crate::scenario::Scenario;
+use crate::service::Ctx;
+use crate::state::{AdminError, ModeBody};
+use crate::vendors::MockVendor;
+
+pub(crate) fn admin_error(status: u16, message: &str) -> MockResponse {
+    MockResponse::json(status, &json!({"error": message}))
+}
+
+fn ok() -> MockResponse {
+    MockResponse::json(200, &json!({"ok": true}))
+}
+
+fn body<T: DeserializeOwned>(req: &MockRequest) -> Result<T, MockResponse> {
+    serde_json::from_slice(&req.body).map_err(|e| admin_error(400, &format!("invalid body: {e}")))
+}
+
+fn json_of<T: serde::Serialize>(v: &T) -> MockResponse {
+    match serde_json::to_value(v) {
+        Ok(v) => MockResponse::json(200, &v),
+        Err(e) => admin_error(500, &e.to_string()),
+    }
+}
+
+fn not_allowed(allow: &str) -> MockResponse {
+    admin_error(405, "method not allowed").header("allow", allow)
+}
+
+pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
+    let st = &ctx.state;
+    let m = &req.method;
+    let rest = rest.trim_end_matches('/');
+    match rest {
+        "" => match *m {
+            Method::GET => MockResponse::json(
+                200,
+                &json!({
+                    "mode": st.mode(),
+                    "state_ttl_secs": st.state_ttl().as_secs(),
+                    "scenarios": st.scenarios(),
+                    "pending_flows": st.pending_flows(),
+                }),
+            ),
+            _ => not_allowed("GET"),
+        },
+        "/reset" => match *m {
+            Method::POST => {
+                st.reset();
+                ok()
+            }
+            _ => not_allowed("POST"),
+        },
+        "/fixture" => match *m {
+            Method::GET => json_of(&st.fixture()),
+            Method::PUT | Method::POST => match body::<Fixture>(req) {
+                Ok(f) => {
+                    st.load_fixture(f);
+                    ok()
+                }
+                Err(r) => r,
+            },
+            _ => not_allowed("GET, PUT, POST"),
+        },
+        "/accounts" => match *m {
+            Method::GET => {
+                let filter = req.query_param("vendor");
+                let accounts: Vec<_> = st
+                    .accounts()
+                    .into_iter()
+                    .filter(|a| filter.as_deref().is_none_or(|f| a.vendor.slug() == f))
+                    .collect();
+                json_of(&accounts)
+            }
+            _ => not_allowed("GET"),
+        },
+        "/requests" => match *m {
+            Method::GET => json_of(&st.requests()),
+            Method::DELETE => {
+                st.clear_requests();
+                ok()
+            }
+            _ => not_allowed("GET, DELETE"),
+        },
+        "/scenarios" => match *m {
+            Method::GET => json_of(&st.scenarios()),
+            _ => not_allowed("GET"),
+        },
+        "/mode" => match *m {
+            Method::GET => json_of(&ModeBody { mode: st.mode() }),
+            Method::PUT | Method::POST => match body::<ModeBody>(req) {
+                Ok(b) => {
+                    st.set_mode(b.mode);
+                    ok()
+                }
+                Err(r) => r,
+            },
+            _ => not_allowed("GET, PUT, POST"),
+        },
+        other => {
+            let Some(slug) = other.strip_prefix("/scenarios/") else {
+                return admin_error(404, "unknown admin path");
+            };
+            let Some(vendor) = MockVendor::from_slug(slug) else {
+                return admin_error(404, "unknown vendor");
+            };
+            match *m {
+                Method::PUT | Method::POST => match body::<Scenario>(req) {
+                    Ok(s) => match st.set_scenario(vendor, s) {
+                        Ok(()) => ok(),
+                        Err(AdminError::Invalid(e)) => admin_error(400, &e),
+                        Err(AdminError::Unsupported(e)) => admin_error(501, &e),
+                    },
+                    Err(r) => r,
+                },
+                Method::DELETE => {
+                    st.clear_scenario(vendor);
+                    ok()
+                }
+                Method::GET => json_of(&st.scenarios().get(&vendor)),
+                _ => not_allowed("GET, PUT, POST, DELETE"),
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The fixture: API keys, the resources they may act on, and the accounts already connected.
+//!
+//! A fixture is plain JSON (its schema: `social-connect-mock schema`); [`Fixture::default`] is the
+//! demo data documented in the crate docs.
+
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::vendors::MockVendor;
+
+/// The whole data set a mock starts from (and returns to on reset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// API keys every vendor accepts, each in its own scheme. Any other key gets a 401.
+    pub api_keys: Vec<ApiKey>,
+    /// Recoup accounts (ids are uuids) and who may connect services for them.
+    #[serde(default)]
+    pub recoup_accounts: Vec<Resource>,
+    /// WoopSocial projects.
+    #[serde(default)]
+    pub woopsocial_projects: Vec<Resource>,
+    /// Postbreeze workspaces (only members with role owner or admin may connect).
+    #[serde(default)]
+    pub postbreeze_workspaces: Vec<Resource>,
+    /// Aitronos organizations.
+    #[serde(default)]
+    pub aitronos_organizations: Vec<Resource>,
+    /// Ocoya workspaces.
+    #[serde(default)]
+    pub ocoya_workspaces: Vec<Resource>,
+    /// The Facebook pages the fake provider offers on WoopSocial's page-selection screen.
+    #[serde(default)]
+    pub facebook_pages: Vec<FacebookPage>,
+    /// Accounts connected before any flow runs.
+    #[serde(default)]
+    pub connected_accounts: Vec<ConnectedAccount>,
+}
+
+/// An API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKey {
+    /// The secret value, sent as `x-api-key`, `X-API-Key` or `Authorization: Bearer`.
+    pub key: String,
+    /// A label for humans.
+    #[serde(default)]
+    pub name: String,
+    /// The key's own Recoup account, used when a Recoup request omits `account_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recoup_account_id: Option<String>,
+}
+
+/// A project, workspace, organization or account that keys may act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// The vendor's identifier.
+    pub id: String,
+    /// A label for humans.
+    #[serde(default)]
+    pub name: String,
+    /// Which keys may act on it, and in which role.
+    #[serde(default)]
+    pub members: Vec<Membership>,
+}
+
+/// One key's role in a resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    /// The API key.
+    pub key: String,
+    /// Its role.
+    pub role: Role,
+}
+
+/// A member's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Owner: may do everything.
+    Owner,
+    /// Admin: may connect accounts.
+    Admin,
+    /// Plain member: Postbreeze refuses it a connect (403).
+    Member,
+}
+
+/// A Facebook page the fake provider offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FacebookPage {
+    /// The page id (used in the selection form and in `pages=` for automation).
+    pub id: String,
+    /// The page name.
+    pub name: String,
+}
+
+/// An account connected to a vendor resource (from the fixture or by a completed flow).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectedAccount {
+    /// The account id (WoopSocial reports these as `socialAccountIds`).
+    pub id: String,
+    /// The vendor it is connected at.
+    pub vendor: MockVendor,
+    /// The owning project / workspace / organization / Recoup account id.
+    pub owner_id: String,
+    /// The vendor's platform / connector / provider value, as sent in the connect request.
+    pub platform: String,
+    /// A display name.
+    #[serde(default)]
+    pub name: String,
+    /// The Facebook page id, for a page connected through page selection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_id: Option<String>,
+    /// When it was connected (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_at: Option<String>,
+}
+
+/// Why a fixture could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    /// The file could not be read.
+    #[error("cannot read fixture file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The JSON is not a valid fixture.
+    #[error("invalid fixture JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The owner key of the default fixture: owner/admin of everything.
+pub const OWNER_KEY: &str = "sk_test_owner";
+/// The member key of the default fixture: a plain member everywhere.
+pub const MEMBER_KEY: &str = "sk_test_member";
+/// The owner's own Recoup account.
+pub const RECOUP_OWN_ACCOUNT: &str = "00000000-0000-4000-8000-000000000001";
+/// A Recoup artist account the owner manages.
+pub const RECOUP_ARTIST_ACCOUNT: &str = "00000000-0000-4000-8000-000000000002";
+/// The member key's own Recoup account.
+pub const RECOUP_MEMBER_ACCOUNT: &str = "00000000-0000-4000-8000-000000000003";
+
+fn both(id: &str, name: &str) -> Resource {
+    Resource {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        members: vec![
+            Membership {
+                key: OWNER_KEY.to_owned(),
+                role: Role::Owner,
+            },
+            Membership {
+                key: MEMBER_KEY.to_owned(),
+                role: Role::Member,
+            },
+        ],
+    }
+}
+
+fn only(id: &str, name: &str, key: &str) -> Resource {
+    Resource {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        members: vec![Membership {
+            key: key.to_owned(),
+            role: Role::Owner,
+        }],
+    }
+}
+
+impl Default for Fixture {
+    /// The demo fixture: keys `sk_test_owner` and `sk_test_member`; Recoup accounts `…0001` (the
+    /// owner's own), `…0002` (an artist the owner manages), `…0003` (the member's own); WoopSocial
+    /// project `proj_demo`; Postbreeze workspace `ws_demo` with an INSTAGRAM account connected;
+    /// Aitronos organization `org_demo`; Ocoya workspace `ws_demo`; three Facebook pages.
+    fn default() -> Self {
+        Self {
+            api_keys: vec![
+                ApiKey {
+                    key: OWNER_KEY.to_owned(),
+                    name: "Owner".to_owned(),
+                    recoup_account_id: Some(RECOUP_OWN_ACCOUNT.to_owned()),
+                },
+                ApiKey {
+                    key: MEMBER_KEY.to_owned(),
+                    name: "Member".to_owned(),
+                    recoup_account_id: Some(RECOUP_MEMBER_ACCOUNT.to_owned()),
+                },
+            ],
+            recoup_accounts: vec![
+                only(RECOUP_OWN_ACCOUNT, "Owner's own account", OWNER_KEY),
+                only(RECOUP_ARTIST_ACCOUNT, "Demo Artist", OWNER_KEY),
+                only(RECOUP_MEMBER_ACCOUNT, "Member's own account", MEMBER_KEY),
+            ],
+            woopsocial_projects: vec![both("proj_demo", "Demo project")],
+            postbreeze_workspaces: vec![both("ws_demo", "Demo workspace")],
+            aitronos_organizations: vec![both("org_demo", "Demo organization")],
+            ocoya_workspaces: vec![both("ws_demo", "Demo workspace")],
+            facebook_pages: vec![
+                FacebookPage {
+                    id: "fbp_1001".to_owned(),
+                    name: "Demo Bakery".to_owned(),
+                },
+                FacebookPage {
+                    id: "fbp_1002".to_owned(),
+                    name: "Demo Band".to_owned(),
+                },
+                FacebookPage {
+                    id: "fbp_1003".to_owned(),
+                    name: "Demo Bookshop".to_owned(),
+                },
+            ],
+            connected_accounts: vec![ConnectedAccount {
+                id: "acc_demo_instagram".to_owned(),
+                vendor: MockVendor::Postbreeze,
+                owner_id: "ws_demo".to_owned(),
+                platform: "INSTAGRAM".to_owned(),
+                name: "@demo".to_owned(),
+                page_id: None,
+                connected_at: None,
+            }],
+        }
+    }
+}
+
+impl Fixture {
+    /// Parses a fixture from JSON.
+    pub fn from_json(json: &str) -> Result<Self, FixtureError> {
+        Ok(serde_json::from_str(json)?)
+    }
+
+    /// Reads a fixture from a JSON file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, FixtureError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    pub(crate) fn key_known(&self, key: &str) -> bool {
+        self.api_keys.iter().any(|k| k.key == key)
+    }
+
+    pub(crate) fn resources(&self, vendor: MockVendor) -> &[Resource] {
+        match vendor {
+            MockVendor::Recoup => &self.recoup_accounts,
+            MockVendor::WoopSocial => &self.woopsocial_projects,
+            MockVendor::Postbreeze => &self.postbreeze_workspaces,
+            MockVendor::Aitronos => &self.aitronos_organizations,
+            MockVendor::Ocoya => &self.ocoya_workspaces,
+        }
+    }
+
+    /// The role of `key` in `vendor`'s resource `id`; `None` if unknown or not a member.
+    pub(crate) fn role(&self, vendor: MockVendor, id: &str, key: &str) -> Option<Role> {
+        self.resources(vendor)
+            .iter()
+            .find(|r| r.id == id)?
+            .members
+            .iter()
+            .find(|m| m.key == key)
+            .map(|m| m.role)
+    }
+}

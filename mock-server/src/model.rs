@@ -1,0 +1,162 @@
+//! The plain, transport-free request and response types every handler speaks.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method};
+
+/// One HTTP request, as the transport-free handlers see it.
+///
+/// `path` is the percent-encoded path as received (no query); `query` the raw query string.
+#[derive(Debug, Clone)]
+pub struct MockRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path, starting with `/`, without the query string.
+    pub path: String,
+    /// The raw query string, without the leading `?`.
+    pub query: Option<String>,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The request body.
+    pub body: Bytes,
+}
+
+impl MockRequest {
+    /// A request with no headers and an empty body; `path_and_query` may carry a `?query`.
+    pub fn new(method: Method, path_and_query: &str) -> Self {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
+            None => (path_and_query.to_owned(), None),
+        };
+        Self {
+            method,
+            path,
+            query,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+        }
+    }
+
+    /// Adds a header (ignored if the name or value is not valid HTTP).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(n), Ok(v)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            http::HeaderValue::from_str(value),
+        ) {
+            self.headers.append(n, v);
+        }
+        self
+    }
+
+    /// Sets the body.
+    pub fn with_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// The first value of a header, if it is valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The decoded query pairs, in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.query
+            .as_deref()
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The first value of a query parameter.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// One HTTP response produced by the handlers, plus what the transport should do with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockResponse {
+    /// The status code.
+    pub status: u16,
+    /// The headers, in order (names in lower case).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Bytes,
+    /// Wait this long before answering (a latency scenario).
+    pub delay: Option<Duration>,
+    /// Close the connection without answering (a dropped-connection scenario; the hyper adapter
+    /// only — the wiremock adapter cannot do it and refuses the scenario).
+    pub drop_connection: bool,
+}
+
+pub(crate) const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; \
+base-uri 'none'; frame-ancestors 'none'";
+
+impl MockResponse {
+    /// A response with a status and no headers or body.
+    pub fn new(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Bytes::new(),
+            delay: None,
+            drop_connection: false,
+        }
+    }
+
+    /// A JSON response.
+    pub fn json(status: u16, value: &serde_json::Value) -> Self {
+        let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+        Self::new(status)
+            .header("content-type", "application/json")
+            .with_body(body)
+    }
+
+    /// An HTML page: sets `Referrer-Policy: no-referrer`, a CSP without scripts, `no-store`.
+    pub fn html(status: u16, page: String) -> Self {
+        Self::new(status)
+            .header("content-type", "text/html; charset=utf-8")
+            .header("referrer-policy", "no-referrer")
+            .header("content-security-policy", CSP)
+            .header("x-content-type-options", "nosniff")
+            .header("cache-control", "no-store")
+            .with_body(page)
+    }
+
+    /// A redirect (302 or 303) with `Referrer-Policy: no-referrer`.
+    pub fn redirect(status: u16, location: &str) -> Self {
+        Self::new(status)
+            .header("location", location)
+            .header("referrer-policy", "no-referrer")
+            .header("cache-control", "no-store")
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn with_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// The first value of a header (case-insensitive name).
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}

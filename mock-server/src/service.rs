@@ -1,0 +1,202 @@
+//! The transport-free engine: one request in, one response out. Both adapters (wiremock and the
+//! standalone hyper server) call [`MockService::handle`] and nothing else.
+
+use std::sync::Arc;
+
+use http::Method;
+
+use crate::admin;
+use crate::model::{MockRequest, MockResponse};
+use crate::oauth;
+use crate::state::{MockConfig, MockState, RecordedRequest};
+use crate::vendors::{self, MockVendor};
+
+/// What every handler can see: the state, the origin URLs are built on, the control-route root.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) state: MockState,
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub(crate) origin: String,
+    /// `""`, or `/{vendor}` for a single mounted vendor.
+    pub(crate) root: String,
+    pub(crate) vendors: Vec<MockVendor>,
+}
+
+/// The mock's request handler, independent of any transport.
+///
+/// ### Example
+/// ```
+/// use social_connect_mock::{MockConfig, MockRequest, MockService};
+/// use http::Method;
+///
+/// let service = MockService::new("http://127.0.0.1:4010", MockConfig::default());
+/// let response = service.handle(
+///     MockRequest::new(Method::POST, "/postbreeze/api/v1/social-accounts/connect")
+///         .with_header("authorization", "Bearer sk_test_owner")
+///         .with_header("content-type", "application/json")
+///         .with_body(r#"{"workspaceId":"ws_demo","platform":"X"}"#),
+/// );
+/// assert_eq!(response.status, 201);
+/// ```
+#[derive(Debug, Clone)]
+pub struct MockService {
+    ctx: Arc<Ctx>,
+}
+
+impl MockService {
+    /// All five vendors at their prefixes on `origin` (e.g. `http://127.0.0.1:4010`), control
+    /// routes at the root. The transport must honour [`MockResponse::drop_connection`].
+    pub fn new(origin: impl Into<String>, config: MockConfig) -> Self {
+        Self::from_parts(
+            origin.into(),
+            String::new(),
+            MockVendor::ALL.to_vec(),
+            MockState::new(config, true),
+        )
+    }
+
+    pub(crate) fn from_parts(
+        origin: String,
+        root: String,
+        vendors: Vec<MockVendor>,
+        state: MockState,
+    ) -> Self {
+        let origin = origin.trim_end_matches('/').to_owned();
+        Self {
+            ctx: Arc::new(Ctx {
+                state,
+                origin,
+                root,
+                vendors,
+            }),
+        }
+    }
+
+    /// The state and its admin operations.
+    pub fn state(&self) -> &MockState {
+        &self.ctx.state
+    }
+
+    /// The origin URLs are built on.
+    pub fn origin(&self) -> &str {
+        &self.ctx.origin
+    }
+
+    /// The base URL of a vendor's API (`origin + prefix`).
+    pub fn base_url(&self, vendor: MockVendor) -> String {
+        format!("{}{}", self.ctx.origin, vendor.prefix())
+    }
+
+    /// The admin API's base URL (`…/__admin`).
+    pub fn admin_url(&self) -> String {
+        format!("{}{}/__admin", self.ctx.origin, self.ctx.root)
+    }
+
+    /// Handles one request. Never panics on any input; answers 4xx for bad input.
+    pub fn handle(&self, req: MockRequest) -> MockResponse {
+        let ctx = &*self.ctx;
+        let control = if ctx.root.is_empty() {
+            Some(req.path.as_str())
+        } else {
+            req.path
+                .strip_prefix(ctx.root.as_str())
+                .filter(|r| r.starts_with('/'))
+        };
+        if let Some(rest) = control.and_then(|p| p.strip_prefix("/__admin"))
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            if req.body.len() > ctx.state.max_body_bytes() {
+                return admin::admin_error(413, "request body too large");
+            }
+            return admin::handle(ctx, &req, rest);
+        }
+        let (resp, vendor) = self.route(&req, control);
+        let body = vendor.map(|_| {
+            let n = req.body.len().min(4096);
+            String::from_utf8_lossy(&req.body[..n]).into_owned()
+        });
+        ctx.state.record(RecordedRequest {
+            seq: 0,
+            at: String::new(),
+            method: req.method.to_string(),
+            path: req.path.clone(),
+            query: if vendor.is_some() {
+                req.query.clone()
+            } else {
+                None
+            },
+            vendor,
+            status: resp.status,
+            body: body.filter(|b| !b.is_empty()),
+        });
+        resp
+    }
+
+    fn route(
+        &self,
+        req: &MockRequest,
+        control: Option<&str>,
+    ) -> (MockResponse, Option<MockVendor>) {
+        let ctx = &*self.ctx;
+        if let Some(rest) = control {
+            if rest.starts_with("/__") && req.body.len() > ctx.state.max_body_bytes() {
+                return (
+                    crate::html::error_page(413, "Payload too large", "The body is too large."),
+                    None,
+                );
+            }
+            if rest == "/__provider/authorize" {
+                return (oauth::provider_authorize(ctx, req), None);
+            }
+            if rest == "/__provider/token" {
+                return (oauth::provider_token(ctx, req), None);
+            }
+            if let Some(v) = rest.strip_prefix("/__vendor/")
+                && let Some((slug, tail)) = v.split_once('/')
+                && let Some(vendor) =
+                    MockVendor::from_slug(slug).filter(|v| ctx.vendors.contains(v))
+            {
+                if tail == "callback" {
+                    return (oauth::vendor_callback(ctx, vendor, req), None);
+                }
+                if tail == "pages" && vendor == MockVendor::WoopSocial {
+                    return (oauth::page_selection(ctx, req), None);
+                }
+            }
+        }
+        if ctx.vendors.contains(&MockVendor::Ocoya) && req.path == "/ocoya/api/social-connect/start"
+        {
+            return (oauth::ocoya_start(ctx, req), None);
+        }
+        for vendor in ctx.vendors.iter().copied() {
+            let prefix = vendor.prefix();
+            if let Some(rel) = req.path.strip_prefix(prefix)
+                && (rel.is_empty() || rel.starts_with('/'))
+            {
+                return (vendors::handle(ctx, vendor, req, rel), Some(vendor));
+            }
+        }
+        let resp = if req.method == Method::GET && control == Some("/") {
+            self.index()
+        } else {
+            MockResponse::json(
+                404,
+                &serde_json::json!({"error": "not found", "path": req.path}),
+            )
+        };
+        (resp, None)
+    }
+
+    fn index(&self) -> MockResponse {
+        let vendors: serde_json::Map<String, serde_json::Value> = self
+            .ctx
+            .vendors
+            .iter()
+            .map(|v| (v.slug().to_owned(), self.base_url(*v).into()))
+            .collect();
+        MockResponse::json(
+            200,
+            &serde_json::json!({"service": "social-connect-mock", "vendors": vendors, "admin": self.admin_url()}),
+        )
+    }
+}

@@ -1,0 +1,156 @@
+//! Aitronos — `POST /personal-connectors/authorize?organization_id=ORG` (served under
+//! `/aitronos/v1`).
+//!
+//! Auth: `X-API-Key: KEY`. Success: 200 `{"authorization_url":…,"state":…}`. Errors use the
+//! documented envelope `{"success":false,"error":{"code","message","system_message","type",
+//! "status","trace_id","timestamp","details":{}}}`:
+//! - 401 `AUTHENTICATION_REQUIRED` / `authentication_error`;
+//! - 403 `INSUFFICIENT_PERMISSIONS` / `authorization_error` (unknown organization, or one the key
+//!   is not a member of);
+//! - **422 `VALIDATION_ERROR` / `validation_error` is the mock's choice** (Aitronos documents no
+//!   validation error): missing `organization_id`, bad JSON, missing or non-slug
+//!   `connector_type`, non-object `integration_params`;
+//! - the mock's 404/405/413/429/5xx: `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`
+//!   (type `invalid_request_error`), `RATE_LIMIT_EXCEEDED` (`rate_limit_error`),
+//!   `INTERNAL_ERROR` (`server_error`).
+//!
+//! At the end of a flow: a completion page.
+
+use serde_json::{Value, json};
+
+use super::{ErrKind, FlowOptions, MockVendor, is_slug, json_object, key_header};
+use crate::clock::rfc3339;
+use crate::model::{MockRequest, MockResponse};
+use crate::oauth::{self, NewFlow, random_id};
+use crate::service::Ctx;
+
+pub(crate) fn error(ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
+    let (status, code, ty, system) = match kind {
+        ErrKind::BadRequest => (
+            422,
+            "VALIDATION_ERROR",
+            "validation_error",
+            "Request validation failed",
+        ),
+        ErrKind::Unauthorized => (
+            401,
+            "AUTHENTICATION_REQUIRED",
+            "authentication_error",
+            "Missing or invalid authorization header",
+        ),
+        ErrKind::Forbidden => (
+            403,
+            "INSUFFICIENT_PERMISSIONS",
+            "authorization_error",
+            "Insufficient permissions for this operation",
+        ),
+        ErrKind::NotFound => (404, "NOT_FOUND", "invalid_request_error", "Route not found"),
+        ErrKind::MethodNotAllowed => (
+            405,
+            "METHOD_NOT_ALLOWED",
+            "invalid_request_error",
+            "Method not allowed for this route",
+        ),
+        ErrKind::PayloadTooLarge => (
+            413,
+            "PAYLOAD_TOO_LARGE",
+            "invalid_request_error",
+            "Request body too large",
+        ),
+        ErrKind::Conflict => (409, "CONFLICT", "invalid_request_error", "Conflict"),
+        ErrKind::RateLimited => (
+            429,
+            "RATE_LIMIT_EXCEEDED",
+            "rate_limit_error",
+            "Rate limit exceeded",
+        ),
+        ErrKind::Server(s) => (
+            s,
+            "INTERNAL_ERROR",
+            "server_error",
+            "Unexpected server error",
+        ),
+    };
+    MockResponse::json(
+        status,
+        &json!({"success": false, "error": {
+            "code": code,
+            "message": message,
+            "system_message": system,
+            "type": ty,
+            "status": status,
+            "trace_id": format!("req_{}", random_id()),
+            "timestamp": rfc3339(ctx.state.now()),
+            "details": {},
+        }}),
+    )
+}
+
+pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockResponse {
+    let known = key_header(req, "x-api-key").filter(|k| ctx.state.lock().fixture.key_known(k));
+    let Some(key) = known else {
+        return error(
+            ctx,
+            ErrKind::Unauthorized,
+            "Authentication required. Please provide a valid API key.",
+        );
+    };
+    let Some(org) = req.query_param("organization_id").filter(|o| !o.is_empty()) else {
+        return error(
+            ctx,
+            ErrKind::BadRequest,
+            "organization_id query parameter is required",
+        );
+    };
+    let body = match json_object(req) {
+        Ok(b) => b,
+        Err(m) => return error(ctx, ErrKind::BadRequest, &m),
+    };
+    let connector = match body.get("connector_type") {
+        Some(Value::String(s)) if is_slug(s) => s.clone(),
+        Some(Value::String(_)) => {
+            return error(
+                ctx,
+                ErrKind::BadRequest,
+                "connector_type must be a connector slug",
+            );
+        }
+        Some(_) => return error(ctx, ErrKind::BadRequest, "connector_type must be a string"),
+        None => return error(ctx, ErrKind::BadRequest, "connector_type is required"),
+    };
+    match body.get("integration_params") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(_) => {
+            return error(
+                ctx,
+                ErrKind::BadRequest,
+                "integration_params must be an object",
+            );
+        }
+    }
+    let mut d = ctx.state.lock();
+    if d.fixture.role(MockVendor::Aitronos, &org, &key).is_none() {
+        drop(d);
+        return error(
+            ctx,
+            ErrKind::Forbidden,
+            "You do not have permission to access this resource.",
+        );
+    }
+    let minted = oauth::begin(
+        ctx,
+        &mut d,
+        NewFlow {
+            vendor: MockVendor::Aitronos,
+            provider: connector.clone(),
+            platform: connector,
+            owner_id: org,
+            redirect_target: None,
+            opts,
+        },
+    );
+    MockResponse::json(
+        200,
+        &json!({"authorization_url": minted.authorization_url, "state": minted.state}),
+    )
+}

@@ -1,0 +1,129 @@
+//! Postbreeze — `POST /social-accounts/connect` (served under `/postbreeze/api/v1`).
+//!
+//! Auth: `Authorization: Bearer KEY`. Success: 201 `{"authorizeUrl":…,"state":…}`; the URL is
+//! single-use and lives as long as the state (the TTL). Errors:
+//! - 400 `{"statusCode":400,"code":"VALIDATION_FAILED","message":…,"requestId":…}`;
+//! - 401 `{"statusCode":401,"message":"Unauthorized","requestId":…}`;
+//! - 403 `{"statusCode":403,"code":"FORBIDDEN",…}` for a workspace the key cannot access or a
+//!   member who is not owner/admin;
+//! - 409 `{"statusCode":409,"code":"CHANNEL_ALREADY_CONNECTED",…}` when the workspace already has
+//!   an account for that platform (fixture or completed flow);
+//! - the mock's 404/405/413/429/5xx use the 400 shape with codes `NOT_FOUND`, `METHOD_NOT_ALLOWED`,
+//!   `PAYLOAD_TOO_LARGE`, `TOO_MANY_REQUESTS`, `INTERNAL_SERVER_ERROR`.
+//!
+//! At the end of a flow: a completion page.
+
+use serde_json::json;
+
+use super::{ErrKind, FlowOptions, MockVendor, bearer, json_object, req_str};
+use crate::fixture::Role;
+use crate::model::{MockRequest, MockResponse};
+use crate::oauth::{self, NewFlow, random_id};
+use crate::service::Ctx;
+
+/// Postbreeze's platforms.
+pub(crate) const PLATFORMS: [&str; 11] = [
+    "INSTAGRAM",
+    "FACEBOOK_PAGE",
+    "X",
+    "LINKEDIN_PERSON",
+    "LINKEDIN_COMPANY",
+    "TIKTOK_BUSINESS",
+    "TIKTOK_PERSONAL",
+    "YOUTUBE",
+    "PINTEREST",
+    "THREADS",
+    "BLUESKY",
+];
+
+pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
+    let request_id = format!("req_{}", random_id());
+    if kind == ErrKind::Unauthorized {
+        return MockResponse::json(
+            401,
+            &json!({"statusCode": 401, "message": "Unauthorized", "requestId": request_id}),
+        );
+    }
+    let code = match kind {
+        ErrKind::BadRequest => "VALIDATION_FAILED",
+        ErrKind::Unauthorized => "UNAUTHORIZED",
+        ErrKind::Forbidden => "FORBIDDEN",
+        ErrKind::NotFound => "NOT_FOUND",
+        ErrKind::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+        ErrKind::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+        ErrKind::Conflict => "CHANNEL_ALREADY_CONNECTED",
+        ErrKind::RateLimited => "TOO_MANY_REQUESTS",
+        ErrKind::Server(_) => "INTERNAL_SERVER_ERROR",
+    };
+    MockResponse::json(
+        kind.status(),
+        &json!({"statusCode": kind.status(), "code": code, "message": message, "requestId": request_id}),
+    )
+}
+
+pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockResponse {
+    let mut d = ctx.state.lock();
+    let Some(key) = bearer(req).filter(|k| d.fixture.key_known(k)) else {
+        return error(ErrKind::Unauthorized, "Unauthorized");
+    };
+    let body = match json_object(req) {
+        Ok(b) => b,
+        Err(m) => return error(ErrKind::BadRequest, &m),
+    };
+    let workspace = match req_str(&body, "workspaceId") {
+        Ok(w) => w,
+        Err(m) => return error(ErrKind::BadRequest, &m),
+    };
+    let platform = match req_str(&body, "platform") {
+        Ok(p) if PLATFORMS.contains(&p.as_str()) => p,
+        Ok(_) => {
+            return error(
+                ErrKind::BadRequest,
+                &format!(
+                    "platform must be one of the following values: {}",
+                    PLATFORMS.join(", ")
+                ),
+            );
+        }
+        Err(m) => return error(ErrKind::BadRequest, &m),
+    };
+    match d.fixture.role(MockVendor::Postbreeze, &workspace, &key) {
+        None => {
+            return error(
+                ErrKind::Forbidden,
+                "This API key cannot access the requested workspace",
+            );
+        }
+        Some(Role::Member) => {
+            return error(
+                ErrKind::Forbidden,
+                "Only workspace owners and admins can connect accounts",
+            );
+        }
+        Some(Role::Owner | Role::Admin) => {}
+    }
+    if d.accounts.iter().any(|a| {
+        a.vendor == MockVendor::Postbreeze && a.owner_id == workspace && a.platform == platform
+    }) {
+        return error(
+            ErrKind::Conflict,
+            &format!("This workspace already has a {platform} account connected"),
+        );
+    }
+    let minted = oauth::begin(
+        ctx,
+        &mut d,
+        NewFlow {
+            vendor: MockVendor::Postbreeze,
+            provider: platform.to_ascii_lowercase(),
+            platform,
+            owner_id: workspace,
+            redirect_target: None,
+            opts,
+        },
+    );
+    MockResponse::json(
+        201,
+        &json!({"authorizeUrl": minted.authorization_url, "state": minted.state}),
+    )
+}

@@ -1,0 +1,75 @@
+//! A load check of the standalone binary's memory (ignored by default: it runs for seconds).
+//! `cargo test -p social-connect-mock --release --test load -- --ignored --nocapture`
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "load test: seconds long"]
+async fn memory_stays_bounded_under_load() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let origin = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let pid = child.id();
+    let before = rss_kib(pid);
+    let client = reqwest::Client::new();
+    let count = Arc::new(AtomicU64::new(0));
+    let secs: u64 = std::env::var("LOAD_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let until = Instant::now() + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let (client, count, origin) = (client.clone(), count.clone(), origin.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < until {
+                let r = client
+                    .post(format!(
+                        "{origin}/postbreeze/api/v1/social-accounts/connect"
+                    ))
+                    .header("authorization", "Bearer sk_test_owner")
+                    .json(&serde_json::json!({"workspaceId": "ws_demo", "platform": "X"}))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{e:?}"));
+                assert_eq!(r.status(), 201);
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let after = rss_kib(pid);
+    let n = count.load(Ordering::Relaxed);
+    println!(
+        "{n} connects in {secs} s ({} req/s); server RSS {before} KiB → {after} KiB",
+        n / secs
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(after < 200 * 1024, "RSS {after} KiB");
+}

@@ -1,0 +1,173 @@
+//! Postbreeze: 201/400/401 against the spec, 403/409 shapes, single-use expiring URLs and the 409
+//! after a completed flow.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use serde_json::json;
+use social_connect_mock::{ManualClock, MockConfig, MockVendor};
+
+const V: MockVendor = MockVendor::Postbreeze;
+const P: &str = "/social-accounts/connect";
+const AUTH: [(&str, &str); 1] = [("authorization", "Bearer sk_test_owner")];
+
+fn check_coded(r: &Reply, status: u16, code: &str) {
+    assert_eq!(r.status, status, "{}", r.text);
+    let b = r.json();
+    assert_eq!(b["statusCode"], json!(status));
+    assert_eq!(b["code"], json!(code));
+    assert!(b["message"].is_string());
+    assert!(b["requestId"].as_str().unwrap().starts_with("req_"));
+}
+
+#[tokio::test]
+async fn created_matches_spec() {
+    let h = Harness::wiremock().await;
+    let r = post_json(
+        &h.connect_url(V),
+        &AUTH,
+        &json!({"workspaceId": "ws_demo", "platform": "BLUESKY"}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let b = r.json();
+    assert_spec("postbreeze", P, 201, &b);
+    let url = b["authorizeUrl"].as_str().unwrap();
+    assert_eq!(query_param(url, "state").as_deref(), b["state"].as_str());
+}
+
+#[tokio::test]
+async fn documented_errors() {
+    let h = Harness::wiremock().await;
+    let url = h.connect_url(V);
+    let ok = json!({"workspaceId": "ws_demo", "platform": "X"});
+    for r in [
+        post_json(&url, &[], &ok).await,
+        post_json(&url, &[("authorization", "Bearer nope")], &ok).await,
+    ] {
+        assert_eq!(r.status, 401);
+        let b = r.json();
+        assert_spec("postbreeze", P, 401, &b);
+        assert_eq!(b["message"], json!("Unauthorized"));
+        assert_eq!(b["statusCode"], json!(401));
+        assert!(b.get("code").is_none());
+    }
+    for body in [
+        json!({"platform": "X"}),
+        json!({"workspaceId": "ws_demo"}),
+        json!({"workspaceId": "ws_demo", "platform": "instagram"}),
+        json!({"workspaceId": 3, "platform": "X"}),
+    ] {
+        let r = post_json(&url, &AUTH, &body).await;
+        check_coded(&r, 400, "VALIDATION_FAILED");
+        assert_spec("postbreeze", P, 400, &r.json());
+    }
+    check_coded(
+        &post_raw(&url, &AUTH, "application/json", "nope").await,
+        400,
+        "VALIDATION_FAILED",
+    );
+    check_coded(
+        &post_json(&url, &[("authorization", "Bearer sk_test_member")], &ok).await,
+        403,
+        "FORBIDDEN",
+    );
+    check_coded(
+        &post_json(
+            &url,
+            &AUTH,
+            &json!({"workspaceId": "ws_other", "platform": "X"}),
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    );
+    check_coded(
+        &post_json(
+            &url,
+            &AUTH,
+            &json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"}),
+        )
+        .await,
+        409,
+        "CHANNEL_ALREADY_CONNECTED",
+    );
+}
+
+#[tokio::test]
+async fn completed_flow_then_409() {
+    let h = Harness::wiremock().await;
+    let url = h.connect_url(V);
+    let body = json!({"workspaceId": "ws_demo", "platform": "TIKTOK_BUSINESS"});
+    let r = post_json(&url, &AUTH, &body).await;
+    let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
+    let consent = get(&auth).await;
+    assert_eq!(consent.status, 200);
+    consent.assert_html_page();
+    let callback = approve_to_callback(&auth, "").await;
+    // The authorize URL is single-use.
+    get(&format!("{auth}&decision=approve"))
+        .await
+        .assert_state_error();
+    let done = get(&callback).await;
+    assert_eq!(done.status, 200);
+    done.assert_html_page();
+    assert!(
+        h.state()
+            .accounts()
+            .iter()
+            .any(|a| a.platform == "TIKTOK_BUSINESS" && a.owner_id == "ws_demo")
+    );
+    check_coded(
+        &post_json(&url, &AUTH, &body).await,
+        409,
+        "CHANNEL_ALREADY_CONNECTED",
+    );
+    get(&callback).await.assert_state_error();
+}
+
+#[tokio::test]
+async fn authorize_url_expires_with_the_state() {
+    let clock = Arc::new(ManualClock::new());
+    let h = Harness::wiremock_with(
+        MockConfig::default()
+            .with_clock(clock.clone())
+            .with_state_ttl(Duration::from_secs(300)),
+    )
+    .await;
+    let r = post_json(
+        &h.connect_url(V),
+        &AUTH,
+        &json!({"workspaceId": "ws_demo", "platform": "X"}),
+    )
+    .await;
+    let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
+    clock.advance(Duration::from_secs(299));
+    assert_eq!(get(&auth).await.status, 200);
+    clock.advance(Duration::from_secs(2));
+    get(&auth).await.assert_state_error();
+    get(&format!("{auth}&decision=approve"))
+        .await
+        .assert_state_error();
+}
+
+#[tokio::test]
+async fn expiry_between_approval_and_callback() {
+    let clock = Arc::new(ManualClock::new());
+    let h = Harness::wiremock_with(MockConfig::default().with_clock(clock.clone())).await;
+    let r = post_json(
+        &h.connect_url(V),
+        &AUTH,
+        &json!({"workspaceId": "ws_demo", "platform": "YOUTUBE"}),
+    )
+    .await;
+    let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
+    let callback = approve_to_callback(&auth, "").await;
+    clock.advance(Duration::from_secs(601));
+    get(&callback).await.assert_state_error();
+    assert_eq!(h.state().accounts().len(), 1);
+}

@@ -1,0 +1,103 @@
+//! `Client::connect` against a raw `reqwest` POST of the same request to the same local server.
+//!
+//! The server is a bare hyper server answering Postbreeze's documented 201 body, so the figure is
+//! the unified client's overhead over one loopback round trip. Run with
+//! `cargo bench -p social-connect --bench connect`.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use criterion::{Criterion, criterion_group, criterion_main};
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use social_connect::{Client, ConnectRequest, Provider, Vendor};
+
+const BODY: &str =
+    r#"{"authorizeUrl":"https://auth.example.com/oauth/authorize?state=abc","state":"abc"}"#;
+
+async fn serve() -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                let service = service_fn(|_req: Request<hyper::body::Incoming>| async {
+                    let mut response =
+                        Response::new(Full::new(Bytes::from_static(BODY.as_bytes())));
+                    *response.status_mut() = hyper::StatusCode::CREATED;
+                    response
+                        .headers_mut()
+                        .insert("content-type", "application/json".parse().expect("static"));
+                    Ok::<_, Infallible>(response)
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let addr = runtime.block_on(serve());
+    let base = format!("http://{addr}/postbreeze/api/v1");
+
+    let client = Client::builder()
+        .api_key(Vendor::Postbreeze, "sk_test_owner")
+        .base_url(Vendor::Postbreeze, &base)
+        .expect("base url")
+        .build()
+        .expect("client");
+    let request = ConnectRequest::new(Provider::Instagram).owner("ws_demo");
+
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never())
+        .build()
+        .expect("reqwest");
+    let url = format!("{base}/social-accounts/connect");
+    let body = serde_json::json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"});
+
+    let mut group = c.benchmark_group("connect_loopback");
+    group.bench_function("raw_reqwest_post", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let response = raw
+                .post(&url)
+                .bearer_auth("sk_test_owner")
+                .json(&body)
+                .send()
+                .await
+                .expect("send");
+            let value: serde_json::Value = response.json().await.expect("json");
+            assert!(value.get("authorizeUrl").is_some());
+        })
+    });
+    group.bench_function("client_connect", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let link = client
+                .connect(Vendor::Postbreeze, request.clone())
+                .await
+                .expect("connect");
+            assert_eq!(link.state.as_deref(), Some("abc"));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
