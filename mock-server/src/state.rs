@@ -131,8 +131,8 @@ pub enum AdminError {
 
 /// Most pending flows / codes kept at once; the oldest are evicted beyond that.
 pub(crate) const MAX_FLOWS: usize = 10_000;
-/// Most connected accounts kept; further completions fail with `server_error`.
-pub(crate) const MAX_ACCOUNTS: usize = 10_000;
+/// Most connected accounts kept (each a few hundred bytes); further completions fail with `server_error`.
+pub(crate) const MAX_ACCOUNTS: usize = 100_000;
 
 #[derive(Debug, Clone)]
 #[allow(clippy::enum_variant_names)]

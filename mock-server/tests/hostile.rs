@@ -1,0 +1,224 @@
+//! Bad input at every vendor endpoint, on both adapters: each case gets a 4xx in the vendor's own
+//! error shape (or a plain HTTP error), never a 5xx, a hang or a change of state.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Harness, ok_request};
+use serde_json::Value;
+use social_connect_mock::MockVendor;
+
+/// One hostile request: a name, then how it differs from the vendor's good request.
+struct Case {
+    name: &'static str,
+    method: &'static str,
+    query: Option<String>,
+    content_type: Option<&'static str>,
+    body: Vec<u8>,
+    extra_header: Option<(&'static str, String)>,
+}
+
+fn cases(v: MockVendor) -> Vec<Case> {
+    let (query, _, good) = ok_request(v);
+    let good = good.to_string();
+    let case = |name, body: &str| Case {
+        name,
+        method: "POST",
+        query: None,
+        content_type: Some("application/json"),
+        body: body.as_bytes().to_vec(),
+        extra_header: None,
+    };
+    let first_key = good.split('"').nth(1).unwrap_or("x").to_owned();
+    let mut all = vec![
+        case("malformed JSON", "{\"a\":"),
+        case("truncated JSON", &good[..good.len() / 2]),
+        case("not an object", "[1,2,3]"),
+        case("JSON null", "null"),
+        case("empty object", "{}"),
+        case("empty body", ""),
+        case("wrong types", &format!("{{\"{first_key}\": 42}}")),
+        Case {
+            query: Some(query.replace("_demo", "_%00demo")),
+            ..case(
+                "control characters in ids",
+                &good
+                    .replace("_demo", "_\\u0000demo")
+                    .replace("googlesheets", "google\\u0007sheets")
+                    .replace("github", "git\\u0000hub")
+                    .replace("instagram", "insta\\u001fgram"),
+            )
+        },
+        Case {
+            query: Some(query.replace("_demo", "_d%C3%A9mo%F0%9F%98%80")),
+            ..case(
+                "unicode in ids",
+                &good
+                    .replace("_demo", "_démo😀")
+                    .replace("googlesheets", "gøøglesheets"),
+            )
+        },
+        case("invalid UTF-8", "{\"a\": \"\u{FFFD}"),
+        Case {
+            name: "oversized body",
+            body: format!("{{\"pad\": \"{}\"}}", "x".repeat(70 * 1024)).into_bytes(),
+            ..case("", "")
+        },
+        Case {
+            name: "wrong content type",
+            content_type: Some("text/plain"),
+            ..case("", &good)
+        },
+        Case {
+            name: "form content type",
+            content_type: Some("application/x-www-form-urlencoded"),
+            ..case("", "a=b")
+        },
+        Case {
+            name: "no content type",
+            content_type: None,
+            ..case("", &good)
+        },
+        Case {
+            name: "GET",
+            method: "GET",
+            ..case("", "")
+        },
+        Case {
+            name: "PUT",
+            method: "PUT",
+            ..case("", &good)
+        },
+        Case {
+            name: "DELETE",
+            method: "DELETE",
+            ..case("", "")
+        },
+        Case {
+            name: "very long URL",
+            query: Some(format!(
+                "{}{}x={}",
+                if query.is_empty() { "?" } else { "&" },
+                query,
+                "a".repeat(16 * 1024)
+            )),
+            ..case("", &good)
+        },
+        Case {
+            name: "very long header",
+            extra_header: Some(("x-padding", "h".repeat(8 * 1024))),
+            ..case("", "{")
+        },
+    ];
+    // Raw bytes that are not UTF-8 at all.
+    all.push(Case {
+        name: "binary body",
+        body: vec![0xff, 0xfe, 0x00, 0x7b],
+        ..case("", "")
+    });
+    if !query.is_empty() {
+        let key = query
+            .trim_start_matches('?')
+            .split('=')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        all.push(Case {
+            name: "duplicate query parameter",
+            query: Some(format!("{query}&{key}=other_owner")),
+            ..case("", &good)
+        });
+        all.push(Case {
+            name: "missing query parameter",
+            query: Some(String::new()),
+            ..case("", &good)
+        });
+    }
+    all
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_changes_nothing() {
+    for harness in [Harness::standalone().await, Harness::wiremock().await] {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        for v in MockVendor::ALL {
+            let (query, auth, _) = ok_request(v);
+            for case in cases(v) {
+                let url = format!(
+                    "{}{}",
+                    harness.connect_url(v),
+                    case.query.clone().unwrap_or_else(|| query.clone())
+                );
+                let method = reqwest::Method::from_bytes(case.method.as_bytes()).unwrap();
+                let mut request = client.request(method, &url).body(case.body.clone());
+                if let Some(ct) = case.content_type {
+                    request = request.header("content-type", ct);
+                }
+                for (k, val) in &auth {
+                    request = request.header(*k, *val);
+                }
+                if let Some((k, val)) = &case.extra_header {
+                    request = request.header(*k, val);
+                }
+                let flows = harness.state().pending_flows();
+                let accounts = harness.state().accounts().len();
+                let response = request
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{v:?} {}: no answer: {e}", case.name));
+                let status = response.status().as_u16();
+                let content_type = response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|c| c.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let text = response.text().await.unwrap_or_default();
+                assert!(status < 500, "{v:?} {}: {status} {text}", case.name);
+                assert_eq!(
+                    harness.state().accounts().len(),
+                    accounts,
+                    "{v:?} {}: accounts changed",
+                    case.name
+                );
+                if status >= 400 {
+                    assert_eq!(
+                        harness.state().pending_flows(),
+                        flows,
+                        "{v:?} {}: a flow was minted on an error",
+                        case.name
+                    );
+                    if content_type.starts_with("application/json") {
+                        let body: Value = serde_json::from_str(&text)
+                            .unwrap_or_else(|e| panic!("{v:?} {}: {e}: {text}", case.name));
+                        assert!(body.is_object(), "{v:?} {}: {text}", case.name);
+                    }
+                } else {
+                    // Only a few hostile inputs are legitimately accepted: unicode text, the first
+                    // of two duplicate query values, an unknown query parameter however long.
+                    assert!(
+                        matches!(
+                            case.name,
+                            "unicode in ids" | "duplicate query parameter" | "very long URL"
+                        ),
+                        "{v:?} {}: accepted with {status}: {text}",
+                        case.name
+                    );
+                }
+                match case.name {
+                    "oversized body" => assert_eq!(status, 413, "{v:?}"),
+                    "GET" | "PUT" | "DELETE" => assert_eq!(status, 405, "{v:?}"),
+                    "malformed JSON" | "truncated JSON" | "empty body" | "binary body" => {
+                        assert!(matches!(status, 400 | 422), "{v:?} {}: {status}", case.name)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

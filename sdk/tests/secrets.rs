@@ -1,0 +1,137 @@
+//! No API key in any `Debug` or `Display` output: every error the client can return, the client,
+//! its builder and the generated clients are formatted and searched for the key.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use social_connect::{Client, ConnectRequest, Error, Provider, Vendor};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk_live_VERY_SECRET_0123456789";
+
+fn assert_clean(what: &str, text: &str) {
+    assert!(!text.contains(KEY), "{what} leaks the key: {text}");
+    assert!(
+        !text.contains("VERY_SECRET"),
+        "{what} leaks part of the key: {text}"
+    );
+}
+
+async fn errors_from(server: &MockServer, vendor: Vendor, timeout: Duration) -> Vec<Error> {
+    let client = Client::builder()
+        .api_key(vendor, KEY)
+        .base_url(vendor, server.uri())
+        .unwrap()
+        .timeout(timeout)
+        .build()
+        .unwrap();
+    assert_clean("Client", &format!("{client:?}"));
+    let request = match vendor {
+        Vendor::Recoup => ConnectRequest::new(Provider::X),
+        Vendor::Aitronos => ConnectRequest::new(Provider::Other("github".into())).owner("o"),
+        _ => ConnectRequest::new(Provider::X).owner("o"),
+    };
+    let mut errors = Vec::new();
+    for status in [400, 401, 403, 404, 409, 422, 429, 500, 502, 503, 302, 200] {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .set_body_raw(format!("<html>echo {status}</html>"), "text/html"),
+            )
+            .mount(server)
+            .await;
+        if let Err(err) = client.connect(vendor, request.clone()).await {
+            errors.push(err);
+        }
+    }
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+        .mount(server)
+        .await;
+    errors.push(client.connect(vendor, request.clone()).await.unwrap_err());
+    errors
+}
+
+#[tokio::test]
+async fn no_error_or_client_output_contains_the_key() {
+    let server = MockServer::start().await;
+    let mut errors = Vec::new();
+    for vendor in Vendor::ALL {
+        if vendor == Vendor::Postbreeze || vendor == Vendor::Ocoya || vendor == Vendor::Recoup {
+            errors.extend(errors_from(&server, vendor, Duration::from_millis(300)).await);
+        }
+    }
+    // Transport failures, configuration errors and the checks made before sending.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = Client::builder()
+        .api_key(Vendor::Ocoya, KEY)
+        .base_url(Vendor::Ocoya, format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .build()
+        .unwrap();
+    errors.push(
+        refused
+            .connect(Vendor::Ocoya, ConnectRequest::new(Provider::X).owner("o"))
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        Client::builder()
+            .api_key(Vendor::Ocoya, format!("{KEY}\n"))
+            .build()
+            .unwrap_err(),
+    );
+    errors.push(
+        refused
+            .connect(
+                Vendor::Ocoya,
+                ConnectRequest::new(Provider::Bluesky).owner("o"),
+            )
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        refused
+            .connect(Vendor::Ocoya, ConnectRequest::new(Provider::X))
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        errors.len() >= 30,
+        "every path produced an error ({})",
+        errors.len()
+    );
+    for err in &errors {
+        assert_clean("Display", &err.to_string());
+        assert_clean("Debug", &format!("{err:?}"));
+        let mut source = std::error::Error::source(err);
+        while let Some(inner) = source {
+            assert_clean("source", &format!("{inner} {inner:?}"));
+            source = inner.source();
+        }
+    }
+    let builder = Client::builder()
+        .api_key(Vendor::WoopSocial, KEY)
+        .api_key(Vendor::Aitronos, KEY);
+    assert_clean("ClientBuilder", &format!("{builder:?}"));
+    let client = builder.build().unwrap();
+    assert_clean("Client", &format!("{client:?}"));
+    assert_clean(
+        "generated clients",
+        &format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            client.recoup(),
+            client.woopsocial(),
+            client.postbreeze(),
+            client.aitronos(),
+            client.ocoya()
+        ),
+    );
+}
