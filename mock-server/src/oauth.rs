@@ -26,8 +26,8 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::clock::rfc3339;
-use crate::fixture::{ConnectedAccount, FacebookPage};
-use crate::html::{self, esc, hidden};
+use crate::fixture::{ConnectedAccount, FacebookPage, Fixture, Resource};
+use crate::html::{self, Subject, esc, hidden};
 use crate::model::{MockRequest, MockResponse};
 use crate::service::Ctx;
 use crate::state::{Data, Flow, IssuedCode, MAX_ACCOUNTS, Stage};
@@ -196,7 +196,7 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
         if from_form {
             return html::error_page(400, "Invalid authorization request", "No decision.");
         }
-        let page = consent_page(ctx, flow, &params);
+        let page = consent_page(ctx, &d.fixture, flow, &params);
         return MockResponse::html(200, page);
     };
     let approve = match decision {
@@ -262,7 +262,29 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     MockResponse::redirect(status, &format!("{redirect_uri}?{}", location.finish()))
 }
 
-fn consent_page(ctx: &Ctx, flow: &Flow, params: &[(String, String)]) -> String {
+/// What the pages of a flow say it connects: vendor, provider, owner (named from the fixture).
+fn subject<'a>(fixture: &'a Fixture, flow: &'a Flow) -> Subject<'a> {
+    let (kind, owners): (&'static str, &'a [Resource]) = match flow.vendor {
+        MockVendor::Recoup => ("Recoup account", &fixture.recoup_accounts),
+        MockVendor::WoopSocial => ("Project", &fixture.woopsocial_projects),
+        MockVendor::Postbreeze => ("Workspace", &fixture.postbreeze_workspaces),
+        MockVendor::Aitronos => ("Organization", &fixture.aitronos_organizations),
+        MockVendor::Ocoya => ("Workspace", &fixture.ocoya_workspaces),
+    };
+    Subject {
+        vendor: flow.vendor.name(),
+        provider: html::provider_name(&flow.provider),
+        platform: &flow.platform,
+        owner_kind: kind,
+        owner_id: &flow.owner_id,
+        owner_name: owners
+            .iter()
+            .find(|r| r.id == flow.owner_id)
+            .map(|r| r.name.as_str()),
+    }
+}
+
+fn consent_page(ctx: &Ctx, fixture: &Fixture, flow: &Flow, params: &[(String, String)]) -> String {
     let mut fields = String::new();
     for name in [
         "response_type",
@@ -277,18 +299,32 @@ fn consent_page(ctx: &Ctx, flow: &Flow, params: &[(String, String)]) -> String {
             fields.push_str(&hidden(name, v));
         }
     }
-    let provider = esc(&flow.provider);
+    let s = subject(fixture, flow);
     let body = format!(
-        "<h1>Connect your {provider} account</h1>\
-<p><strong>{vendor}</strong> would like to access your <strong>{provider}</strong> account \
-(fake provider: no real account is involved).</p>\
+        "<p class=\"badge\">Fake {provider} · sign-in</p>\
+<h1 id=\"title\">Connect your {provider} account to {vendor}</h1>\
+<p><strong>{vendor}</strong> would like to access your <strong>{provider}</strong> account and \
+connect it to the {kind} {owner}.</p>{facts}\
+<p>If you approve, {vendor} will be able to:</p><ul class=\"scopes\">\
+<li>see your {provider} profile</li><li>publish and read posts for you</li></ul>\
 <form method=\"post\" action=\"{root}/__provider/authorize\">{fields}\
-<button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>\
-<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>",
-        vendor = esc(flow.vendor.name()),
+<div class=\"actions\">\
+<button type=\"submit\" name=\"decision\" value=\"approve\" class=\"primary\">Approve</button>\
+<button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">Deny</button>\
+</div></form>\
+<p class=\"hint\">This is a fake provider: no real {provider} account is involved. Either choice \
+sends you back to {vendor}.</p>",
+        vendor = esc(s.vendor),
+        provider = esc(&s.provider),
+        kind = esc(&s.owner_kind_lower()),
+        owner = s.owner_inline(),
+        facts = s.facts(),
         root = esc(&ctx.root),
     );
-    html::page(&format!("Connect {}", flow.provider), &body)
+    html::page(
+        &format!("Connect your {} account to {}", s.provider, s.vendor),
+        &body,
+    )
 }
 
 /// Why a code exchange failed (an RFC 6749 §5.2 error code).
@@ -418,10 +454,22 @@ pub(crate) fn vendor_callback(ctx: &Ctx, vendor: MockVendor, req: &MockRequest) 
         return bad_state(STATE_GONE);
     };
     if let Some(e) = req.query_param("error") {
-        return finish(ctx, &flow, Outcome::Failed(sanitize_code(&e)), 302);
+        return finish(
+            ctx,
+            &d.fixture,
+            &flow,
+            Outcome::Failed(sanitize_code(&e)),
+            302,
+        );
     }
     let Some(code) = req.query_param("code") else {
-        return finish(ctx, &flow, Outcome::Failed("invalid_request".into()), 302);
+        return finish(
+            ctx,
+            &d.fixture,
+            &flow,
+            Outcome::Failed("invalid_request".into()),
+            302,
+        );
     };
     if let Err(e) = exchange_code(
         &mut d,
@@ -430,7 +478,13 @@ pub(crate) fn vendor_callback(ctx: &Ctx, vendor: MockVendor, req: &MockRequest) 
         &callback_uri(ctx, vendor),
         &flow.verifier,
     ) {
-        return finish(ctx, &flow, Outcome::Failed(e.code.to_owned()), 302);
+        return finish(
+            ctx,
+            &d.fixture,
+            &flow,
+            Outcome::Failed(e.code.to_owned()),
+            302,
+        );
     }
     if vendor == MockVendor::WoopSocial && flow.platform == "FACEBOOK" {
         let pages = d.fixture.facebook_pages.clone();
@@ -444,6 +498,7 @@ pub(crate) fn vendor_callback(ctx: &Ctx, vendor: MockVendor, req: &MockRequest) 
                         None => {
                             return finish(
                                 ctx,
+                                &d.fixture,
                                 &flow,
                                 Outcome::Failed("invalid_page_selection".into()),
                                 302,
@@ -452,21 +507,21 @@ pub(crate) fn vendor_callback(ctx: &Ctx, vendor: MockVendor, req: &MockRequest) 
                     }
                 };
                 let outcome = connect_accounts(&mut d, &flow, &chosen, now);
-                return finish(ctx, &flow, outcome, 302);
+                return finish(ctx, &d.fixture, &flow, outcome, 302);
             }
             None => {
                 let token = random_token();
                 let mut f = flow;
                 f.state = token.clone();
                 f.stage = Stage::AwaitingPageSelection;
-                let page = selection_page(ctx, &token, &pages, None);
+                let page = selection_page(ctx, &subject(&d.fixture, &f), &token, &pages, None);
                 d.flows.insert(token, f);
                 return MockResponse::html(200, page);
             }
         }
     }
     let outcome = connect_accounts(&mut d, &flow, &[], now);
-    finish(ctx, &flow, outcome, 302)
+    finish(ctx, &d.fixture, &flow, outcome, 302)
 }
 
 fn select_pages(pages: &[FacebookPage], ids: &[String]) -> Option<Vec<FacebookPage>> {
@@ -480,29 +535,44 @@ fn select_pages(pages: &[FacebookPage], ids: &[String]) -> Option<Vec<FacebookPa
     (!out.is_empty()).then_some(out)
 }
 
-fn selection_page(ctx: &Ctx, token: &str, pages: &[FacebookPage], note: Option<&str>) -> String {
+fn selection_page(
+    ctx: &Ctx,
+    s: &Subject<'_>,
+    token: &str,
+    pages: &[FacebookPage],
+    note: Option<&str>,
+) -> String {
     let mut boxes = String::new();
     for (i, p) in pages.iter().enumerate() {
         boxes.push_str(&format!(
-            "<label for=\"page-{i}\"><input type=\"checkbox\" id=\"page-{i}\" name=\"page\" \
-             value=\"{}\"> {}</label>",
-            esc(&p.id),
-            esc(&p.name)
+            "<div class=\"choice\"><input type=\"checkbox\" id=\"page-{i}\" name=\"page\" \
+             value=\"{id}\"><label for=\"page-{i}\"><span class=\"name\">{name}</span> \
+             <span class=\"id\">{id}</span></label></div>",
+            id = esc(&p.id),
+            name = esc(&p.name)
         ));
     }
     let note = note
-        .map(|n| format!("<p><strong>{}</strong></p>", esc(n)))
+        .map(|n| format!("<p class=\"notice\" role=\"alert\">{}</p>", esc(n)))
         .unwrap_or_default();
     let body = format!(
-        "<h1>Choose the Facebook pages to connect</h1>{note}\
+        "<p class=\"badge\">Fake Facebook · page selection</p>\
+<h1 id=\"title\">Choose the Facebook pages to connect</h1>{note}\
+<p>{vendor} will connect each page you select to the {kind} {owner}, as a separate social \
+account.</p>{facts}\
 <form method=\"post\" action=\"{root}/__vendor/woopsocial/pages\">{hidden}\
-<fieldset><legend>Pages</legend>{boxes}</fieldset><p>\
-<button type=\"submit\" name=\"decision\" value=\"connect\">Connect selected pages</button>\
-<button type=\"submit\" name=\"decision\" value=\"cancel\">Cancel</button></p></form>",
+<fieldset><legend>Your Facebook pages</legend>{boxes}</fieldset><div class=\"actions\">\
+<button type=\"submit\" name=\"decision\" value=\"connect\" class=\"primary\">Connect selected pages</button>\
+<button type=\"submit\" name=\"decision\" value=\"cancel\" class=\"secondary\">Cancel</button></div></form>\
+<p class=\"hint\">Cancel connects nothing and sends you back to the app.</p>",
+        vendor = esc(s.vendor),
+        kind = esc(&s.owner_kind_lower()),
+        owner = s.owner_inline(),
+        facts = s.facts(),
         root = esc(&ctx.root),
         hidden = hidden("selection", token),
     );
-    html::page("Choose Facebook pages", &body)
+    html::page("Choose the Facebook pages to connect", &body)
 }
 
 /// `POST {root}/__vendor/woopsocial/pages` (the page-selection form).
@@ -537,7 +607,16 @@ pub(crate) fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
         match select_pages(&pages, &ids) {
             Some(c) => Some(c),
             None => {
-                let page = selection_page(ctx, token, &pages, Some("Choose at least one page."));
+                let Some(flow) = d.flows.get(token) else {
+                    return bad_state(STATE_GONE);
+                };
+                let page = selection_page(
+                    ctx,
+                    &subject(&d.fixture, flow),
+                    token,
+                    &pages,
+                    Some("Choose at least one page."),
+                );
                 return MockResponse::html(200, page);
             }
         }
@@ -549,7 +628,7 @@ pub(crate) fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
         Some(c) => connect_accounts(&mut d, &flow, &c, now),
         None => Outcome::Failed("access_denied".into()),
     };
-    finish(ctx, &flow, outcome, 303)
+    finish(ctx, &d.fixture, &flow, outcome, 303)
 }
 
 /// `GET /ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…`.
@@ -634,9 +713,14 @@ fn connect_accounts(
 }
 
 /// Sends the browser where the vendor sends it at the end of a flow.
-fn finish(ctx: &Ctx, flow: &Flow, outcome: Outcome, redirect_status: u16) -> MockResponse {
+fn finish(
+    ctx: &Ctx,
+    fixture: &Fixture,
+    flow: &Flow,
+    outcome: Outcome,
+    redirect_status: u16,
+) -> MockResponse {
     let _ = ctx;
-    let name = flow.vendor.name();
     match (flow.vendor, &flow.redirect_target) {
         (MockVendor::WoopSocial, Some(target)) => {
             let enc =
@@ -666,20 +750,13 @@ fn finish(ctx: &Ctx, flow: &Flow, outcome: Outcome, redirect_status: u16) -> Moc
         (MockVendor::Recoup, Some(target)) => {
             MockResponse::redirect(redirect_status, target.as_str())
         }
-        _ => match outcome {
-            Outcome::Connected(ids) => html::completion_page(
-                name,
-                true,
-                &format!("Your {} account is now connected to {name}.", flow.provider),
-                &ids,
-            ),
-            Outcome::Failed(code) => html::completion_page(
-                name,
-                false,
-                &format!("The connection was not completed (error: {code})."),
-                &[],
-            ),
-        },
+        _ => {
+            let s = subject(fixture, flow);
+            match outcome {
+                Outcome::Connected(ids) => html::completion_page(&s, None, &ids),
+                Outcome::Failed(code) => html::completion_page(&s, Some(&code), &[]),
+            }
+        }
     }
 }
 

@@ -1,1 +1,32 @@
-//! placeholder
+//! Shared parts of the contract suite: the vendors' specs as validators, a harness that runs the
+//! SDK against the mock (or a live vendor when its URL and key are in the environment), and a
+//! follower that walks a connect flow hop by hop with a cookie-less HTTP client.
+//!
+//! Everything here reads only this repository's own files (`specs/`), never `../shared`.
+
+pub mod flow;
+pub mod harness;
+pub mod spec;
+
+pub use harness::{Harness, Target};
+pub use spec::Spec;
+/// Re-exported for the tour's Recoup account id.
+pub use uuid::Uuid;
+
+/// The mock's vendor for an SDK vendor.
+pub fn mock_vendor(vendor: social_connect::Vendor) -> social_connect_mock::MockVendor {
+    use social_connect::Vendor;
+    use social_connect_mock::MockVendor;
+    match vendor {
+        Vendor::Recoup => MockVendor::Recoup,
+        Vendor::WoopSocial => MockVendor::WoopSocial,
+        Vendor::Postbreeze => MockVendor::Postbreeze,
+        Vendor::Aitronos => MockVendor::Aitronos,
+        Vendor::Ocoya => MockVendor::Ocoya,
+    }
+}
+
+/// The workspace README's Rust examples, compiled as doctests so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

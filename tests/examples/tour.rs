@@ -1,0 +1,111 @@
+//! The tour: start the embedded mock, connect an account at each of the five vendors through the
+//! SDK, follow each redirect flow the way a browser would, and print what happened.
+//!
+//! ```sh
+//! cargo run --example tour
+//! ```
+
+use std::process::ExitCode;
+
+use social_connect::{Client, ConnectOutcome, ConnectRequest, Provider, Vendor};
+use social_connect_mock::MockVendors;
+use social_connect_tests::{flow, mock_vendor};
+use url::Url;
+
+const APP: &str = "http://127.0.0.1:9/app/oauth/complete";
+
+fn request(vendor: Vendor) -> ConnectRequest {
+    match vendor {
+        Vendor::Recoup => ConnectRequest::new(Provider::TikTok)
+            .account_id(uuid_of("00000000-0000-4000-8000-000000000002")),
+        Vendor::WoopSocial => ConnectRequest::new(Provider::FacebookPage)
+            .owner("proj_demo")
+            .redirect_url(Url::parse(APP).expect("static URL")),
+        Vendor::Postbreeze => ConnectRequest::new(Provider::LinkedInPage).owner("ws_demo"),
+        Vendor::Aitronos => ConnectRequest::new(Provider::Other("notion".into())).owner("org_demo"),
+        Vendor::Ocoya => ConnectRequest::new(Provider::Instagram).owner("ws_demo"),
+    }
+}
+
+fn uuid_of(s: &str) -> social_connect_tests::Uuid {
+    s.parse().expect("static UUID")
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mock = MockVendors::start().await;
+    println!("embedded mock at {}\n", mock.uri());
+    let mut builder = Client::builder();
+    for vendor in Vendor::ALL {
+        builder = match builder
+            .api_key(vendor, "sk_test_owner")
+            .base_url(vendor, mock.base_url(mock_vendor(vendor)))
+        {
+            Ok(builder) => builder,
+            Err(err) => return fail(&err),
+        };
+    }
+    let client = match builder.build() {
+        Ok(client) => client,
+        Err(err) => return fail(&err),
+    };
+    let origin = Url::parse(&mock.uri()).expect("the mock's URI is a URL");
+    let browser = flow::browser();
+
+    println!(
+        "{:<11} {:<15} {:<48} outcome",
+        "vendor", "provider", "authorization link"
+    );
+    for vendor in Vendor::ALL {
+        let request = request(vendor);
+        let link = match client.connect(vendor, request.clone()).await {
+            Ok(link) => link,
+            Err(err) => return fail(&err),
+        };
+        let mut start = link.url.clone();
+        start.query_pairs_mut().append_pair("decision", "approve");
+        if vendor == Vendor::WoopSocial {
+            start
+                .query_pairs_mut()
+                .append_pair("pages", "fbp_1001,fbp_1002");
+        }
+        let hops = flow::walk(&browser, &start, &origin).await;
+        let end = hops.last().expect("at least one hop");
+        let outcome = match ConnectOutcome::from_redirect(vendor, &end.url) {
+            Ok(ConnectOutcome::Connected { account_ids, .. }) => {
+                format!("connected {} (from the redirect)", account_ids.join(","))
+            }
+            Ok(other) => format!("{other:?}"),
+            Err(social_connect::Error::NotReportedByRedirect(_)) => {
+                let held = mock
+                    .state()
+                    .accounts()
+                    .into_iter()
+                    .filter(|a| a.vendor == mock_vendor(vendor))
+                    .count();
+                format!(
+                    "connected (completion page, HTTP {}; {held} account(s) at the mock)",
+                    end.status.as_u16()
+                )
+            }
+            Err(err) => return fail(&err),
+        };
+        let mut shown = link.url.to_string();
+        if shown.len() > 46 {
+            shown.truncate(45);
+            shown.push('…');
+        }
+        println!(
+            "{:<11} {:<15} {:<48} {outcome}",
+            vendor.to_string(),
+            request.provider.to_string(),
+            shown
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn fail(err: &social_connect::Error) -> ExitCode {
+    eprintln!("error: {err}");
+    ExitCode::FAILURE
+}

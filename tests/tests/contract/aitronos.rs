@@ -1,0 +1,122 @@
+//! Aitronos: the organization in the query, free-form connector types with optional
+//! `integration_params`, and its error envelope with `trace_id` and `timestamp`.
+
+use serde_json::json;
+use social_connect::{ConnectRequest, Error, Provider, Vendor};
+use social_connect_tests::Harness;
+
+use crate::common::{self, answer};
+
+fn request(h: &Harness) -> ConnectRequest {
+    let mut params = serde_json::Map::new();
+    params.insert("site_name".into(), json!("Marketing"));
+    ConnectRequest::new(Provider::Other("sharepoint".into()))
+        .owner(h.owner("org_demo"))
+        .integration_params(params)
+}
+
+#[tokio::test]
+async fn connect_returns_a_link_and_state() {
+    let h = Harness::new(Vendor::Aitronos).await;
+    let link = common::connect_ok(&h, request(&h)).await;
+    assert!(link.state.is_some());
+}
+
+#[tokio::test]
+async fn documented_statuses_match_the_spec() {
+    let h = Harness::new(Vendor::Aitronos).await;
+    if h.mock_server("raw statuses").is_none() {
+        return;
+    }
+    assert_eq!(
+        answer(
+            &h,
+            Some("sk_test_owner"),
+            "?organization_id=org_demo",
+            r#"{"connector_type":"notion"}"#
+        )
+        .await
+        .status,
+        200
+    );
+    let unauthorized = answer(
+        &h,
+        Some("wrong"),
+        "?organization_id=org_demo",
+        r#"{"connector_type":"notion"}"#,
+    )
+    .await;
+    assert_eq!(unauthorized.status, 401);
+    assert_eq!(
+        unauthorized.body["error"]["code"],
+        "AUTHENTICATION_REQUIRED"
+    );
+    let forbidden = answer(
+        &h,
+        Some("sk_test_owner"),
+        "?organization_id=org_other",
+        r#"{"connector_type":"notion"}"#,
+    )
+    .await;
+    assert_eq!(
+        (forbidden.status, forbidden.body["error"]["type"].as_str()),
+        (403, Some("authorization_error"))
+    );
+    assert_eq!(
+        answer(
+            &h,
+            Some("sk_test_owner"),
+            "",
+            r#"{"connector_type":"notion"}"#
+        )
+        .await
+        .status,
+        422
+    );
+}
+
+#[tokio::test]
+async fn errors_are_typed_with_trace_ids() {
+    let h = Harness::new(Vendor::Aitronos).await;
+    let err = h
+        .client_with("wrong", std::time::Duration::from_secs(5))
+        .connect(Vendor::Aitronos, request(&h))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unauthorized(d) if d.code.as_deref() == Some("AUTHENTICATION_REQUIRED") && d.request_id.is_some()),
+        "{err:?}"
+    );
+    if h.mock_server("other organization").is_none() {
+        return;
+    }
+    let err = h
+        .client()
+        .connect(
+            Vendor::Aitronos,
+            ConnectRequest::new(Provider::Other("github".into())).owner("org_other"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Forbidden(d) if d.code.as_deref() == Some("INSUFFICIENT_PERMISSIONS")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn flows_approve_deny_replay_expire() {
+    let h = Harness::new(Vendor::Aitronos).await;
+    let hops = common::approve_flow_then_replay(&h, request(&h), "sharepoint").await;
+    if let Some(last) = hops.last() {
+        assert_eq!(last.status.as_u16(), 200, "a completion page");
+    }
+    common::deny_flow(&h, request(&h)).await;
+    common::assert_expiry_refused(&h, request(&h)).await;
+}
+
+#[tokio::test]
+async fn faults_surface_as_typed_errors() {
+    let h = Harness::new(Vendor::Aitronos).await;
+    common::assert_faults(&h, request(&h)).await;
+}

@@ -1,0 +1,107 @@
+//! Ocoya: the workspace in the query, five providers in lower case, a browser URL that starts
+//! the flow on Ocoya's own domain, and 400 for an unsupported provider.
+
+use social_connect::{ConnectRequest, Error, Provider, Vendor};
+use social_connect_tests::Harness;
+
+use crate::common::{self, answer};
+
+fn request(h: &Harness) -> ConnectRequest {
+    ConnectRequest::new(Provider::Pinterest).owner(h.owner("ws_demo"))
+}
+
+#[tokio::test]
+async fn connect_returns_the_start_url() {
+    let h = Harness::new(Vendor::Ocoya).await;
+    let link = common::connect_ok(&h, request(&h)).await;
+    if h.mock_server("start url").is_some() {
+        assert!(
+            link.url.path().ends_with("/api/social-connect/start"),
+            "{}",
+            link.url
+        );
+        let query: Vec<(String, String)> = link.url.query_pairs().into_owned().collect();
+        assert!(query.contains(&("provider".into(), "pinterest".into())));
+        assert!(query.contains(&("workspaceId".into(), "ws_demo".into())));
+    }
+}
+
+#[tokio::test]
+async fn documented_statuses_match_the_spec() {
+    let h = Harness::new(Vendor::Ocoya).await;
+    if h.mock_server("raw statuses").is_none() {
+        return;
+    }
+    assert_eq!(
+        answer(
+            &h,
+            Some("sk_test_owner"),
+            "?workspaceId=ws_demo",
+            r#"{"provider":"instagram"}"#
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        answer(
+            &h,
+            Some("sk_test_owner"),
+            "?workspaceId=ws_demo",
+            r#"{"provider":"tiktok"}"#
+        )
+        .await
+        .status,
+        400,
+        "unsupported provider"
+    );
+    assert_eq!(
+        answer(
+            &h,
+            None,
+            "?workspaceId=ws_demo",
+            r#"{"provider":"instagram"}"#
+        )
+        .await
+        .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn errors_are_typed() {
+    let h = Harness::new(Vendor::Ocoya).await;
+    let err = h
+        .client_with("wrong", std::time::Duration::from_secs(5))
+        .connect(Vendor::Ocoya, request(&h))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
+    // An unsupported provider never reaches Ocoya: the SDK refuses it first.
+    let err = h
+        .client()
+        .connect(
+            Vendor::Ocoya,
+            ConnectRequest::new(Provider::Threads).owner("ws_demo"),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnsupportedProvider { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn flows_approve_deny_replay_expire() {
+    let h = Harness::new(Vendor::Ocoya).await;
+    let hops = common::approve_flow_then_replay(&h, request(&h), "pinterest").await;
+    if let Some(last) = hops.last() {
+        assert_eq!(last.status.as_u16(), 200, "a completion page");
+    }
+    common::deny_flow(&h, ConnectRequest::new(Provider::X).owner("ws_demo")).await;
+    common::assert_expiry_refused(&h, request(&h)).await;
+}
+
+#[tokio::test]
+async fn faults_surface_as_typed_errors() {
+    let h = Harness::new(Vendor::Ocoya).await;
+    common::assert_faults(&h, request(&h)).await;
+}

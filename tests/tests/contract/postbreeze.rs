@@ -1,0 +1,161 @@
+//! Postbreeze: 201 with a single-use URL and a state; 400, 401, 403 for members, and 409
+//! `CHANNEL_ALREADY_CONNECTED` once a flow has connected the platform.
+
+use social_connect::{ConnectRequest, Error, Provider, Vendor};
+use social_connect_tests::Harness;
+use social_connect_tests::harness::MEMBER_KEY;
+
+use crate::common::{self, answer};
+
+fn request(h: &Harness) -> ConnectRequest {
+    ConnectRequest::new(Provider::TikTokBusiness).owner(h.owner("ws_demo"))
+}
+
+#[tokio::test]
+async fn connect_returns_a_single_use_link_with_state() {
+    let h = Harness::new(Vendor::Postbreeze).await;
+    let link = common::connect_ok(&h, request(&h)).await;
+    assert!(link.single_use);
+    assert!(
+        link.state.as_deref().is_some_and(|s| s.len() >= 22),
+        "state carries ≥128 bits"
+    );
+}
+
+#[tokio::test]
+async fn documented_statuses_match_the_spec() {
+    let h = Harness::new(Vendor::Postbreeze).await;
+    if h.mock_server("raw statuses").is_none() {
+        return;
+    }
+    let ok = answer(
+        &h,
+        Some("sk_test_owner"),
+        "",
+        r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
+    )
+    .await;
+    assert_eq!(ok.status, 201);
+    let bad = answer(
+        &h,
+        Some("sk_test_owner"),
+        "",
+        r#"{"workspaceId":"ws_demo","platform":"MYSPACE"}"#,
+    )
+    .await;
+    assert_eq!(
+        (bad.status, bad.body["code"].as_str()),
+        (400, Some("VALIDATION_FAILED"))
+    );
+    let malformed = answer(&h, Some("sk_test_owner"), "", r#"{"workspaceId":"#).await;
+    assert_eq!(malformed.status, 400);
+    let unauthorized = answer(
+        &h,
+        Some("pb_live_wrong"),
+        "",
+        r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
+    )
+    .await;
+    assert_eq!(unauthorized.status, 401);
+    let conflict = answer(
+        &h,
+        Some("sk_test_owner"),
+        "",
+        r#"{"workspaceId":"ws_demo","platform":"INSTAGRAM"}"#,
+    )
+    .await;
+    assert_eq!(
+        (conflict.status, conflict.body["code"].as_str()),
+        (409, Some("CHANNEL_ALREADY_CONNECTED"))
+    );
+}
+
+#[tokio::test]
+async fn errors_are_typed() {
+    let h = Harness::new(Vendor::Postbreeze).await;
+    let err = h
+        .client_with("pb_live_wrong", std::time::Duration::from_secs(5))
+        .connect(Vendor::Postbreeze, request(&h))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unauthorized(d) if d.request_id.is_some()),
+        "{err:?}"
+    );
+    if h.mock_server("member and conflict").is_none() {
+        return;
+    }
+    let err = h
+        .client_with(MEMBER_KEY, std::time::Duration::from_secs(5))
+        .connect(Vendor::Postbreeze, request(&h))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Forbidden(d) if d.code.as_deref() == Some("FORBIDDEN")),
+        "{err:?}"
+    );
+    let err = h
+        .client()
+        .connect(
+            Vendor::Postbreeze,
+            ConnectRequest::new(Provider::Instagram).owner("ws_demo"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::AlreadyConnected(d) if d.code.as_deref() == Some("CHANNEL_ALREADY_CONNECTED")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_flow_connects_and_the_second_connect_is_409() {
+    let h = Harness::new(Vendor::Postbreeze).await;
+    let hops = common::approve_flow_then_replay(&h, request(&h), "TIKTOK_BUSINESS").await;
+    if hops.is_empty() {
+        return;
+    }
+    let last = hops.last().unwrap();
+    assert_eq!(
+        last.status.as_u16(),
+        200,
+        "Postbreeze ends on its completion page"
+    );
+    assert!(
+        last.body.contains("TIKTOK_BUSINESS") || last.body.to_lowercase().contains("tiktok"),
+        "{}",
+        last.body
+    );
+    let err = h
+        .client()
+        .connect(Vendor::Postbreeze, request(&h))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::AlreadyConnected(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn expired_state_is_refused() {
+    let h = Harness::new(Vendor::Postbreeze).await;
+    common::assert_expiry_refused(&h, request(&h)).await;
+}
+
+#[tokio::test]
+async fn denial_connects_nothing() {
+    let h = Harness::new(Vendor::Postbreeze).await;
+    let hops = common::deny_flow(&h, request(&h)).await;
+    if let Some(last) = hops.last() {
+        assert!(
+            last.body.to_lowercase().contains("denied")
+                || last.body.to_lowercase().contains("not connected"),
+            "{}",
+            last.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn faults_surface_as_typed_errors() {
+    let h = Harness::new(Vendor::Postbreeze).await;
+    common::assert_faults(&h, request(&h)).await;
+}
