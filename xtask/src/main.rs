@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod codegen;
 mod import;
 mod normalize;
@@ -44,6 +45,8 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Benchmark the mock and the SDK against their peers; writes BENCHMARKS.md's results.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         } => import::run(&root, &vendor, &page, source.as_deref(), date.as_deref())
             .map_err(|e| e.to_string()),
         Task::Codegen { check } => codegen::run(&root, check).map_err(|e| e.to_string()),
+        Task::Bench(args) => bench::run(&root, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
