@@ -13,9 +13,10 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod codegen;
 mod import;
-mod normalize;
+
 mod util;
-mod vendors;
+
+use xtask::{normalize, vendors};
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for social-connect")]

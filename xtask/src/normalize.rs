@@ -14,15 +14,15 @@ use crate::vendors::Vendor;
 /// A construct the normaliser cannot convert.
 #[derive(Debug, thiserror::Error)]
 #[error("{vendor}: at {pointer}: {problem}. {fix}")]
-pub(crate) struct NormalizeError {
+pub struct NormalizeError {
     /// The vendor whose spec it is.
-    pub(crate) vendor: String,
+    pub vendor: String,
     /// JSON pointer into the spec.
-    pub(crate) pointer: String,
+    pub pointer: String,
     /// What is wrong.
-    pub(crate) problem: String,
+    pub problem: String,
     /// What to do about it.
-    pub(crate) fix: String,
+    pub fix: String,
 }
 
 const METHODS: &[&str] = &[
@@ -87,7 +87,7 @@ fn seg(s: &str) -> String {
 }
 
 /// Normalises `doc`, the vendor's spec as parsed, into a document progenitor accepts.
-pub(crate) fn normalize(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeError> {
+pub fn normalize(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeError> {
     let ctx = Ctx { vendor };
     let root = doc.as_object_mut().ok_or_else(|| {
         ctx.err(
@@ -331,7 +331,7 @@ fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), N
 }
 
 /// `post /social-accounts/{id}/connect` → `post_social_accounts_id_connect`.
-pub(crate) fn synthesize_operation_id(method: &str, path: &str) -> String {
+pub fn synthesize_operation_id(method: &str, path: &str) -> String {
     let mut name = method.to_ascii_lowercase();
     for word in path
         .split(|c: char| !c.is_ascii_alphanumeric())

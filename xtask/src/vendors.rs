@@ -2,20 +2,20 @@
 
 /// One vendor's entry.
 #[derive(Debug)]
-pub(crate) struct Vendor {
+pub struct Vendor {
     /// Lower-case name: the folder under `specs/`, the generated file's stem and the cargo feature.
-    pub(crate) name: &'static str,
+    pub name: &'static str,
     /// How the vendor names itself, for messages and docs.
-    pub(crate) display: &'static str,
+    pub display: &'static str,
     /// `true` when the vendor publishes no OpenAPI document and ours was written from its prose
     /// reference (then `import` checks the reference page instead of extracting a block).
-    pub(crate) authored: bool,
+    pub authored: bool,
     /// Good operation names, by `(method, path)`. An operation missing here gets a stable name
     /// made from its method and path, so a new vendor endpoint never stops generation.
-    pub(crate) operations: &'static [(&'static str, &'static str, &'static str)],
+    pub operations: &'static [(&'static str, &'static str, &'static str)],
 }
 
-pub(crate) const VENDORS: &[Vendor] = &[
+pub const VENDORS: &[Vendor] = &[
     Vendor {
         name: "recoup",
         display: "Recoup",
@@ -61,7 +61,7 @@ pub(crate) const VENDORS: &[Vendor] = &[
 ];
 
 /// The vendor called `name` (case-insensitive), or an error listing the known ones.
-pub(crate) fn find(name: &str) -> Result<&'static Vendor, String> {
+pub fn find(name: &str) -> Result<&'static Vendor, String> {
     VENDORS
         .iter()
         .find(|v| v.name.eq_ignore_ascii_case(name))
