@@ -553,3 +553,46 @@ fn variant(err: &Error) -> &'static str {
         _ => "other",
     }
 }
+
+#[tokio::test]
+async fn a_slow_body_is_a_timeout_within_the_client_timeout() {
+    use tokio::io::AsyncWriteExt;
+    // Headers at once, then the body a byte at a time, far slower than the timeout allows.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut buf).await;
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 64\r\n\r\n{")
+                    .await;
+                for _ in 0..64 {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    if socket.write_all(b" ").await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let client = Client::builder()
+        .api_key(Vendor::Ocoya, KEY)
+        .base_url(Vendor::Ocoya, format!("http://{addr}"))
+        .unwrap()
+        .timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client
+        .connect(Vendor::Ocoya, request(Vendor::Ocoya))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
