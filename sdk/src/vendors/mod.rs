@@ -1,7 +1,7 @@
 //! One module per vendor: the unified model mapped onto that vendor's generated client. All that
 //! a vendor spells its own way lives here.
 
-use crate::{Provider, Vendor};
+use crate::{ConnectRequest, Error, Provider, Vendor};
 
 #[cfg(feature = "aitronos")]
 pub(crate) mod aitronos;
@@ -13,6 +13,19 @@ pub(crate) mod postbreeze;
 pub(crate) mod recoup;
 #[cfg(feature = "woopsocial")]
 pub(crate) mod woopsocial;
+
+/// The vendor's generated enum value for `wire` (checked by [`wire_provider`] already; a spec
+/// regenerated without the value makes it unsupported rather than a panic).
+pub(crate) fn parse_wire<T: std::str::FromStr>(
+    vendor: Vendor,
+    request: &ConnectRequest,
+    wire: &str,
+) -> Result<T, Error> {
+    wire.parse().map_err(|_| Error::UnsupportedProvider {
+        vendor,
+        provider: request.provider.clone(),
+    })
+}
 
 /// Why a provider cannot be sent to a vendor.
 #[derive(Debug)]

@@ -18,10 +18,7 @@ pub(crate) async fn connect(
     let vendor = Vendor::Ocoya;
     let workspace = request.owner.clone().unwrap_or_default();
     let body = types::CreateConnectionUrlRequest {
-        provider: provider.parse().map_err(|_| Error::UnsupportedProvider {
-            vendor,
-            provider: request.provider.clone(),
-        })?,
+        provider: super::parse_wire(vendor, request, &provider)?,
     };
     let response = call(
         vendor,

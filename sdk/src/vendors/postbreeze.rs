@@ -18,10 +18,7 @@ pub(crate) async fn connect(
     let vendor = Vendor::Postbreeze;
     let body = types::ConnectChannelDto {
         workspace_id: request.owner.clone().unwrap_or_default(),
-        platform: platform.parse().map_err(|_| Error::UnsupportedProvider {
-            vendor,
-            provider: request.provider.clone(),
-        })?,
+        platform: super::parse_wire(vendor, request, &platform)?,
     };
     let response = call(vendor, timeout, raw.connect_social_account(&body)).await?;
     // The spec marks neither field required and `authorizeUrl` is a plain string.

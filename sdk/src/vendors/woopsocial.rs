@@ -18,10 +18,7 @@ pub(crate) async fn connect(
     let vendor = Vendor::WoopSocial;
     let body = types::CreateOAuthAuthorizationRequest {
         project_id: request.owner.clone().unwrap_or_default(),
-        platform: platform.parse().map_err(|_| Error::UnsupportedProvider {
-            vendor,
-            provider: request.provider.clone(),
-        })?,
+        platform: super::parse_wire(vendor, request, &platform)?,
         redirect_url: request.redirect_url.clone(),
     };
     let response = call(vendor, timeout, raw.create_authorization_url(&body)).await?;
