@@ -192,32 +192,23 @@ async fn facebook_page_selection_gives_several_ids() {
     assert_eq!(pages, ["fbp_1001", "fbp_1003"]);
 }
 
+/// Automation that approves a Facebook connect without `pages=` gets the first page, exactly one;
+/// the interactive page-selection screen is driven in the browser tests.
 #[tokio::test]
-async fn without_automation_facebook_shows_the_page_selection_screen() {
+async fn automated_facebook_approval_without_pages_connects_the_first_page() {
     let h = Harness::new(Vendor::WoopSocial).await;
-    if h.mock_server("page selection screen").is_none() {
+    if h.mock_server("first page").is_none() {
         return;
     }
     let link = common::connect_ok(&h, request(&h, Provider::FacebookPage)).await;
-    // Approve at the provider without choosing pages: the vendor's callback shows its screen.
-    let browser = social_connect_tests::flow::browser();
-    let provider = social_connect_tests::flow::get(&browser, &link.url).await;
-    assert!(provider.body.contains("<form"));
-    let callback = social_connect_tests::flow::get(
-        &browser,
-        &social_connect_tests::flow::with_query(&link.url, &[("decision", "approve")]),
-    )
-    .await;
-    let screen =
-        social_connect_tests::flow::get(&browser, callback.location.as_ref().unwrap()).await;
-    // `decision=approve` without `pages=` picks the first page; the interactive screen is driven
-    // in the browser tests. Here: the flow ends back at the app with one page.
-    let last = screen.location.clone().unwrap_or(screen.url.clone());
-    assert!(
-        last.as_str().starts_with("https://app.example.com/") || screen.body.contains("checkbox"),
-        "{}",
-        screen.body
-    );
+    let hops = common::run_flow(&h, &link, &[("decision", "approve")]).await;
+    let ConnectOutcome::Connected { account_ids, .. } = outcome_of(&hops) else {
+        panic!("not connected")
+    };
+    assert_eq!(account_ids.len(), 1, "{account_ids:?}");
+    let accounts = h.mock_server("accounts").unwrap().state().accounts();
+    let account = accounts.iter().find(|a| a.id == account_ids[0]).unwrap();
+    assert_eq!(account.page_id.as_deref(), Some("fbp_1001"));
 }
 
 #[tokio::test]
