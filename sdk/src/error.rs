@@ -138,6 +138,15 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// The request carries a field this vendor does not take (`integration_params` outside
+    /// Aitronos; checked before any request).
+    #[error("{vendor} takes no `{field}`")]
+    UnsupportedField {
+        /// The vendor.
+        vendor: Vendor,
+        /// The field's name.
+        field: &'static str,
+    },
     /// The redirect URL cannot be used: not absolute http(s), has a fragment or user info, or
     /// the vendor takes none (checked before any request).
     #[error("redirect URL refused for {vendor}: {reason}")]

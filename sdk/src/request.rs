@@ -137,10 +137,9 @@ impl ConnectRequest {
                 .map_err(|reason| Error::InvalidRedirectUrl { vendor, reason })?;
         }
         if self.integration_params.is_some() && vendor != Vendor::Aitronos {
-            return Err(Error::InvalidOwner {
+            return Err(Error::UnsupportedField {
                 vendor,
-                owner: self.owner.clone().unwrap_or_default(),
-                reason: "integration_params are an Aitronos field".into(),
+                field: "integration_params",
             });
         }
         Ok(())
@@ -208,6 +207,21 @@ mod tests {
         assert!(matches!(
             request.clone().owner("  ").check(Vendor::Ocoya),
             Err(Error::InvalidOwner { .. })
+        ));
+    }
+
+    #[test]
+    fn integration_params_only_at_aitronos() {
+        let request = ConnectRequest::new(Provider::Other("sharepoint".into()))
+            .owner("o")
+            .integration_params(Map::new());
+        assert!(request.check(Vendor::Aitronos).is_ok());
+        assert!(matches!(
+            request.check(Vendor::Ocoya),
+            Err(Error::UnsupportedField {
+                field: "integration_params",
+                ..
+            })
         ));
     }
 
