@@ -1,5 +1,11 @@
 //! `social-connect-mock`: all five vendors on one port, served by hyper with bounded memory.
 
+// mimalloc rather than the system allocator: the mock allocates a few dozen small strings per
+// request, and glibc's malloc/free took ~20% of its time under load (see BENCHMARKS.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;

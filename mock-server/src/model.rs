@@ -120,6 +120,18 @@ impl MockResponse {
             .with_body(body)
     }
 
+    /// A JSON response of any serialisable value, written straight to the body (the vendors'
+    /// success bodies use it, without building a `serde_json::Value` first).
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized>(status: u16, value: &T) -> Self {
+        let mut body = Vec::with_capacity(256);
+        if serde_json::to_writer(&mut body, value).is_err() {
+            body = b"{}".to_vec();
+        }
+        Self::new(status)
+            .header("content-type", "application/json")
+            .with_body(body)
+    }
+
     /// An HTML page: sets `Referrer-Policy: no-referrer`, a CSP without scripts, `no-store`.
     pub fn html(status: u16, page: String) -> Self {
         Self::new(status)

@@ -30,7 +30,7 @@ use crate::fixture::{ConnectedAccount, FacebookPage, Fixture, Resource};
 use crate::html::{self, Subject, esc, hidden};
 use crate::model::{MockRequest, MockResponse};
 use crate::service::Ctx;
-use crate::state::{Data, Flow, IssuedCode, MAX_ACCOUNTS, Stage};
+use crate::state::{Data, Flow, IssuedCode, MAX_ACCOUNTS, Snapshot, Stage};
 use crate::vendors::{FlowOptions, MockVendor};
 
 /// 256 random bits, URL-safe base64 without padding (43 characters).
@@ -70,49 +70,78 @@ pub(crate) struct Minted {
     pub(crate) authorization_url: String,
 }
 
-pub(crate) fn callback_uri(ctx: &Ctx, vendor: MockVendor) -> String {
-    format!(
-        "{}{}/__vendor/{}/callback",
-        ctx.origin,
-        ctx.root,
-        vendor.slug()
-    )
+/// `{origin}{root}/__vendor/{vendor}/callback` (kept in [`Ctx::callbacks`]).
+pub(crate) fn callback_url(origin: &str, root: &str, vendor: MockVendor) -> String {
+    format!("{origin}{root}/__vendor/{}/callback", vendor.slug())
+}
+
+/// The vendor's callback URL on this mock.
+pub(crate) fn callback_uri(ctx: &Ctx, vendor: MockVendor) -> &str {
+    &ctx.callbacks[vendor.index()]
+}
+
+/// The provider's authorization URL for `vendor`, up to the value of `state` (kept in
+/// [`Ctx::authorize_prefixes`]).
+pub(crate) fn authorize_prefix(
+    origin: &str,
+    root: &str,
+    vendor: MockVendor,
+    callback: &str,
+) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("response_type", "code")
+        .append_pair("client_id", vendor.slug())
+        .append_pair("redirect_uri", callback);
+    format!("{origin}{root}/__provider/authorize?{}&state=", q.finish())
+}
+
+/// Appends `value` as `application/x-www-form-urlencoded` would encode it. Values made only of
+/// the bytes that encoding leaves alone (states, PKCE challenges, provider slugs) are copied as
+/// they are, without going through the encoder byte by byte.
+pub(crate) fn push_form_value(out: &mut String, value: &str) {
+    let plain = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'));
+    if plain {
+        out.push_str(value);
+    } else {
+        out.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+    }
 }
 
 fn authorize_url(ctx: &Ctx, flow: &Flow, extra: &[(String, String)]) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("response_type", "code")
-        .append_pair("client_id", flow.vendor.slug())
-        .append_pair("redirect_uri", &callback_uri(ctx, flow.vendor))
-        .append_pair("state", &flow.state)
-        .append_pair("code_challenge", &flow.challenge)
-        .append_pair("code_challenge_method", "S256")
-        .append_pair("provider", &flow.provider);
+    let prefix = &ctx.authorize_prefixes[flow.vendor.index()];
+    let mut out = String::with_capacity(prefix.len() + 160);
+    out.push_str(prefix);
+    // Both are URL-safe base64 (`random_token`, `pkce_s256`): nothing to encode.
+    out.push_str(&flow.state);
+    out.push_str("&code_challenge=");
+    out.push_str(&flow.challenge);
+    out.push_str("&code_challenge_method=S256&provider=");
+    push_form_value(&mut out, &flow.provider);
     for (k, v) in extra {
-        q.append_pair(k, v);
+        out.push('&');
+        push_form_value(&mut out, k);
+        out.push('=');
+        push_form_value(&mut out, v);
     }
-    format!(
-        "{}{}/__provider/authorize?{}",
-        ctx.origin,
-        ctx.root,
-        q.finish()
-    )
+    out
 }
 
-/// Mints a state (and PKCE verifier) for a connect; the caller holds the lock.
-pub(crate) fn begin(ctx: &Ctx, d: &mut Data, nf: NewFlow) -> Minted {
+/// Mints a state (and PKCE verifier) for a connect validated against `snap`. Everything but
+/// the insertion runs outside the lock; a reset since `snap` was taken drops the flow (the
+/// connect is ordered before that reset, which would have removed it).
+pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
     let now = ctx.state.now();
-    d.purge(now);
     let state = random_token();
     let verifier = random_token();
     let challenge = pkce_s256(&verifier);
     let expires_at = if nf.opts.expire_now {
         now
     } else {
-        now + d.state_ttl
+        now + snap.state_ttl
     };
-    let seq = d.next();
-    let flow = Flow {
+    let mut flow = Flow {
         vendor: nf.vendor,
         state: state.clone(),
         verifier,
@@ -125,10 +154,15 @@ pub(crate) fn begin(ctx: &Ctx, d: &mut Data, nf: NewFlow) -> Minted {
         stage: Stage::AwaitingConsent,
         deny: nf.opts.deny,
         auto_pages: None,
-        seq,
+        seq: 0,
     };
     let authorization_url = authorize_url(ctx, &flow, &[]);
-    d.flows.insert(state.clone(), flow);
+    let mut d = ctx.state.lock();
+    if d.generation == snap.generation {
+        flow.seq = d.next();
+        d.flows.insert(state.clone(), flow, now);
+    }
+    drop(d);
     Minted {
         state,
         authorization_url,
@@ -181,7 +215,7 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
         return bad_state("This authorization request has already been answered.");
     }
     let client_ok = get(&params, "client_id") == Some(flow.vendor.slug());
-    let redirect_ok = get(&params, "redirect_uri") == Some(callback_uri(ctx, flow.vendor).as_str());
+    let redirect_ok = get(&params, "redirect_uri") == Some(callback_uri(ctx, flow.vendor));
     let pkce_ok = get(&params, "code_challenge") == Some(flow.challenge.as_str())
         && get(&params, "code_challenge_method") == Some("S256");
     if !client_ok || !redirect_ok || !pkce_ok {
@@ -236,16 +270,16 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     if approve && !deny {
         let code = random_token();
         let seq = d.next();
-        d.purge(now);
         d.codes.insert(
             code.clone(),
             IssuedCode {
                 client_id: vendor.slug().to_owned(),
-                redirect_uri: redirect_uri.clone(),
+                redirect_uri: redirect_uri.to_owned(),
                 challenge,
                 expires_at: now + std::time::Duration::from_secs(60),
                 seq,
             },
+            now,
         );
         location.append_pair("code", &code);
     } else {
@@ -475,7 +509,7 @@ pub(crate) fn vendor_callback(ctx: &Ctx, vendor: MockVendor, req: &MockRequest) 
         &mut d,
         now,
         &code,
-        &callback_uri(ctx, vendor),
+        callback_uri(ctx, vendor),
         &flow.verifier,
     ) {
         return finish(
@@ -515,7 +549,7 @@ pub(crate) fn vendor_callback(ctx: &Ctx, vendor: MockVendor, req: &MockRequest) 
                 f.state = token.clone();
                 f.stage = Stage::AwaitingPageSelection;
                 let page = selection_page(ctx, &subject(&d.fixture, &f), &token, &pages, None);
-                d.flows.insert(token, f);
+                d.flows.insert(token, f, now);
                 return MockResponse::html(200, page);
             }
         }
@@ -777,5 +811,25 @@ mod tests {
         let t = random_token();
         assert_eq!(t.len(), 43);
         assert_ne!(t, random_token());
+    }
+
+    #[test]
+    fn form_values_are_encoded_as_the_serializer_encodes_them() {
+        let values = [
+            "abc-_.*XYZ019",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "a b",
+            "a+b&c=d",
+            "~tilde",
+            "ä/é?#%",
+            "",
+        ];
+        for v in values {
+            let mut expected = url::form_urlencoded::Serializer::new(String::new());
+            expected.append_pair("k", v);
+            let mut got = String::from("k=");
+            push_form_value(&mut got, v);
+            assert_eq!(got, expected.finish(), "{v:?}");
+        }
     }
 }

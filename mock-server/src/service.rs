@@ -8,7 +8,7 @@ use http::Method;
 use crate::admin;
 use crate::model::{MockRequest, MockResponse};
 use crate::oauth;
-use crate::state::{MockConfig, MockState, RecordedRequest};
+use crate::state::{LogEntry, MockConfig, MockState};
 use crate::vendors::{self, MockVendor};
 
 /// What every handler can see: the state, the origin URLs are built on, the control-route root.
@@ -20,6 +20,11 @@ pub(crate) struct Ctx {
     /// `""`, or `/{vendor}` for a single mounted vendor.
     pub(crate) root: String,
     pub(crate) vendors: Vec<MockVendor>,
+    /// Per vendor, by [`MockVendor::index`]: its OAuth callback URL.
+    pub(crate) callbacks: [String; 5],
+    /// Per vendor, by [`MockVendor::index`]: the provider's authorization URL up to the value of
+    /// its `state` parameter, built once so that a connect only appends its own values.
+    pub(crate) authorize_prefixes: [String; 5],
 }
 
 /// The mock's request handler, independent of any transport.
@@ -62,12 +67,17 @@ impl MockService {
         state: MockState,
     ) -> Self {
         let origin = origin.trim_end_matches('/').to_owned();
+        let callbacks = MockVendor::ALL.map(|v| oauth::callback_url(&origin, &root, v));
+        let authorize_prefixes = MockVendor::ALL
+            .map(|v| oauth::authorize_prefix(&origin, &root, v, &callbacks[v.index()]));
         Self {
             ctx: Arc::new(Ctx {
                 state,
                 origin,
                 root,
                 vendors,
+                callbacks,
+                authorize_prefixes,
             }),
         }
     }
@@ -111,23 +121,17 @@ impl MockService {
             return admin::handle(ctx, &req, rest);
         }
         let (resp, vendor) = self.route(&req, control);
-        let body = vendor.map(|_| {
+        let body = vendor.and_then(|_| {
             let n = req.body.len().min(4096);
-            String::from_utf8_lossy(&req.body[..n]).into_owned()
+            (n > 0).then(|| String::from_utf8_lossy(&req.body[..n]).into_owned())
         });
-        ctx.state.record(RecordedRequest {
-            seq: 0,
-            at: String::new(),
-            method: req.method.to_string(),
-            path: req.path.clone(),
-            query: if vendor.is_some() {
-                req.query.clone()
-            } else {
-                None
-            },
+        ctx.state.record(LogEntry {
+            method: req.method,
+            path: req.path,
+            query: req.query.filter(|_| vendor.is_some()),
             vendor,
             status: resp.status,
-            body: body.filter(|b| !b.is_empty()),
+            body,
         });
         resp
     }

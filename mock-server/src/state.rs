@@ -174,19 +174,111 @@ pub(crate) struct IssuedCode {
     pub(crate) seq: u64,
 }
 
+/// What a [`Pending`] entry carries: its sequence number (insertion order) and its expiry.
+pub(crate) trait Expiring {
+    fn seq(&self) -> u64;
+    fn expires_at(&self) -> OffsetDateTime;
+}
+
+impl Expiring for Flow {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn expires_at(&self) -> OffsetDateTime {
+        self.expires_at
+    }
+}
+
+impl Expiring for IssuedCode {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn expires_at(&self) -> OffsetDateTime {
+        self.expires_at
+    }
+}
+
+/// Pending flows or issued codes by key, at most [`MAX_FLOWS`] of them; beyond that the oldest
+/// goes first. Inserting costs amortised O(1): an insertion-order queue is trimmed from its front
+/// (expired or evicted entries, and entries already taken out of the map), and compacted when it
+/// holds more than twice the cap, so neither the map nor the queue grows without bound and no
+/// insert scans the whole map.
+#[derive(Debug)]
+pub(crate) struct Pending<V> {
+    map: HashMap<Arc<str>, V>,
+    /// `(seq, key)` in insertion order. An entry is stale when its key is gone from the map or
+    /// now holds another seq.
+    order: VecDeque<(u64, Arc<str>)>,
+}
+
+impl<V: Expiring> Pending<V> {
+    fn new() -> Self {
+        Self {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.map.clear();
+        self.order.clear();
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(key)
+    }
+
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.map.get_mut(key)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<V> {
+        self.map.remove(key)
+    }
+
+    /// Inserts `value` under `key`, first dropping entries from the old end that have expired
+    /// by `now`, and the oldest ones while the map is full.
+    pub(crate) fn insert(&mut self, key: String, value: V, now: OffsetDateTime) {
+        while let Some((seq, k)) = self.order.pop_front() {
+            let live = match self.map.get(&*k) {
+                Some(v) if v.seq() == seq => v,
+                _ => continue,
+            };
+            if live.expires_at() > now && self.map.len() < MAX_FLOWS {
+                self.order.push_front((seq, k));
+                break;
+            }
+            self.map.remove(&*k);
+        }
+        if self.order.len() >= 2 * MAX_FLOWS {
+            let map = &self.map;
+            self.order
+                .retain(|(seq, k)| map.get(&**k).is_some_and(|v| v.seq() == *seq));
+        }
+        let key: Arc<str> = Arc::from(key);
+        self.order.push_back((value.seq(), Arc::clone(&key)));
+        self.map.insert(key, value);
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Data {
-    pub(crate) fixture: Fixture,
+    /// Shared with [`Snapshot`]s; replaced, never changed in place.
+    pub(crate) fixture: Arc<Fixture>,
     pub(crate) mode: Mode,
     pub(crate) state_ttl: Duration,
     pub(crate) accounts: Vec<ConnectedAccount>,
-    pub(crate) flows: HashMap<String, Flow>,
-    pub(crate) codes: HashMap<String, IssuedCode>,
-    pub(crate) requests: VecDeque<RecordedRequest>,
+    pub(crate) flows: Pending<Flow>,
+    pub(crate) codes: Pending<IssuedCode>,
     pub(crate) scenarios: BTreeMap<MockVendor, Scenario>,
     pub(crate) counter: u64,
-    pub(crate) request_seq: u64,
-    pub(crate) purge_tick: u64,
+    /// Bumped by every reset: a flow minted from a snapshot older than the last reset is not
+    /// kept (the reset, which came after the connect, would have removed it).
+    pub(crate) generation: u64,
 }
 
 impl Data {
@@ -194,36 +286,64 @@ impl Data {
         self.counter += 1;
         self.counter
     }
+}
 
-    /// Drops expired flows and codes (every 256th call, or when a cap is reached), and the
-    /// oldest tenth when a cap is still reached: amortised O(1) per connect.
-    pub(crate) fn purge(&mut self, now: OffsetDateTime) {
-        self.purge_tick = self.purge_tick.wrapping_add(1);
-        let full = self.flows.len() >= MAX_FLOWS || self.codes.len() >= MAX_FLOWS;
-        if !full && !self.purge_tick.is_multiple_of(256) {
-            return;
+/// What a vendor's connect needs to know of the state, taken in one short lock so that parsing,
+/// validation and minting run outside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub(crate) fixture: Arc<Fixture>,
+    pub(crate) mode: Mode,
+    pub(crate) state_ttl: Duration,
+    pub(crate) scenario: Option<Scenario>,
+    pub(crate) generation: u64,
+}
+
+/// One entry of the request log, kept as cheaply as it can be; formatted when the log is read.
+#[derive(Debug)]
+pub(crate) struct LogEntry {
+    pub(crate) method: http::Method,
+    pub(crate) path: String,
+    pub(crate) query: Option<String>,
+    pub(crate) vendor: Option<MockVendor>,
+    pub(crate) status: u16,
+    pub(crate) body: Option<String>,
+}
+
+#[derive(Debug)]
+struct Logged {
+    seq: u64,
+    at: OffsetDateTime,
+    entry: LogEntry,
+}
+
+impl Logged {
+    fn to_public(&self) -> RecordedRequest {
+        let e = &self.entry;
+        RecordedRequest {
+            seq: self.seq,
+            at: rfc3339(self.at),
+            method: e.method.to_string(),
+            path: e.path.clone(),
+            query: e.query.clone(),
+            vendor: e.vendor,
+            status: e.status,
+            body: e.body.clone(),
         }
-        self.flows.retain(|_, f| f.expires_at > now);
-        self.codes.retain(|_, c| c.expires_at > now);
-        evict_oldest(&mut self.flows, |f| f.seq);
-        evict_oldest(&mut self.codes, |c| c.seq);
     }
 }
 
-fn evict_oldest<V>(map: &mut HashMap<String, V>, seq: impl Fn(&V) -> u64) {
-    if map.len() < MAX_FLOWS {
-        return;
-    }
-    let mut seqs: Vec<u64> = map.values().map(&seq).collect();
-    let k = MAX_FLOWS / 10;
-    let (_, cutoff, _) = seqs.select_nth_unstable(k);
-    let cutoff = *cutoff;
-    map.retain(|_, v| seq(v) > cutoff);
+/// The request log, behind its own lock so that logging never waits on the flows.
+#[derive(Debug, Default)]
+struct RequestLog {
+    entries: VecDeque<Logged>,
+    seq: u64,
 }
 
 #[derive(Debug)]
 struct Inner {
     data: Mutex<Data>,
+    log: Mutex<RequestLog>,
     clock: Arc<dyn Clock>,
     initial_mode: Mode,
     log_capacity: usize,
@@ -262,18 +382,17 @@ impl MockState {
         Self {
             inner: Arc::new(Inner {
                 data: Mutex::new(Data {
-                    fixture: config.fixture,
+                    fixture: Arc::new(config.fixture),
                     mode: config.mode,
                     state_ttl: config.state_ttl,
                     accounts,
-                    flows: HashMap::new(),
-                    codes: HashMap::new(),
-                    requests: VecDeque::new(),
+                    flows: Pending::new(),
+                    codes: Pending::new(),
                     scenarios: BTreeMap::new(),
                     counter: 0,
-                    request_seq: 0,
-                    purge_tick: 0,
+                    generation: 0,
                 }),
+                log: Mutex::new(RequestLog::default()),
                 clock: config.clock,
                 initial_mode: config.mode,
                 log_capacity: config.request_log_capacity,
@@ -285,6 +404,22 @@ impl MockState {
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Data> {
         self.inner.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn log(&self) -> MutexGuard<'_, RequestLog> {
+        self.inner.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What a connect to `vendor` needs, in one short lock.
+    pub(crate) fn snapshot(&self, vendor: MockVendor) -> Snapshot {
+        let d = self.lock();
+        Snapshot {
+            fixture: Arc::clone(&d.fixture),
+            mode: d.mode,
+            state_ttl: d.state_ttl,
+            scenario: d.scenarios.get(&vendor).cloned(),
+            generation: d.generation,
+        }
     }
 
     pub(crate) fn max_body_bytes(&self) -> usize {
@@ -305,24 +440,27 @@ impl MockState {
     /// an empty request log.
     pub fn reset(&self) {
         let mode = self.inner.initial_mode;
-        let mut d = self.lock();
-        d.accounts = d.fixture.connected_accounts.clone();
-        d.flows.clear();
-        d.codes.clear();
-        d.requests.clear();
-        d.scenarios.clear();
-        d.mode = mode;
+        {
+            let mut d = self.lock();
+            d.accounts = d.fixture.connected_accounts.clone();
+            d.flows.clear();
+            d.codes.clear();
+            d.scenarios.clear();
+            d.mode = mode;
+            d.generation += 1;
+        }
+        self.log().entries.clear();
     }
 
     /// Replaces the fixture, then resets.
     pub fn load_fixture(&self, fixture: Fixture) {
-        self.lock().fixture = fixture;
+        self.lock().fixture = Arc::new(fixture);
         self.reset();
     }
 
     /// The current fixture.
     pub fn fixture(&self) -> Fixture {
-        self.lock().fixture.clone()
+        Fixture::clone(&self.lock().fixture)
     }
 
     /// Every connected account (fixture and completed flows), oldest first.
@@ -332,12 +470,12 @@ impl MockState {
 
     /// The request log (the last 1000 requests by default), oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock().requests.iter().cloned().collect()
+        self.log().entries.iter().map(Logged::to_public).collect()
     }
 
     /// Empties the request log.
     pub fn clear_requests(&self) {
-        self.lock().requests.clear();
+        self.log().entries.clear();
     }
 
     /// Sets the scenario of `vendor`'s connect endpoint.
@@ -390,19 +528,111 @@ impl MockState {
         self.lock().flows.len()
     }
 
-    pub(crate) fn record(&self, mut rec: RecordedRequest) {
-        let now = rfc3339(self.now());
+    pub(crate) fn record(&self, entry: LogEntry) {
+        let at = self.now();
         let cap = self.inner.log_capacity;
-        let mut d = self.lock();
-        d.request_seq += 1;
-        rec.seq = d.request_seq;
-        rec.at = now;
+        let mut log = self.log();
+        log.seq += 1;
         if cap == 0 {
             return;
         }
-        while d.requests.len() >= cap {
-            d.requests.pop_front();
+        while log.entries.len() >= cap {
+            log.entries.pop_front();
         }
-        d.requests.push_back(rec);
+        let seq = log.seq;
+        log.entries.push_back(Logged { seq, at, entry });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Entry {
+        seq: u64,
+        expires_at: OffsetDateTime,
+    }
+
+    impl Expiring for Entry {
+        fn seq(&self) -> u64 {
+            self.seq
+        }
+        fn expires_at(&self) -> OffsetDateTime {
+            self.expires_at
+        }
+    }
+
+    fn at(secs: i64) -> OffsetDateTime {
+        OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(secs)
+    }
+
+    fn fill(p: &mut Pending<Entry>, seqs: std::ops::Range<u64>, expires: i64, now: i64) {
+        for seq in seqs {
+            let e = Entry {
+                seq,
+                expires_at: at(expires),
+            };
+            p.insert(format!("k{seq}"), e, at(now));
+        }
+    }
+
+    #[test]
+    fn the_oldest_entry_goes_when_the_cap_is_reached() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..MAX_FLOWS as u64 + 5, 1000, 0);
+        assert_eq!(p.len(), MAX_FLOWS);
+        assert!(p.get("k4").is_none(), "the five oldest are gone");
+        assert!(p.get("k5").is_some());
+        assert!(p.get(&format!("k{}", MAX_FLOWS + 4)).is_some());
+    }
+
+    #[test]
+    fn expired_entries_go_from_the_old_end() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..10, 5, 0);
+        fill(&mut p, 10..12, 100, 6);
+        assert_eq!(
+            p.len(),
+            2,
+            "the ten expired at 5 are dropped by an insert at 6"
+        );
+        assert!(p.get("k10").is_some() && p.get("k11").is_some());
+    }
+
+    #[test]
+    fn taken_entries_do_not_pile_up_in_the_order_queue() {
+        let mut p = Pending::new();
+        // A long-lived entry at the front keeps expiry from trimming the queue.
+        fill(&mut p, 0..1, 1_000_000, 0);
+        for seq in 1..(5 * MAX_FLOWS as u64) {
+            let e = Entry {
+                seq,
+                expires_at: at(1_000_000),
+            };
+            p.insert(format!("k{seq}"), e, at(0));
+            assert!(p.remove(&format!("k{seq}")).is_some());
+        }
+        assert_eq!(p.len(), 1);
+        assert!(p.order.len() <= 2 * MAX_FLOWS, "{}", p.order.len());
+        assert!(p.get("k0").is_some());
+    }
+
+    #[test]
+    fn a_rekeyed_entry_counts_from_its_reinsertion() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..2, 1000, 0);
+        let e = p.remove("k0").unwrap();
+        p.insert("moved".to_owned(), e, at(0));
+        fill(&mut p, 2..MAX_FLOWS as u64 + 1, 1000, 0);
+        assert_eq!(p.len(), MAX_FLOWS);
+        assert!(p.get("k1").is_none(), "k1 was inserted first");
+        assert!(p.get("moved").is_some());
+        fill(&mut p, MAX_FLOWS as u64 + 1..MAX_FLOWS as u64 + 2, 1000, 0);
+        assert!(
+            p.get("moved").is_none(),
+            "then the re-keyed entry, still under its seq"
+        );
+        assert!(p.get("k2").is_some());
     }
 }

@@ -23,6 +23,7 @@ use crate::clock::rfc3339;
 use crate::model::{MockRequest, MockResponse};
 use crate::oauth::{self, NewFlow, random_id};
 use crate::service::Ctx;
+use crate::state::Snapshot;
 
 pub(crate) fn error(ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
     let (status, code, ty, system) = match kind {
@@ -86,8 +87,13 @@ pub(crate) fn error(ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
     )
 }
 
-pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockResponse {
-    let known = key_header(req, "x-api-key").filter(|k| ctx.state.lock().fixture.key_known(k));
+pub(crate) fn connect(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    req: &MockRequest,
+    opts: FlowOptions,
+) -> MockResponse {
+    let known = key_header(req, "x-api-key").filter(|k| snap.fixture.key_known(k));
     let Some(key) = known else {
         return error(
             ctx,
@@ -128,9 +134,11 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
             );
         }
     }
-    let mut d = ctx.state.lock();
-    if d.fixture.role(MockVendor::Aitronos, &org, &key).is_none() {
-        drop(d);
+    if snap
+        .fixture
+        .role(MockVendor::Aitronos, &org, &key)
+        .is_none()
+    {
         return error(
             ctx,
             ErrKind::Forbidden,
@@ -139,7 +147,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
     }
     let minted = oauth::begin(
         ctx,
-        &mut d,
+        snap,
         NewFlow {
             vendor: MockVendor::Aitronos,
             provider: connector.clone(),
@@ -149,8 +157,18 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
             opts,
         },
     );
-    MockResponse::json(
+    MockResponse::json_body(
         200,
-        &json!({"authorization_url": minted.authorization_url, "state": minted.state}),
+        &Authorize {
+            authorization_url: &minted.authorization_url,
+            state: &minted.state,
+        },
     )
+}
+
+/// `{"authorization_url","state"}`.
+#[derive(serde::Serialize)]
+struct Authorize<'a> {
+    authorization_url: &'a str,
+    state: &'a str,
 }

@@ -69,6 +69,11 @@ impl MockVendor {
         }
     }
 
+    /// Its position in [`ALL`](Self::ALL).
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
     /// Parses a slug.
     pub fn from_slug(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.slug() == s)
@@ -171,10 +176,10 @@ pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str
         return error(ctx, vendor, ErrKind::MethodNotAllowed, "Method not allowed")
             .header("allow", "POST");
     }
-    let scenario = ctx.state.lock().scenarios.get(&vendor).cloned();
+    let snap = ctx.state.snapshot(vendor);
     let mut opts = FlowOptions::default();
     let mut delay = None;
-    match scenario {
+    match snap.scenario {
         None => {}
         Some(Scenario::Latency { ms }) => delay = Some(std::time::Duration::from_millis(ms)),
         Some(Scenario::RateLimited { retry_after_secs }) => {
@@ -214,11 +219,11 @@ pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str
         Some(Scenario::DenyConsent) => opts.deny = true,
     }
     let mut resp = match vendor {
-        MockVendor::Recoup => recoup::connect(ctx, req, opts),
-        MockVendor::WoopSocial => woopsocial::connect(ctx, req, opts),
-        MockVendor::Postbreeze => postbreeze::connect(ctx, req, opts),
-        MockVendor::Aitronos => aitronos::connect(ctx, req, opts),
-        MockVendor::Ocoya => ocoya::connect(ctx, req, opts),
+        MockVendor::Recoup => recoup::connect(ctx, &snap, req, opts),
+        MockVendor::WoopSocial => woopsocial::connect(ctx, &snap, req, opts),
+        MockVendor::Postbreeze => postbreeze::connect(ctx, &snap, req, opts),
+        MockVendor::Aitronos => aitronos::connect(ctx, &snap, req, opts),
+        MockVendor::Ocoya => ocoya::connect(ctx, &snap, req, opts),
     };
     resp.delay = delay;
     resp
@@ -246,13 +251,13 @@ pub(crate) fn key_header(req: &MockRequest, name: &str) -> Option<String> {
 /// The body as a JSON object; the error is a message for a 400/422.
 pub(crate) fn json_object(req: &MockRequest) -> Result<Map<String, Value>, String> {
     let ct = req.header("content-type").unwrap_or("");
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if mime != "application/json" && !mime.ends_with("+json") {
+    let mime = ct.split(';').next().unwrap_or("").trim();
+    let json_suffix = mime
+        .len()
+        .checked_sub(5)
+        .and_then(|i| mime.get(i..))
+        .is_some_and(|t| t.eq_ignore_ascii_case("+json"));
+    if !mime.eq_ignore_ascii_case("application/json") && !json_suffix {
         return Err("Content-Type must be application/json".to_owned());
     }
     match serde_json::from_slice::<Value>(&req.body) {

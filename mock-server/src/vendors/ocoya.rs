@@ -19,6 +19,7 @@ use super::{ErrKind, FlowOptions, MockVendor, json_object, key_header, req_str};
 use crate::model::{MockRequest, MockResponse};
 use crate::oauth::{self, NewFlow};
 use crate::service::Ctx;
+use crate::state::Snapshot;
 
 /// Ocoya's providers.
 pub(crate) const PROVIDERS: [&str; 5] = ["facebook", "instagram", "x", "linkedin", "pinterest"];
@@ -27,9 +28,13 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     MockResponse::json(kind.status(), &json!({"message": message}))
 }
 
-pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockResponse {
-    let mut d = ctx.state.lock();
-    let Some(key) = key_header(req, "x-api-key").filter(|k| d.fixture.key_known(k)) else {
+pub(crate) fn connect(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    req: &MockRequest,
+    opts: FlowOptions,
+) -> MockResponse {
+    let Some(key) = key_header(req, "x-api-key").filter(|k| snap.fixture.key_known(k)) else {
         return error(ErrKind::Unauthorized, "Unauthorized");
     };
     let Some(workspace) = req.query_param("workspaceId").filter(|w| !w.is_empty()) else {
@@ -44,7 +49,8 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
         Ok(_) => return error(ErrKind::BadRequest, "Unsupported provider"),
         Err(m) => return error(ErrKind::BadRequest, &m),
     };
-    if d.fixture
+    if snap
+        .fixture
         .role(MockVendor::Ocoya, &workspace, &key)
         .is_none()
     {
@@ -52,7 +58,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
     }
     let minted = oauth::begin(
         ctx,
-        &mut d,
+        snap,
         NewFlow {
             vendor: MockVendor::Ocoya,
             provider: provider.clone(),
@@ -62,14 +68,19 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
             opts,
         },
     );
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("provider", &provider)
-        .append_pair("workspaceId", &workspace)
-        .append_pair("state", &minted.state);
-    let url = format!(
-        "{}/ocoya/api/social-connect/start?{}",
-        ctx.origin,
-        q.finish()
-    );
-    MockResponse::json(200, &json!({"url": url}))
+    let mut url = String::with_capacity(ctx.origin.len() + 160);
+    url.push_str(&ctx.origin);
+    url.push_str("/ocoya/api/social-connect/start?provider=");
+    oauth::push_form_value(&mut url, &provider);
+    url.push_str("&workspaceId=");
+    oauth::push_form_value(&mut url, &workspace);
+    url.push_str("&state=");
+    oauth::push_form_value(&mut url, &minted.state);
+    MockResponse::json_body(200, &Url { url: &url })
+}
+
+/// `{"url":…}`.
+#[derive(serde::Serialize)]
+struct Url<'a> {
+    url: &'a str,
 }

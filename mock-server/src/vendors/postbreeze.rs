@@ -20,6 +20,7 @@ use crate::fixture::Role;
 use crate::model::{MockRequest, MockResponse};
 use crate::oauth::{self, NewFlow, random_id};
 use crate::service::Ctx;
+use crate::state::Snapshot;
 
 /// Postbreeze's platforms.
 pub(crate) const PLATFORMS: [&str; 11] = [
@@ -61,9 +62,13 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     )
 }
 
-pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockResponse {
-    let mut d = ctx.state.lock();
-    let Some(key) = bearer(req).filter(|k| d.fixture.key_known(k)) else {
+pub(crate) fn connect(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    req: &MockRequest,
+    opts: FlowOptions,
+) -> MockResponse {
+    let Some(key) = bearer(req).filter(|k| snap.fixture.key_known(k)) else {
         return error(ErrKind::Unauthorized, "Unauthorized");
     };
     let body = match json_object(req) {
@@ -87,7 +92,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
         }
         Err(m) => return error(ErrKind::BadRequest, &m),
     };
-    match d.fixture.role(MockVendor::Postbreeze, &workspace, &key) {
+    match snap.fixture.role(MockVendor::Postbreeze, &workspace, &key) {
         None => {
             return error(
                 ErrKind::Forbidden,
@@ -102,9 +107,10 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
         }
         Some(Role::Owner | Role::Admin) => {}
     }
-    if d.accounts.iter().any(|a| {
+    let taken = ctx.state.lock().accounts.iter().any(|a| {
         a.vendor == MockVendor::Postbreeze && a.owner_id == workspace && a.platform == platform
-    }) {
+    });
+    if taken {
         return error(
             ErrKind::Conflict,
             &format!("This workspace already has a {platform} account connected"),
@@ -112,7 +118,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
     }
     let minted = oauth::begin(
         ctx,
-        &mut d,
+        snap,
         NewFlow {
             vendor: MockVendor::Postbreeze,
             provider: platform.to_ascii_lowercase(),
@@ -122,8 +128,19 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
             opts,
         },
     );
-    MockResponse::json(
+    MockResponse::json_body(
         201,
-        &json!({"authorizeUrl": minted.authorization_url, "state": minted.state}),
+        &Connect {
+            authorize_url: &minted.authorization_url,
+            state: &minted.state,
+        },
     )
+}
+
+/// `{"authorizeUrl","state"}`.
+#[derive(serde::Serialize)]
+struct Connect<'a> {
+    #[serde(rename = "authorizeUrl")]
+    authorize_url: &'a str,
+    state: &'a str,
 }

@@ -19,6 +19,7 @@ use super::{
 use crate::model::{MockRequest, MockResponse};
 use crate::oauth::{self, NewFlow};
 use crate::service::Ctx;
+use crate::state::Snapshot;
 
 pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     MockResponse::json(
@@ -27,10 +28,14 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     )
 }
 
-pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockResponse {
+pub(crate) fn connect(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    req: &MockRequest,
+    opts: FlowOptions,
+) -> MockResponse {
     let key = key_header(req, "x-api-key").or_else(|| bearer(req));
-    let mut d = ctx.state.lock();
-    let Some(key) = key.filter(|k| d.fixture.key_known(k)) else {
+    let Some(key) = key.filter(|k| snap.fixture.key_known(k)) else {
         return error(
             ErrKind::Unauthorized,
             "Unauthorized: missing or invalid API key",
@@ -54,7 +59,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
     let callback = match opt_str(&body, "callback_url") {
         Err(m) => return error(ErrKind::BadRequest, &m),
         Ok(None) => None,
-        Ok(Some(raw)) => match check_redirect_target(&raw, d.mode) {
+        Ok(Some(raw)) => match check_redirect_target(&raw, snap.mode) {
             Ok(u) => Some(u),
             Err(m) => return error(ErrKind::BadRequest, &format!("callback_url: {m}")),
         },
@@ -67,7 +72,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
         },
         Ok(None) => None,
     };
-    let own = d
+    let own = snap
         .fixture
         .api_keys
         .iter()
@@ -79,7 +84,11 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
             "Forbidden: this API key has no own account",
         );
     };
-    if d.fixture.role(MockVendor::Recoup, &account, &key).is_none() {
+    if snap
+        .fixture
+        .role(MockVendor::Recoup, &account, &key)
+        .is_none()
+    {
         return error(
             ErrKind::Forbidden,
             &format!("Forbidden: no access to account {account}"),
@@ -87,7 +96,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
     }
     let minted = oauth::begin(
         ctx,
-        &mut d,
+        snap,
         NewFlow {
             vendor: MockVendor::Recoup,
             provider: connector.clone(),
@@ -97,8 +106,28 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
             opts,
         },
     );
-    MockResponse::json(
+    MockResponse::json_body(
         200,
-        &json!({"success": true, "data": {"connector": connector, "redirectUrl": minted.authorization_url}}),
+        &Connected {
+            data: ConnectedData {
+                connector: &connector,
+                redirect_url: &minted.authorization_url,
+            },
+            success: true,
+        },
     )
+}
+
+/// `{"data":{"connector","redirectUrl"},"success":true}` (keys in the order `json!` sorts them).
+#[derive(serde::Serialize)]
+struct Connected<'a> {
+    data: ConnectedData<'a>,
+    success: bool,
+}
+
+#[derive(serde::Serialize)]
+struct ConnectedData<'a> {
+    connector: &'a str,
+    #[serde(rename = "redirectUrl")]
+    redirect_url: &'a str,
 }

@@ -23,6 +23,7 @@ use crate::model::{MockRequest, MockResponse};
 use crate::oauth::{self, NewFlow};
 use crate::service::Ctx;
 use crate::state::Mode;
+use crate::state::Snapshot;
 
 /// WoopSocial's `SocialPlatform` enum.
 pub(crate) const PLATFORMS: [&str; 10] = [
@@ -56,16 +57,20 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     )
 }
 
-pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockResponse {
-    let mut d = ctx.state.lock();
-    let Some(key) = bearer(req).filter(|k| d.fixture.key_known(k)) else {
+pub(crate) fn connect(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    req: &MockRequest,
+    opts: FlowOptions,
+) -> MockResponse {
+    let Some(key) = bearer(req).filter(|k| snap.fixture.key_known(k)) else {
         return error(ErrKind::Unauthorized, "Missing or invalid API key");
     };
     let body = match json_object(req) {
         Ok(b) => b,
         Err(m) => return error(ErrKind::BadRequest, &m),
     };
-    if d.mode == Mode::Strict
+    if snap.mode == Mode::Strict
         && let Some(extra) = body
             .keys()
             .find(|k| !["projectId", "platform", "redirectUrl"].contains(&k.as_str()))
@@ -89,12 +94,13 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
     let redirect = match opt_str(&body, "redirectUrl") {
         Err(m) => return error(ErrKind::BadRequest, &m),
         Ok(None) => None,
-        Ok(Some(raw)) => match check_redirect_target(&raw, d.mode) {
+        Ok(Some(raw)) => match check_redirect_target(&raw, snap.mode) {
             Ok(u) => Some(u),
             Err(m) => return error(ErrKind::BadRequest, &format!("redirectUrl: {m}")),
         },
     };
-    if d.fixture
+    if snap
+        .fixture
         .role(MockVendor::WoopSocial, &project, &key)
         .is_none()
     {
@@ -105,7 +111,7 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
     }
     let minted = oauth::begin(
         ctx,
-        &mut d,
+        snap,
         NewFlow {
             vendor: MockVendor::WoopSocial,
             provider: platform.to_ascii_lowercase(),
@@ -115,5 +121,16 @@ pub(crate) fn connect(ctx: &Ctx, req: &MockRequest, opts: FlowOptions) -> MockRe
             opts,
         },
     );
-    MockResponse::json(200, &json!({"url": minted.authorization_url}))
+    MockResponse::json_body(
+        200,
+        &Url {
+            url: &minted.authorization_url,
+        },
+    )
+}
+
+/// `{"url":…}`.
+#[derive(serde::Serialize)]
+struct Url<'a> {
+    url: &'a str,
 }
