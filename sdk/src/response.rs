@@ -31,28 +31,31 @@ tokio::task_local! {
 
 /// Sends `request` and reads at most [`BODY_LIMIT`] bytes of the answer, so a huge body costs
 /// neither memory nor time; then hands the generated code a response holding what was read.
+///
+/// Nothing is copied on the way: a body that arrives in one chunk is handed on as it is, and the
+/// headers are moved, not cloned. On a success they go to [`SEEN`] only (the generated code
+/// decodes the body and [`call`] drops the `ResponseValue`'s headers, so the only reader is the
+/// error for an undecodable success body); on an error status they go to the response, which the
+/// generated code turns into the error value, and [`SEEN`] keeps a copy for an undecodable error
+/// body.
 pub(crate) async fn exec(
     client: &reqwest::Client,
     request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
     let mut response = client.execute(request).await?;
     let status = response.status();
-    let headers = response.headers().clone();
     let version = response.version();
-    let mut body = Vec::new();
-    let mut truncated = false;
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > BODY_LIMIT {
-            truncated = true;
-            break;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body = bytes::Bytes::from(body);
+    let mut headers = std::mem::take(response.headers_mut());
+    let (body, truncated) = read_bounded(&mut response).await?;
+    let kept = if status.is_success() {
+        std::mem::take(&mut headers)
+    } else {
+        headers.clone()
+    };
     let _ = SEEN.try_with(|seen| {
         *seen.borrow_mut() = Some(Seen {
             status,
-            headers: headers.clone(),
+            headers: kept,
             body: body.clone(),
             truncated,
         });
@@ -62,6 +65,32 @@ pub(crate) async fn exec(
     *rebuilt.headers_mut() = headers;
     *rebuilt.version_mut() = version;
     Ok(reqwest::Response::from(rebuilt))
+}
+
+/// The body, up to [`BODY_LIMIT`] bytes, and whether there was more.
+async fn read_bounded(response: &mut reqwest::Response) -> reqwest::Result<(bytes::Bytes, bool)> {
+    let Some(first) = response.chunk().await? else {
+        return Ok((bytes::Bytes::new(), false));
+    };
+    if first.len() > BODY_LIMIT {
+        return Ok((bytes::Bytes::new(), true));
+    }
+    let Some(second) = response.chunk().await? else {
+        return Ok((first, false));
+    };
+    let mut body = Vec::with_capacity(first.len() + second.len());
+    let mut truncated = false;
+    let mut next = Some(second);
+    body.extend_from_slice(&first);
+    while let Some(chunk) = next {
+        if body.len() + chunk.len() > BODY_LIMIT {
+            truncated = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+        next = response.chunk().await?;
+    }
+    Ok((bytes::Bytes::from(body), truncated))
 }
 
 /// Lets the generated client of a vendor read bodies through [`exec`].
