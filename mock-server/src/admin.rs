@@ -37,8 +37,12 @@ fn ok() -> MockResponse {
     MockResponse::json(200, &json!({"ok": true}))
 }
 
-fn body<T: DeserializeOwned>(req: &MockRequest) -> Result<T, MockResponse> {
-    serde_json::from_slice(&req.body).map_err(|e| admin_error(400, &format!("invalid body: {e}")))
+fn body<T: DeserializeOwned>(req: &MockRequest) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(&req.body)
+}
+
+fn invalid_body(e: serde_json::Error) -> MockResponse {
+    admin_error(400, &format!("invalid body: {e}"))
 }
 
 fn json_of<T: serde::Serialize>(v: &T) -> MockResponse {
@@ -83,7 +87,7 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
                     st.load_fixture(f);
                     ok()
                 }
-                Err(r) => r,
+                Err(e) => invalid_body(e),
             },
             _ => not_allowed("GET, PUT, POST"),
         },
@@ -118,7 +122,7 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
                     st.set_mode(b.mode);
                     ok()
                 }
-                Err(r) => r,
+                Err(e) => invalid_body(e),
             },
             _ => not_allowed("GET, PUT, POST"),
         },
@@ -136,7 +140,7 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
                         Err(AdminError::Invalid(e)) => admin_error(400, &e),
                         Err(AdminError::Unsupported(e)) => admin_error(501, &e),
                     },
-                    Err(r) => r,
+                    Err(e) => invalid_body(e),
                 },
                 Method::DELETE => {
                     st.clear_scenario(vendor);

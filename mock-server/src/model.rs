@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 /// One HTTP request, as the transport-free handlers see it.
 ///
@@ -86,8 +86,8 @@ impl MockRequest {
 pub struct MockResponse {
     /// The status code.
     pub status: u16,
-    /// The headers, in order (names in lower case).
-    pub headers: Vec<(String, String)>,
+    /// The headers.
+    pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
     /// Wait this long before answering (a latency scenario).
@@ -105,7 +105,7 @@ impl MockResponse {
     pub fn new(status: u16) -> Self {
         Self {
             status,
-            headers: Vec::new(),
+            headers: HeaderMap::new(),
             body: Bytes::new(),
             delay: None,
             drop_connection: false,
@@ -115,9 +115,7 @@ impl MockResponse {
     /// A JSON response.
     pub fn json(status: u16, value: &serde_json::Value) -> Self {
         let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
-        Self::new(status)
-            .header("content-type", "application/json")
-            .with_body(body)
+        Self::new(status).json_content_type().with_body(body)
     }
 
     /// A JSON response of any serialisable value, written straight to the body (the vendors'
@@ -127,9 +125,15 @@ impl MockResponse {
         if serde_json::to_writer(&mut body, value).is_err() {
             body = b"{}".to_vec();
         }
-        Self::new(status)
-            .header("content-type", "application/json")
-            .with_body(body)
+        Self::new(status).json_content_type().with_body(body)
+    }
+
+    fn json_content_type(mut self) -> Self {
+        self.headers.append(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        self
     }
 
     /// An HTML page: sets `Referrer-Policy: no-referrer`, a CSP without scripts, `no-store`.
@@ -151,10 +155,14 @@ impl MockResponse {
             .header("cache-control", "no-store")
     }
 
-    /// Adds a header.
+    /// Adds a header (one that is not a valid header name or value is left out).
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers
-            .push((name.to_ascii_lowercase(), value.to_owned()));
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            self.headers.append(n, v);
+        }
         self
     }
 
@@ -166,9 +174,6 @@ impl MockResponse {
 
     /// The first value of a header (case-insensitive name).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }

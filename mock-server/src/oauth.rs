@@ -34,10 +34,44 @@ use crate::state::{Data, Flow, IssuedCode, MAX_ACCOUNTS, Snapshot, Stage};
 use crate::vendors::{FlowOptions, MockVendor};
 
 /// 256 random bits, URL-safe base64 without padding (43 characters).
-pub(crate) fn random_token() -> String {
+pub(crate) fn random_token() -> Token {
     let mut b = [0u8; 32];
     rand::rng().fill_bytes(&mut b);
-    URL_SAFE_NO_PAD.encode(b)
+    let mut out = [0u8; 43];
+    // 32 bytes always encode to 43 characters without padding.
+    let _ = URL_SAFE_NO_PAD.encode_slice(b, &mut out);
+    Token(out)
+}
+
+/// A state, code, PKCE verifier or challenge: 43 URL-safe base64 characters, kept inline, so a
+/// pending flow costs no allocation for them and the flow maps hold their keys in place.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Token([u8; 43]);
+
+impl Token {
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ever built from base64 output or from a `&str`: valid UTF-8 either way.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The token spelled `s`, if `s` has a token's length (to look one up: whether it is one
+    /// is then up to the map).
+    pub(crate) fn from_text(s: &str) -> Option<Self> {
+        s.as_bytes().try_into().ok().map(Token)
+    }
+}
+
+impl std::ops::Deref for Token {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A short random id (96 bits, hex) for request / trace ids.
@@ -53,6 +87,15 @@ pub fn pkce_s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(&digest[..])
 }
 
+/// [`pkce_s256`] of a token, kept inline.
+fn challenge_of(verifier: &Token) -> Token {
+    let digest = Sha256::digest(verifier.as_bytes());
+    let mut out = [0u8; 43];
+    // A 32-byte digest always encodes to 43 characters without padding.
+    let _ = URL_SAFE_NO_PAD.encode_slice(&digest[..], &mut out);
+    Token(out)
+}
+
 /// What a vendor's connect asks the state machine for.
 #[derive(Debug)]
 pub(crate) struct NewFlow {
@@ -66,7 +109,7 @@ pub(crate) struct NewFlow {
 
 #[derive(Debug)]
 pub(crate) struct Minted {
-    pub(crate) state: String,
+    pub(crate) state: Token,
     pub(crate) authorization_url: String,
 }
 
@@ -135,7 +178,7 @@ pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
     let now = ctx.state.now();
     let state = random_token();
     let verifier = random_token();
-    let challenge = pkce_s256(&verifier);
+    let challenge = challenge_of(&verifier);
     let expires_at = if nf.opts.expire_now {
         now
     } else {
@@ -143,7 +186,7 @@ pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
     };
     let mut flow = Flow {
         vendor: nf.vendor,
-        state: state.clone(),
+        state,
         verifier,
         challenge,
         provider: nf.provider,
@@ -160,7 +203,7 @@ pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
     let mut d = ctx.state.lock();
     if d.generation == snap.generation {
         flow.seq = d.next();
-        d.flows.insert(state.clone(), flow, now);
+        d.flows.insert(state, flow, now);
     }
     drop(d);
     Minted {
@@ -261,7 +304,7 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     };
     let (redirect_uri, challenge, deny, vendor) = (
         callback_uri(ctx, flow.vendor),
-        flow.challenge.clone(),
+        flow.challenge,
         flow.deny,
         flow.vendor,
     );
@@ -271,7 +314,7 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
         let code = random_token();
         let seq = d.next();
         d.codes.insert(
-            code.clone(),
+            code,
             IssuedCode {
                 client_id: vendor.slug().to_owned(),
                 redirect_uri: redirect_uri.to_owned(),
@@ -393,7 +436,7 @@ pub(crate) fn exchange_code(
             "redirect_uri does not match the authorization request",
         ));
     }
-    if pkce_s256(verifier) != issued.challenge {
+    if pkce_s256(verifier) != issued.challenge.as_str() {
         return Err(grant("code_verifier does not match the code_challenge"));
     }
     Ok(issued.client_id)
@@ -546,7 +589,7 @@ pub(crate) fn vendor_callback(ctx: &Ctx, vendor: MockVendor, req: &MockRequest) 
             None => {
                 let token = random_token();
                 let mut f = flow;
-                f.state = token.clone();
+                f.state = token;
                 f.stage = Stage::AwaitingPageSelection;
                 let page = selection_page(ctx, &subject(&d.fixture, &f), &token, &pages, None);
                 d.flows.insert(token, f, now);
@@ -811,6 +854,7 @@ mod tests {
         let t = random_token();
         assert_eq!(t.len(), 43);
         assert_ne!(t, random_token());
+        assert_eq!(challenge_of(&t).as_str(), pkce_s256(&t));
     }
 
     #[test]

@@ -307,15 +307,7 @@ fn to_hyper(resp: MockResponse) -> hyper::Response<Full<Bytes>> {
     let mut out = hyper::Response::new(Full::new(resp.body));
     *out.status_mut() =
         http::StatusCode::from_u16(resp.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
-    let headers = out.headers_mut();
-    for (n, v) in &resp.headers {
-        if let (Ok(n), Ok(v)) = (
-            http::HeaderName::from_bytes(n.as_bytes()),
-            http::HeaderValue::from_str(v),
-        ) {
-            headers.append(n, v);
-        }
-    }
+    *out.headers_mut() = resp.headers;
     out
 }
 

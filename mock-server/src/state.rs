@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use crate::clock::{Clock, SystemClock, rfc3339};
 use crate::fixture::{ConnectedAccount, Fixture};
+use crate::oauth::Token;
 use crate::scenario::Scenario;
 use crate::vendors::MockVendor;
 
@@ -148,9 +149,9 @@ pub(crate) enum Stage {
 #[derive(Debug, Clone)]
 pub(crate) struct Flow {
     pub(crate) vendor: MockVendor,
-    pub(crate) state: String,
-    pub(crate) verifier: String,
-    pub(crate) challenge: String,
+    pub(crate) state: Token,
+    pub(crate) verifier: Token,
+    pub(crate) challenge: Token,
     /// The provider shown on the consent page (lower case).
     pub(crate) provider: String,
     /// The vendor's own platform / connector value.
@@ -169,7 +170,7 @@ pub(crate) struct Flow {
 pub(crate) struct IssuedCode {
     pub(crate) client_id: String,
     pub(crate) redirect_uri: String,
-    pub(crate) challenge: String,
+    pub(crate) challenge: Token,
     pub(crate) expires_at: OffsetDateTime,
     pub(crate) seq: u64,
 }
@@ -205,10 +206,10 @@ impl Expiring for IssuedCode {
 /// insert scans the whole map.
 #[derive(Debug)]
 pub(crate) struct Pending<V> {
-    map: HashMap<Arc<str>, V>,
+    map: HashMap<Token, V>,
     /// `(seq, key)` in insertion order. An entry is stale when its key is gone from the map or
     /// now holds another seq.
-    order: VecDeque<(u64, Arc<str>)>,
+    order: VecDeque<(u64, Token)>,
 }
 
 impl<V: Expiring> Pending<V> {
@@ -229,22 +230,22 @@ impl<V: Expiring> Pending<V> {
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
-        self.map.get(key)
+        self.map.get(&Token::from_text(key)?)
     }
 
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        self.map.get_mut(key)
+        self.map.get_mut(&Token::from_text(key)?)
     }
 
     pub(crate) fn remove(&mut self, key: &str) -> Option<V> {
-        self.map.remove(key)
+        self.map.remove(&Token::from_text(key)?)
     }
 
     /// Inserts `value` under `key`, first dropping entries from the old end that have expired
     /// by `now`, and the oldest ones while the map is full.
-    pub(crate) fn insert(&mut self, key: String, value: V, now: OffsetDateTime) {
+    pub(crate) fn insert(&mut self, key: Token, value: V, now: OffsetDateTime) {
         while let Some((seq, k)) = self.order.pop_front() {
-            let live = match self.map.get(&*k) {
+            let live = match self.map.get(&k) {
                 Some(v) if v.seq() == seq => v,
                 _ => continue,
             };
@@ -252,15 +253,14 @@ impl<V: Expiring> Pending<V> {
                 self.order.push_front((seq, k));
                 break;
             }
-            self.map.remove(&*k);
+            self.map.remove(&k);
         }
         if self.order.len() >= 2 * MAX_FLOWS {
             let map = &self.map;
             self.order
-                .retain(|(seq, k)| map.get(&**k).is_some_and(|v| v.seq() == *seq));
+                .retain(|(seq, k)| map.get(k).is_some_and(|v| v.seq() == *seq));
         }
-        let key: Arc<str> = Arc::from(key);
-        self.order.push_back((value.seq(), Arc::clone(&key)));
+        self.order.push_back((value.seq(), key));
         self.map.insert(key, value);
     }
 }
@@ -567,13 +567,27 @@ mod tests {
         OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(secs)
     }
 
+    /// `name`, padded to a token's 43 characters.
+    fn key(name: &str) -> String {
+        format!("{name:_<43}")
+    }
+
+    /// `k{n}` as a key.
+    fn k(n: impl std::fmt::Display) -> String {
+        key(&format!("k{n}"))
+    }
+
+    fn tok(name: &str) -> Token {
+        Token::from_text(&key(name)).unwrap()
+    }
+
     fn fill(p: &mut Pending<Entry>, seqs: std::ops::Range<u64>, expires: i64, now: i64) {
         for seq in seqs {
             let e = Entry {
                 seq,
                 expires_at: at(expires),
             };
-            p.insert(format!("k{seq}"), e, at(now));
+            p.insert(tok(&format!("k{seq}")), e, at(now));
         }
     }
 
@@ -582,9 +596,9 @@ mod tests {
         let mut p = Pending::new();
         fill(&mut p, 0..MAX_FLOWS as u64 + 5, 1000, 0);
         assert_eq!(p.len(), MAX_FLOWS);
-        assert!(p.get("k4").is_none(), "the five oldest are gone");
-        assert!(p.get("k5").is_some());
-        assert!(p.get(&format!("k{}", MAX_FLOWS + 4)).is_some());
+        assert!(p.get(&k(4)).is_none(), "the five oldest are gone");
+        assert!(p.get(&k(5)).is_some());
+        assert!(p.get(&k(MAX_FLOWS + 4)).is_some());
     }
 
     #[test]
@@ -597,7 +611,7 @@ mod tests {
             2,
             "the ten expired at 5 are dropped by an insert at 6"
         );
-        assert!(p.get("k10").is_some() && p.get("k11").is_some());
+        assert!(p.get(&k(10)).is_some() && p.get(&k(11)).is_some());
     }
 
     #[test]
@@ -610,29 +624,29 @@ mod tests {
                 seq,
                 expires_at: at(1_000_000),
             };
-            p.insert(format!("k{seq}"), e, at(0));
-            assert!(p.remove(&format!("k{seq}")).is_some());
+            p.insert(tok(&format!("k{seq}")), e, at(0));
+            assert!(p.remove(&k(seq)).is_some());
         }
         assert_eq!(p.len(), 1);
         assert!(p.order.len() <= 2 * MAX_FLOWS, "{}", p.order.len());
-        assert!(p.get("k0").is_some());
+        assert!(p.get(&k(0)).is_some());
     }
 
     #[test]
     fn a_rekeyed_entry_counts_from_its_reinsertion() {
         let mut p = Pending::new();
         fill(&mut p, 0..2, 1000, 0);
-        let e = p.remove("k0").unwrap();
-        p.insert("moved".to_owned(), e, at(0));
+        let e = p.remove(&k(0)).unwrap();
+        p.insert(tok("moved"), e, at(0));
         fill(&mut p, 2..MAX_FLOWS as u64 + 1, 1000, 0);
         assert_eq!(p.len(), MAX_FLOWS);
-        assert!(p.get("k1").is_none(), "k1 was inserted first");
-        assert!(p.get("moved").is_some());
+        assert!(p.get(&k(1)).is_none(), "k1 was inserted first");
+        assert!(p.get(&key("moved")).is_some());
         fill(&mut p, MAX_FLOWS as u64 + 1..MAX_FLOWS as u64 + 2, 1000, 0);
         assert!(
-            p.get("moved").is_none(),
+            p.get(&key("moved")).is_none(),
             "then the re-keyed entry, still under its seq"
         );
-        assert!(p.get("k2").is_some());
+        assert!(p.get(&k(2)).is_some());
     }
 }

@@ -99,5 +99,100 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// `Client::connect` over raw reqwest, measured in pairs.
+///
+/// The two criterion figures above are taken seconds apart, and on a shared machine the load
+/// changes in between, by more than the difference being measured. Here each round times a
+/// block of raw calls and a block of `connect` calls back to back (alternating which goes
+/// first), and the ratio is the median of the rounds' ratios; `cargo xtask bench` reads the
+/// `paired:` line this prints.
+fn paired(_: &mut Criterion) {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not, and gets one round.
+    let rounds = if std::env::args().any(|a| a == "--bench") {
+        41
+    } else {
+        1
+    };
+    let per_block = 100;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (client, raw, url, body) = runtime.block_on(async {
+        let addr = serve().await;
+        let base = format!("http://{addr}/postbreeze/api/v1");
+        let client = Client::builder()
+            .api_key(Vendor::Postbreeze, "sk_test_owner")
+            .base_url(Vendor::Postbreeze, &base)
+            .expect("base url")
+            .build()
+            .expect("client");
+        let raw = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .build()
+            .expect("reqwest");
+        let body = serde_json::json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"});
+        (client, raw, format!("{base}/social-accounts/connect"), body)
+    });
+    let request = ConnectRequest::new(Provider::Instagram).owner("ws_demo");
+    let ratios = runtime.block_on(async {
+        let raw_block = || async {
+            let t = std::time::Instant::now();
+            for _ in 0..per_block {
+                let response = raw
+                    .post(&url)
+                    .bearer_auth("sk_test_owner")
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("send");
+                let value: serde_json::Value = response.json().await.expect("json");
+                assert!(value.get("authorizeUrl").is_some());
+            }
+            t.elapsed().as_secs_f64()
+        };
+        let client_block = || async {
+            let t = std::time::Instant::now();
+            for _ in 0..per_block {
+                let link = client
+                    .connect(Vendor::Postbreeze, request.clone())
+                    .await
+                    .expect("connect");
+                assert_eq!(link.state.as_deref(), Some("abc"));
+            }
+            t.elapsed().as_secs_f64()
+        };
+        // Warm both paths up.
+        raw_block().await;
+        client_block().await;
+        let mut ratios = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            let (raw_s, client_s) = if round % 2 == 0 {
+                let r = raw_block().await;
+                (r, client_block().await)
+            } else {
+                let c = client_block().await;
+                (raw_block().await, c)
+            };
+            ratios.push(client_s / raw_s);
+        }
+        ratios
+    });
+    let mut sorted = ratios.clone();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "paired: client/raw median {:.4} (quartiles {:.4} {:.4}) over {} rounds of {} + {} calls",
+        at(0.5),
+        at(0.25),
+        at(0.75),
+        sorted.len(),
+        per_block,
+        per_block
+    );
+}
+
+criterion_group!(benches, bench, paired);
 criterion_main!(benches);
