@@ -66,6 +66,10 @@ pub(crate) struct BenchArgs {
     /// Run only these parts (default: all): load, flows, sdk, soak (needs --soak), builds.
     #[arg(long, value_delimiter = ',', value_parser = ["load", "flows", "sdk", "soak", "builds"])]
     only: Vec<String>,
+    /// Let the servers and wrk share every CPU, instead of pinning the server to one half of
+    /// them and wrk to the other (with `taskset`) for the main table.
+    #[arg(long)]
+    no_pin: bool,
     /// Print the results only; leave BENCHMARKS.md alone.
     #[arg(long)]
     print_only: bool,
@@ -377,6 +381,41 @@ struct VendorRow {
     mock: Option<std::result::Result<Load, String>>,
     floor: Option<std::result::Result<Load, String>>,
     prism: Option<std::result::Result<Load, String>>,
+    /// With pinning: the mock and the floor again with every CPU shared.
+    mock_shared: Option<std::result::Result<Load, String>>,
+    floor_shared: Option<std::result::Result<Load, String>>,
+}
+
+/// Where the servers and the load generator run: CPU lists for `taskset -c`.
+#[derive(Debug, Clone)]
+struct Pin {
+    server: String,
+    load: String,
+    load_cpus: u32,
+}
+
+impl Pin {
+    /// The first half of the CPUs for the server, the rest for wrk; `None` on one CPU or
+    /// without `taskset`.
+    fn detect() -> Option<Self> {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
+        if n < 2 || !on_path("taskset") {
+            return None;
+        }
+        let half = n / 2;
+        let list = |from: u32, to: u32| {
+            if from == to {
+                from.to_string()
+            } else {
+                format!("{from}-{to}")
+            }
+        };
+        Some(Self {
+            server: list(0, half - 1),
+            load: list(half, n - 1),
+            load_cpus: n - half,
+        })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -450,6 +489,10 @@ struct Bench {
     prism_bin: PathBuf,
     runtime: tokio::runtime::Runtime,
     notes: Vec<String>,
+    /// The CPU split of the main table's load runs (`None`: everything shares every CPU).
+    pin: Option<Pin>,
+    /// Whether the load runs now in progress are pinned.
+    pinned: std::cell::Cell<bool>,
 }
 
 impl Bench {
@@ -488,11 +531,37 @@ impl Bench {
                 .join(".bin")
                 .join("prism"),
             work,
+            pin: if args.no_pin { None } else { Pin::detect() },
             args,
+            pinned: std::cell::Cell::new(false),
             vendors,
             runtime,
             notes: Vec::new(),
         })
+    }
+
+    /// `program` under `taskset -c <server CPUs>` while the load runs are pinned.
+    fn server_command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        match &self.pin {
+            Some(pin) if self.pinned.get() => {
+                let mut cmd = Command::new("taskset");
+                cmd.args(["-c", &pin.server]).arg(program);
+                cmd
+            }
+            _ => Command::new(program),
+        }
+    }
+
+    /// wrk, under `taskset -c <load CPUs>` with at most one thread per CPU while pinned.
+    fn wrk_command(&self) -> (Command, u32) {
+        match &self.pin {
+            Some(pin) if self.pinned.get() => {
+                let mut cmd = Command::new("taskset");
+                cmd.args(["-c", &pin.load, "wrk"]);
+                (cmd, self.args.threads.min(pin.load_cpus))
+            }
+            _ => (Command::new("wrk"), self.args.threads),
+        }
     }
 
     fn part(&self, name: &str) -> bool {
@@ -527,11 +596,18 @@ impl Bench {
                 vendor: vendor.name,
                 ..VendorRow::default()
             };
+            self.pinned.set(self.pin.is_some());
             row.mock = Some(self.load_mock(&vendor));
             row.floor = Some(self.load_floor(&vendor, &routes_file));
             if prism_ok {
                 row.prism = Some(self.load_prism(&vendor));
             }
+            if self.pin.is_some() {
+                self.pinned.set(false);
+                row.mock_shared = Some(self.load_mock(&vendor));
+                row.floor_shared = Some(self.load_floor(&vendor, &routes_file));
+            }
+            self.pinned.set(false);
             print_row(&row);
             rows.push(row);
         }
@@ -653,7 +729,7 @@ impl Bench {
     }
 
     fn start_mock(&self, tag: &str) -> Result<(Proc, String)> {
-        let mut cmd = Command::new(&self.mock_bin);
+        let mut cmd = self.server_command(&self.mock_bin);
         cmd.args(["--port", "0"]);
         start_banner_server(
             "social-connect-mock",
@@ -696,7 +772,7 @@ impl Bench {
 
     fn load_floor(&self, v: &Vendor, routes: &Path) -> std::result::Result<Load, String> {
         let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
-        let mut cmd = Command::new(exe);
+        let mut cmd = self.server_command(exe);
         cmd.arg("bench").arg("--serve-floor").arg(routes);
         let (mut floor, origin) = start_banner_server(
             "bench floor",
@@ -713,7 +789,8 @@ impl Bench {
         let log_path = self.work.join(format!("prism-{}.log", v.slug));
         let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
-        let child = Command::new(&self.prism_bin)
+        let child = self
+            .server_command(&self.prism_bin)
             .arg("mock")
             .arg(&spec)
             .args(["-h", "127.0.0.1", "-p", &port.to_string(), "--errors=false"])
@@ -766,8 +843,9 @@ impl Bench {
     }
 
     fn wrk(&self, url: &str, script: &Path, secs: u64) -> Result<Load> {
-        let out = Command::new("wrk")
-            .arg(format!("-t{}", self.args.threads))
+        let (mut wrk, threads) = self.wrk_command();
+        let out = wrk
+            .arg(format!("-t{threads}"))
             .arg(format!("-c{}", self.args.connections))
             .arg(format!("-d{secs}s"))
             .args(["--timeout", "5s", "--latency", "-s"])
@@ -1002,6 +1080,9 @@ impl Bench {
         if a.no_criterion {
             command.push_str(" --no-criterion");
         }
+        if a.no_pin {
+            command.push_str(" --no-pin");
+        }
         if !a.only.is_empty() {
             let _ = write!(command, " --only {}", a.only.join(","));
         }
@@ -1035,8 +1116,24 @@ impl Bench {
         let _ = writeln!(
             md,
             "| load | `wrk -t{} -c{} -d{}s --latency` after a {} s warm-up, POST with the vendor's JSON body and key, each server a fresh process |",
-            a.threads, a.connections, a.duration, a.warmup
+            self.pin
+                .as_ref()
+                .map_or(a.threads, |p| a.threads.min(p.load_cpus)),
+            a.connections,
+            a.duration,
+            a.warmup
         );
+        let _ = match &self.pin {
+            Some(p) => writeln!(
+                md,
+                "| CPUs | main table: server on CPU {} and wrk on CPU {} (`taskset -c`), so that neither takes CPU time from the other; the mock and the floor again with every CPU shared (wrk -t{}) in the second table |",
+                p.server, p.load, a.threads
+            ),
+            None => writeln!(
+                md,
+                "| CPUs | servers and wrk share every CPU (`--no-pin`, or one CPU, or no `taskset`) |"
+            ),
+        };
         for note in &self.notes {
             let _ = writeln!(md, "| note | {note} |");
         }
@@ -1077,6 +1174,61 @@ impl Bench {
                             row.vendor,
                             clip(&e.replace('|', "/").replace('\n', " "), 300)
                         );
+                    }
+                }
+            }
+        }
+
+        let mut vs_floor_shared = Vec::new();
+        let mut p99s_shared = Vec::new();
+        if self.pin.is_some() {
+            let _ = writeln!(
+                md,
+                "\n#### The same, with every CPU shared by the server and wrk\n"
+            );
+            let _ = writeln!(
+                md,
+                "| vendor | server | requests/s | p50 | p99 | errors | mock / floor |"
+            );
+            let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|");
+            for row in rows {
+                let mock = row.mock_shared.as_ref().and_then(|r| r.as_ref().ok());
+                let floor = row.floor_shared.as_ref().and_then(|r| r.as_ref().ok());
+                let ratio = match (mock, floor) {
+                    (Some(m), Some(f)) if f.rps > 0.0 => Some(m.rps / f.rps),
+                    _ => None,
+                };
+                if let Some(r) = ratio {
+                    vs_floor_shared.push((row.vendor, r));
+                }
+                if let Some(m) = mock {
+                    p99s_shared.push((row.vendor, m.p99_ms));
+                }
+                for (server, result, cell) in [
+                    (
+                        "mock",
+                        &row.mock_shared,
+                        ratio.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0)),
+                    ),
+                    ("bare hyper floor", &row.floor_shared, String::new()),
+                ] {
+                    match result {
+                        None => {}
+                        Some(Ok(l)) => {
+                            let _ = writeln!(
+                                md,
+                                "| {} | {server} | {:.0} | {:.2} ms | {:.2} ms | {} of {} | {cell} |",
+                                row.vendor, l.rps, l.p50_ms, l.p99_ms, l.errors, l.requests
+                            );
+                        }
+                        Some(Err(e)) => {
+                            let _ = writeln!(
+                                md,
+                                "| {} | {server} | — | — | — | {} | |",
+                                row.vendor,
+                                clip(&e.replace('|', "/").replace('\n', " "), 300)
+                            );
+                        }
                     }
                 }
             }
@@ -1271,20 +1423,41 @@ impl Bench {
             list(&vs_prism, &|r| format!("{r:.1}×")),
             verdict(all(&vs_prism, &|r| r >= TARGET_VS_PRISM))
         );
+        let pinned = if self.pin.is_some() {
+            " (pinned)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             md,
-            "| mock ≥ {:.0}% of the bare-hyper floor | {} | {} |",
+            "| mock ≥ {:.0}% of the bare-hyper floor{pinned} | {} | {} |",
             TARGET_VS_FLOOR * 100.0,
             list(&vs_floor, &|r| format!("{:.0}%", r * 100.0)),
             verdict(all(&vs_floor, &|r| r >= TARGET_VS_FLOOR))
         );
+        if self.pin.is_some() {
+            let _ = writeln!(
+                md,
+                "| the same, every CPU shared | {} | {} |",
+                list(&vs_floor_shared, &|r| format!("{:.0}%", r * 100.0)),
+                verdict(all(&vs_floor_shared, &|r| r >= TARGET_VS_FLOOR))
+            );
+        }
         let _ = writeln!(
             md,
-            "| mock p99 ≤ {TARGET_P99_MS} ms at {} connections | {} | {} |",
+            "| mock p99 ≤ {TARGET_P99_MS} ms at {} connections{pinned} | {} | {} |",
             a.connections,
             list(&p99s, &|p| format!("{p:.2} ms")),
             verdict(all(&p99s, &|p| p <= TARGET_P99_MS))
         );
+        if self.pin.is_some() {
+            let _ = writeln!(
+                md,
+                "| the same, every CPU shared | {} | {} |",
+                list(&p99s_shared, &|p| format!("{p:.2} ms")),
+                verdict(all(&p99s_shared, &|p| p <= TARGET_P99_MS))
+            );
+        }
         let soak_ok = soak.and_then(|s| s.as_ref().ok());
         let _ = writeln!(
             md,
@@ -1353,6 +1526,8 @@ fn print_row(row: &VendorRow) {
         ("mock", &row.mock),
         ("floor", &row.floor),
         ("prism", &row.prism),
+        ("mock (shared CPUs)", &row.mock_shared),
+        ("floor (shared CPUs)", &row.floor_shared),
     ] {
         match result {
             Some(Ok(l)) => eprintln!(
