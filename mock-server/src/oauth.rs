@@ -45,8 +45,19 @@ pub(crate) fn random_token() -> Token {
 
 /// A state, code, PKCE verifier or challenge: 43 URL-safe base64 characters, kept inline, so a
 /// pending flow costs no allocation for them and the flow maps hold their keys in place.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Token([u8; 43]);
+
+/// Hashes the first 8 characters (48 random bits) only. The maps keyed by tokens hold only
+/// tokens the mock drew at random; a caller can only look keys up, so one who picks colliding
+/// prefixes finds nothing more than a miss, and the full 43 bytes are still compared.
+impl std::hash::Hash for Token {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut prefix = [0u8; 8];
+        prefix.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(prefix));
+    }
+}
 
 impl Token {
     pub(crate) fn as_str(&self) -> &str {
@@ -203,7 +214,7 @@ pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
     let mut d = ctx.state.lock();
     if d.generation == snap.generation {
         flow.seq = d.next();
-        d.flows.insert(state, flow, now);
+        d.flows.insert(state, Box::new(flow), now);
     }
     drop(d);
     Minted {

@@ -190,6 +190,15 @@ impl Expiring for Flow {
     }
 }
 
+impl<T: Expiring> Expiring for Box<T> {
+    fn seq(&self) -> u64 {
+        (**self).seq()
+    }
+    fn expires_at(&self) -> OffsetDateTime {
+        (**self).expires_at()
+    }
+}
+
 impl Expiring for IssuedCode {
     fn seq(&self) -> u64 {
         self.seq
@@ -272,7 +281,8 @@ pub(crate) struct Data {
     pub(crate) mode: Mode,
     pub(crate) state_ttl: Duration,
     pub(crate) accounts: Vec<ConnectedAccount>,
-    pub(crate) flows: Pending<Flow>,
+    /// Boxed: the map stays small (key + pointer per slot) and an insert moves no flow.
+    pub(crate) flows: Pending<Box<Flow>>,
     pub(crate) codes: Pending<IssuedCode>,
     pub(crate) scenarios: BTreeMap<MockVendor, Scenario>,
     pub(crate) counter: u64,

@@ -1423,11 +1423,7 @@ impl Bench {
             list(&vs_prism, &|r| format!("{r:.1}×")),
             verdict(all(&vs_prism, &|r| r >= TARGET_VS_PRISM))
         );
-        let pinned = if self.pin.is_some() {
-            " (pinned)"
-        } else {
-            ""
-        };
+        let pinned = if self.pin.is_some() { " (pinned)" } else { "" };
         let _ = writeln!(
             md,
             "| mock ≥ {:.0}% of the bare-hyper floor{pinned} | {} | {} |",

@@ -157,18 +157,11 @@ pub(crate) fn connect(
             opts,
         },
     );
-    MockResponse::json_body(
+    MockResponse::json_fields(
         200,
-        &Authorize {
-            authorization_url: &minted.authorization_url,
-            state: &minted.state,
-        },
+        &[
+            ("authorization_url", &minted.authorization_url),
+            ("state", minted.state.as_str()),
+        ],
     )
-}
-
-/// `{"authorization_url","state"}`.
-#[derive(serde::Serialize)]
-struct Authorize<'a> {
-    authorization_url: &'a str,
-    state: &'a str,
 }

@@ -76,11 +76,5 @@ pub(crate) fn connect(
     oauth::push_form_value(&mut url, &workspace);
     url.push_str("&state=");
     oauth::push_form_value(&mut url, &minted.state);
-    MockResponse::json_body(200, &Url { url: &url })
-}
-
-/// `{"url":…}`.
-#[derive(serde::Serialize)]
-struct Url<'a> {
-    url: &'a str,
+    MockResponse::json_fields(200, &[("url", &url)])
 }

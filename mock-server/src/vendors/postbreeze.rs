@@ -128,19 +128,11 @@ pub(crate) fn connect(
             opts,
         },
     );
-    MockResponse::json_body(
+    MockResponse::json_fields(
         201,
-        &Connect {
-            authorize_url: &minted.authorization_url,
-            state: &minted.state,
-        },
+        &[
+            ("authorizeUrl", &minted.authorization_url),
+            ("state", minted.state.as_str()),
+        ],
     )
-}
-
-/// `{"authorizeUrl","state"}`.
-#[derive(serde::Serialize)]
-struct Connect<'a> {
-    #[serde(rename = "authorizeUrl")]
-    authorize_url: &'a str,
-    state: &'a str,
 }

@@ -16,7 +16,7 @@ use super::{
     ErrKind, FlowOptions, MockVendor, bearer, check_redirect_target, is_slug, json_object,
     key_header, opt_str,
 };
-use crate::model::{MockRequest, MockResponse};
+use crate::model::{MockRequest, MockResponse, push_json_str};
 use crate::oauth::{self, NewFlow};
 use crate::service::Ctx;
 use crate::state::Snapshot;
@@ -106,28 +106,12 @@ pub(crate) fn connect(
             opts,
         },
     );
-    MockResponse::json_body(
-        200,
-        &Connected {
-            data: ConnectedData {
-                connector: &connector,
-                redirect_url: &minted.authorization_url,
-            },
-            success: true,
-        },
-    )
-}
-
-/// `{"data":{"connector","redirectUrl"},"success":true}` (keys in the order `json!` sorts them).
-#[derive(serde::Serialize)]
-struct Connected<'a> {
-    data: ConnectedData<'a>,
-    success: bool,
-}
-
-#[derive(serde::Serialize)]
-struct ConnectedData<'a> {
-    connector: &'a str,
-    #[serde(rename = "redirectUrl")]
-    redirect_url: &'a str,
+    // `{"data":{"connector","redirectUrl"},"success":true}`, keys in the order `json!` sorts them.
+    let mut body = Vec::with_capacity(80 + connector.len() + minted.authorization_url.len());
+    body.extend_from_slice(b"{\"data\":{\"connector\":");
+    push_json_str(&mut body, &connector);
+    body.extend_from_slice(b",\"redirectUrl\":");
+    push_json_str(&mut body, &minted.authorization_url);
+    body.extend_from_slice(b"},\"success\":true}");
+    MockResponse::json_bytes(200, body)
 }

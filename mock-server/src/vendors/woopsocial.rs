@@ -121,16 +121,5 @@ pub(crate) fn connect(
             opts,
         },
     );
-    MockResponse::json_body(
-        200,
-        &Url {
-            url: &minted.authorization_url,
-        },
-    )
-}
-
-/// `{"url":…}`.
-#[derive(serde::Serialize)]
-struct Url<'a> {
-    url: &'a str,
+    MockResponse::json_fields(200, &[("url", &minted.authorization_url)])
 }
