@@ -70,6 +70,11 @@ pub(crate) struct BenchArgs {
     /// them and wrk to the other (with `taskset`) for the main table.
     #[arg(long)]
     no_pin: bool,
+    /// Also load another build of the mock (e.g. one of an older commit, built with
+    /// `git worktree add /tmp/old <rev> && cargo build --release -p social-connect-mock
+    /// --manifest-path /tmp/old/Cargo.toml`), beside this one, as "mock (baseline)".
+    #[arg(long, value_name = "BINARY")]
+    baseline_mock: Option<PathBuf>,
     /// Print the results only; leave BENCHMARKS.md alone.
     #[arg(long)]
     print_only: bool,
@@ -381,6 +386,8 @@ struct VendorRow {
     mock: Option<std::result::Result<Load, String>>,
     floor: Option<std::result::Result<Load, String>>,
     prism: Option<std::result::Result<Load, String>>,
+    /// `--baseline-mock`: the other build, under the same load as `mock`.
+    baseline: Option<std::result::Result<Load, String>>,
     /// With pinning: the mock and the floor again with every CPU shared.
     mock_shared: Option<std::result::Result<Load, String>>,
     floor_shared: Option<std::result::Result<Load, String>>,
@@ -598,6 +605,9 @@ impl Bench {
             };
             self.pinned.set(self.pin.is_some());
             row.mock = Some(self.load_mock(&vendor));
+            if let Some(bin) = &self.args.baseline_mock {
+                row.baseline = Some(self.load_mock_bin(bin, &vendor, "baseline"));
+            }
             row.floor = Some(self.load_floor(&vendor, &routes_file));
             if prism_ok {
                 row.prism = Some(self.load_prism(&vendor));
@@ -765,7 +775,22 @@ impl Bench {
     // --- load -------------------------------------------------------------------------------
 
     fn load_mock(&self, v: &Vendor) -> std::result::Result<Load, String> {
-        let (mut mock, origin) = self.start_mock(v.slug)?;
+        self.load_mock_bin(&self.mock_bin, v, "mock")
+    }
+
+    fn load_mock_bin(
+        &self,
+        bin: &Path,
+        v: &Vendor,
+        tag: &str,
+    ) -> std::result::Result<Load, String> {
+        let mut cmd = self.server_command(bin);
+        cmd.args(["--port", "0"]);
+        let (mut mock, origin) = start_banner_server(
+            "social-connect-mock",
+            cmd,
+            &self.work.join(format!("{tag}-{}.log", v.slug)),
+        )?;
         let url = format!("{origin}{}{}{}", v.prefix, v.path, v.query);
         self.load(&mut mock, &url, v, "mock")
     }
@@ -1083,6 +1108,9 @@ impl Bench {
         if a.no_pin {
             command.push_str(" --no-pin");
         }
+        if let Some(b) = &a.baseline_mock {
+            let _ = write!(command, " --baseline-mock {}", b.display());
+        }
         if !a.only.is_empty() {
             let _ = write!(command, " --only {}", a.only.join(","));
         }
@@ -1147,6 +1175,7 @@ impl Bench {
         for row in rows {
             for (server, result) in [
                 ("mock", &row.mock),
+                ("mock (baseline)", &row.baseline),
                 ("bare hyper floor", &row.floor),
                 ("Prism", &row.prism),
             ] {
@@ -1272,6 +1301,22 @@ impl Bench {
                 row.vendor,
                 rp.map_or_else(|| "—".to_owned(), |r| format!("{r:.1}×")),
                 rf.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0)),
+            );
+        }
+
+        let vs_baseline: Vec<String> = rows
+            .iter()
+            .filter_map(|row| {
+                let m = row.mock.as_ref()?.as_ref().ok()?;
+                let b = row.baseline.as_ref()?.as_ref().ok()?;
+                (b.rps > 0.0).then(|| format!("{} {:.2}×", row.vendor, m.rps / b.rps))
+            })
+            .collect();
+        if !vs_baseline.is_empty() {
+            let _ = writeln!(
+                md,
+                "\nThis build against the baseline build (requests/s): {}.",
+                vs_baseline.join(", ")
             );
         }
 
@@ -1520,6 +1565,7 @@ impl Bench {
 fn print_row(row: &VendorRow) {
     for (server, result) in [
         ("mock", &row.mock),
+        ("baseline", &row.baseline),
         ("floor", &row.floor),
         ("prism", &row.prism),
         ("mock (shared CPUs)", &row.mock_shared),
