@@ -754,7 +754,8 @@ fn connect_accounts(
     pages: &[FacebookPage],
     now: OffsetDateTime,
 ) -> Outcome {
-    if d.accounts.len() + pages.len().max(1) > MAX_ACCOUNTS {
+    let adding = pages.len().max(1);
+    if d.fixture_accounts + adding > MAX_ACCOUNTS {
         return Outcome::Failed("server_error".into());
     }
     if flow.vendor == MockVendor::Postbreeze
@@ -765,6 +766,12 @@ fn connect_accounts(
         })
     {
         return Outcome::Failed("channel_already_connected".into());
+    }
+    // At the cap, the oldest accounts flows connected make room (they sit right after the
+    // fixture's, so removing them moves only the fixture's few).
+    while d.accounts.len() + adding > MAX_ACCOUNTS && d.accounts.len() > d.fixture_accounts {
+        let oldest = d.fixture_accounts;
+        d.accounts.remove(oldest);
     }
     let prefix = match flow.vendor {
         MockVendor::Recoup => "conn",
@@ -783,7 +790,7 @@ fn connect_accounts(
     for page in items {
         let n = d.next();
         let id = format!("{prefix}_{n:06}");
-        d.accounts.push(ConnectedAccount {
+        d.accounts.push_back(ConnectedAccount {
             id: id.clone(),
             vendor: flow.vendor,
             owner_id: flow.owner_id.clone(),
@@ -886,5 +893,53 @@ mod tests {
             push_form_value(&mut got, v);
             assert_eq!(got, expected.finish(), "{v:?}");
         }
+    }
+
+    #[test]
+    fn past_the_account_cap_the_oldest_flow_account_makes_room() {
+        let state = crate::state::MockState::new(crate::MockConfig::default(), true);
+        let fixture = state.accounts();
+        assert!(!fixture.is_empty(), "the default fixture has accounts");
+        let token = random_token();
+        let flow = Flow {
+            vendor: MockVendor::WoopSocial,
+            state: token,
+            verifier: token,
+            challenge: token,
+            provider: "x".into(),
+            platform: "X".into(),
+            owner_id: "proj_demo".into(),
+            redirect_target: None,
+            expires_at: OffsetDateTime::UNIX_EPOCH,
+            stage: Stage::AwaitingCallback,
+            deny: false,
+            auto_pages: None,
+            seq: 0,
+        };
+        let mut d = state.lock();
+        let now = OffsetDateTime::UNIX_EPOCH;
+        let first = match connect_accounts(&mut d, &flow, &[], now) {
+            Outcome::Connected(ids) => ids[0].clone(),
+            Outcome::Failed(e) => panic!("{e}"),
+        };
+        while d.accounts.len() < MAX_ACCOUNTS {
+            assert!(matches!(
+                connect_accounts(&mut d, &flow, &[], now),
+                Outcome::Connected(_)
+            ));
+        }
+        assert!(d.accounts.iter().any(|a| a.id == first));
+        let last = match connect_accounts(&mut d, &flow, &[], now) {
+            Outcome::Connected(ids) => ids[0].clone(),
+            Outcome::Failed(e) => panic!("a completion at the cap failed: {e}"),
+        };
+        assert_eq!(d.accounts.len(), MAX_ACCOUNTS);
+        assert!(!d.accounts.iter().any(|a| a.id == first), "the oldest went");
+        assert_eq!(
+            d.accounts.back().map(|a| a.id.as_str()),
+            Some(last.as_str())
+        );
+        let kept: Vec<_> = d.accounts.iter().take(fixture.len()).cloned().collect();
+        assert_eq!(kept, fixture, "the fixture's accounts stay");
     }
 }

@@ -132,7 +132,8 @@ pub enum AdminError {
 
 /// Most pending flows / codes kept at once; the oldest are evicted beyond that.
 pub(crate) const MAX_FLOWS: usize = 10_000;
-/// Most connected accounts kept (each a few hundred bytes); further completions fail with `server_error`.
+/// Most connected accounts kept (each a few hundred bytes); beyond that a completion forgets the
+/// oldest account a flow connected (the fixture's accounts stay).
 pub(crate) const MAX_ACCOUNTS: usize = 100_000;
 
 #[derive(Debug, Clone)]
@@ -280,7 +281,9 @@ pub(crate) struct Data {
     pub(crate) fixture: Arc<Fixture>,
     pub(crate) mode: Mode,
     pub(crate) state_ttl: Duration,
-    pub(crate) accounts: Vec<ConnectedAccount>,
+    /// The fixture's accounts first (`fixture_accounts` of them), then those flows connected.
+    pub(crate) accounts: VecDeque<ConnectedAccount>,
+    pub(crate) fixture_accounts: usize,
     /// Boxed: the map stays small (key + pointer per slot) and an insert moves no flow.
     pub(crate) flows: Pending<Box<Flow>>,
     pub(crate) codes: Pending<IssuedCode>,
@@ -388,13 +391,14 @@ pub struct MockState {
 
 impl MockState {
     pub(crate) fn new(config: MockConfig, drop_supported: bool) -> Self {
-        let accounts = config.fixture.connected_accounts.clone();
+        let accounts: VecDeque<_> = config.fixture.connected_accounts.iter().cloned().collect();
         Self {
             inner: Arc::new(Inner {
                 data: Mutex::new(Data {
                     fixture: Arc::new(config.fixture),
                     mode: config.mode,
                     state_ttl: config.state_ttl,
+                    fixture_accounts: accounts.len(),
                     accounts,
                     flows: Pending::new(),
                     codes: Pending::new(),
@@ -452,7 +456,8 @@ impl MockState {
         let mode = self.inner.initial_mode;
         {
             let mut d = self.lock();
-            d.accounts = d.fixture.connected_accounts.clone();
+            d.accounts = d.fixture.connected_accounts.iter().cloned().collect();
+            d.fixture_accounts = d.accounts.len();
             d.flows.clear();
             d.codes.clear();
             d.scenarios.clear();
@@ -473,9 +478,11 @@ impl MockState {
         Fixture::clone(&self.lock().fixture)
     }
 
-    /// Every connected account (fixture and completed flows), oldest first.
+    /// Every connected account (fixture and completed flows), oldest first. At most 100,000 are
+    /// kept: beyond that, each completion forgets the oldest account a flow connected (the
+    /// fixture's accounts stay), so a long-running mock neither grows nor starts failing flows.
     pub fn accounts(&self) -> Vec<ConnectedAccount> {
-        self.lock().accounts.clone()
+        self.lock().accounts.iter().cloned().collect()
     }
 
     /// The request log (the last 1000 requests by default), oldest first.

@@ -1210,7 +1210,7 @@ impl Bench {
 
         let mut vs_floor_shared = Vec::new();
         let mut p99s_shared = Vec::new();
-        if self.pin.is_some() {
+        if self.pin.is_some() && !rows.is_empty() {
             let _ = writeln!(
                 md,
                 "\n#### The same, with every CPU shared by the server and wrk\n"
