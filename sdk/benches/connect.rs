@@ -48,53 +48,79 @@ async fn serve() -> SocketAddr {
     addr
 }
 
+/// The server, both clients and the request, shared by the criterion groups and the pairs.
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+    raw: reqwest::Client,
+    url: String,
+    body: serde_json::Value,
+    request: ConnectRequest,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let addr = runtime.block_on(serve());
+        let base = format!("http://{addr}/postbreeze/api/v1");
+        let client = Client::builder()
+            .api_key(Vendor::Postbreeze, "sk_test_owner")
+            .base_url(Vendor::Postbreeze, &base)
+            .expect("base url")
+            .build()
+            .expect("client");
+        let raw = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .build()
+            .expect("reqwest");
+        Self {
+            runtime,
+            client,
+            raw,
+            url: format!("{base}/social-accounts/connect"),
+            body: serde_json::json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"}),
+            request: ConnectRequest::new(Provider::Instagram).owner("ws_demo"),
+        }
+    }
+
+    /// One raw reqwest POST, decoded as JSON.
+    async fn raw_call(&self) {
+        let response = self
+            .raw
+            .post(&self.url)
+            .bearer_auth("sk_test_owner")
+            .json(&self.body)
+            .send()
+            .await
+            .expect("send");
+        let value: serde_json::Value = response.json().await.expect("json");
+        assert!(value.get("authorizeUrl").is_some());
+    }
+
+    /// One `Client::connect`.
+    async fn client_call(&self) {
+        let link = self
+            .client
+            .connect(Vendor::Postbreeze, self.request.clone())
+            .await
+            .expect("connect");
+        assert_eq!(link.state.as_deref(), Some("abc"));
+    }
+}
+
 fn bench(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let addr = runtime.block_on(serve());
-    let base = format!("http://{addr}/postbreeze/api/v1");
-
-    let client = Client::builder()
-        .api_key(Vendor::Postbreeze, "sk_test_owner")
-        .base_url(Vendor::Postbreeze, &base)
-        .expect("base url")
-        .build()
-        .expect("client");
-    let request = ConnectRequest::new(Provider::Instagram).owner("ws_demo");
-
-    let raw = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .retry(reqwest::retry::never())
-        .build()
-        .expect("reqwest");
-    let url = format!("{base}/social-accounts/connect");
-    let body = serde_json::json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"});
-
+    let setup = Setup::new();
     let mut group = c.benchmark_group("connect_loopback");
     group.bench_function("raw_reqwest_post", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = raw
-                .post(&url)
-                .bearer_auth("sk_test_owner")
-                .json(&body)
-                .send()
-                .await
-                .expect("send");
-            let value: serde_json::Value = response.json().await.expect("json");
-            assert!(value.get("authorizeUrl").is_some());
-        })
+        b.to_async(&setup.runtime).iter(|| setup.raw_call())
     });
     group.bench_function("client_connect", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let link = client
-                .connect(Vendor::Postbreeze, request.clone())
-                .await
-                .expect("connect");
-            assert_eq!(link.state.as_deref(), Some("abc"));
-        })
+        b.to_async(&setup.runtime).iter(|| setup.client_call())
     });
     group.finish();
 }
@@ -114,53 +140,19 @@ fn paired(_: &mut Criterion) {
         1
     };
     let per_block = 100;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let (client, raw, url, body) = runtime.block_on(async {
-        let addr = serve().await;
-        let base = format!("http://{addr}/postbreeze/api/v1");
-        let client = Client::builder()
-            .api_key(Vendor::Postbreeze, "sk_test_owner")
-            .base_url(Vendor::Postbreeze, &base)
-            .expect("base url")
-            .build()
-            .expect("client");
-        let raw = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .retry(reqwest::retry::never())
-            .build()
-            .expect("reqwest");
-        let body = serde_json::json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"});
-        (client, raw, format!("{base}/social-accounts/connect"), body)
-    });
-    let request = ConnectRequest::new(Provider::Instagram).owner("ws_demo");
-    let ratios = runtime.block_on(async {
+    let setup = Setup::new();
+    let mut ratios = setup.runtime.block_on(async {
         let raw_block = || async {
             let t = std::time::Instant::now();
             for _ in 0..per_block {
-                let response = raw
-                    .post(&url)
-                    .bearer_auth("sk_test_owner")
-                    .json(&body)
-                    .send()
-                    .await
-                    .expect("send");
-                let value: serde_json::Value = response.json().await.expect("json");
-                assert!(value.get("authorizeUrl").is_some());
+                setup.raw_call().await;
             }
             t.elapsed().as_secs_f64()
         };
         let client_block = || async {
             let t = std::time::Instant::now();
             for _ in 0..per_block {
-                let link = client
-                    .connect(Vendor::Postbreeze, request.clone())
-                    .await
-                    .expect("connect");
-                assert_eq!(link.state.as_deref(), Some("abc"));
+                setup.client_call().await;
             }
             t.elapsed().as_secs_f64()
         };
@@ -180,15 +172,14 @@ fn paired(_: &mut Criterion) {
         }
         ratios
     });
-    let mut sorted = ratios.clone();
-    sorted.sort_by(f64::total_cmp);
-    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
     println!(
         "paired: client/raw median {:.4} (quartiles {:.4} {:.4}) over {} rounds of {} + {} calls",
         at(0.5),
         at(0.25),
         at(0.75),
-        sorted.len(),
+        ratios.len(),
         per_block,
         per_block
     );

@@ -739,12 +739,17 @@ impl Bench {
     }
 
     fn start_mock(&self, tag: &str) -> Result<(Proc, String)> {
-        let mut cmd = self.server_command(&self.mock_bin);
+        self.start_mock_bin(&self.mock_bin, &format!("mock-{tag}"))
+    }
+
+    /// Starts `bin` (a build of the mock) on a free port, its output in `target/bench/{log}.log`.
+    fn start_mock_bin(&self, bin: &Path, log: &str) -> Result<(Proc, String)> {
+        let mut cmd = self.server_command(bin);
         cmd.args(["--port", "0"]);
         start_banner_server(
             "social-connect-mock",
             cmd,
-            &self.work.join(format!("mock-{tag}.log")),
+            &self.work.join(format!("{log}.log")),
         )
     }
 
@@ -784,13 +789,7 @@ impl Bench {
         v: &Vendor,
         tag: &str,
     ) -> std::result::Result<Load, String> {
-        let mut cmd = self.server_command(bin);
-        cmd.args(["--port", "0"]);
-        let (mut mock, origin) = start_banner_server(
-            "social-connect-mock",
-            cmd,
-            &self.work.join(format!("{tag}-{}.log", v.slug)),
-        )?;
+        let (mut mock, origin) = self.start_mock_bin(bin, &format!("{tag}-{}", v.slug))?;
         let url = format!("{origin}{}{}{}", v.prefix, v.path, v.query);
         self.load(&mut mock, &url, v, "mock")
     }
