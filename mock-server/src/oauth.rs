@@ -37,10 +37,7 @@ use crate::vendors::{FlowOptions, MockVendor};
 pub(crate) fn random_token() -> Token {
     let mut b = [0u8; 32];
     rand::rng().fill_bytes(&mut b);
-    let mut out = [0u8; 43];
-    // 32 bytes always encode to 43 characters without padding.
-    let _ = URL_SAFE_NO_PAD.encode_slice(b, &mut out);
-    Token(out)
+    Token::encode(&b)
 }
 
 /// A state, code, PKCE verifier or challenge: 43 URL-safe base64 characters, kept inline, so a
@@ -60,6 +57,13 @@ impl std::hash::Hash for Token {
 }
 
 impl Token {
+    /// 32 bytes in URL-safe base64 without padding: always 43 characters.
+    fn encode(bytes: &[u8; 32]) -> Self {
+        let mut out = [0u8; 43];
+        let _ = URL_SAFE_NO_PAD.encode_slice(bytes, &mut out);
+        Token(out)
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         // Only ever built from base64 output or from a `&str`: valid UTF-8 either way.
         std::str::from_utf8(&self.0).unwrap_or_default()
@@ -100,11 +104,7 @@ pub fn pkce_s256(verifier: &str) -> String {
 
 /// [`pkce_s256`] of a token, kept inline.
 fn challenge_of(verifier: &Token) -> Token {
-    let digest = Sha256::digest(verifier.as_bytes());
-    let mut out = [0u8; 43];
-    // A 32-byte digest always encodes to 43 characters without padding.
-    let _ = URL_SAFE_NO_PAD.encode_slice(&digest[..], &mut out);
-    Token(out)
+    Token::encode(&Sha256::digest(verifier.as_bytes()).into())
 }
 
 /// What a vendor's connect asks the state machine for.
