@@ -94,6 +94,7 @@ mod fixture;
 mod html;
 mod model;
 mod oauth;
+pub mod samples;
 mod scenario;
 mod service;
 mod standalone;

@@ -1,0 +1,148 @@
+//! One valid connect request per vendor, against the default fixture: the request every test,
+//! bench and tool starts from, written once.
+//!
+//! ### Example
+//! ```
+//! use social_connect_mock::{MockConfig, MockService, MockVendor, samples};
+//!
+//! let service = MockService::new("http://127.0.0.1:4010", MockConfig::default());
+//! for vendor in MockVendor::ALL {
+//!     let sample = samples::connect(vendor);
+//!     assert!((200..300).contains(&service.handle(sample.request()).status), "{vendor}");
+//! }
+//! ```
+
+use http::Method;
+
+use crate::fixture::OWNER_KEY;
+use crate::model::MockRequest;
+use crate::vendors::MockVendor;
+
+/// How a vendor's API takes its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyScheme {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key itself in the named header (lower case).
+    Header(&'static str),
+}
+
+impl KeyScheme {
+    /// The header name (lower case) and value that carry `key`.
+    pub fn header(self, key: &str) -> (&'static str, String) {
+        match self {
+            Self::Bearer => ("authorization", format!("Bearer {key}")),
+            Self::Header(name) => (name, key.to_owned()),
+        }
+    }
+}
+
+/// A valid connect request to one vendor, made with the default fixture's owner key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectSample {
+    /// The vendor.
+    pub vendor: MockVendor,
+    /// How the key is sent.
+    pub scheme: KeyScheme,
+    /// The query string without `?` (empty where the vendor takes none).
+    pub query: &'static str,
+    /// The JSON body.
+    pub body: &'static str,
+    /// The owner the request names (project, workspace, organization), or `None` where the
+    /// vendor takes the key's own account (Recoup).
+    pub owner: Option<&'static str>,
+    /// The provider the request connects, as the vendor spells it on the wire.
+    pub provider: &'static str,
+}
+
+/// The valid connect request of `vendor` (owner key, the fixture's demo owner).
+pub fn connect(vendor: MockVendor) -> ConnectSample {
+    let (scheme, query, body, owner, provider) = match vendor {
+        MockVendor::Recoup => (
+            KeyScheme::Header("x-api-key"),
+            "",
+            r#"{"connector":"youtube"}"#,
+            None,
+            "youtube",
+        ),
+        MockVendor::WoopSocial => (
+            KeyScheme::Bearer,
+            "",
+            r#"{"projectId":"proj_demo","platform":"X"}"#,
+            Some("proj_demo"),
+            "X",
+        ),
+        MockVendor::Postbreeze => (
+            KeyScheme::Bearer,
+            "",
+            r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
+            Some("ws_demo"),
+            "YOUTUBE",
+        ),
+        MockVendor::Aitronos => (
+            KeyScheme::Header("x-api-key"),
+            "organization_id=org_demo",
+            r#"{"connector_type":"notion"}"#,
+            Some("org_demo"),
+            "notion",
+        ),
+        MockVendor::Ocoya => (
+            KeyScheme::Header("x-api-key"),
+            "workspaceId=ws_demo",
+            r#"{"provider":"instagram"}"#,
+            Some("ws_demo"),
+            "instagram",
+        ),
+    };
+    ConnectSample {
+        vendor,
+        scheme,
+        query,
+        body,
+        owner,
+        provider,
+    }
+}
+
+impl ConnectSample {
+    /// The connect path with its query, relative to the vendor's base URL
+    /// (e.g. `/personal-connectors/authorize?organization_id=org_demo`).
+    pub fn relative_target(&self) -> String {
+        let path = self.vendor.connect_path();
+        if self.query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", self.query)
+        }
+    }
+
+    /// The request target on a mock serving all vendors at their prefixes
+    /// (e.g. `/aitronos/v1/personal-connectors/authorize?organization_id=org_demo`).
+    pub fn target(&self) -> String {
+        format!("{}{}", self.vendor.prefix(), self.relative_target())
+    }
+
+    /// The full URL under a vendor base URL (as [`crate::MockService::base_url`] gives it).
+    pub fn url(&self, base_url: &str) -> String {
+        format!("{}{}", base_url.trim_end_matches('/'), self.relative_target())
+    }
+
+    /// The header that carries `key` in this vendor's scheme.
+    pub fn auth(&self, key: &str) -> (&'static str, String) {
+        self.scheme.header(key)
+    }
+
+    /// The request as [`crate::MockService::handle`] takes it, with the owner key.
+    pub fn request(&self) -> MockRequest {
+        self.request_with_key(OWNER_KEY)
+    }
+
+    /// The same request made with another key.
+    pub fn request_with_key(&self, key: &str) -> MockRequest {
+        let (name, value) = self.auth(key);
+        MockRequest::new(Method::POST, &self.target())
+            .with_header(name, &value)
+            .with_header("content-type", "application/json")
+            .with_body(self.body)
+    }
+}
