@@ -1,33 +1,15 @@
-//! The admin API over HTTP, `{root}/__admin/…` (the same operations as [`MockState`]):
-//!
-//! | method & path | body | answer |
-//! |---|---|---|
-//! | `GET /__admin` | – | `{"mode","state_ttl_secs","scenarios","pending_flows"}` |
-//! | `POST /__admin/reset` | – | `{"ok":true}` |
-//! | `GET /__admin/fixture` | – | the fixture |
-//! | `PUT`/`POST /__admin/fixture` | a [`Fixture`](crate::Fixture) | `{"ok":true}` (also resets) |
-//! | `GET /__admin/accounts` | – | `[ConnectedAccount]` (`?vendor=postbreeze` filters) |
-//! | `GET /__admin/requests` | – | `[RecordedRequest]`, oldest first |
-//! | `DELETE /__admin/requests` | – | `{"ok":true}` |
-//! | `GET /__admin/scenarios` | – | `{"postbreeze":{"kind":…},…}` |
-//! | `PUT`/`POST /__admin/scenarios/{vendor}` | a [`Scenario`](crate::Scenario) | `{"ok":true}` |
-//! | `DELETE /__admin/scenarios/{vendor}` | – | `{"ok":true}` |
-//! | `GET /__admin/mode` | – | `{"mode":"strict"}` |
-//! | `PUT`/`POST /__admin/mode` | `{"mode":"lax"}` | `{"ok":true}` |
-//!
-//! Errors: `{"error":"…"}` with 400 (bad body), 404 (unknown path or vendor), 405, 413, and 501
-//! for a scenario the adapter cannot do (a dropped connection under wiremock).
+//! The admin API over HTTP, `{root}/__admin/…`: the operations of [`MockState`](crate::MockState)
+//! as routes. The table of routes, bodies and answers is on `MockState`, and only there.
 
 use http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use crate::context::Ctx;
+use crate::core::mode::ModeBody;
+use crate::core::{MockRequest, MockResponse, MockVendor, Scenario};
 use crate::fixture::Fixture;
-use crate::model::{MockRequest, MockResponse};
-use crate::scenario::Scenario;
-use crate::service::Ctx;
-use crate::state::{AdminError, ModeBody};
-use crate::vendors::MockVendor;
+use crate::state::AdminError;
 
 pub(crate) fn admin_error(status: u16, message: &str) -> MockResponse {
     MockResponse::json(status, &json!({"error": message}))

@@ -8,7 +8,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::vendors::MockVendor;
+use crate::core::MockVendor;
 
 /// The whole data set a mock starts from (and returns to on reset).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -7,7 +7,7 @@
 //! every control is a real `<button>` or `<input type="checkbox">` with a `<label for>`, reachable
 //! with the keyboard, with a visible focus ring.
 
-use crate::model::MockResponse;
+use crate::core::MockResponse;
 
 /// Escapes text for HTML element content and attribute values.
 pub(crate) fn esc(s: &str) -> String {

@@ -6,7 +6,7 @@
 //!
 //! Vendor behaviour is transport-free: [`MockService::handle`] takes a [`MockRequest`] and returns
 //! a [`MockResponse`], synchronously. One module per vendor holds its responses and error bodies;
-//! a shared OAuth state machine (state, PKCE S256, a fake provider with a consent page and a token
+//! a shared OAuth engine (state, PKCE S256, a fake provider with a consent page and a token
 //! endpoint, the vendor callbacks) drives the browser leg. Two thin adapters serve it:
 //!
 //! - **wiremock** — [`MockVendors::start`] runs all five on one `wiremock::MockServer`;
@@ -14,6 +14,28 @@
 //!   keeps a clone of every matched request for the server's lifetime, so use it in tests.
 //! - **hyper** — [`StandaloneServer::start`] serves the same handlers with bounded memory; the
 //!   binary (`cargo run -p social-connect-mock -- --port 4010`) uses it.
+//!
+//! ## Layers
+//!
+//! Each layer imports only the layers below it; there is no import cycle.
+//!
+//! | layer | modules | what it holds |
+//! |---|---|---|
+//! | adapters | `wiremock_adapter`, `standalone`, `main.rs` | HTTP in and out, nothing else |
+//! | router | `service` | path → admin, engine route or vendor module; the request log |
+//! | admin | `admin` | the admin API over [`MockState`] |
+//! | vendors | `vendors/` | one module per vendor behind one trait (`vendors/api.rs`): its connect handler, error shape, extra routes (WoopSocial's page selection, Ocoya's start URL) and completion rule (where the browser goes) |
+//! | engine | `flow/` | the OAuth flow shared by all: `begin` (state, PKCE), `provider` (consent, codes, token endpoint), `callback` (consume the state, exchange the code → the authorised flow, handed back to the vendor) |
+//! | context | `context` | the state, the origin and the URL prefixes built once per service |
+//! | state | `state/` | [`MockState`]: `pending` (bounded maps), `flows`, `codes`, `accounts`, `log` |
+//! | pages, fixture | `html`, `fixture` | the HTML pages; who may do what |
+//! | core | `core/` | vendor identity, tokens, mode, the request/response model, clock, scenarios |
+//!
+//! The engine and the router never match on a vendor: what the engine needs to know of one
+//! (what it calls an owner, its account ids, Postbreeze's one account per platform) is data the
+//! vendor's module hands it when a flow starts, and what happens after the callback is the
+//! vendor module's decision. [`samples`] holds one valid connect request per vendor, for tests,
+//! benches and tools.
 //!
 //! # URLs
 //!
@@ -41,8 +63,8 @@
 //!   (labelled checkboxes) posting to `POST {root}/__vendor/woopsocial/pages`, answered with a 303.
 //! - `GET {origin}/ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…` — the URL
 //!   Ocoya's connect returns; 302 to the provider (passing `decision=` / `pages=` through).
-//! - Admin: `{origin}{root}/__admin/…`, see [`MockState`] for the operations; the HTTP routes and
-//!   bodies are listed on [`MockState`] too.
+//! - Admin: `{origin}{root}/__admin/…`: every route, body and answer is in one table, on
+//!   [`MockState`].
 //!
 //! States are 256-bit random (URL-safe base64), single-use (removed under the lock on first
 //! use), and expire after the TTL (10 minutes by default) by an injectable [`Clock`]; unknown,
@@ -89,31 +111,31 @@
 #![deny(missing_docs)]
 
 mod admin;
-mod clock;
+mod context;
+mod core;
 mod fixture;
+mod flow;
 mod html;
-mod model;
-mod oauth;
 pub mod samples;
-mod scenario;
 mod service;
 mod standalone;
 mod state;
 mod vendors;
 mod wiremock_adapter;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use crate::core::clock::{Clock, ManualClock, SystemClock};
+pub use crate::core::mode::{Mode, ModeBody};
+pub use crate::core::model::{MockRequest, MockResponse};
+pub use crate::core::scenario::Scenario;
+pub use crate::core::token::pkce_s256;
+pub use crate::core::vendor::MockVendor;
 pub use fixture::{
     ApiKey, ConnectedAccount, FacebookPage, Fixture, FixtureError, MEMBER_KEY, Membership,
     OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_MEMBER_ACCOUNT, RECOUP_OWN_ACCOUNT, Resource, Role,
 };
-pub use model::{MockRequest, MockResponse};
-pub use oauth::pkce_s256;
-pub use scenario::Scenario;
 pub use service::MockService;
 pub use standalone::{ShutdownHandle, StandaloneConfig, StandaloneServer};
-pub use state::{AdminError, MockConfig, MockState, Mode, ModeBody, RecordedRequest};
-pub use vendors::MockVendor;
+pub use state::{AdminError, MockConfig, MockState, RecordedRequest};
 pub use wiremock_adapter::{
     Aitronos, MockVendors, MountedVendor, Ocoya, Postbreeze, Recoup, WoopSocial,
 };

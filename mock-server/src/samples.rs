@@ -14,9 +14,8 @@
 
 use http::Method;
 
+use crate::core::{MockRequest, MockVendor};
 use crate::fixture::OWNER_KEY;
-use crate::model::MockRequest;
-use crate::vendors::MockVendor;
 
 /// How a vendor's API takes its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +123,11 @@ impl ConnectSample {
 
     /// The full URL under a vendor base URL (as [`crate::MockService::base_url`] gives it).
     pub fn url(&self, base_url: &str) -> String {
-        format!("{}{}", base_url.trim_end_matches('/'), self.relative_target())
+        format!(
+            "{}{}",
+            base_url.trim_end_matches('/'),
+            self.relative_target()
+        )
     }
 
     /// The header that carries `key` in this vendor's scheme.

@@ -6,26 +6,11 @@ use std::sync::Arc;
 use http::Method;
 
 use crate::admin;
-use crate::model::{MockRequest, MockResponse};
-use crate::oauth;
+use crate::context::Ctx;
+use crate::core::{MockRequest, MockResponse, MockVendor};
+use crate::flow;
 use crate::state::{LogEntry, MockConfig, MockState};
-use crate::vendors::{self, MockVendor};
-
-/// What every handler can see: the state, the origin URLs are built on, the control-route root.
-#[derive(Debug)]
-pub(crate) struct Ctx {
-    pub(crate) state: MockState,
-    /// `http://127.0.0.1:PORT`, no trailing slash.
-    pub(crate) origin: String,
-    /// `""`, or `/{vendor}` for a single mounted vendor.
-    pub(crate) root: String,
-    pub(crate) vendors: Vec<MockVendor>,
-    /// Per vendor, by [`MockVendor::index`]: its OAuth callback URL.
-    pub(crate) callbacks: [String; 5],
-    /// Per vendor, by [`MockVendor::index`]: the provider's authorization URL up to the value of
-    /// its `state` parameter, built once so that a connect only appends its own values.
-    pub(crate) authorize_prefixes: [String; 5],
-}
+use crate::vendors;
 
 /// The mock's request handler, independent of any transport.
 ///
@@ -66,19 +51,8 @@ impl MockService {
         vendors: Vec<MockVendor>,
         state: MockState,
     ) -> Self {
-        let origin = origin.trim_end_matches('/').to_owned();
-        let callbacks = MockVendor::ALL.map(|v| oauth::callback_url(&origin, &root, v));
-        let authorize_prefixes = MockVendor::ALL
-            .map(|v| oauth::authorize_prefix(&origin, &root, v, &callbacks[v.index()]));
         Self {
-            ctx: Arc::new(Ctx {
-                state,
-                origin,
-                root,
-                vendors,
-                callbacks,
-                authorize_prefixes,
-            }),
+            ctx: Arc::new(Ctx::new(origin, root, vendors, state)),
         }
     }
 
@@ -150,27 +124,24 @@ impl MockService {
                 );
             }
             if rest == "/__provider/authorize" {
-                return (oauth::provider_authorize(ctx, req), None);
+                return (flow::provider_authorize(ctx, req), None);
             }
             if rest == "/__provider/token" {
-                return (oauth::provider_token(ctx, req), None);
+                return (flow::provider_token(ctx, req), None);
             }
             if let Some(v) = rest.strip_prefix("/__vendor/")
                 && let Some((slug, tail)) = v.split_once('/')
                 && let Some(vendor) =
                     MockVendor::from_slug(slug).filter(|v| ctx.vendors.contains(v))
+                && let Some(resp) = vendors::module(vendor).control_route(ctx, req, tail)
             {
-                if tail == "callback" {
-                    return (oauth::vendor_callback(ctx, vendor, req), None);
-                }
-                if tail == "pages" && vendor == MockVendor::WoopSocial {
-                    return (oauth::page_selection(ctx, req), None);
-                }
+                return (resp, None);
             }
         }
-        if ctx.vendors.contains(&MockVendor::Ocoya) && req.path == "/ocoya/api/social-connect/start"
-        {
-            return (oauth::ocoya_start(ctx, req), None);
+        for vendor in ctx.vendors.iter().copied() {
+            if let Some(resp) = vendors::module(vendor).public_route(ctx, req) {
+                return (resp, None);
+            }
         }
         for vendor in ctx.vendors.iter().copied() {
             let prefix = vendor.prefix();

@@ -16,10 +16,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::model::{MockRequest, MockResponse};
+use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::service::MockService;
 use crate::state::{MockConfig, MockState};
-use crate::vendors::MockVendor;
 
 /// Settings of the standalone server.
 #[derive(Debug, Clone)]

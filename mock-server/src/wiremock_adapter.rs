@@ -9,10 +9,9 @@ use bytes::Bytes;
 use wiremock::matchers::{any, path_regex};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-use crate::model::{MockRequest, MockResponse};
+use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::service::MockService;
 use crate::state::{MockConfig, MockState};
-use crate::vendors::MockVendor;
 
 struct Responder(MockService);
 

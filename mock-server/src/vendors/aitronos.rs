@@ -18,12 +18,43 @@
 
 use serde_json::{Value, json};
 
-use super::{ErrKind, FlowOptions, MockVendor, is_slug, json_object, key_header};
-use crate::clock::rfc3339;
-use crate::model::{MockRequest, MockResponse};
-use crate::oauth::{self, NewFlow, random_id};
-use crate::service::Ctx;
+use super::api::{ErrKind, VendorModule};
+use super::request::{is_slug, json_object, key_header};
+use crate::context::Ctx;
+use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, random_id, rfc3339};
+use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
+
+/// What the shared engine needs to know of this vendor.
+static RULES: FlowRules = FlowRules {
+    owner_kind: "Organization",
+    account_prefix: "pc",
+    one_account_per_platform: false,
+};
+
+/// Aitronos's module.
+#[derive(Debug)]
+pub(crate) struct Aitronos;
+
+impl VendorModule for Aitronos {
+    fn vendor(&self) -> MockVendor {
+        MockVendor::Aitronos
+    }
+
+    fn error(&self, ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
+        error(ctx, kind, message)
+    }
+
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse {
+        connect(ctx, snap, req, opts)
+    }
+}
 
 pub(crate) fn error(ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
     let (status, code, ty, system) = match kind {
@@ -145,11 +176,12 @@ pub(crate) fn connect(
             "You do not have permission to access this resource.",
         );
     }
-    let minted = oauth::begin(
+    let minted = flow::begin(
         ctx,
         snap,
         NewFlow {
             vendor: MockVendor::Aitronos,
+            rules: &RULES,
             provider: connector.clone(),
             platform: connector,
             owner_id: org,

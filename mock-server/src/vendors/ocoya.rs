@@ -15,14 +15,54 @@
 
 use serde_json::json;
 
-use super::{ErrKind, FlowOptions, MockVendor, json_object, key_header, req_str};
-use crate::model::{MockRequest, MockResponse};
-use crate::oauth::{self, NewFlow};
-use crate::service::Ctx;
+use http::Method;
+
+use super::api::{ErrKind, VendorModule};
+use super::request::{json_object, key_header, req_str};
+use crate::context::Ctx;
+use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
+use crate::flow::{self, FlowOptions, NewFlow, STATE_GONE, bad_state};
+use crate::html;
 use crate::state::Snapshot;
+use crate::state::Stage;
 
 /// Ocoya's providers.
 pub(crate) const PROVIDERS: [&str; 5] = ["facebook", "instagram", "x", "linkedin", "pinterest"];
+
+/// What the shared engine needs to know of this vendor.
+static RULES: FlowRules = FlowRules {
+    owner_kind: "Workspace",
+    account_prefix: "sp",
+    one_account_per_platform: false,
+};
+
+/// Ocoya's module.
+#[derive(Debug)]
+pub(crate) struct Ocoya;
+
+impl VendorModule for Ocoya {
+    fn vendor(&self) -> MockVendor {
+        MockVendor::Ocoya
+    }
+
+    fn error(&self, _ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
+        error(kind, message)
+    }
+
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse {
+        connect(ctx, snap, req, opts)
+    }
+
+    fn public_route(&self, ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
+        (req.path == START_PATH).then(|| start(ctx, req))
+    }
+}
 
 pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     MockResponse::json(kind.status(), &json!({"message": message}))
@@ -56,11 +96,12 @@ pub(crate) fn connect(
     {
         return error(ErrKind::NotFound, "Workspace not found");
     }
-    let minted = oauth::begin(
+    let minted = flow::begin(
         ctx,
         snap,
         NewFlow {
             vendor: MockVendor::Ocoya,
+            rules: &RULES,
             provider: provider.clone(),
             platform: provider.clone(),
             owner_id: workspace.clone(),
@@ -70,11 +111,44 @@ pub(crate) fn connect(
     );
     let mut url = String::with_capacity(ctx.origin.len() + 160);
     url.push_str(&ctx.origin);
-    url.push_str("/ocoya/api/social-connect/start?provider=");
-    oauth::push_form_value(&mut url, &provider);
+    url.push_str(START_PATH);
+    url.push_str("?provider=");
+    flow::push_form_value(&mut url, &provider);
     url.push_str("&workspaceId=");
-    oauth::push_form_value(&mut url, &workspace);
+    flow::push_form_value(&mut url, &workspace);
     url.push_str("&state=");
-    oauth::push_form_value(&mut url, &minted.state);
+    flow::push_form_value(&mut url, &minted.state);
     MockResponse::json_fields(200, &[("url", &url)])
+}
+
+/// The path of the URL Ocoya's connect returns (on the mock's origin, as Ocoya's is on its app).
+const START_PATH: &str = "/ocoya/api/social-connect/start";
+
+/// `GET /ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…`.
+fn start(ctx: &Ctx, req: &MockRequest) -> MockResponse {
+    if req.method != Method::GET {
+        return html::error_page(405, "Method not allowed", "Use GET.").header("allow", "GET");
+    }
+    let Some(state) = req.query_param("state") else {
+        return bad_state("The link has no state.");
+    };
+    let now = ctx.state.now();
+    let d = ctx.state.lock();
+    let Some(flow) = d.flows.get(&state) else {
+        return bad_state(STATE_GONE);
+    };
+    let ok = flow.vendor == MockVendor::Ocoya
+        && matches!(flow.stage, Stage::AwaitingConsent)
+        && flow.expires_at > now
+        && req.query_param("provider").as_deref() == Some(flow.provider.as_str())
+        && req.query_param("workspaceId").as_deref() == Some(flow.owner_id.as_str());
+    if !ok {
+        return bad_state(STATE_GONE);
+    }
+    let extra: Vec<(String, String)> = req
+        .query_pairs()
+        .into_iter()
+        .filter(|(k, _)| k == "decision" || k == "pages")
+        .collect();
+    MockResponse::redirect(302, &flow::authorize_url(ctx, flow, &extra))
 }

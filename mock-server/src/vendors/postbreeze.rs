@@ -15,11 +15,13 @@
 
 use serde_json::json;
 
-use super::{ErrKind, FlowOptions, MockVendor, bearer, json_object, req_str};
+use super::api::{ErrKind, VendorModule};
+use super::request::{bearer, json_object, req_str};
+use crate::context::Ctx;
+use crate::core::random_id;
+use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
 use crate::fixture::Role;
-use crate::model::{MockRequest, MockResponse};
-use crate::oauth::{self, NewFlow, random_id};
-use crate::service::Ctx;
+use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
 
 /// Postbreeze's platforms.
@@ -36,6 +38,37 @@ pub(crate) const PLATFORMS: [&str; 11] = [
     "THREADS",
     "BLUESKY",
 ];
+
+/// What the shared engine needs to know of this vendor.
+static RULES: FlowRules = FlowRules {
+    owner_kind: "Workspace",
+    account_prefix: "acc",
+    one_account_per_platform: true,
+};
+
+/// Postbreeze's module.
+#[derive(Debug)]
+pub(crate) struct Postbreeze;
+
+impl VendorModule for Postbreeze {
+    fn vendor(&self) -> MockVendor {
+        MockVendor::Postbreeze
+    }
+
+    fn error(&self, _ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
+        error(kind, message)
+    }
+
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse {
+        connect(ctx, snap, req, opts)
+    }
+}
 
 pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     let request_id = format!("req_{}", random_id());
@@ -116,11 +149,12 @@ pub(crate) fn connect(
             &format!("This workspace already has a {platform} account connected"),
         );
     }
-    let minted = oauth::begin(
+    let minted = flow::begin(
         ctx,
         snap,
         NewFlow {
             vendor: MockVendor::Postbreeze,
+            rules: &RULES,
             provider: platform.to_ascii_lowercase(),
             platform,
             owner_id: workspace,

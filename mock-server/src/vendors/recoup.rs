@@ -12,14 +12,61 @@
 
 use serde_json::json;
 
-use super::{
-    ErrKind, FlowOptions, MockVendor, bearer, check_redirect_target, is_slug, json_object,
-    key_header, opt_str,
-};
-use crate::model::{MockRequest, MockResponse, push_json_str};
-use crate::oauth::{self, NewFlow};
-use crate::service::Ctx;
+use super::api::{ErrKind, VendorModule};
+use super::request::{bearer, check_redirect_target, is_slug, json_object, key_header, opt_str};
+use crate::context::Ctx;
+use crate::core::model::push_json_str;
+use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
+use crate::fixture::Fixture;
+use crate::flow::{self, FlowOptions, NewFlow, Outcome};
+use crate::state::Flow;
 use crate::state::Snapshot;
+
+/// What the shared engine needs to know of this vendor.
+static RULES: FlowRules = FlowRules {
+    owner_kind: "Recoup account",
+    account_prefix: "conn",
+    one_account_per_platform: false,
+};
+
+/// Recoup's module.
+#[derive(Debug)]
+pub(crate) struct Recoup;
+
+impl VendorModule for Recoup {
+    fn vendor(&self) -> MockVendor {
+        MockVendor::Recoup
+    }
+
+    fn error(&self, _ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
+        error(kind, message)
+    }
+
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse {
+        connect(ctx, snap, req, opts)
+    }
+
+    /// With `callback_url`, the browser goes back to it unchanged: Recoup documents no result
+    /// parameters.
+    fn finish(
+        &self,
+        fixture: &Fixture,
+        flow: &Flow,
+        outcome: Outcome,
+        redirect_status: u16,
+    ) -> MockResponse {
+        match &flow.redirect_target {
+            Some(target) => MockResponse::redirect(redirect_status, target.as_str()),
+            None => flow::completion_page(fixture, flow, outcome),
+        }
+    }
+}
 
 pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     MockResponse::json(
@@ -94,11 +141,12 @@ pub(crate) fn connect(
             &format!("Forbidden: no access to account {account}"),
         );
     }
-    let minted = oauth::begin(
+    let minted = flow::begin(
         ctx,
         snap,
         NewFlow {
             vendor: MockVendor::Recoup,
+            rules: &RULES,
             provider: connector.clone(),
             platform: connector.clone(),
             owner_id: account,

@@ -16,14 +16,19 @@
 
 use serde_json::json;
 
-use super::{
-    ErrKind, FlowOptions, MockVendor, bearer, check_redirect_target, json_object, opt_str, req_str,
+use super::api::{ErrKind, VendorModule};
+use super::request::{bearer, check_redirect_target, json_object, opt_str, req_str};
+use http::Method;
+
+use crate::context::Ctx;
+use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, Mode, random_token};
+use crate::fixture::{FacebookPage, Fixture};
+use crate::flow::{
+    self, Authorised, FlowOptions, NewFlow, Outcome, STATE_GONE, bad_state, form_pairs, get,
+    subject,
 };
-use crate::model::{MockRequest, MockResponse};
-use crate::oauth::{self, NewFlow};
-use crate::service::Ctx;
-use crate::state::Mode;
-use crate::state::Snapshot;
+use crate::html::{self, Subject, esc, hidden};
+use crate::state::{Flow, Snapshot, Stage};
 
 /// WoopSocial's `SocialPlatform` enum.
 pub(crate) const PLATFORMS: [&str; 10] = [
@@ -38,6 +43,129 @@ pub(crate) const PLATFORMS: [&str; 10] = [
     "YOUTUBE",
     "WOOPTEST",
 ];
+
+/// What the shared engine needs to know of this vendor.
+static RULES: FlowRules = FlowRules {
+    owner_kind: "Project",
+    account_prefix: "sa",
+    one_account_per_platform: false,
+};
+
+/// WoopSocial's module.
+#[derive(Debug)]
+pub(crate) struct WoopSocial;
+
+impl VendorModule for WoopSocial {
+    fn vendor(&self) -> MockVendor {
+        MockVendor::WoopSocial
+    }
+
+    fn error(&self, _ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
+        error(kind, message)
+    }
+
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse {
+        connect(ctx, snap, req, opts)
+    }
+
+    fn control_route(&self, ctx: &Ctx, req: &MockRequest, tail: &str) -> Option<MockResponse> {
+        match tail {
+            "callback" => Some(self.callback(ctx, req)),
+            "pages" => Some(page_selection(ctx, req)),
+            _ => None,
+        }
+    }
+
+    /// A FACEBOOK connect chooses pages: those named by `pages=` (the first without it) when the
+    /// decision came by `decision=`, else on the page-selection screen.
+    fn callback(&self, ctx: &Ctx, req: &MockRequest) -> MockResponse {
+        let mut a = match flow::authorise(ctx, MockVendor::WoopSocial, req) {
+            Ok(a) => a,
+            Err(page) => return *page,
+        };
+        if let Some(code) = a.failure.take() {
+            return self.finish(&a.d.fixture, &a.flow, Outcome::Failed(code), 302);
+        }
+        if a.flow.platform != "FACEBOOK" {
+            let outcome = a.connect(&[]);
+            return self.finish(&a.d.fixture, &a.flow, outcome, 302);
+        }
+        let pages = a.d.fixture.facebook_pages.clone();
+        match a.flow.auto_pages.take() {
+            Some(ids) => {
+                let chosen = if ids.is_empty() {
+                    pages.first().cloned().into_iter().collect()
+                } else {
+                    match select_pages(&pages, &ids) {
+                        Some(c) => c,
+                        None => {
+                            let failed = Outcome::Failed("invalid_page_selection".into());
+                            return self.finish(&a.d.fixture, &a.flow, failed, 302);
+                        }
+                    }
+                };
+                let outcome = a.connect(&chosen);
+                self.finish(&a.d.fixture, &a.flow, outcome, 302)
+            }
+            None => {
+                let Authorised {
+                    mut d,
+                    mut flow,
+                    now,
+                    ..
+                } = a;
+                let token = random_token();
+                flow.state = token;
+                flow.stage = Stage::AwaitingPageSelection;
+                let page = selection_page(ctx, &subject(&d.fixture, &flow), &token, &pages, None);
+                d.flows.insert(token, flow, now);
+                MockResponse::html(200, page)
+            }
+        }
+    }
+
+    /// With `redirectUrl`, the browser goes there with the documented result parameters
+    /// appended after any query it already has.
+    fn finish(
+        &self,
+        fixture: &Fixture,
+        flow: &Flow,
+        outcome: Outcome,
+        redirect_status: u16,
+    ) -> MockResponse {
+        let Some(target) = &flow.redirect_target else {
+            return flow::completion_page(fixture, flow, outcome);
+        };
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let ours = match &outcome {
+            Outcome::Connected(ids) => format!(
+                "status=success&projectId={}&platform={}&socialAccountIds={}",
+                enc(&flow.owner_id),
+                enc(&flow.platform),
+                ids.iter().map(|i| enc(i)).collect::<Vec<_>>().join(",")
+            ),
+            Outcome::Failed(code) => format!(
+                "status=error&projectId={}&platform={}&error={}",
+                enc(&flow.owner_id),
+                enc(&flow.platform),
+                enc(code)
+            ),
+        };
+        let mut url = target.clone();
+        let q = match url.query() {
+            Some(existing) if !existing.is_empty() => format!("{existing}&{ours}"),
+            _ => ours,
+        };
+        url.set_query(Some(&q));
+        MockResponse::redirect(redirect_status, url.as_str())
+    }
+}
 
 pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     let code = match kind {
@@ -109,11 +237,12 @@ pub(crate) fn connect(
             &json!({"error": {"code": "PROJECT_NOT_FOUND", "message": format!("Project {project} not found")}}),
         );
     }
-    let minted = oauth::begin(
+    let minted = flow::begin(
         ctx,
         snap,
         NewFlow {
             vendor: MockVendor::WoopSocial,
+            rules: &RULES,
             provider: platform.to_ascii_lowercase(),
             platform,
             owner_id: project,
@@ -122,4 +251,111 @@ pub(crate) fn connect(
         },
     );
     MockResponse::json_fields(200, &[("url", &minted.authorization_url)])
+}
+
+fn select_pages(pages: &[FacebookPage], ids: &[String]) -> Option<Vec<FacebookPage>> {
+    let mut out = Vec::new();
+    for id in ids {
+        let p = pages.iter().find(|p| &p.id == id)?;
+        if !out.contains(p) {
+            out.push(p.clone());
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn selection_page(
+    ctx: &Ctx,
+    s: &Subject<'_>,
+    token: &str,
+    pages: &[FacebookPage],
+    note: Option<&str>,
+) -> String {
+    let mut boxes = String::new();
+    for (i, p) in pages.iter().enumerate() {
+        boxes.push_str(&format!(
+            "<div class=\"choice\"><input type=\"checkbox\" id=\"page-{i}\" name=\"page\" \
+             value=\"{id}\"><label for=\"page-{i}\"><span class=\"name\">{name}</span> \
+             <span class=\"id\">{id}</span></label></div>",
+            id = esc(&p.id),
+            name = esc(&p.name)
+        ));
+    }
+    let note = note
+        .map(|n| format!("<p class=\"notice\" role=\"alert\">{}</p>", esc(n)))
+        .unwrap_or_default();
+    let body = format!(
+        "<p class=\"badge\">Fake Facebook · page selection</p>\
+<h1 id=\"title\">Choose the Facebook pages to connect</h1>{note}\
+<p>{vendor} will connect each page you select to the {kind} {owner}, as a separate social \
+account.</p>{facts}\
+<form method=\"post\" action=\"{root}/__vendor/woopsocial/pages\">{hidden}\
+<fieldset><legend>Your Facebook pages</legend>{boxes}</fieldset><div class=\"actions\">\
+<button type=\"submit\" name=\"decision\" value=\"connect\" class=\"primary\">Connect selected pages</button>\
+<button type=\"submit\" name=\"decision\" value=\"cancel\" class=\"secondary\">Cancel</button></div></form>\
+<p class=\"hint\">Cancel connects nothing and sends you back to the app.</p>",
+        vendor = esc(s.vendor),
+        kind = esc(&s.owner_kind_lower()),
+        owner = s.owner_inline(),
+        facts = s.facts(),
+        root = esc(&ctx.root),
+        hidden = hidden("selection", token),
+    );
+    html::page("Choose the Facebook pages to connect", &body)
+}
+
+/// `POST {root}/__vendor/woopsocial/pages` (the page-selection form).
+fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
+    if req.method != Method::POST {
+        return html::error_page(405, "Method not allowed", "Use POST.").header("allow", "POST");
+    }
+    let p = form_pairs(req);
+    let Some(token) = get(&p, "selection") else {
+        return bad_state("The form has no selection token.");
+    };
+    let now = ctx.state.now();
+    let mut d = ctx.state.lock();
+    match d.flows.get(token) {
+        Some(f) if matches!(f.stage, Stage::AwaitingPageSelection) && f.expires_at > now => {}
+        Some(_) => {
+            d.flows.remove(token);
+            return bad_state(STATE_GONE);
+        }
+        None => return bad_state(STATE_GONE),
+    }
+    let ids: Vec<String> = p
+        .iter()
+        .filter(|(k, _)| k == "page")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let cancel = get(&p, "decision") == Some("cancel");
+    let pages = d.fixture.facebook_pages.clone();
+    let chosen = if cancel {
+        None
+    } else {
+        match select_pages(&pages, &ids) {
+            Some(c) => Some(c),
+            None => {
+                let Some(flow) = d.flows.get(token) else {
+                    return bad_state(STATE_GONE);
+                };
+                let page = selection_page(
+                    ctx,
+                    &subject(&d.fixture, flow),
+                    token,
+                    &pages,
+                    Some("Choose at least one page."),
+                );
+                return MockResponse::html(200, page);
+            }
+        }
+    };
+    let Some(flow) = d.flows.remove(token) else {
+        return bad_state(STATE_GONE);
+    };
+    let outcome = match chosen {
+        Some(c) => flow::connect_accounts(&mut d, &flow, &c, now),
+        None => Outcome::Failed("access_denied".into()),
+    };
+    WoopSocial.finish(&d.fixture, &flow, outcome, 303)
 }

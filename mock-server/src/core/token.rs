@@ -1,0 +1,101 @@
+//! Random tokens (states, codes, PKCE verifiers), ids, and the PKCE S256 challenge.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// 256 random bits, URL-safe base64 without padding (43 characters).
+pub(crate) fn random_token() -> Token {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    Token::encode(&b)
+}
+
+/// A state, code, PKCE verifier or challenge: 43 URL-safe base64 characters, kept inline, so a
+/// pending flow costs no allocation for them and the flow maps hold their keys in place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token([u8; 43]);
+
+/// Hashes the first 8 characters (48 random bits) only. The maps keyed by tokens hold only
+/// tokens the mock drew at random; a caller can only look keys up, so one who picks colliding
+/// prefixes finds nothing more than a miss, and the full 43 bytes are still compared.
+impl std::hash::Hash for Token {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut prefix = [0u8; 8];
+        prefix.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(prefix));
+    }
+}
+
+impl Token {
+    /// 32 bytes in URL-safe base64 without padding: always 43 characters.
+    fn encode(bytes: &[u8; 32]) -> Self {
+        let mut out = [0u8; 43];
+        let _ = URL_SAFE_NO_PAD.encode_slice(bytes, &mut out);
+        Token(out)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ever built from base64 output or from a `&str`: valid UTF-8 either way.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The token spelled `s`, if `s` has a token's length (to look one up: whether it is one
+    /// is then up to the map).
+    pub(crate) fn from_text(s: &str) -> Option<Self> {
+        s.as_bytes().try_into().ok().map(Token)
+    }
+}
+
+impl std::ops::Deref for Token {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A short random id (96 bits, hex) for request / trace ids.
+pub(crate) fn random_id() -> String {
+    let mut b = [0u8; 12];
+    rand::rng().fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The PKCE S256 challenge of a verifier (RFC 7636 §4.2).
+pub fn pkce_s256(verifier: &str) -> String {
+    let digest = Sha256::digest(verifier.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest[..])
+}
+
+/// [`pkce_s256`] of a token, kept inline.
+pub(crate) fn challenge_of(verifier: &Token) -> Token {
+    Token::encode(&Sha256::digest(verifier.as_bytes()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7636_appendix_b() {
+        assert_eq!(
+            pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn tokens_are_256_bits() {
+        let t = random_token();
+        assert_eq!(t.len(), 43);
+        assert_ne!(t, random_token());
+        assert_eq!(challenge_of(&t).as_str(), pkce_s256(&t));
+    }
+}

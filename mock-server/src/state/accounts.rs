@@ -1,0 +1,129 @@
+//! Connected accounts: the fixture's, then those flows connected, at most [`MAX_ACCOUNTS`].
+
+use time::OffsetDateTime;
+
+use super::{Data, Flow};
+use crate::core::rfc3339;
+use crate::fixture::{ConnectedAccount, FacebookPage};
+
+/// Most connected accounts kept (each a few hundred bytes); beyond that a completion forgets the
+/// oldest account a flow connected (the fixture's accounts stay).
+pub(crate) const MAX_ACCOUNTS: usize = 100_000;
+
+impl Data {
+    /// Records the accounts a completed `flow` connects (one, or one per Facebook page) and
+    /// returns their ids, or the error code the vendor reports: `server_error` when the
+    /// fixture alone fills the store, `channel_already_connected` under the vendor's
+    /// one-account-per-platform rule. At the cap, the oldest accounts flows connected make room
+    /// (they sit right after the fixture's, so removing them moves only the fixture's few).
+    pub(crate) fn connect_accounts(
+        &mut self,
+        flow: &Flow,
+        pages: &[FacebookPage],
+        now: OffsetDateTime,
+    ) -> Result<Vec<String>, &'static str> {
+        let adding = pages.len().max(1);
+        if self.fixture_accounts + adding > MAX_ACCOUNTS {
+            return Err("server_error");
+        }
+        if flow.rules.one_account_per_platform
+            && self.accounts.iter().any(|a| {
+                a.vendor == flow.vendor
+                    && a.owner_id == flow.owner_id
+                    && a.platform == flow.platform
+            })
+        {
+            return Err("channel_already_connected");
+        }
+        while self.accounts.len() + adding > MAX_ACCOUNTS
+            && self.accounts.len() > self.fixture_accounts
+        {
+            let oldest = self.fixture_accounts;
+            self.accounts.remove(oldest);
+        }
+        let at = rfc3339(now);
+        let mut ids = Vec::new();
+        let items: Vec<Option<&FacebookPage>> = if pages.is_empty() {
+            vec![None]
+        } else {
+            pages.iter().map(Some).collect()
+        };
+        for page in items {
+            let n = self.next();
+            let id = format!("{}_{n:06}", flow.rules.account_prefix);
+            self.accounts.push_back(ConnectedAccount {
+                id: id.clone(),
+                vendor: flow.vendor,
+                owner_id: flow.owner_id.clone(),
+                platform: flow.platform.clone(),
+                name: page.map_or_else(
+                    || format!("Demo {} account", flow.provider),
+                    |p| p.name.clone(),
+                ),
+                page_id: page.map(|p| p.id.clone()),
+                connected_at: Some(at.clone()),
+            });
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{FlowRules, MockVendor};
+    use crate::state::Stage;
+
+    static RULES: FlowRules = FlowRules {
+        owner_kind: "Project",
+        account_prefix: "sa",
+        one_account_per_platform: false,
+    };
+
+    #[test]
+    fn past_the_account_cap_the_oldest_flow_account_makes_room() {
+        let state = crate::state::MockState::new(crate::MockConfig::default(), true);
+        let fixture = state.accounts();
+        assert!(!fixture.is_empty(), "the default fixture has accounts");
+        let token = crate::core::random_token();
+        let flow = Flow {
+            vendor: MockVendor::WoopSocial,
+            rules: &RULES,
+            state: token,
+            verifier: token,
+            challenge: token,
+            provider: "x".into(),
+            platform: "X".into(),
+            owner_id: "proj_demo".into(),
+            redirect_target: None,
+            expires_at: OffsetDateTime::UNIX_EPOCH,
+            stage: Stage::AwaitingCallback,
+            deny: false,
+            auto_pages: None,
+            seq: 0,
+        };
+        let mut d = state.lock();
+        let now = OffsetDateTime::UNIX_EPOCH;
+        let first = match d.connect_accounts(&flow, &[], now) {
+            Ok(ids) => ids[0].clone(),
+            Err(e) => panic!("{e}"),
+        };
+        while d.accounts.len() < MAX_ACCOUNTS {
+            assert!(d.connect_accounts(&flow, &[], now).is_ok());
+        }
+        assert!(d.accounts.iter().any(|a| a.id == first));
+        let last = match d.connect_accounts(&flow, &[], now) {
+            Ok(ids) => ids[0].clone(),
+            Err(e) => panic!("a completion at the cap failed: {e}"),
+        };
+        assert_eq!(d.accounts.len(), MAX_ACCOUNTS);
+        assert!(!d.accounts.iter().any(|a| a.id == first), "the oldest went");
+        assert_eq!(
+            d.accounts.back().map(|a| a.id.as_str()),
+            Some(last.as_str())
+        );
+        let kept: Vec<_> = d.accounts.iter().take(fixture.len()).cloned().collect();
+        assert_eq!(kept, fixture, "the fixture's accounts stay");
+    }
+}

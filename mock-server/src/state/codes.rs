@@ -1,0 +1,24 @@
+//! Authorization codes the fake provider issued, bound to the PKCE challenge and redirect URI.
+
+use time::OffsetDateTime;
+
+use super::pending::Expiring;
+use crate::core::Token;
+
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedCode {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) challenge: Token,
+    pub(crate) expires_at: OffsetDateTime,
+    pub(crate) seq: u64,
+}
+
+impl Expiring for IssuedCode {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn expires_at(&self) -> OffsetDateTime {
+        self.expires_at
+    }
+}

@@ -1,0 +1,48 @@
+//! A pending OAuth flow, from the connect that minted it to the vendor's callback.
+
+use time::OffsetDateTime;
+
+use super::pending::Expiring;
+use crate::core::{FlowRules, MockVendor, Token};
+
+#[derive(Debug, Clone)]
+#[allow(clippy::enum_variant_names)]
+pub(crate) enum Stage {
+    /// Minted by a connect; the provider has not decided yet.
+    AwaitingConsent,
+    /// The provider has redirected to the vendor callback.
+    AwaitingCallback,
+    /// WoopSocial Facebook: the page-selection screen is showing (keyed by a selection token).
+    AwaitingPageSelection,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Flow {
+    pub(crate) vendor: MockVendor,
+    /// The vendor's rules for the engine, chosen by its module at the connect.
+    pub(crate) rules: &'static FlowRules,
+    pub(crate) state: Token,
+    pub(crate) verifier: Token,
+    pub(crate) challenge: Token,
+    /// The provider shown on the consent page (lower case).
+    pub(crate) provider: String,
+    /// The vendor's own platform / connector value.
+    pub(crate) platform: String,
+    pub(crate) owner_id: String,
+    pub(crate) redirect_target: Option<url::Url>,
+    pub(crate) expires_at: OffsetDateTime,
+    pub(crate) stage: Stage,
+    pub(crate) deny: bool,
+    /// Set when the decision came by `decision=` (automation): `Some(pages)` from `pages=`.
+    pub(crate) auto_pages: Option<Vec<String>>,
+    pub(crate) seq: u64,
+}
+
+impl Expiring for Flow {
+    fn seq(&self) -> u64 {
+        self.seq
+    }
+    fn expires_at(&self) -> OffsetDateTime {
+        self.expires_at
+    }
+}

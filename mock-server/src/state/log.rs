@@ -1,0 +1,74 @@
+//! The request log: the last requests, kept cheaply and formatted when read.
+
+use std::collections::VecDeque;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::core::{MockVendor, rfc3339};
+
+/// One request in the log (`GET /__admin/requests`), newest last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecordedRequest {
+    /// Sequence number since start (not reset by reset).
+    pub seq: u64,
+    /// When it arrived (RFC 3339, UTC).
+    pub at: String,
+    /// The method.
+    pub method: String,
+    /// The path.
+    pub path: String,
+    /// The query string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The vendor whose API was called (absent for flow pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<MockVendor>,
+    /// The status answered.
+    pub status: u16,
+    /// The body of a vendor API request (UTF-8, lossy, at most 4 KiB); credentials are never kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// One entry of the request log, kept as cheaply as it can be; formatted when the log is read.
+#[derive(Debug)]
+pub(crate) struct LogEntry {
+    pub(crate) method: http::Method,
+    pub(crate) path: String,
+    pub(crate) query: Option<String>,
+    pub(crate) vendor: Option<MockVendor>,
+    pub(crate) status: u16,
+    pub(crate) body: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Logged {
+    pub(crate) seq: u64,
+    pub(crate) at: OffsetDateTime,
+    pub(crate) entry: LogEntry,
+}
+
+impl Logged {
+    pub(crate) fn to_public(&self) -> RecordedRequest {
+        let e = &self.entry;
+        RecordedRequest {
+            seq: self.seq,
+            at: rfc3339(self.at),
+            method: e.method.to_string(),
+            path: e.path.clone(),
+            query: e.query.clone(),
+            vendor: e.vendor,
+            status: e.status,
+            body: e.body.clone(),
+        }
+    }
+}
+
+/// The request log, behind its own lock so that logging never waits on the flows.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    pub(crate) entries: VecDeque<Logged>,
+    pub(crate) seq: u64,
+}

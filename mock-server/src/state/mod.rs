@@ -1,0 +1,334 @@
+//! The mutable mock state shared by every adapter: fixture, connected accounts, pending OAuth
+//! flows, issued codes, the request log, scenarios and mode. All bounded.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+mod accounts;
+mod codes;
+mod flows;
+mod log;
+mod pending;
+
+pub(crate) use codes::IssuedCode;
+pub(crate) use flows::{Flow, Stage};
+pub(crate) use log::LogEntry;
+pub use log::RecordedRequest;
+use log::{Logged, RequestLog};
+use pending::Pending;
+
+use crate::core::clock::SystemClock;
+use crate::core::{Clock, MockVendor, Mode, Scenario};
+use crate::fixture::{ConnectedAccount, Fixture};
+
+/// Settings a mock starts with.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// The fixture (default: [`Fixture::default`]).
+    pub fixture: Fixture,
+    /// The mode (default strict).
+    pub mode: Mode,
+    /// How long a state (and so an authorization URL) lives (default 10 minutes).
+    pub state_ttl: Duration,
+    /// The clock (default the system clock).
+    pub clock: Arc<dyn Clock>,
+    /// How many requests the log keeps (default 1000).
+    pub request_log_capacity: usize,
+    /// The largest request body accepted (default 64 KiB; larger → 413).
+    pub max_body_bytes: usize,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self {
+            fixture: Fixture::default(),
+            mode: Mode::Strict,
+            state_ttl: Duration::from_secs(600),
+            clock: Arc::new(SystemClock),
+            request_log_capacity: 1000,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl MockConfig {
+    /// Replaces the fixture.
+    pub fn with_fixture(mut self, fixture: Fixture) -> Self {
+        self.fixture = fixture;
+        self
+    }
+    /// Sets the mode.
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+    /// Sets the state TTL.
+    pub fn with_state_ttl(mut self, ttl: Duration) -> Self {
+        self.state_ttl = ttl;
+        self
+    }
+    /// Injects a clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+/// Why an admin operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AdminError {
+    /// The body or value is invalid.
+    #[error("invalid admin request: {0}")]
+    Invalid(String),
+    /// This adapter cannot do it (a dropped connection under wiremock).
+    #[error("unsupported by this adapter: {0}")]
+    Unsupported(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct Data {
+    /// Shared with [`Snapshot`]s; replaced, never changed in place.
+    pub(crate) fixture: Arc<Fixture>,
+    pub(crate) mode: Mode,
+    pub(crate) state_ttl: Duration,
+    /// The fixture's accounts first (`fixture_accounts` of them), then those flows connected.
+    pub(crate) accounts: VecDeque<ConnectedAccount>,
+    pub(crate) fixture_accounts: usize,
+    /// Boxed: the map stays small (key + pointer per slot) and an insert moves no flow.
+    pub(crate) flows: Pending<Box<Flow>>,
+    pub(crate) codes: Pending<IssuedCode>,
+    pub(crate) scenarios: BTreeMap<MockVendor, Scenario>,
+    pub(crate) counter: u64,
+    /// Bumped by every reset: a flow minted from a snapshot older than the last reset is not
+    /// kept (the reset, which came after the connect, would have removed it).
+    pub(crate) generation: u64,
+}
+
+impl Data {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.counter += 1;
+        self.counter
+    }
+}
+
+/// What a vendor's connect needs to know of the state, taken in one short lock so that parsing,
+/// validation and minting run outside it.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub(crate) fixture: Arc<Fixture>,
+    pub(crate) mode: Mode,
+    pub(crate) state_ttl: Duration,
+    pub(crate) scenario: Option<Scenario>,
+    pub(crate) generation: u64,
+}
+
+#[derive(Debug)]
+struct Inner {
+    data: Mutex<Data>,
+    log: Mutex<RequestLog>,
+    clock: Arc<dyn Clock>,
+    initial_mode: Mode,
+    log_capacity: usize,
+    max_body_bytes: usize,
+    drop_supported: bool,
+}
+
+/// A handle to a mock's state and its admin operations (cheap to clone; all clones share it).
+///
+/// The same operations over HTTP, under `{origin}{root}/__admin` (answers are JSON; errors
+/// `{"error":"…"}` with 400 / 404 / 405 / 413, and 501 for a scenario the adapter cannot do):
+///
+/// | method & path | body | answer |
+/// |---|---|---|
+/// | `GET /__admin` | – | `{"mode","state_ttl_secs","scenarios","pending_flows"}` |
+/// | `POST /__admin/reset` | – | `{"ok":true}` |
+/// | `GET /__admin/fixture` | – | the [`Fixture`] |
+/// | `PUT`/`POST /__admin/fixture` | a [`Fixture`] | `{"ok":true}` (and resets) |
+/// | `GET /__admin/accounts[?vendor=postbreeze]` | – | `[ConnectedAccount]` |
+/// | `GET /__admin/requests` | – | `[RecordedRequest]`, oldest first |
+/// | `DELETE /__admin/requests` | – | `{"ok":true}` |
+/// | `GET /__admin/scenarios` | – | `{"postbreeze":{"kind":"rate_limited",…},…}` |
+/// | `GET /__admin/scenarios/{vendor}` | – | the [`Scenario`] or `null` |
+/// | `PUT`/`POST /__admin/scenarios/{vendor}` | a [`Scenario`], e.g. `{"kind":"latency","ms":250}` | `{"ok":true}` |
+/// | `DELETE /__admin/scenarios/{vendor}` | – | `{"ok":true}` |
+/// | `GET /__admin/mode` | – | `{"mode":"strict"}` |
+/// | `PUT`/`POST /__admin/mode` | [`ModeBody`] `{"mode":"lax"}` | `{"ok":true}` |
+#[derive(Debug, Clone)]
+pub struct MockState {
+    inner: Arc<Inner>,
+}
+
+impl MockState {
+    pub(crate) fn new(config: MockConfig, drop_supported: bool) -> Self {
+        let accounts: VecDeque<_> = config.fixture.connected_accounts.iter().cloned().collect();
+        Self {
+            inner: Arc::new(Inner {
+                data: Mutex::new(Data {
+                    fixture: Arc::new(config.fixture),
+                    mode: config.mode,
+                    state_ttl: config.state_ttl,
+                    fixture_accounts: accounts.len(),
+                    accounts,
+                    flows: Pending::new(),
+                    codes: Pending::new(),
+                    scenarios: BTreeMap::new(),
+                    counter: 0,
+                    generation: 0,
+                }),
+                log: Mutex::new(RequestLog::default()),
+                clock: config.clock,
+                initial_mode: config.mode,
+                log_capacity: config.request_log_capacity,
+                max_body_bytes: config.max_body_bytes,
+                drop_supported,
+            }),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Data> {
+        self.inner.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn log(&self) -> MutexGuard<'_, RequestLog> {
+        self.inner.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What a connect to `vendor` needs, in one short lock.
+    pub(crate) fn snapshot(&self, vendor: MockVendor) -> Snapshot {
+        let d = self.lock();
+        Snapshot {
+            fixture: Arc::clone(&d.fixture),
+            mode: d.mode,
+            state_ttl: d.state_ttl,
+            scenario: d.scenarios.get(&vendor).cloned(),
+            generation: d.generation,
+        }
+    }
+
+    pub(crate) fn max_body_bytes(&self) -> usize {
+        self.inner.max_body_bytes
+    }
+
+    /// The current time of the mock's clock.
+    pub fn now(&self) -> OffsetDateTime {
+        self.inner.clock.now()
+    }
+
+    /// The clock the mock uses.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        Arc::clone(&self.inner.clock)
+    }
+
+    /// Back to the current fixture: its accounts, no pending flows, no scenarios, the initial mode,
+    /// an empty request log.
+    pub fn reset(&self) {
+        let mode = self.inner.initial_mode;
+        {
+            let mut d = self.lock();
+            d.accounts = d.fixture.connected_accounts.iter().cloned().collect();
+            d.fixture_accounts = d.accounts.len();
+            d.flows.clear();
+            d.codes.clear();
+            d.scenarios.clear();
+            d.mode = mode;
+            d.generation += 1;
+        }
+        self.log().entries.clear();
+    }
+
+    /// Replaces the fixture, then resets.
+    pub fn load_fixture(&self, fixture: Fixture) {
+        self.lock().fixture = Arc::new(fixture);
+        self.reset();
+    }
+
+    /// The current fixture.
+    pub fn fixture(&self) -> Fixture {
+        Fixture::clone(&self.lock().fixture)
+    }
+
+    /// Every connected account (fixture and completed flows), oldest first. At most 100,000 are
+    /// kept: beyond that, each completion forgets the oldest account a flow connected (the
+    /// fixture's accounts stay), so a long-running mock neither grows nor starts failing flows.
+    pub fn accounts(&self) -> Vec<ConnectedAccount> {
+        self.lock().accounts.iter().cloned().collect()
+    }
+
+    /// The request log (the last 1000 requests by default), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.log().entries.iter().map(Logged::to_public).collect()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.log().entries.clear();
+    }
+
+    /// Sets the scenario of `vendor`'s connect endpoint.
+    pub fn set_scenario(&self, vendor: MockVendor, scenario: Scenario) -> Result<(), AdminError> {
+        scenario.validate().map_err(AdminError::Invalid)?;
+        if scenario == Scenario::DropConnection && !self.inner.drop_supported {
+            return Err(AdminError::Unsupported(
+                "drop_connection: wiremock always sends a response, so the wiremock adapter \
+                 cannot drop a connection; use the standalone server (StandaloneServer / the \
+                 binary), or a server_error / html_body scenario"
+                    .to_owned(),
+            ));
+        }
+        self.lock().scenarios.insert(vendor, scenario);
+        Ok(())
+    }
+
+    /// Back to normal behaviour for `vendor`.
+    pub fn clear_scenario(&self, vendor: MockVendor) {
+        self.lock().scenarios.remove(&vendor);
+    }
+
+    /// The scenarios in force.
+    pub fn scenarios(&self) -> BTreeMap<MockVendor, Scenario> {
+        self.lock().scenarios.clone()
+    }
+
+    /// Sets the mode.
+    pub fn set_mode(&self, mode: Mode) {
+        self.lock().mode = mode;
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        self.lock().mode
+    }
+
+    /// Sets the TTL of states minted from now on.
+    pub fn set_state_ttl(&self, ttl: Duration) {
+        self.lock().state_ttl = ttl;
+    }
+
+    /// The TTL of new states.
+    pub fn state_ttl(&self) -> Duration {
+        self.lock().state_ttl
+    }
+
+    /// How many flows are pending (not yet completed, maybe expired but not yet purged).
+    pub fn pending_flows(&self) -> usize {
+        self.lock().flows.len()
+    }
+
+    pub(crate) fn record(&self, entry: LogEntry) {
+        let at = self.now();
+        let cap = self.inner.log_capacity;
+        let mut log = self.log();
+        log.seq += 1;
+        if cap == 0 {
+            return;
+        }
+        while log.entries.len() >= cap {
+            log.entries.pop_front();
+        }
+        let seq = log.seq;
+        log.entries.push_back(Logged { seq, at, entry });
+    }
+}

@@ -1,0 +1,198 @@
+//! Pending flows and issued codes: bounded maps by token that forget the oldest first.
+
+use std::collections::{HashMap, VecDeque};
+
+use time::OffsetDateTime;
+
+use crate::core::Token;
+
+/// Most pending flows / codes kept at once; the oldest are evicted beyond that.
+pub(crate) const MAX_FLOWS: usize = 10_000;
+/// What a [`Pending`] entry carries: its sequence number (insertion order) and its expiry.
+pub(crate) trait Expiring {
+    fn seq(&self) -> u64;
+    fn expires_at(&self) -> OffsetDateTime;
+}
+
+impl<T: Expiring> Expiring for Box<T> {
+    fn seq(&self) -> u64 {
+        (**self).seq()
+    }
+    fn expires_at(&self) -> OffsetDateTime {
+        (**self).expires_at()
+    }
+}
+
+/// Pending flows or issued codes by key, at most [`MAX_FLOWS`] of them; beyond that the oldest
+/// goes first. Inserting costs amortised O(1): an insertion-order queue is trimmed from its front
+/// (expired or evicted entries, and entries already taken out of the map), and compacted when it
+/// holds more than twice the cap, so neither the map nor the queue grows without bound and no
+/// insert scans the whole map.
+#[derive(Debug)]
+pub(crate) struct Pending<V> {
+    map: HashMap<Token, V>,
+    /// `(seq, key)` in insertion order. An entry is stale when its key is gone from the map or
+    /// now holds another seq.
+    order: VecDeque<(u64, Token)>,
+}
+
+impl<V: Expiring> Pending<V> {
+    pub(crate) fn new() -> Self {
+        Self {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.map.clear();
+        self.order.clear();
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(&Token::from_text(key)?)
+    }
+
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.map.get_mut(&Token::from_text(key)?)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<V> {
+        self.map.remove(&Token::from_text(key)?)
+    }
+
+    /// Inserts `value` under `key`, first dropping entries from the old end that have expired
+    /// by `now`, and the oldest ones while the map is full.
+    pub(crate) fn insert(&mut self, key: Token, value: V, now: OffsetDateTime) {
+        while let Some((seq, k)) = self.order.pop_front() {
+            let live = match self.map.get(&k) {
+                Some(v) if v.seq() == seq => v,
+                _ => continue,
+            };
+            if live.expires_at() > now && self.map.len() < MAX_FLOWS {
+                self.order.push_front((seq, k));
+                break;
+            }
+            self.map.remove(&k);
+        }
+        if self.order.len() >= 2 * MAX_FLOWS {
+            let map = &self.map;
+            self.order
+                .retain(|(seq, k)| map.get(k).is_some_and(|v| v.seq() == *seq));
+        }
+        self.order.push_back((value.seq(), key));
+        self.map.insert(key, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Token;
+
+    #[derive(Debug)]
+    struct Entry {
+        seq: u64,
+        expires_at: OffsetDateTime,
+    }
+
+    impl Expiring for Entry {
+        fn seq(&self) -> u64 {
+            self.seq
+        }
+        fn expires_at(&self) -> OffsetDateTime {
+            self.expires_at
+        }
+    }
+
+    fn at(secs: i64) -> OffsetDateTime {
+        OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(secs)
+    }
+
+    /// `name`, padded to a token's 43 characters.
+    fn key(name: &str) -> String {
+        format!("{name:_<43}")
+    }
+
+    /// `k{n}` as a key.
+    fn k(n: impl std::fmt::Display) -> String {
+        key(&format!("k{n}"))
+    }
+
+    fn tok(name: &str) -> Token {
+        Token::from_text(&key(name)).unwrap()
+    }
+
+    fn fill(p: &mut Pending<Entry>, seqs: std::ops::Range<u64>, expires: i64, now: i64) {
+        for seq in seqs {
+            let e = Entry {
+                seq,
+                expires_at: at(expires),
+            };
+            p.insert(tok(&format!("k{seq}")), e, at(now));
+        }
+    }
+
+    #[test]
+    fn the_oldest_entry_goes_when_the_cap_is_reached() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..MAX_FLOWS as u64 + 5, 1000, 0);
+        assert_eq!(p.len(), MAX_FLOWS);
+        assert!(p.get(&k(4)).is_none(), "the five oldest are gone");
+        assert!(p.get(&k(5)).is_some());
+        assert!(p.get(&k(MAX_FLOWS + 4)).is_some());
+    }
+
+    #[test]
+    fn expired_entries_go_from_the_old_end() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..10, 5, 0);
+        fill(&mut p, 10..12, 100, 6);
+        assert_eq!(
+            p.len(),
+            2,
+            "the ten expired at 5 are dropped by an insert at 6"
+        );
+        assert!(p.get(&k(10)).is_some() && p.get(&k(11)).is_some());
+    }
+
+    #[test]
+    fn taken_entries_do_not_pile_up_in_the_order_queue() {
+        let mut p = Pending::new();
+        // A long-lived entry at the front keeps expiry from trimming the queue.
+        fill(&mut p, 0..1, 1_000_000, 0);
+        for seq in 1..(5 * MAX_FLOWS as u64) {
+            let e = Entry {
+                seq,
+                expires_at: at(1_000_000),
+            };
+            p.insert(tok(&format!("k{seq}")), e, at(0));
+            assert!(p.remove(&k(seq)).is_some());
+        }
+        assert_eq!(p.len(), 1);
+        assert!(p.order.len() <= 2 * MAX_FLOWS, "{}", p.order.len());
+        assert!(p.get(&k(0)).is_some());
+    }
+
+    #[test]
+    fn a_rekeyed_entry_counts_from_its_reinsertion() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..2, 1000, 0);
+        let e = p.remove(&k(0)).unwrap();
+        p.insert(tok("moved"), e, at(0));
+        fill(&mut p, 2..MAX_FLOWS as u64 + 1, 1000, 0);
+        assert_eq!(p.len(), MAX_FLOWS);
+        assert!(p.get(&k(1)).is_none(), "k1 was inserted first");
+        assert!(p.get(&key("moved")).is_some());
+        fill(&mut p, MAX_FLOWS as u64 + 1..MAX_FLOWS as u64 + 2, 1000, 0);
+        assert!(
+            p.get(&key("moved")).is_none(),
+            "then the re-keyed entry, still under its seq"
+        );
+        assert!(p.get(&k(2)).is_some());
+    }
+}

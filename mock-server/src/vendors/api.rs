@@ -1,0 +1,94 @@
+//! The shape of a vendor module: the trait every vendor implements, and the error situations
+//! every vendor answers in its own shape.
+
+use crate::context::Ctx;
+use crate::core::{MockRequest, MockResponse, MockVendor};
+use crate::fixture::Fixture;
+use crate::flow::{self, FlowOptions, Outcome};
+use crate::state::{Flow, Snapshot};
+
+/// A vendor's behaviour. The router and the admin API reach a vendor only through this trait;
+/// the shared OAuth engine never calls it (the vendor calls the engine).
+pub(crate) trait VendorModule: Sync {
+    /// Which vendor this is.
+    fn vendor(&self) -> MockVendor;
+
+    /// The vendor's error response for `kind`.
+    fn error(&self, ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse;
+
+    /// `POST {prefix}{connect_path}`, after the shared checks and the scenario.
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse;
+
+    /// A route of the vendor's own outside its API prefix and the control routes (Ocoya's
+    /// start URL); `None` when `req` is not one.
+    fn public_route(&self, _ctx: &Ctx, _req: &MockRequest) -> Option<MockResponse> {
+        None
+    }
+
+    /// `{root}/__vendor/{vendor}/{tail}`: the OAuth callback, and the vendor's own screens
+    /// (WoopSocial's page selection); `None` for a tail the vendor does not serve.
+    fn control_route(&self, ctx: &Ctx, req: &MockRequest, tail: &str) -> Option<MockResponse> {
+        (tail == "callback").then(|| self.callback(ctx, req))
+    }
+
+    /// The OAuth callback: the engine consumes the state and exchanges the code, then the
+    /// vendor records the account and sends the browser on.
+    fn callback(&self, ctx: &Ctx, req: &MockRequest) -> MockResponse {
+        let mut a = match flow::authorise(ctx, self.vendor(), req) {
+            Ok(a) => a,
+            Err(page) => return *page,
+        };
+        let outcome = match a.failure.take() {
+            Some(code) => Outcome::Failed(code),
+            None => a.connect(&[]),
+        };
+        self.finish(&a.d.fixture, &a.flow, outcome, 302)
+    }
+
+    /// Where the browser goes at the end of a flow: by default a completion page.
+    fn finish(
+        &self,
+        fixture: &Fixture,
+        flow: &Flow,
+        outcome: Outcome,
+        _redirect_status: u16,
+    ) -> MockResponse {
+        flow::completion_page(fixture, flow, outcome)
+    }
+}
+
+/// The error situations every vendor has to answer, each in its own shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrKind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    Conflict,
+    RateLimited,
+    Server(u16),
+}
+
+impl ErrKind {
+    pub(crate) fn status(self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::PayloadTooLarge => 413,
+            Self::Conflict => 409,
+            Self::RateLimited => 429,
+            Self::Server(s) => s,
+        }
+    }
+}
