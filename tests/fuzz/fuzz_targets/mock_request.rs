@@ -1,17 +1,11 @@
 //! The mock's handler on any request to any vendor: never a panic, never a 5xx without a
 //! scenario. Input: one byte picks the method, a line gives the path and query, the rest is the
-//! body; the vendors' auth headers are sent so validation is reached.
+//! body; the vendors' auth headers are sent so validation is reached. Each input gets a fresh
+//! service, so a saved crash reproduces on its own.
 #![no_main]
-
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use social_connect_mock::{MockConfig, MockRequest, MockService};
-
-fn service() -> &'static MockService {
-    static SERVICE: OnceLock<MockService> = OnceLock::new();
-    SERVICE.get_or_init(|| MockService::new("http://127.0.0.1:4010", MockConfig::default()))
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
@@ -41,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
             },
         )
         .with_body(body.to_vec());
-    let response = service().handle(request);
+    let service = MockService::new("http://127.0.0.1:4010", MockConfig::default());
+    let response = service.handle(request);
     assert!(response.status < 500, "{path}: {}", response.status);
 });
