@@ -313,7 +313,7 @@ impl Client {
         vendor: Vendor,
         request: ConnectRequest,
     ) -> Result<AuthorizationLink, Error> {
-        let wire = vendors::wire_provider(vendor, &request.provider).map_err(|_| {
+        let wire = vendors::api(vendor).wire(&request.provider).map_err(|_| {
             Error::UnsupportedProvider {
                 vendor,
                 provider: request.provider.clone(),

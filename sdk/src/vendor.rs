@@ -74,7 +74,7 @@ impl Vendor {
     /// assert!(!Vendor::Aitronos.supports(&Provider::Instagram));
     /// ```
     pub fn supports(self, provider: &Provider) -> bool {
-        crate::vendors::wire_provider(self, provider).is_ok()
+        crate::vendors::api(self).wire(provider).is_ok()
     }
 
     /// The named providers this vendor documents (free-form vendors also take
