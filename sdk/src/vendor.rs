@@ -103,37 +103,25 @@ impl Vendor {
     /// assert!(!Vendor::Recoup.requires_owner()); // omitted: the caller's own account
     /// ```
     pub fn requires_owner(self) -> bool {
-        !matches!(self, Vendor::Recoup)
+        crate::vendors::api(self).requires_owner()
     }
 
     /// What the vendor calls the owner of a connection.
     pub fn owner_name(self) -> &'static str {
-        match self {
-            Vendor::Recoup => "account_id",
-            Vendor::WoopSocial => "projectId",
-            Vendor::Postbreeze => "workspaceId",
-            Vendor::Aitronos => "organization_id",
-            Vendor::Ocoya => "workspaceId",
-        }
+        crate::vendors::api(self).owner_name()
     }
 
     /// Whether the vendor takes a URL to send the browser back to after OAuth
     /// (WoopSocial's `redirectUrl`, Recoup's `callback_url`).
     pub fn accepts_redirect_url(self) -> bool {
-        matches!(self, Vendor::WoopSocial | Vendor::Recoup)
+        crate::vendors::api(self).accepts_redirect_url()
     }
 
     /// The production base URL from the vendor's spec, where it names a public one. Postbreeze's
     /// spec names only `http://localhost:4100/api/v1`, so it has none: set one with
     /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
     pub fn default_base_url(self) -> Option<&'static str> {
-        match self {
-            Vendor::Recoup => Some("https://api.recoupable.dev"),
-            Vendor::WoopSocial => Some("https://api.woopsocial.com/v1"),
-            Vendor::Postbreeze => None,
-            Vendor::Aitronos => Some("https://api.aitronos.com/v1"),
-            Vendor::Ocoya => Some("https://app.ocoya.com/api/_public/v1"),
-        }
+        crate::vendors::api(self).default_base_url()
     }
 }
 

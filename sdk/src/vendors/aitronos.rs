@@ -2,7 +2,7 @@
 //! `connector_type` and optional `integration_params`; answers an `authorization_url` and a
 //! `state`.
 
-use super::{Unsupported, VendorApi, free_form};
+use super::{KeyScheme, Unsupported, VendorApi, free_form};
 use crate::{Provider, Vendor};
 
 /// Aitronos' [`VendorApi`].
@@ -25,10 +25,42 @@ impl VendorApi for Aitronos {
     fn provider(&self, wire: &str) -> Provider {
         Provider::Other(wire.to_owned())
     }
-}
 
-#[cfg(feature = "aitronos")]
-pub(crate) use raw::connect;
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Header("x-api-key")
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "organization_id"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        false
+    }
+
+    fn accepts_integration_params(&self) -> bool {
+        true
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://api.aitronos.com/v1")
+    }
+
+    #[cfg(feature = "aitronos")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.aitronos, request, wire, timeout))
+    }
+}
 
 /// The connect call through Aitronos' generated client.
 #[cfg(feature = "aitronos")]

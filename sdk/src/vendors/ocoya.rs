@@ -1,7 +1,7 @@
 //! Ocoya: `POST /social-profiles/connection-url?workspaceId=` with a `provider`; answers a
 //! browser `url` to open while signed in to Ocoya.
 
-use super::{Table, Unsupported, VendorApi, enum_value, table_provider};
+use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
 use crate::{Provider, Vendor};
 
 /// Ocoya's [`VendorApi`].
@@ -20,6 +20,37 @@ impl VendorApi for Ocoya {
 
     fn provider(&self, wire: &str) -> Provider {
         table_provider(PROVIDERS, wire)
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Header("x-api-key")
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "workspaceId"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        false
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://app.ocoya.com/api/_public/v1")
+    }
+
+    #[cfg(feature = "ocoya")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.ocoya, request, wire, timeout))
     }
 }
 
@@ -46,9 +77,6 @@ fn spec_lists(wire: &str) -> bool {
     };
     listed
 }
-
-#[cfg(feature = "ocoya")]
-pub(crate) use raw::connect;
 
 /// The connect call through Ocoya's generated client.
 #[cfg(feature = "ocoya")]

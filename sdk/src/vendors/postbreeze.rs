@@ -1,7 +1,7 @@
 //! Postbreeze: `POST /social-accounts/connect` with `workspaceId` and `platform`; answers 201
 //! with a single-use `authorizeUrl` and a `state`, or 409 `CHANNEL_ALREADY_CONNECTED`.
 
-use super::{Table, Unsupported, VendorApi, enum_value, table_provider};
+use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
 use crate::{Provider, Vendor};
 
 /// Postbreeze's [`VendorApi`].
@@ -20,6 +20,42 @@ impl VendorApi for Postbreeze {
 
     fn provider(&self, wire: &str) -> Provider {
         table_provider(PLATFORMS, wire)
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Bearer
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "workspaceId"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        false
+    }
+
+    /// Its spec names no public server, only a local one.
+    fn default_base_url(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn base_url_until_set(&self) -> &'static str {
+        "http://localhost:4100/api/v1"
+    }
+
+    #[cfg(feature = "postbreeze")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.postbreeze, request, wire, timeout))
     }
 }
 
@@ -52,9 +88,6 @@ fn spec_lists(wire: &str) -> bool {
     };
     listed
 }
-
-#[cfg(feature = "postbreeze")]
-pub(crate) use raw::connect;
 
 /// The connect call through Postbreeze's generated client.
 #[cfg(feature = "postbreeze")]

@@ -1,7 +1,7 @@
 //! Recoup: `POST /api/connectors` with a connector slug, an optional `account_id` (UUID) to
 //! connect for an account you manage, and an optional `callback_url`.
 
-use super::{Table, Unsupported, VendorApi, free_form, table_provider, table_wire};
+use super::{KeyScheme, Table, Unsupported, VendorApi, free_form, table_provider, table_wire};
 use crate::{Provider, Vendor};
 
 /// Recoup's [`VendorApi`].
@@ -24,6 +24,38 @@ impl VendorApi for Recoup {
     fn provider(&self, wire: &str) -> Provider {
         table_provider(CONNECTORS, wire)
     }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Header("x-api-key")
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "account_id"
+    }
+
+    /// Without one, the connection is for the key's own account.
+    fn requires_owner(&self) -> bool {
+        false
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        true
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://api.recoupable.dev")
+    }
+
+    #[cfg(feature = "recoup")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.recoup, request, wire, timeout))
+    }
 }
 
 /// The connector slugs Recoup documents for the named providers.
@@ -33,9 +65,6 @@ const CONNECTORS: Table = &[
     (Provider::X, "twitter"),
     (Provider::LinkedIn, "linkedin"),
 ];
-
-#[cfg(feature = "recoup")]
-pub(crate) use raw::connect;
 
 /// The connect call through Recoup's generated client.
 #[cfg(feature = "recoup")]

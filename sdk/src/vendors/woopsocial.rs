@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::{Table, Unsupported, VendorApi, enum_value, table_provider};
+use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
 use crate::{ConnectOutcome, Error, Provider, Vendor};
 
 /// WoopSocial's [`VendorApi`].
@@ -22,6 +22,37 @@ impl VendorApi for WoopSocial {
 
     fn provider(&self, wire: &str) -> Provider {
         table_provider(PLATFORMS, wire)
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Bearer
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "projectId"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        true
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://api.woopsocial.com/v1")
+    }
+
+    #[cfg(feature = "woopsocial")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.woopsocial, request, wire, timeout))
     }
 
     /// The documented result parameters (`status`, `projectId`, `platform`, `socialAccountIds`
@@ -113,9 +144,6 @@ fn spec_lists(wire: &str) -> bool {
     listed
 }
 
-#[cfg(feature = "woopsocial")]
-pub(crate) use raw::connect;
-
 /// The connect call through WoopSocial's generated client.
 #[cfg(feature = "woopsocial")]
 mod raw {
@@ -186,6 +214,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "woopsocial")] // `WOOPTEST` is only in the spec's enum, not the table
     fn other_reaches_values_the_spec_lists_in_its_case() {
         assert_eq!(
             wire(Provider::Other("wooptest".into())).as_deref(),
