@@ -17,6 +17,7 @@ use crate::Provider;
 /// assert!(!Vendor::Ocoya.supports(&Provider::TikTokBusiness));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Vendor {
     /// Recoup (`POST /api/connectors`): free-form connector slugs, optional `account_id` owner.
     Recoup,
