@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 use url::Url;
 
 use crate::{AuthorizationLink, ConnectRequest, Error, Vendor, vendors};
@@ -138,11 +138,11 @@ impl ClientBuilder {
         };
         // A vendor without a public base URL (Postbreeze) gets its spec's server until one is
         // set; `connect` refuses it without an explicit one.
-        let base = |vendor: Vendor, spec_server: &str| -> String {
+        let base = |vendor: Vendor| -> String {
             self.base_urls
                 .get(&vendor)
                 .map(|u| u.as_str().trim_end_matches('/').to_owned())
-                .unwrap_or_else(|| vendor.default_base_url().unwrap_or(spec_server).to_owned())
+                .unwrap_or_else(|| vendors::api(vendor).base_url_until_set().to_owned())
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -152,31 +152,7 @@ impl ClientBuilder {
                     .into_iter()
                     .filter(|v| self.base_urls.contains_key(v) || v.default_base_url().is_some())
                     .collect(),
-                #[cfg(feature = "recoup")]
-                recoup: crate::recoup::Client::new_with_client(
-                    &base(Vendor::Recoup, ""),
-                    http(Vendor::Recoup)?,
-                ),
-                #[cfg(feature = "woopsocial")]
-                woopsocial: crate::woopsocial::Client::new_with_client(
-                    &base(Vendor::WoopSocial, ""),
-                    http(Vendor::WoopSocial)?,
-                ),
-                #[cfg(feature = "postbreeze")]
-                postbreeze: crate::postbreeze::Client::new_with_client(
-                    &base(Vendor::Postbreeze, "http://localhost:4100/api/v1"),
-                    http(Vendor::Postbreeze)?,
-                ),
-                #[cfg(feature = "aitronos")]
-                aitronos: crate::aitronos::Client::new_with_client(
-                    &base(Vendor::Aitronos, ""),
-                    http(Vendor::Aitronos)?,
-                ),
-                #[cfg(feature = "ocoya")]
-                ocoya: crate::ocoya::Client::new_with_client(
-                    &base(Vendor::Ocoya, ""),
-                    http(Vendor::Ocoya)?,
-                ),
+                raw: vendors::Clients::new(base, http)?,
             }),
         })
     }
@@ -192,12 +168,7 @@ fn http_client(
 ) -> Result<reqwest::Client, Error> {
     let mut headers = HeaderMap::new();
     if let Some(Secret(key)) = key {
-        let (name, value) = match vendor {
-            Vendor::WoopSocial | Vendor::Postbreeze => (AUTHORIZATION, format!("Bearer {key}")),
-            Vendor::Recoup | Vendor::Aitronos | Vendor::Ocoya => {
-                (HeaderName::from_static("x-api-key"), key.clone())
-            }
-        };
+        let (name, value) = vendors::api(vendor).key_scheme().header(key);
         // The error must not echo the key.
         let mut value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidConfig {
             vendor,
@@ -254,16 +225,7 @@ struct Inner {
     timeout: Duration,
     keyed: Vec<Vendor>,
     based: Vec<Vendor>,
-    #[cfg(feature = "recoup")]
-    recoup: crate::recoup::Client,
-    #[cfg(feature = "woopsocial")]
-    woopsocial: crate::woopsocial::Client,
-    #[cfg(feature = "postbreeze")]
-    postbreeze: crate::postbreeze::Client,
-    #[cfg(feature = "aitronos")]
-    aitronos: crate::aitronos::Client,
-    #[cfg(feature = "ocoya")]
-    ocoya: crate::ocoya::Client,
+    raw: vendors::Clients,
 }
 
 impl fmt::Debug for Client {
@@ -313,12 +275,13 @@ impl Client {
         vendor: Vendor,
         request: ConnectRequest,
     ) -> Result<AuthorizationLink, Error> {
-        let wire = vendors::wire_provider(vendor, &request.provider).map_err(|_| {
-            Error::UnsupportedProvider {
+        let api = vendors::api(vendor);
+        let wire = api
+            .wire(&request.provider)
+            .map_err(|_| Error::UnsupportedProvider {
                 vendor,
                 provider: request.provider.clone(),
-            }
-        })?;
+            })?;
         request.check(vendor)?;
         if !self.inner.keyed.contains(&vendor) {
             return Err(Error::MissingApiKey(vendor));
@@ -326,31 +289,8 @@ impl Client {
         if !self.inner.based.contains(&vendor) {
             return Err(Error::MissingBaseUrl(vendor));
         }
-        let timeout = self.inner.timeout;
-        match vendor {
-            #[cfg(feature = "recoup")]
-            Vendor::Recoup => {
-                vendors::recoup::connect(&self.inner.recoup, &request, wire, timeout).await
-            }
-            #[cfg(feature = "woopsocial")]
-            Vendor::WoopSocial => {
-                vendors::woopsocial::connect(&self.inner.woopsocial, &request, wire, timeout).await
-            }
-            #[cfg(feature = "postbreeze")]
-            Vendor::Postbreeze => {
-                vendors::postbreeze::connect(&self.inner.postbreeze, &request, wire, timeout).await
-            }
-            #[cfg(feature = "aitronos")]
-            Vendor::Aitronos => {
-                vendors::aitronos::connect(&self.inner.aitronos, &request, wire, timeout).await
-            }
-            #[cfg(feature = "ocoya")]
-            Vendor::Ocoya => {
-                vendors::ocoya::connect(&self.inner.ocoya, &request, wire, timeout).await
-            }
-            #[allow(unreachable_patterns)]
-            _ => Err(Error::VendorDisabled(vendor)),
-        }
+        api.connect(&self.inner.raw, &request, wire, self.inner.timeout)
+            .await
     }
 
     /// Recoup's generated client, with this client's key, base URL and timeout.
@@ -362,7 +302,7 @@ impl Client {
     /// ```
     #[cfg(feature = "recoup")]
     pub fn recoup(&self) -> &crate::recoup::Client {
-        &self.inner.recoup
+        &self.inner.raw.recoup
     }
 
     /// WoopSocial's generated client, with this client's key, base URL and timeout.
@@ -374,7 +314,7 @@ impl Client {
     /// ```
     #[cfg(feature = "woopsocial")]
     pub fn woopsocial(&self) -> &crate::woopsocial::Client {
-        &self.inner.woopsocial
+        &self.inner.raw.woopsocial
     }
 
     /// Postbreeze's generated client, with this client's key, base URL and timeout (the spec's
@@ -387,7 +327,7 @@ impl Client {
     /// ```
     #[cfg(feature = "postbreeze")]
     pub fn postbreeze(&self) -> &crate::postbreeze::Client {
-        &self.inner.postbreeze
+        &self.inner.raw.postbreeze
     }
 
     /// Aitronos' generated client, with this client's key, base URL and timeout.
@@ -399,7 +339,7 @@ impl Client {
     /// ```
     #[cfg(feature = "aitronos")]
     pub fn aitronos(&self) -> &crate::aitronos::Client {
-        &self.inner.aitronos
+        &self.inner.raw.aitronos
     }
 
     /// Ocoya's generated client, with this client's key, base URL and timeout.
@@ -411,6 +351,6 @@ impl Client {
     /// ```
     #[cfg(feature = "ocoya")]
     pub fn ocoya(&self) -> &crate::ocoya::Client {
-        &self.inner.ocoya
+        &self.inner.raw.ocoya
     }
 }

@@ -17,6 +17,7 @@ use crate::Provider;
 /// assert!(!Vendor::Ocoya.supports(&Provider::TikTokBusiness));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Vendor {
     /// Recoup (`POST /api/connectors`): free-form connector slugs, optional `account_id` owner.
     Recoup,
@@ -74,7 +75,7 @@ impl Vendor {
     /// assert!(!Vendor::Aitronos.supports(&Provider::Instagram));
     /// ```
     pub fn supports(self, provider: &Provider) -> bool {
-        crate::vendors::wire_provider(self, provider).is_ok()
+        crate::vendors::api(self).wire(provider).is_ok()
     }
 
     /// The named providers this vendor documents (free-form vendors also take
@@ -103,37 +104,25 @@ impl Vendor {
     /// assert!(!Vendor::Recoup.requires_owner()); // omitted: the caller's own account
     /// ```
     pub fn requires_owner(self) -> bool {
-        !matches!(self, Vendor::Recoup)
+        crate::vendors::api(self).requires_owner()
     }
 
     /// What the vendor calls the owner of a connection.
     pub fn owner_name(self) -> &'static str {
-        match self {
-            Vendor::Recoup => "account_id",
-            Vendor::WoopSocial => "projectId",
-            Vendor::Postbreeze => "workspaceId",
-            Vendor::Aitronos => "organization_id",
-            Vendor::Ocoya => "workspaceId",
-        }
+        crate::vendors::api(self).owner_name()
     }
 
     /// Whether the vendor takes a URL to send the browser back to after OAuth
     /// (WoopSocial's `redirectUrl`, Recoup's `callback_url`).
     pub fn accepts_redirect_url(self) -> bool {
-        matches!(self, Vendor::WoopSocial | Vendor::Recoup)
+        crate::vendors::api(self).accepts_redirect_url()
     }
 
     /// The production base URL from the vendor's spec, where it names a public one. Postbreeze's
     /// spec names only `http://localhost:4100/api/v1`, so it has none: set one with
     /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
     pub fn default_base_url(self) -> Option<&'static str> {
-        match self {
-            Vendor::Recoup => Some("https://api.recoupable.dev"),
-            Vendor::WoopSocial => Some("https://api.woopsocial.com/v1"),
-            Vendor::Postbreeze => None,
-            Vendor::Aitronos => Some("https://api.aitronos.com/v1"),
-            Vendor::Ocoya => Some("https://app.ocoya.com/api/_public/v1"),
-        }
+        crate::vendors::api(self).default_base_url()
     }
 }
 

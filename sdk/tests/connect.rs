@@ -38,6 +38,7 @@ fn case(vendor: Vendor) -> Case {
             path: "/social-profiles/connection-url",
             auth: ("x-api-key", KEY.into()),
         },
+        other => unimplemented!("no case for {other}"),
     }
 }
 
@@ -48,6 +49,7 @@ fn request(vendor: Vendor) -> ConnectRequest {
         Vendor::Postbreeze => ConnectRequest::new(Provider::TikTokBusiness).owner("ws_demo"),
         Vendor::Aitronos => ConnectRequest::new(Provider::Other("github".into())).owner("org_demo"),
         Vendor::Ocoya => ConnectRequest::new(Provider::LinkedIn).owner("ws_demo"),
+        other => unimplemented!("no request for {other}"),
     }
 }
 

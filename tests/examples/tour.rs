@@ -24,6 +24,7 @@ fn request(vendor: Vendor) -> ConnectRequest {
         Vendor::Postbreeze => ConnectRequest::new(Provider::LinkedInPage).owner("ws_demo"),
         Vendor::Aitronos => ConnectRequest::new(Provider::Other("notion".into())).owner("org_demo"),
         Vendor::Ocoya => ConnectRequest::new(Provider::Instagram).owner("ws_demo"),
+        other => unimplemented!("the tour has no stop at {other}"),
     }
 }
 

@@ -13,17 +13,10 @@ pub use spec::Spec;
 /// Re-exported for the tour's Recoup account id.
 pub use uuid::Uuid;
 
-/// The mock's vendor for an SDK vendor.
+/// The mock's vendor for an SDK vendor (a panic for one the mock does not serve).
 pub fn mock_vendor(vendor: social_connect::Vendor) -> social_connect_mock::MockVendor {
-    use social_connect::Vendor;
-    use social_connect_mock::MockVendor;
-    match vendor {
-        Vendor::Recoup => MockVendor::Recoup,
-        Vendor::WoopSocial => MockVendor::WoopSocial,
-        Vendor::Postbreeze => MockVendor::Postbreeze,
-        Vendor::Aitronos => MockVendor::Aitronos,
-        Vendor::Ocoya => MockVendor::Ocoya,
-    }
+    social_connect_mock::MockVendor::from_slug(vendor.as_str())
+        .unwrap_or_else(|| panic!("the mock has no `{vendor}`"))
 }
 
 /// The workspace README's Rust examples, compiled as doctests so they stay true.

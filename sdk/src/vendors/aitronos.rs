@@ -2,38 +2,121 @@
 //! `connector_type` and optional `integration_params`; answers an `authorization_url` and a
 //! `state`.
 
-use std::time::Duration;
+use super::{KeyScheme, Unsupported, VendorApi, free_form};
+use crate::{Provider, Vendor};
 
-use crate::aitronos::{Client as Raw, types};
-use crate::response::{bounded_exec_hook, call};
-use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+/// Aitronos' [`VendorApi`].
+#[derive(Debug)]
+pub(crate) struct Aitronos;
 
-bounded_exec_hook!(Raw);
+impl VendorApi for Aitronos {
+    fn vendor(&self) -> Vendor {
+        Vendor::Aitronos
+    }
 
-pub(crate) async fn connect(
-    raw: &Raw,
-    request: &ConnectRequest,
-    connector_type: String,
-    timeout: Duration,
-) -> Result<AuthorizationLink, Error> {
-    let vendor = Vendor::Aitronos;
-    let organization = request.owner.clone().unwrap_or_default();
-    let body = types::InitiateOauthRequest {
-        connector_type,
-        integration_params: request.integration_params.clone().unwrap_or_default(),
-    };
-    let response = call(
-        vendor,
-        timeout,
-        raw.authorize_connector(&organization, &body),
-    )
-    .await?;
-    Ok(AuthorizationLink {
-        vendor,
-        provider: request.provider.clone(),
-        url: response.authorization_url,
-        state: Some(response.state),
-        expires_at: None,
-        single_use: false,
-    })
+    /// Its connectors are work tools named free-form: none of the named providers.
+    fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
+        match provider {
+            Provider::Other(slug) => free_form(slug),
+            _ => Err(Unsupported),
+        }
+    }
+
+    fn provider(&self, wire: &str) -> Provider {
+        Provider::Other(wire.to_owned())
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Header("x-api-key")
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "organization_id"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        false
+    }
+
+    fn accepts_integration_params(&self) -> bool {
+        true
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://api.aitronos.com/v1")
+    }
+
+    #[cfg(feature = "aitronos")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.aitronos, request, wire, timeout))
+    }
+}
+
+/// The connect call through Aitronos' generated client.
+#[cfg(feature = "aitronos")]
+mod raw {
+    use std::time::Duration;
+
+    use crate::aitronos::{Client as Raw, types};
+    use crate::response::{bounded_exec_hook, call};
+    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+
+    bounded_exec_hook!(Raw);
+
+    pub(crate) async fn connect(
+        raw: &Raw,
+        request: &ConnectRequest,
+        connector_type: String,
+        timeout: Duration,
+    ) -> Result<AuthorizationLink, Error> {
+        let vendor = Vendor::Aitronos;
+        let organization = request.owner.clone().unwrap_or_default();
+        let body = types::InitiateOauthRequest {
+            connector_type,
+            integration_params: request.integration_params.clone().unwrap_or_default(),
+        };
+        let response = call(
+            vendor,
+            timeout,
+            raw.authorize_connector(&organization, &body),
+        )
+        .await?;
+        Ok(AuthorizationLink {
+            vendor,
+            provider: request.provider.clone(),
+            url: response.authorization_url,
+            state: Some(response.state),
+            expires_at: None,
+            single_use: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(provider: Provider) -> Option<String> {
+        Aitronos.wire(&provider).ok()
+    }
+
+    #[test]
+    fn free_form_slugs_and_nothing_named() {
+        assert_eq!(
+            wire(Provider::Other("github".into())).as_deref(),
+            Some("github")
+        );
+        assert_eq!(wire(Provider::Instagram), None);
+        assert_eq!(wire(Provider::Other(String::new())), None);
+    }
 }

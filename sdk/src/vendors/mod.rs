@@ -1,21 +1,195 @@
-//! One module per vendor: the unified model mapped onto that vendor's generated client. All that
-//! a vendor spells its own way lives here.
+//! One vendor, one module: everything a vendor spells or does its own way lives in its module
+//! (`recoup.rs`, `woopsocial.rs`, `postbreeze.rs`, `aitronos.rs`, `ocoya.rs`), behind one trait,
+//! [`VendorApi`]. The rest of the crate reaches a vendor only through [`api`].
+//!
+//! This module holds the trait, [`api`] (the one `match` from [`Vendor`] to its module),
+//! [`Clients`] (the generated clients, one field per enabled vendor) and the helpers that know
+//! no vendor: key schemes, wire tables, free-form slugs, parsing a wire value into a generated
+//! enum.
 
-use crate::{ConnectRequest, Error, Provider, Vendor};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
 
-#[cfg(feature = "aitronos")]
+use reqwest::header::{AUTHORIZATION, HeaderName};
+use url::Url;
+
+use crate::{AuthorizationLink, ConnectOutcome, ConnectRequest, Error, Provider, Vendor};
+
 pub(crate) mod aitronos;
-#[cfg(feature = "ocoya")]
 pub(crate) mod ocoya;
-#[cfg(feature = "postbreeze")]
 pub(crate) mod postbreeze;
-#[cfg(feature = "recoup")]
 pub(crate) mod recoup;
-#[cfg(feature = "woopsocial")]
 pub(crate) mod woopsocial;
 
-/// The vendor's generated enum value for `wire` (checked by [`wire_provider`] already; a spec
+/// What the unified model needs from one vendor: one vendor, one module.
+///
+/// Each vendor's module implements this for a unit struct and keeps everything that vendor
+/// spells or does its own way: how it names providers on the wire (both ways), how it takes
+/// the API key, what it calls the owner and which optional fields it takes, its base URL, its
+/// connect call through its generated client, and how it reports the outcome on the redirect
+/// back. Code outside `vendors/` never matches on a [`Vendor`] for vendor knowledge: the public
+/// methods of [`Vendor`], [`crate::Client`], [`ConnectRequest`] and [`ConnectOutcome`] ask
+/// [`api`] for the vendor's implementation and keep only what all vendors share (the checks
+/// made before sending, the HTTP client, the error mapping).
+///
+/// The modules exist whatever the cargo features: a vendor's wire mapping and facts work
+/// without its generated client. Only [`VendorApi::connect`] and the check against the
+/// generated enum need the vendor's feature.
+pub(crate) trait VendorApi: Sync {
+    /// The vendor this implements.
+    fn vendor(&self) -> Vendor;
+
+    /// The vendor's wire value for `provider`, or why it cannot be sent.
+    fn wire(&self, provider: &Provider) -> Result<String, Unsupported>;
+
+    /// The unified provider for a wire value of the vendor's (e.g. on its redirect back); a
+    /// value it does not name is kept as [`Provider::Other`].
+    fn provider(&self, wire: &str) -> Provider;
+
+    /// How the vendor takes the API key.
+    fn key_scheme(&self) -> KeyScheme;
+
+    /// What the vendor calls the owner of a connection (`projectId`, `workspaceId`, …).
+    fn owner_name(&self) -> &'static str;
+
+    /// Whether a connect call must name an owner.
+    fn requires_owner(&self) -> bool;
+
+    /// Whether the vendor takes a URL to send the browser back to after OAuth.
+    fn accepts_redirect_url(&self) -> bool;
+
+    /// Whether the vendor takes [`ConnectRequest::integration_params`].
+    fn accepts_integration_params(&self) -> bool {
+        false
+    }
+
+    /// The production base URL from the vendor's spec, where it names a public one.
+    fn default_base_url(&self) -> Option<&'static str>;
+
+    /// The base URL the generated client gets until one is set: the public one, or else the
+    /// server the spec names (which [`crate::Client::connect`] does not use: without a public
+    /// base URL, it needs one set).
+    fn base_url_until_set(&self) -> &'static str {
+        self.default_base_url().unwrap_or_default()
+    }
+
+    /// Sends the connect call for `request` (already checked; its provider is `wire` on the
+    /// wire) through the vendor's generated client in `clients`, never retried.
+    ///
+    /// A vendor implements this under its cargo feature; without it, there is no generated
+    /// client and the call is [`Error::VendorDisabled`].
+    fn connect<'a>(
+        &'a self,
+        clients: &'a Clients,
+        request: &'a ConnectRequest,
+        wire: String,
+        timeout: Duration,
+    ) -> Connecting<'a> {
+        let _ = (clients, request, wire, timeout);
+        Box::pin(std::future::ready(Err(Error::VendorDisabled(
+            self.vendor(),
+        ))))
+    }
+
+    /// The outcome the vendor reports on the redirect back to the app. Only vendors that
+    /// document result parameters override this; the others answer
+    /// [`Error::NotReportedByRedirect`].
+    fn outcome(&self, redirect: &Url) -> Result<ConnectOutcome, Error> {
+        let _ = redirect;
+        Err(Error::NotReportedByRedirect(self.vendor()))
+    }
+}
+
+/// A connect call under way (boxed: [`VendorApi`] is used as `dyn`).
+pub(crate) type Connecting<'a> =
+    Pin<Box<dyn Future<Output = Result<AuthorizationLink, Error>> + Send + 'a>>;
+
+/// The implementation of `vendor`: the one place a [`Vendor`] is matched to its module.
+pub(crate) fn api(vendor: Vendor) -> &'static dyn VendorApi {
+    match vendor {
+        Vendor::Recoup => &recoup::Recoup,
+        Vendor::WoopSocial => &woopsocial::WoopSocial,
+        Vendor::Postbreeze => &postbreeze::Postbreeze,
+        Vendor::Aitronos => &aitronos::Aitronos,
+        Vendor::Ocoya => &ocoya::Ocoya,
+    }
+}
+
+/// The generated client of each enabled vendor, with its own HTTP client and base URL.
+pub(crate) struct Clients {
+    #[cfg(feature = "recoup")]
+    pub(crate) recoup: crate::recoup::Client,
+    #[cfg(feature = "woopsocial")]
+    pub(crate) woopsocial: crate::woopsocial::Client,
+    #[cfg(feature = "postbreeze")]
+    pub(crate) postbreeze: crate::postbreeze::Client,
+    #[cfg(feature = "aitronos")]
+    pub(crate) aitronos: crate::aitronos::Client,
+    #[cfg(feature = "ocoya")]
+    pub(crate) ocoya: crate::ocoya::Client,
+}
+
+impl Clients {
+    /// Builds each enabled vendor's generated client on `base(vendor)` with `http(vendor)`, in
+    /// [`Vendor::ALL`] order (the first failure is the one reported).
+    pub(crate) fn new(
+        base: impl Fn(Vendor) -> String,
+        http: impl Fn(Vendor) -> Result<reqwest::Client, Error>,
+    ) -> Result<Self, Error> {
+        let _ = (&base, &http);
+        Ok(Self {
+            #[cfg(feature = "recoup")]
+            recoup: crate::recoup::Client::new_with_client(
+                &base(Vendor::Recoup),
+                http(Vendor::Recoup)?,
+            ),
+            #[cfg(feature = "woopsocial")]
+            woopsocial: crate::woopsocial::Client::new_with_client(
+                &base(Vendor::WoopSocial),
+                http(Vendor::WoopSocial)?,
+            ),
+            #[cfg(feature = "postbreeze")]
+            postbreeze: crate::postbreeze::Client::new_with_client(
+                &base(Vendor::Postbreeze),
+                http(Vendor::Postbreeze)?,
+            ),
+            #[cfg(feature = "aitronos")]
+            aitronos: crate::aitronos::Client::new_with_client(
+                &base(Vendor::Aitronos),
+                http(Vendor::Aitronos)?,
+            ),
+            #[cfg(feature = "ocoya")]
+            ocoya: crate::ocoya::Client::new_with_client(
+                &base(Vendor::Ocoya),
+                http(Vendor::Ocoya)?,
+            ),
+        })
+    }
+}
+
+/// How a vendor takes the API key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyScheme {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key as it is, in the named header (lower case).
+    Header(&'static str),
+}
+
+impl KeyScheme {
+    /// The header that carries `key` in this scheme, and its value.
+    pub(crate) fn header(self, key: &str) -> (HeaderName, String) {
+        match self {
+            KeyScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
+            KeyScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
+        }
+    }
+}
+
+/// The vendor's generated enum value for `wire` (checked by [`VendorApi::wire`] already; a spec
 /// regenerated without the value makes it unsupported rather than a panic).
+#[cfg(any(feature = "woopsocial", feature = "postbreeze", feature = "ocoya"))]
 pub(crate) fn parse_wire<T: std::str::FromStr>(
     vendor: Vendor,
     request: &ConnectRequest,
@@ -31,22 +205,8 @@ pub(crate) fn parse_wire<T: std::str::FromStr>(
 #[derive(Debug)]
 pub(crate) struct Unsupported;
 
-/// The vendor's wire value for `provider`.
-pub(crate) fn wire_provider(vendor: Vendor, provider: &Provider) -> Result<String, Unsupported> {
-    match vendor {
-        Vendor::Recoup => recoup_slug(provider),
-        Vendor::Aitronos => match provider {
-            Provider::Other(slug) => free_form(slug),
-            _ => Err(Unsupported),
-        },
-        Vendor::WoopSocial => enum_value(vendor, provider, WOOPSOCIAL, str::to_ascii_uppercase),
-        Vendor::Postbreeze => enum_value(vendor, provider, POSTBREEZE, str::to_ascii_uppercase),
-        Vendor::Ocoya => enum_value(vendor, provider, OCOYA, str::to_ascii_lowercase),
-    }
-}
-
-/// A connector slug as Recoup and Aitronos take them: 1–64 of `[A-Za-z0-9_.-]`.
-fn free_form(slug: &str) -> Result<String, Unsupported> {
+/// A connector slug as the free-form vendors take them: 1–64 of `[A-Za-z0-9_.-]`.
+pub(crate) fn free_form(slug: &str) -> Result<String, Unsupported> {
     let ok = !slug.is_empty()
         && slug.len() <= 64
         && slug
@@ -59,258 +219,106 @@ fn free_form(slug: &str) -> Result<String, Unsupported> {
     }
 }
 
-fn recoup_slug(provider: &Provider) -> Result<String, Unsupported> {
-    Ok(match provider {
-        Provider::TikTok => "tiktok".into(),
-        Provider::YouTube => "youtube".into(),
-        Provider::X => "twitter".into(),
-        Provider::LinkedIn => "linkedin".into(),
-        Provider::Other(slug) => return free_form(slug),
-        _ => return Err(Unsupported),
-    })
-}
-
 /// `(unified provider, vendor wire value)`; the vendor's own enum in its spec is the authority
 /// for values reached through [`Provider::Other`].
-type Table = &'static [(Provider, &'static str)];
+pub(crate) type Table = &'static [(Provider, &'static str)];
 
-const WOOPSOCIAL: Table = &[
-    (Provider::Instagram, "INSTAGRAM"),
-    (Provider::FacebookPage, "FACEBOOK"),
-    (Provider::LinkedIn, "LINKEDIN"),
-    (Provider::LinkedInPage, "LINKEDIN_PAGES"),
-    (Provider::TikTok, "TIKTOK"),
-    (Provider::X, "X"),
-    (Provider::YouTube, "YOUTUBE"),
-    (Provider::Pinterest, "PINTEREST"),
-    (Provider::Threads, "THREADS"),
-];
+/// The wire value `table` gives the named `provider`.
+pub(crate) fn table_wire(table: Table, provider: &Provider) -> Result<String, Unsupported> {
+    table
+        .iter()
+        .find(|(p, _)| p == provider)
+        .map(|(_, w)| (*w).to_owned())
+        .ok_or(Unsupported)
+}
 
-const POSTBREEZE: Table = &[
-    (Provider::Instagram, "INSTAGRAM"),
-    (Provider::FacebookPage, "FACEBOOK_PAGE"),
-    (Provider::X, "X"),
-    (Provider::LinkedIn, "LINKEDIN_PERSON"),
-    (Provider::LinkedInPage, "LINKEDIN_COMPANY"),
-    (Provider::TikTokBusiness, "TIKTOK_BUSINESS"),
-    (Provider::TikTok, "TIKTOK_PERSONAL"),
-    (Provider::YouTube, "YOUTUBE"),
-    (Provider::Pinterest, "PINTEREST"),
-    (Provider::Threads, "THREADS"),
-    (Provider::Bluesky, "BLUESKY"),
-];
-
-const OCOYA: Table = &[
-    (Provider::FacebookPage, "facebook"),
-    (Provider::Instagram, "instagram"),
-    (Provider::X, "x"),
-    (Provider::LinkedIn, "linkedin"),
-    (Provider::Pinterest, "pinterest"),
-];
+/// The provider `table` gives `wire`; a value it does not list is kept as [`Provider::Other`].
+pub(crate) fn table_provider(table: Table, wire: &str) -> Provider {
+    table
+        .iter()
+        .find(|(_, w)| *w == wire)
+        .map(|(p, _)| p.clone())
+        .unwrap_or_else(|| Provider::Other(wire.to_owned()))
+}
 
 /// The wire value of a named provider from `table`; for [`Provider::Other`], the name in the
-/// vendor's case, which the vendor's generated enum then accepts or refuses.
-fn enum_value(
-    vendor: Vendor,
+/// vendor's `case`, which `table` or the vendor's generated enum (`spec_lists`) must list.
+pub(crate) fn enum_value(
     provider: &Provider,
     table: Table,
     case: fn(&str) -> String,
+    spec_lists: fn(&str) -> bool,
 ) -> Result<String, Unsupported> {
     match provider {
         Provider::Other(name) => {
             let wire = case(name.trim());
-            let listed = table.iter().any(|(_, w)| *w == wire) || spec_lists(vendor, &wire);
+            let listed = table.iter().any(|(_, w)| *w == wire) || spec_lists(&wire);
             if listed { Ok(wire) } else { Err(Unsupported) }
         }
-        named => table
-            .iter()
-            .find(|(p, _)| p == named)
-            .map(|(_, w)| (*w).to_owned())
-            .ok_or(Unsupported),
+        named => table_wire(table, named),
     }
-}
-
-/// Whether the vendor's generated enum lists `wire` (e.g. WoopSocial's `WOOPTEST`, or a
-/// platform added to a spec after this crate was written). Without the vendor's feature, only
-/// the named table counts.
-fn spec_lists(vendor: Vendor, wire: &str) -> bool {
-    match vendor {
-        #[cfg(feature = "woopsocial")]
-        Vendor::WoopSocial => wire
-            .parse::<crate::woopsocial::types::SocialPlatform>()
-            .is_ok(),
-        #[cfg(feature = "postbreeze")]
-        Vendor::Postbreeze => wire
-            .parse::<crate::postbreeze::types::ConnectChannelDtoPlatform>()
-            .is_ok(),
-        #[cfg(feature = "ocoya")]
-        Vendor::Ocoya => wire
-            .parse::<crate::ocoya::types::CreateConnectionUrlRequestProvider>()
-            .is_ok(),
-        _ => false,
-    }
-}
-
-/// The unified provider for a WoopSocial `platform` value (as on its redirect back).
-pub(crate) fn woopsocial_provider(platform: &str) -> Provider {
-    WOOPSOCIAL
-        .iter()
-        .find(|(_, w)| *w == platform)
-        .map(|(p, _)| p.clone())
-        .unwrap_or_else(|| Provider::Other(platform.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn wire(vendor: Vendor, provider: Provider) -> Option<String> {
-        wire_provider(vendor, &provider).ok()
-    }
-
     #[test]
-    fn linkedin_member_and_page_stay_apart() {
-        assert_eq!(
-            wire(Vendor::WoopSocial, Provider::LinkedIn).as_deref(),
-            Some("LINKEDIN")
-        );
-        assert_eq!(
-            wire(Vendor::WoopSocial, Provider::LinkedInPage).as_deref(),
-            Some("LINKEDIN_PAGES")
-        );
-        assert_eq!(
-            wire(Vendor::Postbreeze, Provider::LinkedIn).as_deref(),
-            Some("LINKEDIN_PERSON")
-        );
-        assert_eq!(
-            wire(Vendor::Postbreeze, Provider::LinkedInPage).as_deref(),
-            Some("LINKEDIN_COMPANY")
-        );
-        assert_eq!(
-            wire(Vendor::Ocoya, Provider::LinkedIn).as_deref(),
-            Some("linkedin")
-        );
-        assert_eq!(wire(Vendor::Ocoya, Provider::LinkedInPage), None);
-        assert_eq!(
-            wire(Vendor::Recoup, Provider::LinkedIn).as_deref(),
-            Some("linkedin")
-        );
-    }
-
-    #[test]
-    fn tiktok_personal_and_business_stay_apart() {
-        assert_eq!(
-            wire(Vendor::Postbreeze, Provider::TikTok).as_deref(),
-            Some("TIKTOK_PERSONAL")
-        );
-        assert_eq!(
-            wire(Vendor::Postbreeze, Provider::TikTokBusiness).as_deref(),
-            Some("TIKTOK_BUSINESS")
-        );
-        assert_eq!(
-            wire(Vendor::WoopSocial, Provider::TikTok).as_deref(),
-            Some("TIKTOK")
-        );
-        assert_eq!(wire(Vendor::WoopSocial, Provider::TikTokBusiness), None);
-        assert_eq!(
-            wire(Vendor::Recoup, Provider::TikTok).as_deref(),
-            Some("tiktok")
-        );
-    }
-
-    #[test]
-    fn facebook_pages_and_x_per_vendor() {
-        assert_eq!(
-            wire(Vendor::WoopSocial, Provider::FacebookPage).as_deref(),
-            Some("FACEBOOK")
-        );
-        assert_eq!(
-            wire(Vendor::Postbreeze, Provider::FacebookPage).as_deref(),
-            Some("FACEBOOK_PAGE")
-        );
-        assert_eq!(
-            wire(Vendor::Ocoya, Provider::FacebookPage).as_deref(),
-            Some("facebook")
-        );
-        assert_eq!(
-            wire(Vendor::Recoup, Provider::X).as_deref(),
-            Some("twitter")
-        );
-        assert_eq!(wire(Vendor::WoopSocial, Provider::X).as_deref(), Some("X"));
-        assert_eq!(wire(Vendor::Ocoya, Provider::X).as_deref(), Some("x"));
-    }
-
-    #[test]
-    fn free_form_vendors_take_slugs_and_nothing_named_they_do_not_document() {
-        assert_eq!(
-            wire(Vendor::Recoup, Provider::Other("googlesheets".into())).as_deref(),
-            Some("googlesheets")
-        );
-        assert_eq!(
-            wire(Vendor::Aitronos, Provider::Other("github".into())).as_deref(),
-            Some("github")
-        );
-        assert_eq!(wire(Vendor::Aitronos, Provider::Instagram), None);
-        assert_eq!(wire(Vendor::Recoup, Provider::Bluesky), None);
-        assert_eq!(
-            wire(Vendor::Recoup, Provider::Other("bad slug!".into())),
-            None
-        );
-        assert_eq!(wire(Vendor::Aitronos, Provider::Other(String::new())), None);
-    }
-
-    #[test]
-    fn other_reaches_values_the_spec_lists_in_the_vendors_case() {
-        assert_eq!(
-            wire(Vendor::WoopSocial, Provider::Other("wooptest".into())).as_deref(),
-            Some("WOOPTEST")
-        );
-        assert_eq!(
-            wire(Vendor::Postbreeze, Provider::Other("mastodon".into())),
-            None
-        );
-        assert_eq!(wire(Vendor::Ocoya, Provider::Other("TIKTOK".into())), None);
-        assert_eq!(
-            wire(Vendor::Postbreeze, Provider::Other("wooptest".into())),
-            None,
-            "another vendor's value"
-        );
-    }
-
-    #[test]
-    fn every_table_value_is_in_the_vendors_spec_enum() {
-        #[cfg(feature = "woopsocial")]
-        for (_, w) in WOOPSOCIAL {
-            assert!(
-                w.parse::<crate::woopsocial::types::SocialPlatform>()
-                    .is_ok(),
-                "{w}"
-            );
-        }
-        #[cfg(feature = "postbreeze")]
-        for (_, w) in POSTBREEZE {
-            assert!(
-                w.parse::<crate::postbreeze::types::ConnectChannelDtoPlatform>()
-                    .is_ok(),
-                "{w}"
-            );
-        }
-        #[cfg(feature = "ocoya")]
-        for (_, w) in OCOYA {
-            assert!(
-                w.parse::<crate::ocoya::types::CreateConnectionUrlRequestProvider>()
-                    .is_ok(),
-                "{w}"
-            );
+    fn each_vendor_answers_for_itself() {
+        for vendor in Vendor::ALL {
+            assert_eq!(api(vendor).vendor(), vendor);
         }
     }
 
     #[test]
-    fn woopsocial_platforms_map_back() {
-        assert_eq!(woopsocial_provider("FACEBOOK"), Provider::FacebookPage);
+    fn every_key_scheme_makes_a_header() {
+        for vendor in Vendor::ALL {
+            let (name, value) = api(vendor).key_scheme().header("k");
+            assert!(value.ends_with('k'), "{vendor} {name}");
+        }
         assert_eq!(
-            woopsocial_provider("WOOPTEST"),
-            Provider::Other("WOOPTEST".into())
+            KeyScheme::Bearer.header("k"),
+            (AUTHORIZATION, "Bearer k".to_owned())
         );
+    }
+
+    #[test]
+    fn named_providers_map_back_from_the_wire() {
+        for vendor in Vendor::ALL {
+            let api = api(vendor);
+            for provider in Provider::NAMED {
+                if let Ok(wire) = api.wire(&provider) {
+                    assert_eq!(api.provider(&wire), provider, "{vendor} {wire}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn free_form_slugs_are_bounded_and_plain() {
+        assert_eq!(
+            free_form("google.sheets_v-2").ok().as_deref(),
+            Some("google.sheets_v-2")
+        );
+        assert!(free_form(&"a".repeat(64)).is_ok());
+        assert!(free_form(&"a".repeat(65)).is_err());
+        assert!(free_form("").is_err());
+        assert!(free_form("bad slug!").is_err());
+    }
+
+    #[test]
+    fn vendors_without_a_documented_redirect_say_so() {
+        let url = Url::parse("https://app.example.com/cb?status=success").unwrap();
+        for vendor in [
+            Vendor::Recoup,
+            Vendor::Postbreeze,
+            Vendor::Aitronos,
+            Vendor::Ocoya,
+        ] {
+            assert!(matches!(
+                ConnectOutcome::from_redirect(vendor, &url),
+                Err(Error::NotReportedByRedirect(v)) if v == vendor
+            ));
+        }
     }
 }

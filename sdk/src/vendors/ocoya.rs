@@ -1,43 +1,158 @@
 //! Ocoya: `POST /social-profiles/connection-url?workspaceId=` with a `provider`; answers a
 //! browser `url` to open while signed in to Ocoya.
 
-use std::time::Duration;
+use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
+use crate::{Provider, Vendor};
 
-use crate::ocoya::{Client as Raw, types};
-use crate::response::{bounded_exec_hook, call};
-use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+/// Ocoya's [`VendorApi`].
+#[derive(Debug)]
+pub(crate) struct Ocoya;
 
-bounded_exec_hook!(Raw);
+impl VendorApi for Ocoya {
+    fn vendor(&self) -> Vendor {
+        Vendor::Ocoya
+    }
 
-pub(crate) async fn connect(
-    raw: &Raw,
-    request: &ConnectRequest,
-    provider: String,
-    timeout: Duration,
-) -> Result<AuthorizationLink, Error> {
-    let vendor = Vendor::Ocoya;
-    let workspace = request.owner.clone().unwrap_or_default();
-    let body = types::CreateConnectionUrlRequest {
-        provider: super::parse_wire(vendor, request, &provider)?,
+    /// Lower case; [`Provider::Other`] only for a value its spec's enum lists.
+    fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
+        enum_value(provider, PROVIDERS, str::to_ascii_lowercase, spec_lists)
+    }
+
+    fn provider(&self, wire: &str) -> Provider {
+        table_provider(PROVIDERS, wire)
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Header("x-api-key")
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "workspaceId"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        false
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://app.ocoya.com/api/_public/v1")
+    }
+
+    #[cfg(feature = "ocoya")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.ocoya, request, wire, timeout))
+    }
+}
+
+/// Ocoya's `provider` values for the named providers.
+const PROVIDERS: Table = &[
+    (Provider::FacebookPage, "facebook"),
+    (Provider::Instagram, "instagram"),
+    (Provider::X, "x"),
+    (Provider::LinkedIn, "linkedin"),
+    (Provider::Pinterest, "pinterest"),
+];
+
+/// Whether Ocoya's generated enum lists `wire`; without the `ocoya` feature, only
+/// [`PROVIDERS`] counts.
+fn spec_lists(wire: &str) -> bool {
+    #[cfg(feature = "ocoya")]
+    let listed = wire
+        .parse::<crate::ocoya::types::CreateConnectionUrlRequestProvider>()
+        .is_ok();
+    #[cfg(not(feature = "ocoya"))]
+    let listed = {
+        let _ = wire;
+        false
     };
-    let response = call(
-        vendor,
-        timeout,
-        raw.create_connection_url(&workspace, &body),
-    )
-    .await?;
-    let url = url::Url::parse(&response.url).map_err(|_| Error::UnexpectedResponse {
-        vendor,
-        status: 200,
-        content_type: None,
-        excerpt: crate::error::excerpt(response.url.as_bytes()),
-    })?;
-    Ok(AuthorizationLink {
-        vendor,
-        provider: request.provider.clone(),
-        url,
-        state: None,
-        expires_at: None,
-        single_use: false,
-    })
+    listed
+}
+
+/// The connect call through Ocoya's generated client.
+#[cfg(feature = "ocoya")]
+mod raw {
+    use std::time::Duration;
+
+    use crate::ocoya::{Client as Raw, types};
+    use crate::response::{bounded_exec_hook, call};
+    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+
+    bounded_exec_hook!(Raw);
+
+    pub(crate) async fn connect(
+        raw: &Raw,
+        request: &ConnectRequest,
+        provider: String,
+        timeout: Duration,
+    ) -> Result<AuthorizationLink, Error> {
+        let vendor = Vendor::Ocoya;
+        let workspace = request.owner.clone().unwrap_or_default();
+        let body = types::CreateConnectionUrlRequest {
+            provider: crate::vendors::parse_wire(vendor, request, &provider)?,
+        };
+        let response = call(
+            vendor,
+            timeout,
+            raw.create_connection_url(&workspace, &body),
+        )
+        .await?;
+        let url = url::Url::parse(&response.url).map_err(|_| Error::UnexpectedResponse {
+            vendor,
+            status: 200,
+            content_type: None,
+            excerpt: crate::error::excerpt(response.url.as_bytes()),
+        })?;
+        Ok(AuthorizationLink {
+            vendor,
+            provider: request.provider.clone(),
+            url,
+            state: None,
+            expires_at: None,
+            single_use: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(provider: Provider) -> Option<String> {
+        Ocoya.wire(&provider).ok()
+    }
+
+    #[test]
+    fn named_providers_in_ocoyas_spelling() {
+        assert_eq!(wire(Provider::LinkedIn).as_deref(), Some("linkedin"));
+        assert_eq!(wire(Provider::LinkedInPage), None);
+        assert_eq!(wire(Provider::FacebookPage).as_deref(), Some("facebook"));
+        assert_eq!(wire(Provider::X).as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn other_reaches_only_values_the_spec_lists() {
+        assert_eq!(wire(Provider::Other("TIKTOK".into())), None);
+    }
+
+    #[test]
+    #[cfg(feature = "ocoya")]
+    fn every_table_value_is_in_the_spec_enum() {
+        for (_, w) in PROVIDERS {
+            assert!(
+                w.parse::<crate::ocoya::types::CreateConnectionUrlRequestProvider>()
+                    .is_ok(),
+                "{w}"
+            );
+        }
+    }
 }

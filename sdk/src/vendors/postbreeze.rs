@@ -1,49 +1,198 @@
 //! Postbreeze: `POST /social-accounts/connect` with `workspaceId` and `platform`; answers 201
 //! with a single-use `authorizeUrl` and a `state`, or 409 `CHANNEL_ALREADY_CONNECTED`.
 
-use std::time::Duration;
+use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
+use crate::{Provider, Vendor};
 
-use crate::postbreeze::{Client as Raw, types};
-use crate::response::{bounded_exec_hook, call};
-use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+/// Postbreeze's [`VendorApi`].
+#[derive(Debug)]
+pub(crate) struct Postbreeze;
 
-bounded_exec_hook!(Raw);
+impl VendorApi for Postbreeze {
+    fn vendor(&self) -> Vendor {
+        Vendor::Postbreeze
+    }
 
-pub(crate) async fn connect(
-    raw: &Raw,
-    request: &ConnectRequest,
-    platform: String,
-    timeout: Duration,
-) -> Result<AuthorizationLink, Error> {
-    let vendor = Vendor::Postbreeze;
-    let body = types::ConnectChannelDto {
-        workspace_id: request.owner.clone().unwrap_or_default(),
-        platform: super::parse_wire(vendor, request, &platform)?,
+    /// Upper case; [`Provider::Other`] only for a value its spec's enum lists.
+    fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
+        enum_value(provider, PLATFORMS, str::to_ascii_uppercase, spec_lists)
+    }
+
+    fn provider(&self, wire: &str) -> Provider {
+        table_provider(PLATFORMS, wire)
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Bearer
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "workspaceId"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        false
+    }
+
+    /// Its spec names no public server, only a local one.
+    fn default_base_url(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn base_url_until_set(&self) -> &'static str {
+        "http://localhost:4100/api/v1"
+    }
+
+    #[cfg(feature = "postbreeze")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.postbreeze, request, wire, timeout))
+    }
+}
+
+/// Postbreeze's `platform` values for the named providers.
+const PLATFORMS: Table = &[
+    (Provider::Instagram, "INSTAGRAM"),
+    (Provider::FacebookPage, "FACEBOOK_PAGE"),
+    (Provider::X, "X"),
+    (Provider::LinkedIn, "LINKEDIN_PERSON"),
+    (Provider::LinkedInPage, "LINKEDIN_COMPANY"),
+    (Provider::TikTokBusiness, "TIKTOK_BUSINESS"),
+    (Provider::TikTok, "TIKTOK_PERSONAL"),
+    (Provider::YouTube, "YOUTUBE"),
+    (Provider::Pinterest, "PINTEREST"),
+    (Provider::Threads, "THREADS"),
+    (Provider::Bluesky, "BLUESKY"),
+];
+
+/// Whether Postbreeze's generated enum lists `wire`; without the `postbreeze` feature, only
+/// [`PLATFORMS`] counts.
+fn spec_lists(wire: &str) -> bool {
+    #[cfg(feature = "postbreeze")]
+    let listed = wire
+        .parse::<crate::postbreeze::types::ConnectChannelDtoPlatform>()
+        .is_ok();
+    #[cfg(not(feature = "postbreeze"))]
+    let listed = {
+        let _ = wire;
+        false
     };
-    let response = call(vendor, timeout, raw.connect_social_account(&body)).await?;
-    // The spec marks neither field required and `authorizeUrl` is a plain string.
-    let url = response
-        .authorize_url
-        .as_deref()
-        .and_then(|u| url::Url::parse(u).ok())
-        .ok_or_else(|| Error::UnexpectedResponse {
+    listed
+}
+
+/// The connect call through Postbreeze's generated client.
+#[cfg(feature = "postbreeze")]
+mod raw {
+    use std::time::Duration;
+
+    use crate::postbreeze::{Client as Raw, types};
+    use crate::response::{bounded_exec_hook, call};
+    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+
+    bounded_exec_hook!(Raw);
+
+    pub(crate) async fn connect(
+        raw: &Raw,
+        request: &ConnectRequest,
+        platform: String,
+        timeout: Duration,
+    ) -> Result<AuthorizationLink, Error> {
+        let vendor = Vendor::Postbreeze;
+        let body = types::ConnectChannelDto {
+            workspace_id: request.owner.clone().unwrap_or_default(),
+            platform: crate::vendors::parse_wire(vendor, request, &platform)?,
+        };
+        let response = call(vendor, timeout, raw.connect_social_account(&body)).await?;
+        // The spec marks neither field required and `authorizeUrl` is a plain string.
+        let url = response
+            .authorize_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .ok_or_else(|| Error::UnexpectedResponse {
+                vendor,
+                status: 201,
+                content_type: None,
+                excerpt: Some(format!(
+                    "authorizeUrl is not a URL: {:?}",
+                    response
+                        .authorize_url
+                        .as_deref()
+                        .map(|u| crate::error::excerpt(u.as_bytes()))
+                )),
+            })?;
+        Ok(AuthorizationLink {
             vendor,
-            status: 201,
-            content_type: None,
-            excerpt: Some(format!(
-                "authorizeUrl is not a URL: {:?}",
-                response
-                    .authorize_url
-                    .as_deref()
-                    .map(|u| crate::error::excerpt(u.as_bytes()))
-            )),
-        })?;
-    Ok(AuthorizationLink {
-        vendor,
-        provider: request.provider.clone(),
-        url,
-        state: response.state,
-        expires_at: None,
-        single_use: true,
-    })
+            provider: request.provider.clone(),
+            url,
+            state: response.state,
+            expires_at: None,
+            single_use: true,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(provider: Provider) -> Option<String> {
+        Postbreeze.wire(&provider).ok()
+    }
+
+    #[test]
+    fn linkedin_member_and_page_stay_apart() {
+        assert_eq!(wire(Provider::LinkedIn).as_deref(), Some("LINKEDIN_PERSON"));
+        assert_eq!(
+            wire(Provider::LinkedInPage).as_deref(),
+            Some("LINKEDIN_COMPANY")
+        );
+    }
+
+    #[test]
+    fn tiktok_personal_and_business_stay_apart() {
+        assert_eq!(wire(Provider::TikTok).as_deref(), Some("TIKTOK_PERSONAL"));
+        assert_eq!(
+            wire(Provider::TikTokBusiness).as_deref(),
+            Some("TIKTOK_BUSINESS")
+        );
+    }
+
+    #[test]
+    fn facebook_pages() {
+        assert_eq!(
+            wire(Provider::FacebookPage).as_deref(),
+            Some("FACEBOOK_PAGE")
+        );
+    }
+
+    #[test]
+    fn other_reaches_only_values_the_spec_lists() {
+        assert_eq!(wire(Provider::Other("mastodon".into())), None);
+        assert_eq!(
+            wire(Provider::Other("wooptest".into())),
+            None,
+            "another vendor's value"
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "postbreeze")]
+    fn every_table_value_is_in_the_spec_enum() {
+        for (_, w) in PLATFORMS {
+            assert!(
+                w.parse::<crate::postbreeze::types::ConnectChannelDtoPlatform>()
+                    .is_ok(),
+                "{w}"
+            );
+        }
+    }
 }

@@ -1,53 +1,148 @@
 //! Recoup: `POST /api/connectors` with a connector slug, an optional `account_id` (UUID) to
 //! connect for an account you manage, and an optional `callback_url`.
 
-use std::time::Duration;
+use super::{KeyScheme, Table, Unsupported, VendorApi, free_form, table_provider, table_wire};
+use crate::{Provider, Vendor};
 
-use crate::recoup::{Client as Raw, types};
-use crate::response::{bounded_exec_hook, call};
-use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+/// Recoup's [`VendorApi`].
+#[derive(Debug)]
+pub(crate) struct Recoup;
 
-bounded_exec_hook!(Raw);
-
-pub(crate) async fn connect(
-    raw: &Raw,
-    request: &ConnectRequest,
-    connector: String,
-    timeout: Duration,
-) -> Result<AuthorizationLink, Error> {
-    let vendor = Vendor::Recoup;
-    let account_id = match request.owner.as_deref() {
-        None => None,
-        Some(owner) => Some(
-            owner
-                .parse::<uuid::Uuid>()
-                .map_err(|e| Error::InvalidOwner {
-                    vendor,
-                    owner: owner.to_owned(),
-                    reason: format!("Recoup's account_id is a UUID ({e})"),
-                })?,
-        ),
-    };
-    let body = types::AuthorizeConnectorRequest {
-        connector,
-        account_id,
-        callback_url: request.redirect_url.clone(),
-    };
-    let response = call(vendor, timeout, raw.authorize_connector(&body)).await?;
-    if !response.success {
-        return Err(Error::UnexpectedResponse {
-            vendor,
-            status: 200,
-            content_type: None,
-            excerpt: Some("200 with `success: false`".into()),
-        });
+impl VendorApi for Recoup {
+    fn vendor(&self) -> Vendor {
+        Vendor::Recoup
     }
-    Ok(AuthorizationLink {
-        vendor,
-        provider: request.provider.clone(),
-        url: response.data.redirect_url,
-        state: None,
-        expires_at: None,
-        single_use: false,
-    })
+
+    /// A named provider from [`CONNECTORS`], or any free-form connector slug.
+    fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
+        match provider {
+            Provider::Other(slug) => free_form(slug),
+            named => table_wire(CONNECTORS, named),
+        }
+    }
+
+    fn provider(&self, wire: &str) -> Provider {
+        table_provider(CONNECTORS, wire)
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Header("x-api-key")
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "account_id"
+    }
+
+    /// Without one, the connection is for the key's own account.
+    fn requires_owner(&self) -> bool {
+        false
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        true
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://api.recoupable.dev")
+    }
+
+    #[cfg(feature = "recoup")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.recoup, request, wire, timeout))
+    }
+}
+
+/// The connector slugs Recoup documents for the named providers.
+const CONNECTORS: Table = &[
+    (Provider::TikTok, "tiktok"),
+    (Provider::YouTube, "youtube"),
+    (Provider::X, "twitter"),
+    (Provider::LinkedIn, "linkedin"),
+];
+
+/// The connect call through Recoup's generated client.
+#[cfg(feature = "recoup")]
+mod raw {
+    use std::time::Duration;
+
+    use crate::recoup::{Client as Raw, types};
+    use crate::response::{bounded_exec_hook, call};
+    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+
+    bounded_exec_hook!(Raw);
+
+    pub(crate) async fn connect(
+        raw: &Raw,
+        request: &ConnectRequest,
+        connector: String,
+        timeout: Duration,
+    ) -> Result<AuthorizationLink, Error> {
+        let vendor = Vendor::Recoup;
+        let account_id = match request.owner.as_deref() {
+            None => None,
+            Some(owner) => Some(
+                owner
+                    .parse::<uuid::Uuid>()
+                    .map_err(|e| Error::InvalidOwner {
+                        vendor,
+                        owner: owner.to_owned(),
+                        reason: format!("Recoup's account_id is a UUID ({e})"),
+                    })?,
+            ),
+        };
+        let body = types::AuthorizeConnectorRequest {
+            connector,
+            account_id,
+            callback_url: request.redirect_url.clone(),
+        };
+        let response = call(vendor, timeout, raw.authorize_connector(&body)).await?;
+        if !response.success {
+            return Err(Error::UnexpectedResponse {
+                vendor,
+                status: 200,
+                content_type: None,
+                excerpt: Some("200 with `success: false`".into()),
+            });
+        }
+        Ok(AuthorizationLink {
+            vendor,
+            provider: request.provider.clone(),
+            url: response.data.redirect_url,
+            state: None,
+            expires_at: None,
+            single_use: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(provider: Provider) -> Option<String> {
+        Recoup.wire(&provider).ok()
+    }
+
+    #[test]
+    fn named_connectors_in_recoups_spelling() {
+        assert_eq!(wire(Provider::LinkedIn).as_deref(), Some("linkedin"));
+        assert_eq!(wire(Provider::TikTok).as_deref(), Some("tiktok"));
+        assert_eq!(wire(Provider::X).as_deref(), Some("twitter"));
+    }
+
+    #[test]
+    fn free_form_slugs_and_nothing_named_it_does_not_document() {
+        assert_eq!(
+            wire(Provider::Other("googlesheets".into())).as_deref(),
+            Some("googlesheets")
+        );
+        assert_eq!(wire(Provider::Bluesky), None);
+        assert_eq!(wire(Provider::Other("bad slug!".into())), None);
+    }
 }

@@ -1,33 +1,300 @@
 //! WoopSocial: `POST /social-accounts/authorization-url` with `projectId`, `platform` and an
 //! optional `redirectUrl`, which receives the documented result parameters.
 
-use std::time::Duration;
+use url::Url;
 
-use crate::response::{bounded_exec_hook, call};
-use crate::woopsocial::{Client as Raw, types};
-use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
+use crate::{ConnectOutcome, Error, Provider, Vendor};
 
-bounded_exec_hook!(Raw);
+/// WoopSocial's [`VendorApi`].
+#[derive(Debug)]
+pub(crate) struct WoopSocial;
 
-pub(crate) async fn connect(
-    raw: &Raw,
-    request: &ConnectRequest,
-    platform: String,
-    timeout: Duration,
-) -> Result<AuthorizationLink, Error> {
-    let vendor = Vendor::WoopSocial;
-    let body = types::CreateOAuthAuthorizationRequest {
-        project_id: request.owner.clone().unwrap_or_default(),
-        platform: super::parse_wire(vendor, request, &platform)?,
-        redirect_url: request.redirect_url.clone(),
+impl VendorApi for WoopSocial {
+    fn vendor(&self) -> Vendor {
+        Vendor::WoopSocial
+    }
+
+    /// Upper case; [`Provider::Other`] only for a value its spec's enum lists (e.g. `WOOPTEST`).
+    fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
+        enum_value(provider, PLATFORMS, str::to_ascii_uppercase, spec_lists)
+    }
+
+    fn provider(&self, wire: &str) -> Provider {
+        table_provider(PLATFORMS, wire)
+    }
+
+    fn key_scheme(&self) -> KeyScheme {
+        KeyScheme::Bearer
+    }
+
+    fn owner_name(&self) -> &'static str {
+        "projectId"
+    }
+
+    fn requires_owner(&self) -> bool {
+        true
+    }
+
+    fn accepts_redirect_url(&self) -> bool {
+        true
+    }
+
+    fn default_base_url(&self) -> Option<&'static str> {
+        Some("https://api.woopsocial.com/v1")
+    }
+
+    #[cfg(feature = "woopsocial")]
+    fn connect<'a>(
+        &'a self,
+        clients: &'a super::Clients,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {
+        Box::pin(raw::connect(&clients.woopsocial, request, wire, timeout))
+    }
+
+    /// The documented result parameters (`status`, `projectId`, `platform`, `socialAccountIds`
+    /// or `error`); `status` and `error` are read before any id.
+    fn outcome(&self, redirect: &Url) -> Result<ConnectOutcome, Error> {
+        let vendor = Vendor::WoopSocial;
+        let invalid = |reason: String| Error::InvalidRedirect { vendor, reason };
+        let param = |name: &str| -> Result<Option<String>, Error> {
+            let mut values = redirect
+                .query_pairs()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v);
+            let first = values.next().map(|v| v.into_owned());
+            if values.next().is_some() {
+                return Err(invalid(format!("`{name}` appears more than once")));
+            }
+            Ok(first)
+        };
+        let required = |name: &str| -> Result<String, Error> {
+            param(name)?
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| invalid(format!("`{name}` is missing")))
+        };
+        let status = required("status")?;
+        let error = param("error")?;
+        match status.as_str() {
+            "error" => {
+                let error = error
+                    .filter(|e| !e.is_empty())
+                    .ok_or_else(|| invalid("`status=error` without an `error` code".into()))?;
+                Ok(ConnectOutcome::Failed {
+                    vendor,
+                    owner: required("projectId")?,
+                    provider: self.provider(&required("platform")?),
+                    error,
+                })
+            }
+            "success" => {
+                if let Some(error) = error {
+                    return Err(invalid(format!(
+                        "`status=success` together with `error={error}`"
+                    )));
+                }
+                let ids = required("socialAccountIds")?;
+                let account_ids: Vec<String> = ids.split(',').map(str::to_owned).collect();
+                if account_ids.iter().any(|id| id.trim().is_empty()) {
+                    return Err(invalid(format!("`socialAccountIds={ids}` has an empty id")));
+                }
+                Ok(ConnectOutcome::Connected {
+                    vendor,
+                    owner: required("projectId")?,
+                    provider: self.provider(&required("platform")?),
+                    account_ids,
+                })
+            }
+            other => Err(invalid(format!(
+                "`status={other}` is neither success nor error"
+            ))),
+        }
+    }
+}
+
+/// WoopSocial's `platform` values for the named providers.
+const PLATFORMS: Table = &[
+    (Provider::Instagram, "INSTAGRAM"),
+    (Provider::FacebookPage, "FACEBOOK"),
+    (Provider::LinkedIn, "LINKEDIN"),
+    (Provider::LinkedInPage, "LINKEDIN_PAGES"),
+    (Provider::TikTok, "TIKTOK"),
+    (Provider::X, "X"),
+    (Provider::YouTube, "YOUTUBE"),
+    (Provider::Pinterest, "PINTEREST"),
+    (Provider::Threads, "THREADS"),
+];
+
+/// Whether WoopSocial's generated enum lists `wire` (e.g. `WOOPTEST`, or a platform added to
+/// the spec after this crate was written); without the `woopsocial` feature, only
+/// [`PLATFORMS`] counts.
+fn spec_lists(wire: &str) -> bool {
+    #[cfg(feature = "woopsocial")]
+    let listed = wire
+        .parse::<crate::woopsocial::types::SocialPlatform>()
+        .is_ok();
+    #[cfg(not(feature = "woopsocial"))]
+    let listed = {
+        let _ = wire;
+        false
     };
-    let response = call(vendor, timeout, raw.create_authorization_url(&body)).await?;
-    Ok(AuthorizationLink {
-        vendor,
-        provider: request.provider.clone(),
-        url: response.url,
-        state: None,
-        expires_at: None,
-        single_use: false,
-    })
+    listed
+}
+
+/// The connect call through WoopSocial's generated client.
+#[cfg(feature = "woopsocial")]
+mod raw {
+    use std::time::Duration;
+
+    use crate::response::{bounded_exec_hook, call};
+    use crate::woopsocial::{Client as Raw, types};
+    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
+
+    bounded_exec_hook!(Raw);
+
+    pub(crate) async fn connect(
+        raw: &Raw,
+        request: &ConnectRequest,
+        platform: String,
+        timeout: Duration,
+    ) -> Result<AuthorizationLink, Error> {
+        let vendor = Vendor::WoopSocial;
+        let body = types::CreateOAuthAuthorizationRequest {
+            project_id: request.owner.clone().unwrap_or_default(),
+            platform: crate::vendors::parse_wire(vendor, request, &platform)?,
+            redirect_url: request.redirect_url.clone(),
+        };
+        let response = call(vendor, timeout, raw.create_authorization_url(&body)).await?;
+        Ok(AuthorizationLink {
+            vendor,
+            provider: request.provider.clone(),
+            url: response.url,
+            state: None,
+            expires_at: None,
+            single_use: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(provider: Provider) -> Option<String> {
+        WoopSocial.wire(&provider).ok()
+    }
+
+    fn outcome(query: &str) -> Result<ConnectOutcome, Error> {
+        let url = Url::parse(&format!("https://app.example.com/cb?{query}")).unwrap();
+        ConnectOutcome::from_redirect(Vendor::WoopSocial, &url)
+    }
+
+    #[test]
+    fn linkedin_member_and_page_stay_apart() {
+        assert_eq!(wire(Provider::LinkedIn).as_deref(), Some("LINKEDIN"));
+        assert_eq!(
+            wire(Provider::LinkedInPage).as_deref(),
+            Some("LINKEDIN_PAGES")
+        );
+    }
+
+    #[test]
+    fn tiktok_is_personal_only() {
+        assert_eq!(wire(Provider::TikTok).as_deref(), Some("TIKTOK"));
+        assert_eq!(wire(Provider::TikTokBusiness), None);
+    }
+
+    #[test]
+    fn facebook_pages_and_x() {
+        assert_eq!(wire(Provider::FacebookPage).as_deref(), Some("FACEBOOK"));
+        assert_eq!(wire(Provider::X).as_deref(), Some("X"));
+    }
+
+    #[test]
+    #[cfg(feature = "woopsocial")] // `WOOPTEST` is only in the spec's enum, not the table
+    fn other_reaches_values_the_spec_lists_in_its_case() {
+        assert_eq!(
+            wire(Provider::Other("wooptest".into())).as_deref(),
+            Some("WOOPTEST")
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "woopsocial")]
+    fn every_table_value_is_in_the_spec_enum() {
+        for (_, w) in PLATFORMS {
+            assert!(
+                w.parse::<crate::woopsocial::types::SocialPlatform>()
+                    .is_ok(),
+                "{w}"
+            );
+        }
+    }
+
+    #[test]
+    fn platforms_map_back() {
+        assert_eq!(WoopSocial.provider("FACEBOOK"), Provider::FacebookPage);
+        assert_eq!(
+            WoopSocial.provider("WOOPTEST"),
+            Provider::Other("WOOPTEST".into())
+        );
+    }
+
+    #[test]
+    fn success_with_several_ids() {
+        let got =
+            outcome("status=success&projectId=p&platform=LINKEDIN_PAGES&socialAccountIds=a,b,c")
+                .unwrap();
+        assert_eq!(
+            got,
+            ConnectOutcome::Connected {
+                vendor: Vendor::WoopSocial,
+                owner: "p".into(),
+                provider: Provider::LinkedInPage,
+                account_ids: vec!["a".into(), "b".into(), "c".into()],
+            }
+        );
+    }
+
+    #[test]
+    fn error_is_read_before_ids() {
+        // A failed flow never has ids to read; stray ones are ignored, not trusted.
+        let got =
+            outcome("status=error&projectId=p&platform=X&error=access_denied&socialAccountIds=a")
+                .unwrap();
+        assert!(
+            matches!(got, ConnectOutcome::Failed { ref error, .. } if error == "access_denied")
+        );
+    }
+
+    #[test]
+    fn malformed_redirects_are_typed_errors() {
+        for query in [
+            "",
+            "status=maybe&projectId=p&platform=X",
+            "status=success&projectId=p&platform=X",
+            "status=success&projectId=p&platform=X&socialAccountIds=a,,b",
+            "status=success&projectId=p&platform=X&socialAccountIds=a&error=oops",
+            "status=error&projectId=p&platform=X",
+            "status=success&status=error&projectId=p&platform=X&socialAccountIds=a",
+            "status=success&platform=X&socialAccountIds=a",
+        ] {
+            assert!(
+                matches!(outcome(query), Err(Error::InvalidRedirect { .. })),
+                "{query:?} must be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_platforms_are_kept() {
+        let got =
+            outcome("status=success&projectId=p&platform=MASTODON&socialAccountIds=a").unwrap();
+        assert!(
+            matches!(got, ConnectOutcome::Connected { provider: Provider::Other(ref p), .. } if p == "MASTODON")
+        );
+    }
 }
