@@ -28,6 +28,9 @@ use std::process::{Child, ChildStdout, Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use social_connect_mock::samples::{self, ConnectSample};
+use social_connect_mock::{MockVendor, OWNER_KEY};
+
 type Result<T> = std::result::Result<T, String>;
 
 /// Options of `cargo xtask bench`.
@@ -87,76 +90,6 @@ struct BenchArgs {
     #[arg(long, hide = true, value_name = "ROUTES_JSON")]
     serve_floor: Option<PathBuf>,
 }
-
-/// One vendor's connect request, as the mock serves it and as its spec (Prism) serves it.
-#[derive(Debug, Clone, Copy)]
-struct Vendor {
-    slug: &'static str,
-    name: &'static str,
-    /// The mock's prefix of the vendor's base URL.
-    prefix: &'static str,
-    /// The spec's path (Prism serves the spec's paths at its root).
-    path: &'static str,
-    query: &'static str,
-    header: &'static str,
-    value: &'static str,
-    body: &'static str,
-}
-
-const KEY: &str = "sk_test_owner";
-
-const VENDORS: [Vendor; 5] = [
-    Vendor {
-        slug: "recoup",
-        name: "Recoup",
-        prefix: "/recoup",
-        path: "/api/connectors",
-        query: "",
-        header: "x-api-key",
-        value: KEY,
-        body: r#"{"connector":"youtube"}"#,
-    },
-    Vendor {
-        slug: "woopsocial",
-        name: "WoopSocial",
-        prefix: "/woopsocial/v1",
-        path: "/social-accounts/authorization-url",
-        query: "",
-        header: "Authorization",
-        value: "Bearer sk_test_owner",
-        body: r#"{"projectId":"proj_demo","platform":"X"}"#,
-    },
-    Vendor {
-        slug: "postbreeze",
-        name: "Postbreeze",
-        prefix: "/postbreeze/api/v1",
-        path: "/social-accounts/connect",
-        query: "",
-        header: "Authorization",
-        value: "Bearer sk_test_owner",
-        body: r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
-    },
-    Vendor {
-        slug: "aitronos",
-        name: "Aitronos",
-        prefix: "/aitronos/v1",
-        path: "/personal-connectors/authorize",
-        query: "?organization_id=org_demo",
-        header: "X-API-Key",
-        value: KEY,
-        body: r#"{"connector_type":"notion"}"#,
-    },
-    Vendor {
-        slug: "ocoya",
-        name: "Ocoya",
-        prefix: "/ocoya/api/_public/v1",
-        path: "/social-profiles/connection-url",
-        query: "?workspaceId=ws_demo",
-        header: "X-API-Key",
-        value: KEY,
-        body: r#"{"provider":"instagram"}"#,
-    },
-];
 
 /// The targets the results are held against.
 const TARGET_VS_PRISM: f64 = 15.0;
@@ -516,7 +449,7 @@ struct Bench {
     root: PathBuf,
     work: PathBuf,
     args: BenchArgs,
-    vendors: Vec<Vendor>,
+    vendors: Vec<MockVendor>,
     mock_bin: PathBuf,
     prism_bin: PathBuf,
     runtime: tokio::runtime::Runtime,
@@ -530,15 +463,14 @@ struct Bench {
 impl Bench {
     fn new(root: &Path, args: BenchArgs) -> Result<Self> {
         let vendors = if args.vendors.is_empty() {
-            VENDORS.to_vec()
+            MockVendor::ALL.to_vec()
         } else {
             args.vendors
                 .iter()
                 .map(|s| {
-                    VENDORS
-                        .iter()
-                        .find(|v| v.slug.eq_ignore_ascii_case(s))
-                        .copied()
+                    MockVendor::ALL
+                        .into_iter()
+                        .find(|v| v.slug().eq_ignore_ascii_case(s))
                         .ok_or_else(|| format!("unknown vendor {s:?}"))
                 })
                 .collect::<Result<Vec<_>>>()?
@@ -623,24 +555,24 @@ impl Bench {
             Vec::new()
         };
         for vendor in load_vendors {
-            eprintln!("bench: {} …", vendor.name);
+            eprintln!("bench: {} …", vendor.name());
             let mut row = VendorRow {
-                vendor: vendor.name,
+                vendor: vendor.name(),
                 ..VendorRow::default()
             };
             self.pinned.set(self.pin.is_some());
-            row.mock = Some(self.load_mock(&vendor));
+            row.mock = Some(self.load_mock(vendor));
             if let Some(bin) = &self.args.baseline_mock {
-                row.baseline = Some(self.load_mock_bin(bin, &vendor, "baseline"));
+                row.baseline = Some(self.load_mock_bin(bin, vendor, "baseline"));
             }
-            row.floor = Some(self.load_floor(&vendor, &routes_file));
+            row.floor = Some(self.load_floor(vendor, &routes_file));
             if prism_ok {
-                row.prism = Some(self.load_prism(&vendor));
+                row.prism = Some(self.load_prism(vendor));
             }
             if self.pin.is_some() {
                 self.pinned.set(false);
-                row.mock_shared = Some(self.load_mock(&vendor));
-                row.floor_shared = Some(self.load_floor(&vendor, &routes_file));
+                row.mock_shared = Some(self.load_mock(vendor));
+                row.floor_shared = Some(self.load_floor(vendor, &routes_file));
             }
             self.pinned.set(false);
             print_row(&row);
@@ -781,17 +713,18 @@ impl Bench {
     fn probe_mock(&self) -> Result<BTreeMap<String, floor::Route>> {
         let (_mock, origin) = self.start_mock("probe")?;
         let mut routes = BTreeMap::new();
-        for v in &VENDORS {
-            let url = format!("{origin}{}{}{}", v.prefix, v.path, v.query);
-            let (status, content_type, body) = self.runtime.block_on(probe(&url, v))?;
+        for v in MockVendor::ALL {
+            let sample = samples::connect(v);
+            let url = format!("{origin}{}", sample.target());
+            let (status, content_type, body) = self.runtime.block_on(probe(&url, &sample))?;
             if !(200..300).contains(&status) {
                 return Err(format!(
                     "the mock answered {} {status} ({body}); is the default fixture changed?",
-                    v.name
+                    v.name()
                 ));
             }
             routes.insert(
-                format!("{}{}", v.prefix, v.path),
+                format!("{}{}", v.prefix(), v.connect_path()),
                 floor::Route {
                     status,
                     content_type,
@@ -804,38 +737,38 @@ impl Bench {
 
     // --- load -------------------------------------------------------------------------------
 
-    fn load_mock(&self, v: &Vendor) -> std::result::Result<Load, String> {
+    fn load_mock(&self, v: MockVendor) -> std::result::Result<Load, String> {
         self.load_mock_bin(&self.mock_bin, v, "mock")
     }
 
     fn load_mock_bin(
         &self,
         bin: &Path,
-        v: &Vendor,
+        v: MockVendor,
         tag: &str,
     ) -> std::result::Result<Load, String> {
-        let (mut mock, origin) = self.start_mock_bin(bin, &format!("{tag}-{}", v.slug))?;
-        let url = format!("{origin}{}{}{}", v.prefix, v.path, v.query);
+        let (mut mock, origin) = self.start_mock_bin(bin, &format!("{tag}-{}", v.slug()))?;
+        let url = format!("{origin}{}", samples::connect(v).target());
         self.load(&mut mock, &url, v, "mock")
     }
 
-    fn load_floor(&self, v: &Vendor, routes: &Path) -> std::result::Result<Load, String> {
+    fn load_floor(&self, v: MockVendor, routes: &Path) -> std::result::Result<Load, String> {
         let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
         let mut cmd = self.server_command(exe);
         cmd.arg("--serve-floor").arg(routes);
         let (mut floor, origin) = start_banner_server(
             "bench floor",
             cmd,
-            &self.work.join(format!("floor-{}.log", v.slug)),
+            &self.work.join(format!("floor-{}.log", v.slug())),
         )?;
-        let url = format!("{origin}{}{}{}", v.prefix, v.path, v.query);
+        let url = format!("{origin}{}", samples::connect(v).target());
         self.load(&mut floor, &url, v, "floor")
     }
 
-    fn load_prism(&self, v: &Vendor) -> std::result::Result<Load, String> {
+    fn load_prism(&self, v: MockVendor) -> std::result::Result<Load, String> {
         let port = free_port()?;
-        let spec = self.root.join("specs").join(v.slug).join("openapi.yaml");
-        let log_path = self.work.join(format!("prism-{}.log", v.slug));
+        let spec = self.root.join("specs").join(v.slug()).join("openapi.yaml");
+        let log_path = self.work.join(format!("prism-{}.log", v.slug()));
         let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
         let child = self
@@ -849,20 +782,24 @@ impl Bench {
             .spawn()
             .map_err(|e| format!("cannot start prism: {e}"))?;
         let mut prism = Proc {
-            name: format!("prism ({})", v.slug),
+            name: format!("prism ({})", v.slug()),
             child,
             _stdout: None,
         };
         if let Err(e) = wait_for_port(&mut prism, port, Duration::from_secs(90)) {
             return Err(format!("{e}: {}", log_tail(&log_path)));
         }
-        let url = format!("http://127.0.0.1:{port}{}{}", v.path, v.query);
+        // Prism serves the spec's paths at its root.
+        let url = format!(
+            "http://127.0.0.1:{port}{}",
+            samples::connect(v).relative_target()
+        );
         self.load(&mut prism, &url, v, "prism")
     }
 
     /// Probe, warm up, measure; the server's RSS before and its peak after.
-    fn load(&self, server: &mut Proc, url: &str, v: &Vendor, tag: &str) -> Result<Load> {
-        let (status, _, body) = self.runtime.block_on(probe(url, v))?;
+    fn load(&self, server: &mut Proc, url: &str, v: MockVendor, tag: &str) -> Result<Load> {
+        let (status, _, body) = self.runtime.block_on(probe(url, &samples::connect(v)))?;
         if !(200..300).contains(&status) {
             return Err(format!("answers {status}: {}", clip(&body, 200)));
         }
@@ -881,11 +818,13 @@ impl Bench {
         Ok(load)
     }
 
-    fn wrk_script(&self, v: &Vendor, tag: &str) -> Result<PathBuf> {
-        let path = self.work.join(format!("wrk-{}-{tag}.lua", v.slug));
+    fn wrk_script(&self, v: MockVendor, tag: &str) -> Result<PathBuf> {
+        let path = self.work.join(format!("wrk-{}-{tag}.lua", v.slug()));
+        let sample = samples::connect(v);
+        let (header, value) = sample.auth(OWNER_KEY);
         let lua = format!(
-            "-- generated by `cargo xtask bench`\nwrk.method = \"POST\"\nwrk.body = [[{}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"{}\"] = \"{}\"\n",
-            v.body, v.header, v.value
+            "-- generated by `cargo xtask bench`\nwrk.method = \"POST\"\nwrk.body = [[{}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"{header}\"] = \"{value}\"\n",
+            sample.body
         );
         std::fs::write(&path, lua).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(path)
@@ -992,7 +931,7 @@ impl Bench {
         // Chunks of load, rotating over the vendors, until `total` requests have been answered;
         // the mock's RSS is sampled between chunks.
         while soak.requests < total {
-            let v = VENDORS[round % VENDORS.len()];
+            let v = MockVendor::ALL[round % MockVendor::ALL.len()];
             round += 1;
             let left = (total - soak.requests) as f64;
             let secs = if rate > 0.0 {
@@ -1000,11 +939,11 @@ impl Bench {
             } else {
                 5
             };
-            let url = format!("{origin}{}{}{}", v.prefix, v.path, v.query);
-            let script = self.wrk_script(&v, "soak")?;
+            let url = format!("{origin}{}", samples::connect(v).target());
+            let script = self.wrk_script(v, "soak")?;
             let load = self.wrk(&url, &script, secs)?;
             if load.requests == 0 {
-                return Err(format!("no request answered ({})", v.name));
+                return Err(format!("no request answered ({})", v.name()));
             }
             rate = load.rps;
             soak.requests += load.requests;
@@ -1772,13 +1711,15 @@ fn http_client() -> Result<reqwest::Client> {
         .map_err(|e| format!("reqwest: {e}"))
 }
 
-async fn probe(url: &str, v: &Vendor) -> Result<(u16, String, String)> {
+/// POSTs `sample`'s body with the owner key to `url`: status, content type, body.
+async fn probe(url: &str, sample: &ConnectSample) -> Result<(u16, String, String)> {
     let client = http_client()?;
+    let (header, value) = sample.auth(OWNER_KEY);
     let response = client
         .post(url)
-        .header(v.header, v.value)
+        .header(header, value)
         .header("content-type", "application/json")
-        .body(v.body)
+        .body(sample.body)
         .send()
         .await
         .map_err(|e| format!("POST {url}: {e}"))?;
@@ -1811,11 +1752,13 @@ async fn admin_reset(origin: &str) -> Result<()> {
 
 async fn run_flows(origin: &str, workers: usize, duration: Duration) -> Result<Flows> {
     let client = http_client()?;
-    let connect = Arc::new(format!(
-        "{origin}/woopsocial/v1/social-accounts/authorization-url"
-    ));
-    let body =
-        format!(r#"{{"projectId":"proj_demo","platform":"X","redirectUrl":"{FLOW_REDIRECT}"}}"#);
+    // WoopSocial's connect request, with a redirect URL: no one-account-per-platform limit.
+    let sample = samples::connect(MockVendor::WoopSocial);
+    let connect = Arc::new(format!("{origin}{}", sample.target()));
+    let mut body: serde_json::Value =
+        serde_json::from_str(sample.body).map_err(|e| format!("the sample's body: {e}"))?;
+    body["redirectUrl"] = FLOW_REDIRECT.into();
+    let body = body.to_string();
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + duration;
     let mut tasks = tokio::task::JoinSet::new();
@@ -1865,7 +1808,7 @@ async fn run_flows(origin: &str, workers: usize, duration: Duration) -> Result<F
 async fn one_flow(client: &reqwest::Client, connect: &str, body: &str) -> Result<()> {
     let response = client
         .post(connect)
-        .bearer_auth(KEY)
+        .bearer_auth(OWNER_KEY)
         .header("content-type", "application/json")
         .body(body.to_owned())
         .send()
