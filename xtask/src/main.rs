@@ -4,7 +4,10 @@
 //!   published docs page into `specs/<vendor>/`, with fresh provenance.
 //! - `cargo xtask codegen [--check]`: normalise every spec and generate the SDK's per-vendor
 //!   clients with progenitor; `--check` regenerates in memory and fails on drift.
+//! - `cargo xtask bench [ARGS]`: the benchmark, which lives in `xtask/bench/` (package
+//!   `xtask-bench`); its arguments are passed on unchanged (`cargo xtask bench --help`).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,7 +50,14 @@ enum Task {
         check: bool,
     },
     /// Benchmark the mock and the SDK against their peers; writes BENCHMARKS.md's results.
-    Bench(bench::BenchArgs),
+    ///
+    /// Runs the `xtask-bench` crate in release with these arguments (`cargo xtask bench --help`).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// Passed on unchanged to `xtask-bench`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -62,7 +72,7 @@ fn main() -> ExitCode {
         } => import::run(&root, &vendor, &page, source.as_deref(), date.as_deref())
             .map_err(|e| e.to_string()),
         Task::Codegen { check } => codegen::run(&root, check).map_err(|e| e.to_string()),
-        Task::Bench(args) => bench::run(&root, args),
+        Task::Bench { args } => return bench::run(&root, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,5 +80,34 @@ fn main() -> ExitCode {
             eprintln!("error: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bench_args(argv: &[&str]) -> Vec<OsString> {
+        match Cli::try_parse_from(argv).expect("parses").task {
+            Task::Bench { args } => args,
+            other => panic!("not bench: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bench_passes_every_argument_on() {
+        assert_eq!(
+            bench_args(&["xtask", "bench", "--duration", "2", "--print-only", "x"]),
+            ["--duration", "2", "--print-only", "x"]
+        );
+        assert_eq!(bench_args(&["xtask", "bench", "--help"]), ["--help"]);
+        assert_eq!(bench_args(&["xtask", "bench", "-h"]), ["-h"]);
+        assert!(bench_args(&["xtask", "bench"]).is_empty());
+    }
+
+    #[test]
+    fn the_cli_is_consistent() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
     }
 }

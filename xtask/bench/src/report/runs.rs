@@ -1,0 +1,147 @@
+//! The sections of the other runs: complete flows, the SDK against raw reqwest, the soak, the
+//! builds.
+
+use std::fmt::Write as _;
+
+use crate::Result;
+use crate::builds::BuildTime;
+use crate::criterion::Sdk;
+use crate::flows::{FLOW_REDIRECT, Flows};
+use crate::soak::Soak;
+use crate::util::{clip, mb};
+
+/// Complete connect flows per second, their latency and the mock's memory.
+pub(super) fn report_flows(md: &mut String, flows: Option<&Result<Flows>>, flow_workers: usize) {
+    let _ = writeln!(md, "\n#### Complete connect flows against the mock\n");
+    match flows {
+        None => {
+            let _ = writeln!(md, "Not run.");
+        }
+        Some(Ok(f)) => {
+            let _ = writeln!(
+                md,
+                "WoopSocial, {} workers for {:.0} s, each flow = POST connect (with `redirectUrl` {FLOW_REDIRECT}) + GET the authorization URL with `&decision=approve` (302) + GET the callback (302 to the app, `status=success` checked; not followed): **{:.0} flows/s** ({} flows, {} errors{}), flow latency p50 {:.2} ms, p99 {:.2} ms; the mock's peak RSS {:.1} MB.",
+                flow_workers,
+                f.secs,
+                f.flows as f64 / f.secs,
+                f.flows,
+                f.errors,
+                f.first_error
+                    .as_ref()
+                    .map(|e| format!(", first: {}", clip(e, 200)))
+                    .unwrap_or_default(),
+                f.p50_ms,
+                f.p99_ms,
+                mb(f.hwm_kb)
+            );
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(md, "Failed: {e}");
+        }
+    }
+}
+
+/// `Client::connect` against a raw reqwest POST: criterion's medians and the paired ratio.
+pub(super) fn report_sdk(md: &mut String, sdk: Option<&Result<Sdk>>) {
+    let _ = writeln!(md, "\n#### `Client::connect` against raw reqwest\n");
+    match sdk {
+        None => {
+            let _ = writeln!(md, "Not run (`--no-criterion`).");
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(md, "Failed: {}", clip(e, 500));
+        }
+        Some(Ok(s)) => {
+            let _ = writeln!(
+                md,
+                "`cargo bench -p social-connect --bench connect` (criterion medians, 95% CI), one loopback round trip to a bare hyper server: raw reqwest POST {:.1} µs [{:.1}, {:.1}], `Client::connect` {:.1} µs [{:.1}, {:.1}] ({:+.1}%, the two measured seconds apart).",
+                s.raw_ns / 1e3,
+                s.raw_ci.0 / 1e3,
+                s.raw_ci.1 / 1e3,
+                s.client_ns / 1e3,
+                s.client_ci.0 / 1e3,
+                s.client_ci.1 / 1e3,
+                (s.client_ns / s.raw_ns - 1.0) * 100.0
+            );
+            match s.paired {
+                Some((median, q1, q3)) => {
+                    let _ = writeln!(
+                        md,
+                        "\nPaired (the same bench, 41 rounds of 100 raw + 100 `connect` calls back to back, alternating which goes first): **SDK / raw = {median:.3}** ({:+.1}%), quartiles {q1:.3}–{q3:.3}.",
+                        (median - 1.0) * 100.0
+                    );
+                }
+                None => {
+                    let _ = writeln!(md, "\nThe paired measurement printed no result.");
+                }
+            }
+        }
+    }
+}
+
+/// The soak: requests, errors and the mock's memory along the way.
+pub(super) fn report_soak(md: &mut String, soak: Option<&Result<Soak>>) {
+    let _ = writeln!(md, "\n#### Soak\n");
+    match soak {
+        None => {
+            let _ = writeln!(md, "Not run (`--soak N`).");
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(md, "Failed: {e}");
+        }
+        Some(Ok(s)) => {
+            let _ = writeln!(
+                md,
+                "{} requests (connects rotating over the five vendors, wrk in chunks of ≤ 10 s) to one mock process in {:.0} s ({:.0} requests/s), {} errors. RSS: {:.1} MB at start, {:.1} MB after 10% of the requests, {:.1} MB at the end, peak (VmHWM) {:.1} MB.",
+                s.requests,
+                s.secs,
+                s.requests as f64 / s.secs,
+                s.errors,
+                mb(s.rss_start_kb),
+                mb(s.rss_settled_kb),
+                mb(s.rss_end_kb),
+                mb(s.hwm_kb)
+            );
+            let samples: Vec<String> = s
+                .samples
+                .iter()
+                .map(|(n, r)| format!("{}k: {:.1}", n / 1000, mb(*r)))
+                .collect();
+            let _ = writeln!(md, "\nRSS (MB) after N requests: {}.", samples.join(", "));
+        }
+    }
+}
+
+/// Cold and warm build times of `social-connect`.
+pub(super) fn report_builds(md: &mut String, builds: &[BuildTime], with_builds: bool) {
+    let _ = writeln!(md, "\n#### Builds of `social-connect` (dev profile)\n");
+    let _ = writeln!(
+        md,
+        "| features | cold (fresh target dir) | warm (touch sdk/src/lib.rs) |\n|---|---:|---:|"
+    );
+    for b in builds {
+        let secs =
+            |s: Option<f64>, what: &str| s.map_or_else(|| what.to_owned(), |s| format!("{s:.1} s"));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} |",
+            b.label,
+            secs(
+                b.cold_s,
+                if with_builds {
+                    "failed"
+                } else {
+                    "not run (`--with-builds`)"
+                }
+            ),
+            secs(
+                b.warm_s,
+                if b.cold_s.is_none() && !with_builds {
+                    "not run"
+                } else {
+                    "failed"
+                }
+            ),
+        );
+    }
+}
