@@ -1,6 +1,5 @@
 //! A load check of the standalone binary's memory (ignored by default: it runs for seconds).
-//! `cargo test -p social-connect-mock --release --test load -- --ignored --nocapture`
-#![allow(clippy::unwrap_used)]
+//! `cargo test -p social-connect-mock --release --test it load:: -- --ignored --nocapture`
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -1,9 +1,6 @@
 //! Recoup: every documented status and body shape, validated against the spec, and its flow.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::json;
 use social_connect_mock::MockVendor;
 

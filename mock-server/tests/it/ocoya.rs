@@ -1,9 +1,6 @@
 //! Ocoya: the 200 body against the spec, `{"message"}` errors, and the start URL → provider flow.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::json;
 use social_connect_mock::{MockVendor, Scenario};
 

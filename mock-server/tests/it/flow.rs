@@ -1,10 +1,7 @@
 //! The shared OAuth state machine: consent page, PKCE-bound single-use codes, the token
 //! endpoint, unknown/replayed/expired states, scenarios that expire or deny.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::json;
 use social_connect_mock::{MockVendor, Scenario};
 

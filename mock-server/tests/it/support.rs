@@ -1,22 +1,16 @@
-//! Shared test helpers: the vendors' specs as JSON Schemas, a client that does not follow
-//! redirects, and a harness over both adapters.
-#![allow(
-    dead_code,
-    unreachable_pub,
-    missing_debug_implementations,
-    clippy::unwrap_used
-)]
+//! Shared helpers: the vendors' specs as JSON Schemas, a client that does not follow redirects,
+//! and a harness over both adapters.
 
 use serde_json::{Value, json};
 use social_connect_mock::{
     MockConfig, MockState, MockVendor, MockVendors, StandaloneConfig, StandaloneServer,
 };
 
-pub const OWNER: &str = "sk_test_owner";
-pub const MEMBER: &str = "sk_test_member";
+pub(crate) const OWNER: &str = "sk_test_owner";
+pub(crate) const MEMBER: &str = "sk_test_member";
 
 /// The vendor's published spec, as JSON.
-pub fn spec(vendor: &str) -> Value {
+pub(crate) fn spec(vendor: &str) -> Value {
     let path = format!(
         "{}/../specs/{vendor}/openapi.yaml",
         env!("CARGO_MANIFEST_DIR")
@@ -26,7 +20,7 @@ pub fn spec(vendor: &str) -> Value {
 }
 
 /// The JSON Schema of a documented response (with the spec's components, so `$ref`s resolve).
-pub fn response_schema(vendor: &str, path: &str, status: &str) -> Value {
+pub(crate) fn response_schema(vendor: &str, path: &str, status: &str) -> Value {
     let spec = spec(vendor);
     let mut schema =
         spec["paths"][path]["post"]["responses"][status]["content"]["application/json"]["schema"]
@@ -43,7 +37,7 @@ pub fn response_schema(vendor: &str, path: &str, status: &str) -> Value {
 }
 
 /// Asserts that `body` matches the schema the vendor documents for `status`.
-pub fn assert_spec(vendor: &str, path: &str, status: u16, body: &Value) {
+pub(crate) fn assert_spec(vendor: &str, path: &str, status: u16, body: &Value) {
     let schema = response_schema(vendor, path, &status.to_string());
     let validator = jsonschema::options()
         .should_validate_formats(true)
@@ -56,72 +50,72 @@ pub fn assert_spec(vendor: &str, path: &str, status: u16, body: &Value) {
     );
 }
 
-pub fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
 }
 
-pub enum Harness {
+pub(crate) enum Harness {
     Wiremock(MockVendors),
     Standalone(StandaloneServer),
 }
 
 impl Harness {
-    pub async fn wiremock() -> Self {
+    pub(crate) async fn wiremock() -> Self {
         Self::wiremock_with(MockConfig::default()).await
     }
-    pub async fn wiremock_with(config: MockConfig) -> Self {
+    pub(crate) async fn wiremock_with(config: MockConfig) -> Self {
         Self::Wiremock(MockVendors::start_with(config).await)
     }
-    pub async fn standalone() -> Self {
+    pub(crate) async fn standalone() -> Self {
         Self::standalone_with(MockConfig::default()).await
     }
-    pub async fn standalone_with(config: MockConfig) -> Self {
+    pub(crate) async fn standalone_with(config: MockConfig) -> Self {
         Self::Standalone(
             StandaloneServer::start(StandaloneConfig::on_port(0).with_mock(config))
                 .await
                 .unwrap(),
         )
     }
-    pub fn base(&self, v: MockVendor) -> String {
+    pub(crate) fn base(&self, v: MockVendor) -> String {
         match self {
             Self::Wiremock(m) => m.base_url(v),
             Self::Standalone(s) => s.base_url(v),
         }
     }
-    pub fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         match self {
             Self::Wiremock(m) => m.uri(),
             Self::Standalone(s) => s.uri(),
         }
     }
-    pub fn admin(&self) -> String {
+    pub(crate) fn admin(&self) -> String {
         match self {
             Self::Wiremock(m) => m.admin_url(),
             Self::Standalone(s) => s.admin_url(),
         }
     }
-    pub fn state(&self) -> &MockState {
+    pub(crate) fn state(&self) -> &MockState {
         match self {
             Self::Wiremock(m) => m.state(),
             Self::Standalone(s) => s.state(),
         }
     }
-    pub fn connect_url(&self, v: MockVendor) -> String {
+    pub(crate) fn connect_url(&self, v: MockVendor) -> String {
         format!("{}{}", self.base(v), v.connect_path())
     }
 }
 
-pub struct Reply {
-    pub status: u16,
-    pub headers: reqwest::header::HeaderMap,
-    pub text: String,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) text: String,
 }
 
 impl Reply {
-    pub async fn from(r: reqwest::Response) -> Self {
+    pub(crate) async fn from(r: reqwest::Response) -> Self {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let text = r.text().await.unwrap();
@@ -131,19 +125,19 @@ impl Reply {
             text,
         }
     }
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
-    pub fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         self.header("location")
             .unwrap_or_else(|| panic!("no Location (status {}): {}", self.status, self.text))
             .to_owned()
     }
     /// An HTML error page for a bad state: 400, HTML, no redirect.
-    pub fn assert_state_error(&self) {
+    pub(crate) fn assert_state_error(&self) {
         assert_eq!(self.status, 400, "{}", self.text);
         assert!(self.header("location").is_none());
         assert!(
@@ -153,7 +147,7 @@ impl Reply {
         );
         assert_eq!(self.header("referrer-policy"), Some("no-referrer"));
     }
-    pub fn assert_html_page(&self) {
+    pub(crate) fn assert_html_page(&self) {
         assert!(
             self.header("content-type")
                 .unwrap()
@@ -167,7 +161,7 @@ impl Reply {
     }
 }
 
-pub async fn post_json(url: &str, auth: &[(&str, &str)], body: &Value) -> Reply {
+pub(crate) async fn post_json(url: &str, auth: &[(&str, &str)], body: &Value) -> Reply {
     let mut req = client().post(url).json(body);
     for (k, v) in auth {
         req = req.header(*k, *v);
@@ -175,7 +169,12 @@ pub async fn post_json(url: &str, auth: &[(&str, &str)], body: &Value) -> Reply 
     Reply::from(req.send().await.unwrap()).await
 }
 
-pub async fn post_raw(url: &str, auth: &[(&str, &str)], content_type: &str, body: &str) -> Reply {
+pub(crate) async fn post_raw(
+    url: &str,
+    auth: &[(&str, &str)],
+    content_type: &str,
+    body: &str,
+) -> Reply {
     let mut req = client()
         .post(url)
         .header("content-type", content_type)
@@ -186,11 +185,11 @@ pub async fn post_raw(url: &str, auth: &[(&str, &str)], content_type: &str, body
     Reply::from(req.send().await.unwrap()).await
 }
 
-pub async fn get(url: &str) -> Reply {
+pub(crate) async fn get(url: &str) -> Reply {
     Reply::from(client().get(url).send().await.unwrap()).await
 }
 
-pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Reply {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
         s.append_pair(k, v);
@@ -208,7 +207,7 @@ pub async fn post_form(url: &str, pairs: &[(&str, &str)]) -> Reply {
 }
 
 /// Resolves a Location (absolute or path) against the origin.
-pub fn absolute(origin: &str, location: &str) -> String {
+pub(crate) fn absolute(origin: &str, location: &str) -> String {
     if location.starts_with('/') {
         format!("{origin}{location}")
     } else {
@@ -216,7 +215,7 @@ pub fn absolute(origin: &str, location: &str) -> String {
     }
 }
 
-pub fn query_param(url: &str, name: &str) -> Option<String> {
+pub(crate) fn query_param(url: &str, name: &str) -> Option<String> {
     url::Url::parse(url)
         .unwrap()
         .query_pairs()
@@ -225,7 +224,7 @@ pub fn query_param(url: &str, name: &str) -> Option<String> {
 }
 
 /// Authorization URL → (approve with `decision=`) → the callback URL the provider redirects to.
-pub async fn approve_to_callback(auth_url: &str, extra: &str) -> String {
+pub(crate) async fn approve_to_callback(auth_url: &str, extra: &str) -> String {
     let r = get(&format!("{auth_url}&decision=approve{extra}")).await;
     assert_eq!(r.status, 302, "{}", r.text);
     let loc = r.location();
@@ -235,7 +234,7 @@ pub async fn approve_to_callback(auth_url: &str, extra: &str) -> String {
 }
 
 /// Connect body for each vendor with the default fixture.
-pub fn ok_request(v: MockVendor) -> (String, Vec<(&'static str, &'static str)>, Value) {
+pub(crate) fn ok_request(v: MockVendor) -> (String, Vec<(&'static str, &'static str)>, Value) {
     match v {
         MockVendor::Recoup => (
             String::new(),

@@ -1,13 +1,10 @@
 //! Postbreeze: 201/400/401 against the spec, 403/409 shapes, single-use expiring URLs and the 409
 //! after a completed flow.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::*;
+use crate::support::*;
 use serde_json::json;
 use social_connect_mock::{ManualClock, MockConfig, MockVendor};
 

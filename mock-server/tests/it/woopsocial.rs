@@ -1,10 +1,7 @@
 //! WoopSocial: the 200 body against the spec, the mock's error shape, and the redirect flow with
 //! its documented query parameters, including Facebook page selection.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::json;
 use social_connect_mock::{MockConfig, MockVendor, Mode};
 

@@ -1,9 +1,6 @@
 //! Aitronos: 200/401/403 against the spec's envelope, the mock's 422 validation errors, the flow.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::json;
 use social_connect_mock::MockVendor;
 

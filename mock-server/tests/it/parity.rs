@@ -1,11 +1,8 @@
 //! Both adapters (wiremock and the standalone hyper server) answer byte for byte alike, once
 //! per-request random values (states, codes, challenges, request/trace ids, timestamps) and the
 //! origin are masked in the raw bytes (the `date` and `content-length` headers are left out).
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::{Value, json};
 use social_connect_mock::MockVendor;
 

@@ -2,14 +2,10 @@
 //! refused with an HTTP error and no redirect, and no key, code or token leaks into a redirect,
 //! the request log or what the binary prints.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use common::{
+use crate::support::{
     Harness, absolute, approve_to_callback, get, ok_request, post_form, post_json, query_param,
 };
 use serde_json::json;

@@ -1,11 +1,9 @@
 //! Bad input at every vendor endpoint, on both adapters: each case gets a 4xx in the vendor's own
 //! error shape (or a plain HTTP error), never a 5xx, a hang or a change of state.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Harness, ok_request};
+use crate::support::{Harness, ok_request};
 use serde_json::Value;
 use social_connect_mock::MockVendor;
 

@@ -1,11 +1,8 @@
 //! The admin API over HTTP on both adapters, the library operations, and every scenario.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 use serde_json::json;
 use social_connect_mock::{AdminError, Fixture, MockConfig, MockVendor, Scenario};
 
