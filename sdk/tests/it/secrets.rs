@@ -1,6 +1,5 @@
 //! No API key in any `Debug` or `Display` output: every error the client can return, the client,
 //! its builder and the generated clients are formatted and searched for the key.
-#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 

@@ -1,6 +1,5 @@
 //! `Client::connect` over HTTP against wiremock: each vendor's auth scheme and success body, and
 //! every error status its spec documents, as the typed error.
-#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 
