@@ -4,6 +4,7 @@
 //!
 //! Everything here reads only this repository's own files (`specs/`), never `../shared`.
 
+pub mod browser;
 pub mod flow;
 pub mod harness;
 pub mod spec;
