@@ -14,10 +14,12 @@ pub use spec::Spec;
 /// Re-exported for the tour's Recoup account id.
 pub use uuid::Uuid;
 
+use social_connect::Vendor;
+use social_connect_mock::MockVendor;
+use social_connect_mock::samples::{self, ConnectSample};
+
 /// The mock's vendor for an SDK vendor.
-pub fn mock_vendor(vendor: social_connect::Vendor) -> social_connect_mock::MockVendor {
-    use social_connect::Vendor;
-    use social_connect_mock::MockVendor;
+pub fn mock_vendor(vendor: Vendor) -> MockVendor {
     match vendor {
         Vendor::Recoup => MockVendor::Recoup,
         Vendor::WoopSocial => MockVendor::WoopSocial,
@@ -25,6 +27,22 @@ pub fn mock_vendor(vendor: social_connect::Vendor) -> social_connect_mock::MockV
         Vendor::Aitronos => MockVendor::Aitronos,
         Vendor::Ocoya => MockVendor::Ocoya,
     }
+}
+
+/// The mock's valid connect request of an SDK vendor (see [`social_connect_mock::samples`]).
+pub fn sample(vendor: Vendor) -> ConnectSample {
+    samples::connect(mock_vendor(vendor))
+}
+
+/// The default fixture's demo owner of `vendor` (project, workspace or organization): the one its
+/// [`sample`] names.
+///
+/// # Panics
+/// For Recoup, which takes the key's own account rather than an owner.
+pub fn demo_owner(vendor: Vendor) -> &'static str {
+    sample(vendor)
+        .owner
+        .unwrap_or_else(|| panic!("{vendor} takes no owner: the key's own account is used"))
 }
 
 /// The workspace README's Rust examples, compiled as doctests so they stay true.

@@ -3,15 +3,16 @@
 
 use serde_json::json;
 use social_connect::{ConnectRequest, Error, Provider, Vendor};
-use social_connect_tests::Harness;
+use social_connect_mock::OWNER_KEY;
+use social_connect_tests::{Harness, sample};
 
-use crate::common::{self, answer};
+use crate::common::{self, answer, answer_sample};
 
 fn request(h: &Harness) -> ConnectRequest {
     let mut params = serde_json::Map::new();
     params.insert("site_name".into(), json!("Marketing"));
     ConnectRequest::new(Provider::Other("sharepoint".into()))
-        .owner(h.owner("org_demo"))
+        .owner(h.owner())
         .integration_params(params)
 }
 
@@ -28,51 +29,20 @@ async fn documented_statuses_match_the_spec() {
     if h.mock_server("raw statuses").is_none() {
         return;
     }
-    assert_eq!(
-        answer(
-            &h,
-            Some("sk_test_owner"),
-            "?organization_id=org_demo",
-            r#"{"connector_type":"notion"}"#
-        )
-        .await
-        .status,
-        200
-    );
-    let unauthorized = answer(
-        &h,
-        Some("wrong"),
-        "?organization_id=org_demo",
-        r#"{"connector_type":"notion"}"#,
-    )
-    .await;
+    let notion = sample(Vendor::Aitronos).body;
+    assert_eq!(answer_sample(&h, Some(OWNER_KEY)).await.status, 200);
+    let unauthorized = answer_sample(&h, Some("wrong")).await;
     assert_eq!(unauthorized.status, 401);
     assert_eq!(
         unauthorized.body["error"]["code"],
         "AUTHENTICATION_REQUIRED"
     );
-    let forbidden = answer(
-        &h,
-        Some("sk_test_owner"),
-        "?organization_id=org_other",
-        r#"{"connector_type":"notion"}"#,
-    )
-    .await;
+    let forbidden = answer(&h, Some(OWNER_KEY), "organization_id=org_other", notion).await;
     assert_eq!(
         (forbidden.status, forbidden.body["error"]["type"].as_str()),
         (403, Some("authorization_error"))
     );
-    assert_eq!(
-        answer(
-            &h,
-            Some("sk_test_owner"),
-            "",
-            r#"{"connector_type":"notion"}"#
-        )
-        .await
-        .status,
-        422
-    );
+    assert_eq!(answer(&h, Some(OWNER_KEY), "", notion).await.status, 422);
 }
 
 #[tokio::test]

@@ -11,10 +11,11 @@ use std::path::Path;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use social_connect::{ConnectOutcome, ConnectRequest, Provider, Vendor};
-use social_connect_mock::{MockVendor, MockVendors};
+use social_connect_mock::{MockVendor, MockVendors, OWNER_KEY};
 use social_connect_tests::browser::{
     WAIT, assert_self_contained, find, page_text, press, text, wait_for_url, with_browser,
 };
+use social_connect_tests::demo_owner;
 use social_connect_tests::flow::query;
 use url::Url;
 use wiremock::matchers::{method, path};
@@ -48,7 +49,7 @@ impl Setup {
             .mount(&app)
             .await;
         let sdk = social_connect::Client::builder()
-            .api_key(Vendor::WoopSocial, "sk_test_owner")
+            .api_key(Vendor::WoopSocial, OWNER_KEY)
             .base_url(Vendor::WoopSocial, mock.base_url(MockVendor::WoopSocial))
             .expect("the mock's base URL")
             .build()
@@ -58,7 +59,7 @@ impl Setup {
             .connect(
                 Vendor::WoopSocial,
                 ConnectRequest::new(Provider::FacebookPage)
-                    .owner("proj_demo")
+                    .owner(demo_owner(Vendor::WoopSocial))
                     .redirect_url(redirect),
             )
             .await
@@ -327,7 +328,7 @@ async fn browser_postbreeze_completion_pages() {
     with_browser("postbreeze_completion_pages", |c| async move {
         let mock = MockVendors::start().await;
         let sdk = social_connect::Client::builder()
-            .api_key(Vendor::Postbreeze, "sk_test_owner")
+            .api_key(Vendor::Postbreeze, OWNER_KEY)
             .base_url(Vendor::Postbreeze, mock.base_url(MockVendor::Postbreeze))
             .expect("the mock's base URL")
             .build()
@@ -337,7 +338,7 @@ async fn browser_postbreeze_completion_pages() {
             async move {
                 sdk.connect(
                     Vendor::Postbreeze,
-                    ConnectRequest::new(provider).owner("ws_demo"),
+                    ConnectRequest::new(provider).owner(demo_owner(Vendor::Postbreeze)),
                 )
                 .await
                 .expect("a Postbreeze authorization URL")

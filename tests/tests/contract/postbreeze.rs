@@ -2,13 +2,13 @@
 //! `CHANNEL_ALREADY_CONNECTED` once a flow has connected the platform.
 
 use social_connect::{ConnectRequest, Error, Provider, Vendor};
+use social_connect_mock::{MEMBER_KEY, OWNER_KEY};
 use social_connect_tests::Harness;
-use social_connect_tests::harness::MEMBER_KEY;
 
-use crate::common::{self, answer};
+use crate::common::{self, answer, answer_sample};
 
 fn request(h: &Harness) -> ConnectRequest {
-    ConnectRequest::new(Provider::TikTokBusiness).owner(h.owner("ws_demo"))
+    ConnectRequest::new(Provider::TikTokBusiness).owner(h.owner())
 }
 
 #[tokio::test]
@@ -28,17 +28,11 @@ async fn documented_statuses_match_the_spec() {
     if h.mock_server("raw statuses").is_none() {
         return;
     }
-    let ok = answer(
-        &h,
-        Some("sk_test_owner"),
-        "",
-        r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
-    )
-    .await;
+    let ok = answer_sample(&h, Some(OWNER_KEY)).await;
     assert_eq!(ok.status, 201);
     let bad = answer(
         &h,
-        Some("sk_test_owner"),
+        Some(OWNER_KEY),
         "",
         r#"{"workspaceId":"ws_demo","platform":"MYSPACE"}"#,
     )
@@ -47,19 +41,13 @@ async fn documented_statuses_match_the_spec() {
         (bad.status, bad.body["code"].as_str()),
         (400, Some("VALIDATION_FAILED"))
     );
-    let malformed = answer(&h, Some("sk_test_owner"), "", r#"{"workspaceId":"#).await;
+    let malformed = answer(&h, Some(OWNER_KEY), "", r#"{"workspaceId":"#).await;
     assert_eq!(malformed.status, 400);
-    let unauthorized = answer(
-        &h,
-        Some("pb_live_wrong"),
-        "",
-        r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
-    )
-    .await;
+    let unauthorized = answer_sample(&h, Some("pb_live_wrong")).await;
     assert_eq!(unauthorized.status, 401);
     let conflict = answer(
         &h,
-        Some("sk_test_owner"),
+        Some(OWNER_KEY),
         "",
         r#"{"workspaceId":"ws_demo","platform":"INSTAGRAM"}"#,
     )
@@ -98,7 +86,7 @@ async fn errors_are_typed() {
         .client()
         .connect(
             Vendor::Postbreeze,
-            ConnectRequest::new(Provider::Instagram).owner("ws_demo"),
+            ConnectRequest::new(Provider::Instagram).owner(h.owner()),
         )
         .await
         .unwrap_err();

@@ -2,11 +2,10 @@
 //! 403), and `callback_url`, which gets the browser back without result parameters.
 
 use social_connect::{ConnectOutcome, ConnectRequest, Error, Provider, Vendor};
+use social_connect_mock::{OWNER_KEY, RECOUP_ARTIST_ACCOUNT};
 use social_connect_tests::Harness;
 
-use crate::common::{self, answer};
-
-const ARTIST: &str = "00000000-0000-4000-8000-000000000002";
+use crate::common::{self, answer, answer_sample};
 
 #[tokio::test]
 async fn connect_for_own_and_managed_accounts() {
@@ -19,7 +18,8 @@ async fn connect_for_own_and_managed_accounts() {
     if h.mock_server("fixture accounts").is_some() {
         common::connect_ok(
             &h,
-            ConnectRequest::new(Provider::TikTok).account_id(ARTIST.parse().unwrap()),
+            ConnectRequest::new(Provider::TikTok)
+                .account_id(RECOUP_ARTIST_ACCOUNT.parse().unwrap()),
         )
         .await;
     }
@@ -31,18 +31,13 @@ async fn documented_statuses_match_the_spec() {
     if h.mock_server("raw statuses").is_none() {
         return;
     }
-    assert_eq!(
-        answer(&h, Some("sk_test_owner"), "", r#"{"connector":"youtube"}"#)
-            .await
-            .status,
-        200
-    );
-    let bad = answer(&h, Some("sk_test_owner"), "", r#"{"connector":42}"#).await;
+    assert_eq!(answer_sample(&h, Some(OWNER_KEY)).await.status, 200);
+    let bad = answer(&h, Some(OWNER_KEY), "", r#"{"connector":42}"#).await;
     assert_eq!((bad.status, bad.body["error"].as_i64()), (400, Some(400)));
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"connector":"x","account_id":"nope"}"#
         )
@@ -50,15 +45,10 @@ async fn documented_statuses_match_the_spec() {
         .status,
         400
     );
-    assert_eq!(
-        answer(&h, None, "", r#"{"connector":"youtube"}"#)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(answer_sample(&h, None).await.status, 401);
     let forbidden = answer(
         &h,
-        Some("sk_test_owner"),
+        Some(OWNER_KEY),
         "",
         r#"{"connector":"youtube","account_id":"00000000-0000-4000-8000-000000000099"}"#,
     )

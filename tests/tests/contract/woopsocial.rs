@@ -2,16 +2,17 @@
 //! documented success and error parameters, several ids after a Facebook page selection.
 
 use social_connect::{ConnectOutcome, ConnectRequest, Error, Provider, Vendor};
+use social_connect_mock::OWNER_KEY;
 use social_connect_tests::Harness;
 use url::Url;
 
-use crate::common::{self, answer};
+use crate::common::{self, answer, answer_sample};
 
 const APP: &str = "https://app.example.com/oauth/complete?session=abc";
 
 fn request(h: &Harness, provider: Provider) -> ConnectRequest {
     ConnectRequest::new(provider)
-        .owner(h.owner("proj_demo"))
+        .owner(h.owner())
         .redirect_url(APP.parse().unwrap())
 }
 
@@ -40,7 +41,7 @@ async fn statuses_match_the_spec() {
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"projectId":"proj_demo","platform":"WOOPTEST"}"#
         )
@@ -51,7 +52,7 @@ async fn statuses_match_the_spec() {
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"projectId":"proj_demo","platform":"X","extra":1}"#
         )
@@ -60,16 +61,11 @@ async fn statuses_match_the_spec() {
         400,
         "additionalProperties: false"
     );
-    assert_eq!(
-        answer(&h, None, "", r#"{"projectId":"proj_demo","platform":"X"}"#)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(answer_sample(&h, None).await.status, 401);
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"projectId":"proj_nope","platform":"X"}"#
         )
@@ -106,7 +102,7 @@ async fn errors_are_typed() {
         .connect(
             Vendor::WoopSocial,
             ConnectRequest::new(Provider::X)
-                .owner("proj_demo")
+                .owner(h.owner())
                 .redirect_url("http://app.example.com/cb".parse().unwrap()),
         )
         .await
