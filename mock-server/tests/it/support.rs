@@ -1,5 +1,4 @@
-//! Shared helpers: the vendors' specs as JSON Schemas, a client that does not follow redirects,
-//! and a harness over both adapters.
+//! Shared helpers: a client that does not follow redirects, and a harness over both adapters.
 
 use serde_json::{Value, json};
 use social_connect_mock::{
@@ -8,47 +7,6 @@ use social_connect_mock::{
 
 pub(crate) const OWNER: &str = "sk_test_owner";
 pub(crate) const MEMBER: &str = "sk_test_member";
-
-/// The vendor's published spec, as JSON.
-pub(crate) fn spec(vendor: &str) -> Value {
-    let path = format!(
-        "{}/../specs/{vendor}/openapi.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    serde_norway::from_str(&text).unwrap()
-}
-
-/// The JSON Schema of a documented response (with the spec's components, so `$ref`s resolve).
-pub(crate) fn response_schema(vendor: &str, path: &str, status: &str) -> Value {
-    let spec = spec(vendor);
-    let mut schema =
-        spec["paths"][path]["post"]["responses"][status]["content"]["application/json"]["schema"]
-            .clone();
-    assert!(
-        schema.is_object(),
-        "{vendor} documents no JSON schema for {status}"
-    );
-    schema
-        .as_object_mut()
-        .unwrap()
-        .insert("components".into(), spec["components"].clone());
-    schema
-}
-
-/// Asserts that `body` matches the schema the vendor documents for `status`.
-pub(crate) fn assert_spec(vendor: &str, path: &str, status: u16, body: &Value) {
-    let schema = response_schema(vendor, path, &status.to_string());
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
-    assert!(
-        errors.is_empty(),
-        "{vendor} {status} body {body} does not match the spec: {errors:?}"
-    );
-}
 
 pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -98,6 +98,32 @@ pub async fn answer_to(h: &Harness, request: reqwest::RequestBuilder) -> Answer 
     }
 }
 
+/// Asserts that `body` matches the schema `vendor`'s spec documents for `status` (see
+/// [`Spec::check_body`]).
+pub fn assert_spec(vendor: Vendor, status: u16, body: &Value) {
+    if let Err(mismatch) = Spec::of(vendor).check_body(status, body) {
+        panic!("{mismatch}");
+    }
+}
+
+/// [`answer`] with the owner key, which must succeed with `status` and a body valid against the
+/// schema the spec documents for it; returns the body.
+pub async fn success_body(h: &Harness, query: &str, body: &str, status: u16) -> Value {
+    let r = answer(h, Some(OWNER_KEY), query, body).await;
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_spec(h.vendor, status, &r.body);
+    r.body
+}
+
+/// A success body's `state` is the `state` of the authorization URL in its field `url_field`.
+pub fn assert_state_matches_url(body: &Value, url_field: &str) {
+    let url = Url::parse(body[url_field].as_str().expect("an authorization URL")).unwrap();
+    assert_eq!(
+        flow::query(&url, "state").as_deref(),
+        body["state"].as_str()
+    );
+}
+
 /// Every request the SDK sent to the mock's connect endpoint, checked against the request schema.
 pub fn assert_sdk_requests_match_spec(h: &Harness) {
     let Some(server) = h.mock_server("request validation") else {

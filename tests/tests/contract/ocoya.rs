@@ -2,10 +2,10 @@
 //! the flow on Ocoya's own domain, and 400 for an unsupported provider.
 
 use social_connect::{ConnectRequest, Error, Provider, Vendor};
-use social_connect_mock::OWNER_KEY;
+use social_connect_mock::{MockConfig, OWNER_KEY};
 use social_connect_tests::{Harness, sample};
 
-use crate::common::{self, answer, answer_sample};
+use crate::common::{self, answer, answer_sample, success_body};
 
 fn request(h: &Harness) -> ConnectRequest {
     ConnectRequest::new(Provider::Pinterest).owner(h.owner())
@@ -81,4 +81,19 @@ async fn flows_approve_deny_replay_expire() {
 async fn faults_surface_as_typed_errors() {
     let h = Harness::new(Vendor::Ocoya).await;
     common::assert_faults(&h, request(&h)).await;
+}
+
+// The mock's success body against the spec (from the mock's own tests).
+
+#[tokio::test]
+async fn success_mirrors_the_documented_url() {
+    let h = Harness::mock(Vendor::Ocoya, MockConfig::default()).await;
+    let server = h.mock_server("the mock's start URL").expect("a mock");
+    let sample = sample(Vendor::Ocoya);
+    let b = &success_body(&h, sample.query, sample.body, 200).await;
+    let u = b["url"].as_str().unwrap();
+    assert!(u.starts_with(&format!(
+        "{}/ocoya/api/social-connect/start?provider=instagram&workspaceId=ws_demo&state=",
+        server.uri()
+    )));
 }
