@@ -2,24 +2,14 @@
 //! error envelope, are checked in the contract suite.)
 
 use crate::support::*;
-use serde_json::json;
-use social_connect_mock::MockVendor;
+use social_connect_mock::{MEMBER_KEY, MockVendor};
 
 const V: MockVendor = MockVendor::Aitronos;
-
-fn url(h: &Harness, org: &str) -> String {
-    format!("{}?organization_id={org}", h.connect_url(V))
-}
 
 #[tokio::test]
 async fn flow_ends_on_a_completion_page() {
     let h = Harness::wiremock().await;
-    let r = post_json(
-        &url(&h, "org_demo"),
-        &[("X-API-Key", MEMBER)],
-        &json!({"connector_type": "notion"}),
-    )
-    .await;
+    let r = send_sample(&h, V, MEMBER_KEY).await;
     let auth = r.json()["authorization_url"].as_str().unwrap().to_owned();
     let callback = approve_to_callback(&auth, "").await;
     let done = get(&callback).await;

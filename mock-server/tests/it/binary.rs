@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 use serde_json::json;
+use social_connect_mock::{MockVendor, OWNER_KEY};
 
 struct Running {
     child: Child,
@@ -72,7 +73,7 @@ async fn serves_all_vendors_on_one_port_and_stops_on_sigterm() {
     let o = r.origin.clone();
     let resp = post_json(
         &format!("{o}/recoup/api/connectors"),
-        &[("x-api-key", OWNER)],
+        &[("x-api-key", OWNER_KEY)],
         &json!({"connector": "googlesheets", "callback_url": "http://localhost:1/cb"}),
     )
     .await;
@@ -87,7 +88,7 @@ async fn serves_all_vendors_on_one_port_and_stops_on_sigterm() {
     assert_eq!(accounts.as_array().unwrap().len(), 2);
     let resp = post_json(
         &format!("{o}/postbreeze/api/v1/social-accounts/connect"),
-        &[("authorization", "Bearer sk_test_owner")],
+        &owner_auth(MockVendor::Postbreeze),
         &json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"}),
     )
     .await;

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use social_connect_mock::{MockVendor, OWNER_KEY, samples};
+
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -40,17 +42,18 @@ async fn memory_stays_bounded_under_load() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let until = Instant::now() + Duration::from_secs(secs);
+    let sample = samples::connect(MockVendor::Postbreeze);
     let mut tasks = Vec::new();
     for _ in 0..32 {
         let (client, count, origin) = (client.clone(), count.clone(), origin.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < until {
+                let (name, value) = sample.auth(OWNER_KEY);
                 let r = client
-                    .post(format!(
-                        "{origin}/postbreeze/api/v1/social-accounts/connect"
-                    ))
-                    .header("authorization", "Bearer sk_test_owner")
-                    .json(&serde_json::json!({"workspaceId": "ws_demo", "platform": "X"}))
+                    .post(format!("{origin}{}", sample.target()))
+                    .header(name, value)
+                    .header("content-type", "application/json")
+                    .body(sample.body)
                     .send()
                     .await
                     .unwrap_or_else(|e| panic!("{e:?}"));

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use serde_json::json;
-use social_connect_mock::{MockVendor, Scenario};
+use social_connect_mock::{MockVendor, OWNER_KEY, Scenario};
 
 const V: MockVendor = MockVendor::Ocoya;
 
@@ -21,7 +21,7 @@ fn check_message(r: &Reply, status: u16) {
 #[tokio::test]
 async fn errors() {
     let h = Harness::wiremock().await;
-    let k = [("X-API-Key", OWNER)];
+    let k = [("X-API-Key", OWNER_KEY)];
     let r = post_json(&url(&h, "ws_demo"), &k, &json!({"provider": "tiktok"})).await;
     check_message(&r, 400);
     assert_eq!(r.json()["message"], json!("Unsupported provider"));
@@ -35,7 +35,7 @@ async fn errors() {
         400,
     );
     check_message(
-        &post_json(&url(&h, "ws_demo"), &[], &json!({"provider": "x"})).await,
+        &post_json(&url(&h, "ws_demo"), &NO_AUTH, &json!({"provider": "x"})).await,
         401,
     );
     check_message(
@@ -56,7 +56,7 @@ async fn start_url_goes_through_the_provider() {
     let h = Harness::wiremock().await;
     let r = post_json(
         &url(&h, "ws_demo"),
-        &[("X-API-Key", OWNER)],
+        &[("X-API-Key", OWNER_KEY)],
         &json!({"provider": "pinterest"}),
     )
     .await;

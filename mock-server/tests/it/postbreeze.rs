@@ -6,26 +6,16 @@ use std::time::Duration;
 
 use crate::support::*;
 use serde_json::json;
-use social_connect_mock::{ManualClock, MockConfig, MockVendor};
+use social_connect_mock::{ManualClock, MockConfig, MockVendor, OWNER_KEY};
 
 const V: MockVendor = MockVendor::Postbreeze;
-const AUTH: [(&str, &str); 1] = [("authorization", "Bearer sk_test_owner")];
-
-fn check_coded(r: &Reply, status: u16, code: &str) {
-    assert_eq!(r.status, status, "{}", r.text);
-    let b = r.json();
-    assert_eq!(b["statusCode"], json!(status));
-    assert_eq!(b["code"], json!(code));
-    assert!(b["message"].is_string());
-    assert!(b["requestId"].as_str().unwrap().starts_with("req_"));
-}
 
 #[tokio::test]
 async fn completed_flow_then_409() {
     let h = Harness::wiremock().await;
     let url = h.connect_url(V);
     let body = json!({"workspaceId": "ws_demo", "platform": "TIKTOK_BUSINESS"});
-    let r = post_json(&url, &AUTH, &body).await;
+    let r = post_json(&url, &owner_auth(V), &body).await;
     let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
     let consent = get(&auth).await;
     assert_eq!(consent.status, 200);
@@ -44,11 +34,13 @@ async fn completed_flow_then_409() {
             .iter()
             .any(|a| a.platform == "TIKTOK_BUSINESS" && a.owner_id == "ws_demo")
     );
-    check_coded(
-        &post_json(&url, &AUTH, &body).await,
-        409,
-        "CHANNEL_ALREADY_CONNECTED",
-    );
+    let again = post_json(&url, &owner_auth(V), &body).await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    let b = again.json();
+    assert_eq!(b["statusCode"], json!(409));
+    assert_eq!(b["code"], json!("CHANNEL_ALREADY_CONNECTED"));
+    assert!(b["message"].is_string());
+    assert!(b["requestId"].as_str().unwrap().starts_with("req_"));
     get(&callback).await.assert_state_error();
 }
 
@@ -61,12 +53,7 @@ async fn authorize_url_expires_with_the_state() {
             .with_state_ttl(Duration::from_secs(300)),
     )
     .await;
-    let r = post_json(
-        &h.connect_url(V),
-        &AUTH,
-        &json!({"workspaceId": "ws_demo", "platform": "X"}),
-    )
-    .await;
+    let r = send_sample(&h, V, OWNER_KEY).await;
     let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
     clock.advance(Duration::from_secs(299));
     assert_eq!(get(&auth).await.status, 200);
@@ -81,12 +68,7 @@ async fn authorize_url_expires_with_the_state() {
 async fn expiry_between_approval_and_callback() {
     let clock = Arc::new(ManualClock::new());
     let h = Harness::wiremock_with(MockConfig::default().with_clock(clock.clone())).await;
-    let r = post_json(
-        &h.connect_url(V),
-        &AUTH,
-        &json!({"workspaceId": "ws_demo", "platform": "YOUTUBE"}),
-    )
-    .await;
+    let r = send_sample(&h, V, OWNER_KEY).await;
     let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
     let callback = approve_to_callback(&auth, "").await;
     clock.advance(Duration::from_secs(601));

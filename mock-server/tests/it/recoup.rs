@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use serde_json::json;
-use social_connect_mock::MockVendor;
+use social_connect_mock::{MockVendor, OWNER_KEY, RECOUP_ARTIST_ACCOUNT};
 
 const V: MockVendor = MockVendor::Recoup;
 
@@ -16,10 +16,10 @@ async fn method_size_and_path_errors() {
     assert_eq!(r.header("allow"), Some("POST"));
     assert_eq!(r.json()["error"], json!(405));
     let big = format!("{{\"connector\":\"x\",\"pad\":\"{}\"}}", "a".repeat(70_000));
-    let r = post_raw(&url, &[("x-api-key", OWNER)], "application/json", &big).await;
+    let r = post_raw(&url, &[("x-api-key", OWNER_KEY)], "application/json", &big).await;
     assert_eq!(r.status, 413);
     assert_eq!(r.json()["error"], json!(413));
-    let r = post_json(&format!("{}/api/nope", h.base(V)), &[], &json!({})).await;
+    let r = post_json(&format!("{}/api/nope", h.base(V)), &NO_AUTH, &json!({})).await;
     assert_eq!(r.status, 404);
 }
 
@@ -28,9 +28,9 @@ async fn flow_redirects_to_callback_url() {
     let h = Harness::wiremock().await;
     let r = post_json(
         &h.connect_url(V),
-        &[("x-api-key", OWNER)],
+        &[("x-api-key", OWNER_KEY)],
         &json!({"connector": "youtube", "callback_url": "http://127.0.0.1:9/done?x=1",
-                "account_id": "00000000-0000-4000-8000-000000000002"}),
+                "account_id": RECOUP_ARTIST_ACCOUNT}),
     )
     .await;
     let auth = r.json()["data"]["redirectUrl"].as_str().unwrap().to_owned();
@@ -52,7 +52,7 @@ async fn flow_redirects_to_callback_url() {
     let accounts = h.state().accounts();
     let a = accounts.last().unwrap();
     assert_eq!(a.vendor, V);
-    assert_eq!(a.owner_id, "00000000-0000-4000-8000-000000000002");
+    assert_eq!(a.owner_id, RECOUP_ARTIST_ACCOUNT);
     assert_eq!(a.platform, "youtube");
 
     // Replay: 400 HTML, no redirect.
@@ -64,7 +64,7 @@ async fn flow_without_callback_url_ends_on_a_completion_page() {
     let h = Harness::wiremock().await;
     let r = post_json(
         &h.connect_url(V),
-        &[("x-api-key", OWNER)],
+        &[("x-api-key", OWNER_KEY)],
         &json!({"connector": "linkedin"}),
     )
     .await;

@@ -1,12 +1,14 @@
-//! Shared helpers: a client that does not follow redirects, and a harness over both adapters.
+//! Shared helpers: a client that does not follow redirects, a harness over both adapters, the
+//! replies they give, and the vendors' sample connect requests sent over HTTP.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use social_connect_mock::{
-    MockConfig, MockState, MockVendor, MockVendors, StandaloneConfig, StandaloneServer,
+    MockConfig, MockState, MockVendor, MockVendors, OWNER_KEY, StandaloneConfig, StandaloneServer,
+    samples,
 };
 
-pub(crate) const OWNER: &str = "sk_test_owner";
-pub(crate) const MEMBER: &str = "sk_test_member";
+/// No key at all, for [`post_json`] and [`post_raw`].
+pub(crate) const NO_AUTH: [(&str, &str); 0] = [];
 
 pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -119,17 +121,17 @@ impl Reply {
     }
 }
 
-pub(crate) async fn post_json(url: &str, auth: &[(&str, &str)], body: &Value) -> Reply {
+pub(crate) async fn post_json(url: &str, auth: &[(&str, impl AsRef<str>)], body: &Value) -> Reply {
     let mut req = client().post(url).json(body);
     for (k, v) in auth {
-        req = req.header(*k, *v);
+        req = req.header(*k, v.as_ref());
     }
     Reply::from(req.send().await.unwrap()).await
 }
 
 pub(crate) async fn post_raw(
     url: &str,
-    auth: &[(&str, &str)],
+    auth: &[(&str, impl AsRef<str>)],
     content_type: &str,
     body: &str,
 ) -> Reply {
@@ -138,7 +140,7 @@ pub(crate) async fn post_raw(
         .header("content-type", content_type)
         .body(body.to_owned());
     for (k, v) in auth {
-        req = req.header(*k, *v);
+        req = req.header(*k, v.as_ref());
     }
     Reply::from(req.send().await.unwrap()).await
 }
@@ -191,33 +193,35 @@ pub(crate) async fn approve_to_callback(auth_url: &str, extra: &str) -> String {
     loc
 }
 
-/// Connect body for each vendor with the default fixture.
-pub(crate) fn ok_request(v: MockVendor) -> (String, Vec<(&'static str, &'static str)>, Value) {
-    match v {
-        MockVendor::Recoup => (
-            String::new(),
-            vec![("x-api-key", OWNER)],
-            json!({"connector": "googlesheets"}),
-        ),
-        MockVendor::WoopSocial => (
-            String::new(),
-            vec![("authorization", "Bearer sk_test_owner")],
-            json!({"projectId": "proj_demo", "platform": "INSTAGRAM"}),
-        ),
-        MockVendor::Postbreeze => (
-            String::new(),
-            vec![("authorization", "Bearer sk_test_owner")],
-            json!({"workspaceId": "ws_demo", "platform": "X"}),
-        ),
-        MockVendor::Aitronos => (
-            "?organization_id=org_demo".to_owned(),
-            vec![("x-api-key", OWNER)],
-            json!({"connector_type": "github"}),
-        ),
-        MockVendor::Ocoya => (
-            "?workspaceId=ws_demo".to_owned(),
-            vec![("x-api-key", OWNER)],
-            json!({"provider": "instagram"}),
-        ),
-    }
+/// The owner key in `vendor`'s scheme, as the one pair [`post_json`] and [`post_raw`] take.
+pub(crate) fn owner_auth(vendor: MockVendor) -> [(&'static str, String); 1] {
+    [samples::connect(vendor).auth(OWNER_KEY)]
+}
+
+/// `vendor`'s sample connect request (`social_connect_mock::samples`), made with `key`, on
+/// `client`, to the harness's mock.
+pub(crate) fn sample_request(
+    client: &reqwest::Client,
+    h: &Harness,
+    vendor: MockVendor,
+    key: &str,
+) -> reqwest::RequestBuilder {
+    let sample = samples::connect(vendor);
+    let (name, value) = sample.auth(key);
+    client
+        .post(sample.url(&h.base(vendor)))
+        .header(name, value)
+        .header("content-type", "application/json")
+        .body(sample.body)
+}
+
+/// Sends `vendor`'s sample connect request, made with `key`.
+pub(crate) async fn send_sample(h: &Harness, vendor: MockVendor, key: &str) -> Reply {
+    Reply::from(
+        sample_request(&client(), h, vendor, key)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
 }

@@ -4,10 +4,9 @@
 
 use crate::support::*;
 use serde_json::json;
-use social_connect_mock::{MockConfig, MockVendor, Mode};
+use social_connect_mock::{MockConfig, MockVendor, Mode, OWNER_KEY};
 
 const V: MockVendor = MockVendor::WoopSocial;
-const AUTH: [(&str, &str); 1] = [("authorization", "Bearer sk_test_owner")];
 
 fn check_error(r: &Reply, status: u16, code: &str) {
     assert_eq!(r.status, status, "{}", r.text);
@@ -18,7 +17,7 @@ fn check_error(r: &Reply, status: u16, code: &str) {
 }
 
 async fn connect(h: &Harness, body: serde_json::Value) -> String {
-    let r = post_json(&h.connect_url(V), &AUTH, &body).await;
+    let r = post_json(&h.connect_url(V), &owner_auth(V), &body).await;
     assert_eq!(r.status, 200, "{}", r.text);
     r.json()["url"].as_str().unwrap().to_owned()
 }
@@ -28,9 +27,9 @@ async fn errors() {
     let h = Harness::wiremock().await;
     let url = h.connect_url(V);
     let ok = json!({"projectId": "proj_demo", "platform": "X"});
-    check_error(&post_json(&url, &[], &ok).await, 401, "UNAUTHORIZED");
+    check_error(&post_json(&url, &NO_AUTH, &ok).await, 401, "UNAUTHORIZED");
     check_error(
-        &post_json(&url, &[("x-api-key", OWNER)], &ok).await,
+        &post_json(&url, &[("x-api-key", OWNER_KEY)], &ok).await,
         401,
         "UNAUTHORIZED",
     );
@@ -44,20 +43,20 @@ async fn errors() {
         json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": "http://example.com/cb"}),
     ] {
         check_error(
-            &post_json(&url, &AUTH, &body).await,
+            &post_json(&url, &owner_auth(V), &body).await,
             400,
             "VALIDATION_ERROR",
         );
     }
     check_error(
-        &post_raw(&url, &AUTH, "application/json", "{").await,
+        &post_raw(&url, &owner_auth(V), "application/json", "{").await,
         400,
         "VALIDATION_ERROR",
     );
     check_error(
         &post_json(
             &url,
-            &AUTH,
+            &owner_auth(V),
             &json!({"projectId": "proj_other", "platform": "X"}),
         )
         .await,
@@ -80,7 +79,7 @@ async fn lax_mode_accepts_what_lenient_vendors_accept() {
     h.state().set_mode(Mode::Strict);
     let r = post_json(
         &h.connect_url(V),
-        &AUTH,
+        &owner_auth(V),
         &json!({"projectId": "proj_demo", "platform": "X", "extra": true}),
     )
     .await;
