@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::support::{
-    Harness, absolute, approve_to_callback, get, owner_auth, post_form, post_json, query_param,
-    sample_request, send_sample,
+    Binary, Harness, absolute, approve_to_callback, get, owner_auth, post_form, post_json,
+    query_param, sample_request, send_sample,
 };
 use serde_json::json;
 use social_connect_mock::{MockVendor, OWNER_KEY};
@@ -267,19 +267,15 @@ async fn ten_thousand_concurrent_flows_each_redeem_exactly_once() {
 
 #[tokio::test]
 async fn the_binary_prints_no_key_or_code() {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::Read;
     use std::process::{Command, Stdio};
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let origin = first.trim().rsplit(' ').next().unwrap().to_owned();
+    let Binary {
+        mut child,
+        mut stdout,
+        first_line: first,
+        origin,
+    } = Binary::start(&[], Stdio::piped());
     assert!(origin.starts_with("http://127.0.0.1:"), "{first}");
 
     // A full WoopSocial flow with the key, and a failed one with a wrong key.

@@ -1,6 +1,6 @@
 //! The binary, started as a process and driven over HTTP.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,18 +15,16 @@ struct Running {
 }
 
 fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
-        .args(["--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut lines = Vec::new();
-    for _ in 0..7 {
+    let Binary {
+        child,
+        mut stdout,
+        first_line,
+        ..
+    } = Binary::start(args, Stdio::null());
+    let mut lines = vec![first_line.trim_end().to_owned()];
+    for _ in 1..7 {
         let mut line = String::new();
-        out.read_line(&mut line).unwrap();
+        stdout.read_line(&mut line).unwrap();
         lines.push(line.trim_end().to_owned());
     }
     let origin = lines[0]

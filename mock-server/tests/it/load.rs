@@ -1,13 +1,14 @@
 //! A load check of the standalone binary's memory (ignored by default: it runs for seconds).
 //! `cargo test -p social-connect-mock --release --test it load:: -- --ignored --nocapture`
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use social_connect_mock::{MockVendor, OWNER_KEY, samples};
+
+use crate::support::Binary;
 
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -22,17 +23,9 @@ fn rss_kib(pid: u32) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "load test: seconds long"]
 async fn memory_stays_bounded_under_load() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let origin = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let Binary {
+        mut child, origin, ..
+    } = Binary::start(&[], Stdio::null());
     let pid = child.id();
     let before = rss_kib(pid);
     let client = reqwest::Client::new();

@@ -1,6 +1,9 @@
 //! Shared helpers: a client that does not follow redirects, a harness over both adapters, the
 //! replies they give, and the vendors' sample connect requests sent over HTTP.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
 use serde_json::Value;
 use social_connect_mock::{
     MockConfig, MockState, MockVendor, MockVendors, OWNER_KEY, StandaloneConfig, StandaloneServer,
@@ -224,4 +227,38 @@ pub(crate) async fn send_sample(h: &Harness, vendor: MockVendor, key: &str) -> R
             .unwrap(),
     )
     .await
+}
+
+/// The mock's binary, running: started on a free port with `--port 0` (and more arguments), its
+/// first line read.
+pub(crate) struct Binary {
+    pub(crate) child: Child,
+    /// The rest of what it prints.
+    pub(crate) stdout: BufReader<ChildStdout>,
+    /// Its first line, as printed (`social-connect-mock listening on {origin}`).
+    pub(crate) first_line: String,
+    /// The first line's last word: the origin it serves.
+    pub(crate) origin: String,
+}
+
+impl Binary {
+    pub(crate) fn start(args: &[&str], stderr: Stdio) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first_line = String::new();
+        stdout.read_line(&mut first_line).unwrap();
+        let origin = first_line.trim().rsplit(' ').next().unwrap().to_owned();
+        Self {
+            child,
+            stdout,
+            first_line,
+            origin,
+        }
+    }
 }
