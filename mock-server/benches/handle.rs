@@ -4,72 +4,19 @@
 //! `BENCHMARKS.md` explains how this relates to the load figures.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use http::Method;
-use social_connect_mock::{MockConfig, MockRequest, MockService};
+use social_connect_mock::{MockConfig, MockService, MockVendor, samples};
 
 /// The binary's allocator, so that the figures are the binary's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn requests() -> Vec<(&'static str, MockRequest)> {
-    let json = |path: &str, header: &str, value: &str, body: &'static str| {
-        MockRequest::new(Method::POST, path)
-            .with_header(header, value)
-            .with_header("content-type", "application/json")
-            .with_body(body)
-    };
-    vec![
-        (
-            "recoup",
-            json(
-                "/recoup/api/connectors",
-                "x-api-key",
-                "sk_test_owner",
-                r#"{"connector":"youtube"}"#,
-            ),
-        ),
-        (
-            "woopsocial",
-            json(
-                "/woopsocial/v1/social-accounts/authorization-url",
-                "authorization",
-                "Bearer sk_test_owner",
-                r#"{"projectId":"proj_demo","platform":"X"}"#,
-            ),
-        ),
-        (
-            "postbreeze",
-            json(
-                "/postbreeze/api/v1/social-accounts/connect",
-                "authorization",
-                "Bearer sk_test_owner",
-                r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
-            ),
-        ),
-        (
-            "aitronos",
-            json(
-                "/aitronos/v1/personal-connectors/authorize?organization_id=org_demo",
-                "x-api-key",
-                "sk_test_owner",
-                r#"{"connector_type":"notion"}"#,
-            ),
-        ),
-        (
-            "ocoya",
-            json(
-                "/ocoya/api/_public/v1/social-profiles/connection-url?workspaceId=ws_demo",
-                "x-api-key",
-                "sk_test_owner",
-                r#"{"provider":"instagram"}"#,
-            ),
-        ),
-    ]
-}
-
 fn bench(c: &mut Criterion) {
     let service = MockService::new("http://127.0.0.1:4010", MockConfig::default());
-    let requests = requests();
+    // Each vendor's sample connect request, named by its slug.
+    let requests: Vec<_> = MockVendor::ALL
+        .into_iter()
+        .map(|vendor| (vendor.slug(), samples::connect(vendor).request()))
+        .collect();
     let mut group = c.benchmark_group("handle_connect");
     for (vendor, request) in &requests {
         assert!(

@@ -8,22 +8,25 @@
 use std::process::ExitCode;
 
 use social_connect::{Client, ConnectOutcome, ConnectRequest, Provider, Vendor};
-use social_connect_mock::MockVendors;
-use social_connect_tests::{flow, mock_vendor};
+use social_connect_mock::{MockVendors, OWNER_KEY, RECOUP_ARTIST_ACCOUNT};
+use social_connect_tests::{demo_owner, flow, mock_vendor};
 use url::Url;
 
 const APP: &str = "http://127.0.0.1:9/app/oauth/complete";
 
 fn request(vendor: Vendor) -> ConnectRequest {
     match vendor {
-        Vendor::Recoup => ConnectRequest::new(Provider::TikTok)
-            .account_id(uuid_of("00000000-0000-4000-8000-000000000002")),
+        Vendor::Recoup => {
+            ConnectRequest::new(Provider::TikTok).account_id(uuid_of(RECOUP_ARTIST_ACCOUNT))
+        }
         Vendor::WoopSocial => ConnectRequest::new(Provider::FacebookPage)
-            .owner("proj_demo")
+            .owner(demo_owner(vendor))
             .redirect_url(Url::parse(APP).expect("static URL")),
-        Vendor::Postbreeze => ConnectRequest::new(Provider::LinkedInPage).owner("ws_demo"),
-        Vendor::Aitronos => ConnectRequest::new(Provider::Other("notion".into())).owner("org_demo"),
-        Vendor::Ocoya => ConnectRequest::new(Provider::Instagram).owner("ws_demo"),
+        Vendor::Postbreeze => ConnectRequest::new(Provider::LinkedInPage).owner(demo_owner(vendor)),
+        Vendor::Aitronos => {
+            ConnectRequest::new(Provider::Other("notion".into())).owner(demo_owner(vendor))
+        }
+        Vendor::Ocoya => ConnectRequest::new(Provider::Instagram).owner(demo_owner(vendor)),
         other => unimplemented!("the tour has no stop at {other}"),
     }
 }
@@ -39,7 +42,7 @@ async fn main() -> ExitCode {
     let mut builder = Client::builder();
     for vendor in Vendor::ALL {
         builder = match builder
-            .api_key(vendor, "sk_test_owner")
+            .api_key(vendor, OWNER_KEY)
             .base_url(vendor, mock.base_url(mock_vendor(vendor)))
         {
             Ok(builder) => builder,

@@ -56,6 +56,13 @@ pub async fn get(client: &reqwest::Client, url: &Url) -> Hop {
     }
 }
 
+/// The first value of the query parameter `name` in `url`.
+pub fn query(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// `url` with extra query parameters.
 pub fn with_query(url: &Url, pairs: &[(&str, &str)]) -> Url {
     let mut url = url.clone();

@@ -7,14 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use social_connect::{Client, Vendor};
-use social_connect_mock::{ManualClock, MockConfig, StandaloneConfig, StandaloneServer};
+use social_connect_mock::{ManualClock, MockConfig, OWNER_KEY, StandaloneConfig, StandaloneServer};
 
-use crate::mock_vendor;
-
-/// The default fixture's owner key, accepted by every vendor in its own scheme.
-pub const OWNER_KEY: &str = "sk_test_owner";
-/// The default fixture's plain-member key.
-pub const MEMBER_KEY: &str = "sk_test_member";
+use crate::{demo_owner, mock_vendor};
 
 /// What a test talks to.
 #[derive(Debug)]
@@ -114,17 +109,18 @@ impl Harness {
         }
     }
 
-    /// The owner to connect for: the live one, or `default` (the fixture's) on the mock.
-    pub fn owner(&self, default: &str) -> String {
+    /// The owner to connect for: the live one, or the fixture's demo owner (see [`demo_owner`]).
+    pub fn owner(&self) -> String {
         match &self.target {
             Target::Live {
                 owner: Some(owner), ..
             } => owner.clone(),
-            _ => default.to_owned(),
+            _ => demo_owner(self.vendor).to_owned(),
         }
     }
 
-    /// An SDK client for this vendor with `key` (the live key replaces the fixture's owner key).
+    /// An SDK client for this vendor with `key` (the live key replaces the fixture's owner key,
+    /// [`OWNER_KEY`]).
     pub fn client_with(&self, key: &str, timeout: Duration) -> Client {
         let key = match &self.target {
             Target::Live { key: live, .. } if key == OWNER_KEY => live.clone(),

@@ -4,6 +4,7 @@
 //!
 //! Everything here reads only this repository's own files (`specs/`), never `../shared`.
 
+pub mod browser;
 pub mod flow;
 pub mod harness;
 pub mod spec;
@@ -13,10 +14,29 @@ pub use spec::Spec;
 /// Re-exported for the tour's Recoup account id.
 pub use uuid::Uuid;
 
+use social_connect::Vendor;
+use social_connect_mock::MockVendor;
+use social_connect_mock::samples::{self, ConnectSample};
+
 /// The mock's vendor for an SDK vendor (a panic for one the mock does not serve).
-pub fn mock_vendor(vendor: social_connect::Vendor) -> social_connect_mock::MockVendor {
-    social_connect_mock::MockVendor::from_slug(vendor.as_str())
-        .unwrap_or_else(|| panic!("the mock has no `{vendor}`"))
+pub fn mock_vendor(vendor: Vendor) -> MockVendor {
+    MockVendor::from_slug(vendor.as_str()).unwrap_or_else(|| panic!("the mock has no `{vendor}`"))
+}
+
+/// The mock's valid connect request of an SDK vendor (see [`social_connect_mock::samples`]).
+pub fn sample(vendor: Vendor) -> ConnectSample {
+    samples::connect(mock_vendor(vendor))
+}
+
+/// The default fixture's demo owner of `vendor` (project, workspace or organization): the one its
+/// [`sample`] names.
+///
+/// # Panics
+/// For Recoup, which takes the key's own account rather than an owner.
+pub fn demo_owner(vendor: Vendor) -> &'static str {
+    sample(vendor)
+        .owner
+        .unwrap_or_else(|| panic!("{vendor} takes no owner: the key's own account is used"))
 }
 
 /// The workspace README's Rust examples, compiled as doctests so they stay true.

@@ -149,6 +149,22 @@ impl Spec {
         self.validate(&format!("{status} body"), &declared["schema"], &body)
     }
 
+    /// Checks a JSON body against the schema the connect operation documents for `status` (its
+    /// `application/json` content). Unlike [`check_response`](Self::check_response), a status
+    /// documented without a JSON schema, or not documented at all, is a mismatch: the caller says
+    /// which schema it expects the body to have.
+    pub fn check_body(&self, status: u16, body: &Value) -> Result<(), Mismatch> {
+        let schema = &self.operation["responses"][status.to_string()]["content"]["application/json"]
+            ["schema"];
+        if !schema.is_object() {
+            return Err(Mismatch(format!(
+                "{}: the spec documents no JSON schema for {status}",
+                self.vendor
+            )));
+        }
+        self.validate(&format!("{status} body"), schema, body)
+    }
+
     /// Checks a request to the connect operation: the JSON body against the request schema and
     /// every required query parameter present.
     pub fn check_request(&self, query: Option<&str>, body: &Value) -> Result<(), Mismatch> {

@@ -5,14 +5,13 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 use social_connect::{AuthorizationLink, ConnectRequest, Error, Vendor};
-use social_connect_mock::Scenario;
+use social_connect_mock::{OWNER_KEY, Scenario};
 use social_connect_tests::flow::{self, Hop};
-use social_connect_tests::harness::OWNER_KEY;
-use social_connect_tests::{Harness, Spec, mock_vendor};
+use social_connect_tests::{Harness, Spec, mock_vendor, sample};
 use url::Url;
 
 /// Statuses a vendor's spec does not document but the mock must still answer (a real vendor
-/// does too), each with its reason. Any other undocumented status fails [`answer`].
+/// does too), each with its reason. Any other undocumented status fails [`answer_to`].
 pub fn undocumented_but_expected(vendor: Vendor, status: u16) -> Option<&'static str> {
     match (vendor, status) {
         (Vendor::WoopSocial | Vendor::Ocoya, 401) => Some("the spec documents no auth failure"),
@@ -32,26 +31,47 @@ pub struct Answer {
     pub body: Value,
 }
 
-/// POSTs `body` (raw bytes, so malformed input can be sent) to the vendor's connect endpoint with
-/// the vendor's auth scheme, and checks the answer against the spec: a documented status (or one
-/// of [`undocumented_but_expected`]), the declared content type, a body valid against the schema.
-pub async fn answer(h: &Harness, key: Option<&str>, query: &str, body: &str) -> Answer {
-    let vendor = h.vendor;
-    let url = format!(
-        "{}{}{query}",
-        h.base_url(),
-        mock_vendor(vendor).connect_path()
-    );
-    let mut request = flow::browser()
-        .post(url)
-        .header("content-type", "application/json")
-        .body(body.to_owned());
-    if let Some(key) = key {
-        request = match vendor {
-            Vendor::WoopSocial | Vendor::Postbreeze => request.bearer_auth(key),
-            _ => request.header("x-api-key", key),
-        };
+/// The vendor's connect endpoint with `query` (without `?`; empty for none).
+pub fn connect_url(h: &Harness, query: &str) -> String {
+    let url = format!("{}{}", h.base_url(), mock_vendor(h.vendor).connect_path());
+    if query.is_empty() {
+        url
+    } else {
+        format!("{url}?{query}")
     }
+}
+
+/// A POST of `body` (raw bytes, so malformed input can be sent; JSON content type) to the
+/// vendor's connect endpoint with `query`, without a key.
+pub fn post(h: &Harness, query: &str, body: &str) -> reqwest::RequestBuilder {
+    flow::browser()
+        .post(connect_url(h, query))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+}
+
+/// [`post`] with `key` in the vendor's auth scheme, the answer checked as [`answer_to`] does.
+pub async fn answer(h: &Harness, key: Option<&str>, query: &str, body: &str) -> Answer {
+    let mut request = post(h, query, body);
+    if let Some(key) = key {
+        let (name, value) = sample(h.vendor).auth(key);
+        request = request.header(name, value);
+    }
+    answer_to(h, request).await
+}
+
+/// The vendor's sample connect request (`social_connect_mock::samples`) made with `key` (or no
+/// key), checked as [`answer_to`] does.
+pub async fn answer_sample(h: &Harness, key: Option<&str>) -> Answer {
+    let sample = sample(h.vendor);
+    answer(h, key, sample.query, sample.body).await
+}
+
+/// Sends `request` (any method, headers and body) and checks the answer against the spec: a
+/// documented status (or one of [`undocumented_but_expected`]), the declared content type, a body
+/// valid against the schema.
+pub async fn answer_to(h: &Harness, request: reqwest::RequestBuilder) -> Answer {
+    let vendor = h.vendor;
     let response = request.send().await.expect("the mock answers");
     let status = response.status().as_u16();
     let content_type = response
@@ -76,6 +96,32 @@ pub async fn answer(h: &Harness, key: Option<&str>, query: &str, body: &str) -> 
         status,
         body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     }
+}
+
+/// Asserts that `body` matches the schema `vendor`'s spec documents for `status` (see
+/// [`Spec::check_body`]).
+pub fn assert_spec(vendor: Vendor, status: u16, body: &Value) {
+    if let Err(mismatch) = Spec::of(vendor).check_body(status, body) {
+        panic!("{mismatch}");
+    }
+}
+
+/// [`answer`] with the owner key, which must succeed with `status` and a body valid against the
+/// schema the spec documents for it; returns the body.
+pub async fn success_body(h: &Harness, query: &str, body: &str, status: u16) -> Value {
+    let r = answer(h, Some(OWNER_KEY), query, body).await;
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_spec(h.vendor, status, &r.body);
+    r.body
+}
+
+/// A success body's `state` is the `state` of the authorization URL in its field `url_field`.
+pub fn assert_state_matches_url(body: &Value, url_field: &str) {
+    let url = Url::parse(body[url_field].as_str().expect("an authorization URL")).unwrap();
+    assert_eq!(
+        flow::query(&url, "state").as_deref(),
+        body["state"].as_str()
+    );
 }
 
 /// Every request the SDK sent to the mock's connect endpoint, checked against the request schema.

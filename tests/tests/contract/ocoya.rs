@@ -2,12 +2,13 @@
 //! the flow on Ocoya's own domain, and 400 for an unsupported provider.
 
 use social_connect::{ConnectRequest, Error, Provider, Vendor};
-use social_connect_tests::Harness;
+use social_connect_mock::{MockConfig, OWNER_KEY};
+use social_connect_tests::{Harness, sample};
 
-use crate::common::{self, answer};
+use crate::common::{self, answer, answer_sample, success_body};
 
 fn request(h: &Harness) -> ConnectRequest {
-    ConnectRequest::new(Provider::Pinterest).owner(h.owner("ws_demo"))
+    ConnectRequest::new(Provider::Pinterest).owner(h.owner())
 }
 
 #[tokio::test]
@@ -32,40 +33,16 @@ async fn documented_statuses_match_the_spec() {
     if h.mock_server("raw statuses").is_none() {
         return;
     }
+    assert_eq!(answer_sample(&h, Some(OWNER_KEY)).await.status, 200);
+    let workspace = sample(Vendor::Ocoya).query;
     assert_eq!(
-        answer(
-            &h,
-            Some("sk_test_owner"),
-            "?workspaceId=ws_demo",
-            r#"{"provider":"instagram"}"#
-        )
-        .await
-        .status,
-        200
-    );
-    assert_eq!(
-        answer(
-            &h,
-            Some("sk_test_owner"),
-            "?workspaceId=ws_demo",
-            r#"{"provider":"tiktok"}"#
-        )
-        .await
-        .status,
+        answer(&h, Some(OWNER_KEY), workspace, r#"{"provider":"tiktok"}"#)
+            .await
+            .status,
         400,
         "unsupported provider"
     );
-    assert_eq!(
-        answer(
-            &h,
-            None,
-            "?workspaceId=ws_demo",
-            r#"{"provider":"instagram"}"#
-        )
-        .await
-        .status,
-        401
-    );
+    assert_eq!(answer_sample(&h, None).await.status, 401);
 }
 
 #[tokio::test]
@@ -82,7 +59,7 @@ async fn errors_are_typed() {
         .client()
         .connect(
             Vendor::Ocoya,
-            ConnectRequest::new(Provider::Threads).owner("ws_demo"),
+            ConnectRequest::new(Provider::Threads).owner(h.owner()),
         )
         .await
         .unwrap_err();
@@ -96,7 +73,7 @@ async fn flows_approve_deny_replay_expire() {
     if let Some(last) = hops.last() {
         assert_eq!(last.status.as_u16(), 200, "a completion page");
     }
-    common::deny_flow(&h, ConnectRequest::new(Provider::X).owner("ws_demo")).await;
+    common::deny_flow(&h, ConnectRequest::new(Provider::X).owner(h.owner())).await;
     common::assert_expiry_refused(&h, request(&h)).await;
 }
 
@@ -104,4 +81,19 @@ async fn flows_approve_deny_replay_expire() {
 async fn faults_surface_as_typed_errors() {
     let h = Harness::new(Vendor::Ocoya).await;
     common::assert_faults(&h, request(&h)).await;
+}
+
+// The mock's success body against the spec (from the mock's own tests).
+
+#[tokio::test]
+async fn success_mirrors_the_documented_url() {
+    let h = Harness::mock(Vendor::Ocoya, MockConfig::default()).await;
+    let server = h.mock_server("the mock's start URL").expect("a mock");
+    let sample = sample(Vendor::Ocoya);
+    let b = &success_body(&h, sample.query, sample.body, 200).await;
+    let u = b["url"].as_str().unwrap();
+    assert!(u.starts_with(&format!(
+        "{}/ocoya/api/social-connect/start?provider=instagram&workspaceId=ws_demo&state=",
+        server.uri()
+    )));
 }

@@ -1,14 +1,15 @@
 //! Postbreeze: 201 with a single-use URL and a state; 400, 401, 403 for members, and 409
 //! `CHANNEL_ALREADY_CONNECTED` once a flow has connected the platform.
 
+use serde_json::json;
 use social_connect::{ConnectRequest, Error, Provider, Vendor};
+use social_connect_mock::{MEMBER_KEY, MockConfig, OWNER_KEY};
 use social_connect_tests::Harness;
-use social_connect_tests::harness::MEMBER_KEY;
 
-use crate::common::{self, answer};
+use crate::common::{self, Answer, answer, answer_sample, assert_spec, success_body};
 
 fn request(h: &Harness) -> ConnectRequest {
-    ConnectRequest::new(Provider::TikTokBusiness).owner(h.owner("ws_demo"))
+    ConnectRequest::new(Provider::TikTokBusiness).owner(h.owner())
 }
 
 #[tokio::test]
@@ -28,17 +29,11 @@ async fn documented_statuses_match_the_spec() {
     if h.mock_server("raw statuses").is_none() {
         return;
     }
-    let ok = answer(
-        &h,
-        Some("sk_test_owner"),
-        "",
-        r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
-    )
-    .await;
+    let ok = answer_sample(&h, Some(OWNER_KEY)).await;
     assert_eq!(ok.status, 201);
     let bad = answer(
         &h,
-        Some("sk_test_owner"),
+        Some(OWNER_KEY),
         "",
         r#"{"workspaceId":"ws_demo","platform":"MYSPACE"}"#,
     )
@@ -47,19 +42,13 @@ async fn documented_statuses_match_the_spec() {
         (bad.status, bad.body["code"].as_str()),
         (400, Some("VALIDATION_FAILED"))
     );
-    let malformed = answer(&h, Some("sk_test_owner"), "", r#"{"workspaceId":"#).await;
+    let malformed = answer(&h, Some(OWNER_KEY), "", r#"{"workspaceId":"#).await;
     assert_eq!(malformed.status, 400);
-    let unauthorized = answer(
-        &h,
-        Some("pb_live_wrong"),
-        "",
-        r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
-    )
-    .await;
+    let unauthorized = answer_sample(&h, Some("pb_live_wrong")).await;
     assert_eq!(unauthorized.status, 401);
     let conflict = answer(
         &h,
-        Some("sk_test_owner"),
+        Some(OWNER_KEY),
         "",
         r#"{"workspaceId":"ws_demo","platform":"INSTAGRAM"}"#,
     )
@@ -98,7 +87,7 @@ async fn errors_are_typed() {
         .client()
         .connect(
             Vendor::Postbreeze,
-            ConnectRequest::new(Provider::Instagram).owner("ws_demo"),
+            ConnectRequest::new(Provider::Instagram).owner(h.owner()),
         )
         .await
         .unwrap_err();
@@ -158,4 +147,82 @@ async fn denial_connects_nothing() {
 async fn faults_surface_as_typed_errors() {
     let h = Harness::new(Vendor::Postbreeze).await;
     common::assert_faults(&h, request(&h)).await;
+}
+
+// The mock's answers against the spec and its error shapes (from the mock's own tests).
+
+fn check_coded(r: &Answer, status: u16, code: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    let b = &r.body;
+    assert_eq!(b["statusCode"], json!(status));
+    assert_eq!(b["code"], json!(code));
+    assert!(b["message"].is_string());
+    assert!(b["requestId"].as_str().unwrap().starts_with("req_"));
+}
+
+#[tokio::test]
+async fn created_matches_spec() {
+    let h = Harness::mock(Vendor::Postbreeze, MockConfig::default()).await;
+    let body = r#"{"workspaceId": "ws_demo", "platform": "BLUESKY"}"#;
+    let b = &success_body(&h, "", body, 201).await;
+    common::assert_state_matches_url(b, "authorizeUrl");
+}
+
+#[tokio::test]
+async fn documented_errors() {
+    let h = Harness::mock(Vendor::Postbreeze, MockConfig::default()).await;
+    let ok = r#"{"workspaceId": "ws_demo", "platform": "X"}"#;
+    for r in [
+        answer(&h, None, "", ok).await,
+        answer(&h, Some("nope"), "", ok).await,
+    ] {
+        assert_eq!(r.status, 401);
+        let b = &r.body;
+        assert_spec(Vendor::Postbreeze, 401, b);
+        assert_eq!(b["message"], json!("Unauthorized"));
+        assert_eq!(b["statusCode"], json!(401));
+        assert!(b.get("code").is_none());
+    }
+    for body in [
+        r#"{"platform": "X"}"#,
+        r#"{"workspaceId": "ws_demo"}"#,
+        r#"{"workspaceId": "ws_demo", "platform": "instagram"}"#,
+        r#"{"workspaceId": 3, "platform": "X"}"#,
+    ] {
+        let r = answer(&h, Some(OWNER_KEY), "", body).await;
+        check_coded(&r, 400, "VALIDATION_FAILED");
+        assert_spec(Vendor::Postbreeze, 400, &r.body);
+    }
+    check_coded(
+        &answer(&h, Some(OWNER_KEY), "", "nope").await,
+        400,
+        "VALIDATION_FAILED",
+    );
+    check_coded(
+        &answer(&h, Some(MEMBER_KEY), "", ok).await,
+        403,
+        "FORBIDDEN",
+    );
+    check_coded(
+        &answer(
+            &h,
+            Some(OWNER_KEY),
+            "",
+            r#"{"workspaceId": "ws_other", "platform": "X"}"#,
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    );
+    check_coded(
+        &answer(
+            &h,
+            Some(OWNER_KEY),
+            "",
+            r#"{"workspaceId": "ws_demo", "platform": "INSTAGRAM"}"#,
+        )
+        .await,
+        409,
+        "CHANNEL_ALREADY_CONNECTED",
+    );
 }

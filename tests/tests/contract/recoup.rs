@@ -1,12 +1,18 @@
 //! Recoup: free-form connector slugs, `account_id` for an account the key manages (any other:
 //! 403), and `callback_url`, which gets the browser back without result parameters.
 
+use serde_json::json;
 use social_connect::{ConnectOutcome, ConnectRequest, Error, Provider, Vendor};
-use social_connect_tests::Harness;
+use social_connect_mock::{
+    MEMBER_KEY, MockConfig, OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_OWN_ACCOUNT,
+};
+use social_connect_tests::flow::{self, query};
+use social_connect_tests::{Harness, Spec};
+use url::Url;
 
-use crate::common::{self, answer};
-
-const ARTIST: &str = "00000000-0000-4000-8000-000000000002";
+use crate::common::{
+    self, Answer, answer, answer_sample, answer_to, assert_spec, connect_url, success_body,
+};
 
 #[tokio::test]
 async fn connect_for_own_and_managed_accounts() {
@@ -19,7 +25,8 @@ async fn connect_for_own_and_managed_accounts() {
     if h.mock_server("fixture accounts").is_some() {
         common::connect_ok(
             &h,
-            ConnectRequest::new(Provider::TikTok).account_id(ARTIST.parse().unwrap()),
+            ConnectRequest::new(Provider::TikTok)
+                .account_id(RECOUP_ARTIST_ACCOUNT.parse().unwrap()),
         )
         .await;
     }
@@ -31,18 +38,13 @@ async fn documented_statuses_match_the_spec() {
     if h.mock_server("raw statuses").is_none() {
         return;
     }
-    assert_eq!(
-        answer(&h, Some("sk_test_owner"), "", r#"{"connector":"youtube"}"#)
-            .await
-            .status,
-        200
-    );
-    let bad = answer(&h, Some("sk_test_owner"), "", r#"{"connector":42}"#).await;
+    assert_eq!(answer_sample(&h, Some(OWNER_KEY)).await.status, 200);
+    let bad = answer(&h, Some(OWNER_KEY), "", r#"{"connector":42}"#).await;
     assert_eq!((bad.status, bad.body["error"].as_i64()), (400, Some(400)));
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"connector":"x","account_id":"nope"}"#
         )
@@ -50,15 +52,10 @@ async fn documented_statuses_match_the_spec() {
         .status,
         400
     );
-    assert_eq!(
-        answer(&h, None, "", r#"{"connector":"youtube"}"#)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(answer_sample(&h, None).await.status, 401);
     let forbidden = answer(
         &h,
-        Some("sk_test_owner"),
+        Some(OWNER_KEY),
         "",
         r#"{"connector":"youtube","account_id":"00000000-0000-4000-8000-000000000099"}"#,
     )
@@ -143,4 +140,114 @@ async fn expiry_and_denial() {
 async fn faults_surface_as_typed_errors() {
     let h = Harness::new(Vendor::Recoup).await;
     common::assert_faults(&h, ConnectRequest::new(Provider::YouTube)).await;
+}
+
+// The mock's answers: every documented status and body shape, validated against the spec (from
+// the mock's own tests).
+
+fn check_error(r: &Answer, status: u16) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_spec(Vendor::Recoup, status, &r.body);
+    assert_eq!(r.body["error"], json!(status));
+}
+
+#[tokio::test]
+async fn success_with_x_api_key_and_with_bearer() {
+    let h = Harness::mock(Vendor::Recoup, MockConfig::default()).await;
+    let server = h.mock_server("the mock's success body").expect("a mock");
+    let body = &success_body(&h, "", r#"{"connector": "googlesheets"}"#, 200).await;
+    assert_eq!(body["success"], json!(true));
+    assert_eq!(body["data"]["connector"], json!("googlesheets"));
+    let redirect = body["data"]["redirectUrl"].as_str().unwrap();
+    assert!(redirect.starts_with(&format!("{}/__provider/authorize?", server.uri())));
+    let redirect = Url::parse(redirect).unwrap();
+    assert_eq!(query(&redirect, "client_id").as_deref(), Some("recoup"));
+    assert_eq!(
+        query(&redirect, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert_eq!(query(&redirect, "state").unwrap().len(), 43);
+
+    let body = json!({"connector": "tiktok", "account_id": RECOUP_ARTIST_ACCOUNT}).to_string();
+    let bearer = common::post(&h, "", &body).bearer_auth(OWNER_KEY);
+    let r = answer_to(&h, bearer).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_spec(Vendor::Recoup, 200, &r.body);
+}
+
+#[tokio::test]
+async fn unauthorized() {
+    let h = Harness::mock(Vendor::Recoup, MockConfig::default()).await;
+    let body = r#"{"connector": "youtube"}"#;
+    check_error(&answer(&h, None, "", body).await, 401);
+    check_error(&answer(&h, Some("sk_wrong"), "", body).await, 401);
+    let basic = common::post(&h, "", body).header("authorization", "Basic abc");
+    check_error(&answer_to(&h, basic).await, 401);
+}
+
+#[tokio::test]
+async fn bad_requests() {
+    let h = Harness::mock(Vendor::Recoup, MockConfig::default()).await;
+    for body in [
+        json!({}),
+        json!({"connector": 7}),
+        json!({"connector": "Google Sheets"}),
+        json!({"connector": "youtube", "account_id": "not-a-uuid"}),
+        json!({"connector": "youtube", "callback_url": "not a uri"}),
+        json!({"connector": "youtube", "callback_url": "/relative"}),
+        json!({"connector": "youtube", "callback_url": "javascript:alert(1)"}),
+        json!({"connector": "youtube", "callback_url": "http://evil.example.com/cb"}),
+        json!({"connector": "youtube", "callback_url": "https://app.example.com/cb#x"}),
+        json!({"connector": "youtube", "callback_url": "https://u:p@app.example.com/cb"}),
+        json!(["connector"]),
+    ] {
+        check_error(
+            &answer(&h, Some(OWNER_KEY), "", &body.to_string()).await,
+            400,
+        );
+    }
+    check_error(
+        &answer(&h, Some(OWNER_KEY), "", "{\"connector\":").await,
+        400,
+    );
+    let text = flow::browser()
+        .post(connect_url(&h, ""))
+        .header("x-api-key", OWNER_KEY)
+        .header("content-type", "text/plain")
+        .body("{\"connector\":\"x\"}");
+    check_error(&answer_to(&h, text).await, 400);
+}
+
+#[tokio::test]
+async fn forbidden_accounts() {
+    let h = Harness::mock(Vendor::Recoup, MockConfig::default()).await;
+    let other =
+        json!({"connector": "tiktok", "account_id": "00000000-0000-4000-8000-000000000099"});
+    check_error(
+        &answer(&h, Some(OWNER_KEY), "", &other.to_string()).await,
+        403,
+    );
+    let owners = json!({"connector": "tiktok", "account_id": RECOUP_OWN_ACCOUNT});
+    check_error(
+        &answer(&h, Some(MEMBER_KEY), "", &owners.to_string()).await,
+        403,
+    );
+    // The member's own account (account_id omitted) is fine.
+    let r = answer(&h, Some(MEMBER_KEY), "", r#"{"connector": "tiktok"}"#).await;
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn spec_validation_is_not_vacuous() {
+    let recoup_200 = |body| Spec::of(Vendor::Recoup).check_body(200, &body);
+    assert!(recoup_200(json!({"success": true})).is_err());
+    let wrong_type = json!({"success": true, "data": {"connector": "x", "redirectUrl": 5}});
+    assert!(recoup_200(wrong_type).is_err());
+    let aitronos_401 = |body| Spec::of(Vendor::Aitronos).check_body(401, &body);
+    assert!(
+        aitronos_401(json!({"success": true, "error": {"code": "X", "message": "m"}})).is_err()
+    );
+    assert!(
+        aitronos_401(json!({"success": false, "error": {"code": "X", "message": "m"}})).is_ok()
+    );
 }

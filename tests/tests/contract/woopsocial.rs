@@ -1,17 +1,20 @@
 //! WoopSocial: the only vendor that reports the outcome on the redirect back to the app — its
 //! documented success and error parameters, several ids after a Facebook page selection.
 
+use serde_json::json;
 use social_connect::{ConnectOutcome, ConnectRequest, Error, Provider, Vendor};
+use social_connect_mock::{MockConfig, Mode, OWNER_KEY};
 use social_connect_tests::Harness;
+use social_connect_tests::flow::query;
 use url::Url;
 
-use crate::common::{self, answer};
+use crate::common::{self, answer, answer_sample, success_body};
 
 const APP: &str = "https://app.example.com/oauth/complete?session=abc";
 
 fn request(h: &Harness, provider: Provider) -> ConnectRequest {
     ConnectRequest::new(provider)
-        .owner(h.owner("proj_demo"))
+        .owner(h.owner())
         .redirect_url(APP.parse().unwrap())
 }
 
@@ -40,7 +43,7 @@ async fn statuses_match_the_spec() {
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"projectId":"proj_demo","platform":"WOOPTEST"}"#
         )
@@ -51,7 +54,7 @@ async fn statuses_match_the_spec() {
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"projectId":"proj_demo","platform":"X","extra":1}"#
         )
@@ -60,16 +63,11 @@ async fn statuses_match_the_spec() {
         400,
         "additionalProperties: false"
     );
-    assert_eq!(
-        answer(&h, None, "", r#"{"projectId":"proj_demo","platform":"X"}"#)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(answer_sample(&h, None).await.status, 401);
     assert_eq!(
         answer(
             &h,
-            Some("sk_test_owner"),
+            Some(OWNER_KEY),
             "",
             r#"{"projectId":"proj_nope","platform":"X"}"#
         )
@@ -106,7 +104,7 @@ async fn errors_are_typed() {
         .connect(
             Vendor::WoopSocial,
             ConnectRequest::new(Provider::X)
-                .owner("proj_demo")
+                .owner(h.owner())
                 .redirect_url("http://app.example.com/cb".parse().unwrap()),
         )
         .await
@@ -251,4 +249,54 @@ async fn replayed_and_expired_states_are_http_errors_not_redirects() {
 async fn faults_surface_as_typed_errors() {
     let h = Harness::new(Vendor::WoopSocial).await;
     common::assert_faults(&h, request(&h, Provider::X)).await;
+}
+
+// The mock's success bodies against the spec (from the mock's own tests).
+
+/// Connects with `body` and the owner key, checks the 200 body against the spec, returns its URL.
+async fn connect_raw(h: &Harness, body: serde_json::Value) -> Url {
+    let body = success_body(h, "", &body.to_string(), 200).await;
+    Url::parse(body["url"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn success_matches_spec() {
+    let h = Harness::mock(Vendor::WoopSocial, MockConfig::default()).await;
+    let url = connect_raw(
+        &h,
+        json!({"projectId": "proj_demo", "platform": "INSTAGRAM",
+        "redirectUrl": "https://app.example.com/oauth/complete"}),
+    )
+    .await;
+    assert_eq!(query(&url, "client_id").as_deref(), Some("woopsocial"));
+    assert_eq!(query(&url, "provider").as_deref(), Some("instagram"));
+}
+
+/// The connects the mock's own WoopSocial flow tests start from (`mock-server/tests/it`), their
+/// 200 bodies against the spec: the check those tests made before spec validation moved here.
+#[tokio::test]
+async fn the_mock_flow_tests_connects_match_the_spec() {
+    let lax = Harness::mock(
+        Vendor::WoopSocial,
+        MockConfig::default().with_mode(Mode::Lax),
+    )
+    .await;
+    connect_raw(
+        &lax,
+        json!({"projectId": "proj_demo", "platform": "X", "extra": true,
+        "redirectUrl": "http://app.example.com/cb#frag"}),
+    )
+    .await;
+    let h = Harness::mock(Vendor::WoopSocial, MockConfig::default()).await;
+    for body in [
+        json!({"projectId": "proj_demo", "platform": "LINKEDIN",
+        "redirectUrl": "https://app.example.com/oauth/complete?keep=1"}),
+        json!({"projectId": "proj_demo", "platform": "TIKTOK",
+        "redirectUrl": "http://localhost:3000/cb"}),
+        json!({"projectId": "proj_demo", "platform": "FACEBOOK",
+        "redirectUrl": "https://app.example.com/done"}),
+        json!({"projectId": "proj_demo", "platform": "WOOPTEST"}),
+    ] {
+        connect_raw(&h, body).await;
+    }
 }

@@ -1,12 +1,13 @@
 //! No API key in any `Debug` or `Display` output: every error the client can return, the client,
 //! its builder and the generated clients are formatted and searched for the key.
-#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 
 use social_connect::{Client, ConnectRequest, Error, Provider, Vendor};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::refused_client;
 
 const KEY: &str = "sk_live_VERY_SECRET_0123456789";
 
@@ -65,17 +66,7 @@ async fn no_error_or_client_output_contains_the_key() {
         }
     }
     // Transport failures, configuration errors and the checks made before sending.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let refused = Client::builder()
-        .api_key(Vendor::Ocoya, KEY)
-        .base_url(Vendor::Ocoya, format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .build()
-        .unwrap();
+    let refused = refused_client(KEY);
     errors.push(
         refused
             .connect(Vendor::Ocoya, ConnectRequest::new(Provider::X).owner("o"))

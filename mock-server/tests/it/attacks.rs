@@ -2,22 +2,18 @@
 //! refused with an HTTP error and no redirect, and no key, code or token leaks into a redirect,
 //! the request log or what the binary prints.
 
-#![allow(clippy::unwrap_used)]
-
-mod common;
-
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use common::{
-    Harness, absolute, approve_to_callback, get, ok_request, post_form, post_json, query_param,
+use crate::support::{
+    Binary, Harness, absolute, approve_to_callback, get, owner_auth, post_form, post_json,
+    query_param, sample_request, send_sample,
 };
 use serde_json::json;
-use social_connect_mock::MockVendor;
+use social_connect_mock::{MockVendor, OWNER_KEY};
 
 async fn authorization_url(h: &Harness, v: MockVendor) -> String {
-    let (query, auth, body) = ok_request(v);
-    let reply = post_json(&format!("{}{query}", h.connect_url(v)), &auth, &body).await;
+    let reply = send_sample(h, v, OWNER_KEY).await;
     assert!(reply.status < 300, "{}", reply.text);
     let json = reply.json();
     let url = ["url", "authorizeUrl", "authorization_url"]
@@ -43,14 +39,14 @@ async fn hostile_redirect_targets_are_refused_at_the_start() {
     ] {
         let woop = post_json(
             &h.connect_url(MockVendor::WoopSocial),
-            &[("authorization", "Bearer sk_test_owner")],
+            &owner_auth(MockVendor::WoopSocial),
             &json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": target}),
         )
         .await;
         assert_eq!(woop.status, 400, "WoopSocial took {target:?}");
         let recoup = post_json(
             &h.connect_url(MockVendor::Recoup),
-            &[("x-api-key", "sk_test_owner")],
+            &[("x-api-key", OWNER_KEY)],
             &json!({"connector": "youtube", "callback_url": target}),
         )
         .await;
@@ -181,7 +177,7 @@ async fn no_key_or_code_in_redirects_or_the_request_log() {
     let app = "https://app.example.com/done";
     let reply = post_json(
         &h.connect_url(MockVendor::WoopSocial),
-        &[("authorization", "Bearer sk_test_owner")],
+        &owner_auth(MockVendor::WoopSocial),
         &json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": app}),
     )
     .await;
@@ -191,14 +187,11 @@ async fn no_key_or_code_in_redirects_or_the_request_log() {
     let back = get(&absolute(&h.origin(), &callback)).await;
     let location = back.location();
     assert!(location.starts_with(app));
-    for secret in ["sk_test_owner", code.as_str(), "access_token", "code="] {
+    for secret in [OWNER_KEY, code.as_str(), "access_token", "code="] {
         assert!(!location.contains(secret), "{secret} in {location}");
     }
     let log = serde_json::to_string(&h.state().requests()).unwrap();
-    assert!(
-        !log.contains("sk_test_owner"),
-        "the request log holds no key"
-    );
+    assert!(!log.contains(OWNER_KEY), "the request log holds no key");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -217,13 +210,7 @@ async fn ten_thousand_concurrent_flows_each_redeem_exactly_once() {
         tasks.spawn(async move {
             let _permit = limit.acquire().await.unwrap();
             let vendor = [MockVendor::Ocoya, MockVendor::Aitronos, MockVendor::Recoup][i % 3];
-            let (query, auth, body) = ok_request(vendor);
-            let mut request = client
-                .post(format!("{}{query}", h.connect_url(vendor)))
-                .json(&body);
-            for (k, v) in auth {
-                request = request.header(k, v);
-            }
+            let request = sample_request(&client, &h, vendor, OWNER_KEY);
             let json: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
             let url = ["url", "authorization_url"]
                 .iter()
@@ -280,24 +267,20 @@ async fn ten_thousand_concurrent_flows_each_redeem_exactly_once() {
 
 #[tokio::test]
 async fn the_binary_prints_no_key_or_code() {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::Read;
     use std::process::{Command, Stdio};
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let origin = first.trim().rsplit(' ').next().unwrap().to_owned();
+    let Binary {
+        mut child,
+        mut stdout,
+        first_line: first,
+        origin,
+    } = Binary::start(&[], Stdio::piped());
     assert!(origin.starts_with("http://127.0.0.1:"), "{first}");
 
     // A full WoopSocial flow with the key, and a failed one with a wrong key.
     let base = format!("{origin}/woopsocial/v1/social-accounts/authorization-url");
-    let reply = post_json(&base, &[("authorization", "Bearer sk_test_owner")], &json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": "https://app.example.com/done"})).await;
+    let reply = post_json(&base, &owner_auth(MockVendor::WoopSocial), &json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": "https://app.example.com/done"})).await;
     let auth_url = reply.json()["url"].as_str().unwrap().to_owned();
     let callback = approve_to_callback(&auth_url, "").await;
     let code = query_param(&callback, "code").unwrap();
@@ -322,7 +305,7 @@ async fn the_binary_prints_no_key_or_code() {
         .read_to_string(&mut printed)
         .unwrap();
     assert!(child.wait().unwrap().success());
-    for secret in ["sk_test_owner", "sk_wrong_secret", code.as_str()] {
+    for secret in [OWNER_KEY, "sk_wrong_secret", code.as_str()] {
         assert!(
             !printed.contains(secret),
             "the binary printed {secret}: {printed}"

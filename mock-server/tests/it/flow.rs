@@ -1,17 +1,14 @@
 //! The shared OAuth state machine: consent page, PKCE-bound single-use codes, the token
 //! endpoint, unknown/replayed/expired states, scenarios that expire or deny.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::json;
-use social_connect_mock::{MockVendor, Scenario};
+use social_connect_mock::{MockVendor, OWNER_KEY, Scenario, samples};
 
 async fn woop_connect(h: &Harness) -> String {
     let r = post_json(
         &h.connect_url(MockVendor::WoopSocial),
-        &[("authorization", "Bearer sk_test_owner")],
+        &owner_auth(MockVendor::WoopSocial),
         &json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": "https://app.example.com/cb"}),
     )
     .await;
@@ -165,10 +162,12 @@ async fn a_single_mounted_vendor_has_its_own_routes() {
     let server = wiremock::MockServer::start().await;
     let pb = social_connect_mock::Postbreeze::mount(&server).await;
     let woop = social_connect_mock::WoopSocial::mount(&server).await;
-    let r = post_json(
-        &format!("{}/social-accounts/connect", pb.base_url()),
-        &[("authorization", "Bearer sk_test_owner")],
-        &json!({"workspaceId": "ws_demo", "platform": "X"}),
+    let sample = samples::connect(MockVendor::Postbreeze);
+    let r = post_raw(
+        &sample.url(&pb.base_url()),
+        &[sample.auth(OWNER_KEY)],
+        "application/json",
+        sample.body,
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.text);

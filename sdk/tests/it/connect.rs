@@ -1,6 +1,5 @@
 //! `Client::connect` over HTTP against wiremock: each vendor's auth scheme and success body, and
 //! every error status its spec documents, as the typed error.
-#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 
@@ -8,6 +7,8 @@ use serde_json::{Value, json};
 use social_connect::{Client, ConnectRequest, Error, Provider, Vendor};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::refused_client;
 
 const KEY: &str = "sk_test_secret_key_123";
 
@@ -393,17 +394,7 @@ async fn a_slow_vendor_is_a_timeout_within_the_client_timeout() {
 
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let client = Client::builder()
-        .api_key(Vendor::Ocoya, KEY)
-        .base_url(Vendor::Ocoya, format!("http://127.0.0.1:{port}"))
-        .unwrap()
-        .build()
-        .unwrap();
+    let client = refused_client(KEY);
     let err = client
         .connect(Vendor::Ocoya, request(Vendor::Ocoya))
         .await

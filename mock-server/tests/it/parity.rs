@@ -1,13 +1,10 @@
 //! Both adapters (wiremock and the standalone hyper server) answer byte for byte alike, once
 //! per-request random values (states, codes, challenges, request/trace ids, timestamps) and the
 //! origin are masked in the raw bytes (the `date` and `content-length` headers are left out).
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::{Value, json};
-use social_connect_mock::MockVendor;
+use social_connect_mock::{MEMBER_KEY, MockVendor, OWNER_KEY, samples};
 
 #[derive(Debug, PartialEq)]
 struct Seen {
@@ -115,22 +112,23 @@ async fn script(h: Harness) -> Vec<Seen> {
         last_location: String::new(),
     };
     for v in MockVendor::ALL {
-        let (q, auth, body) = ok_request(v);
-        let url = format!("{}{q}", h.connect_url(v));
-        let with_auth = |mut r: reqwest::RequestBuilder| {
-            for (k, val) in &auth {
-                r = r.header(*k, *val);
-            }
-            r
-        };
+        let sample = samples::connect(v);
+        let url = sample.url(&h.base(v));
+        let (key_header, key) = sample.auth(OWNER_KEY);
+        let with_auth = |r: reqwest::RequestBuilder| r.header(key_header, &key);
         rec.record(
             &format!("{v} ok"),
-            with_auth(c.post(&url)).json(&body).send().await.unwrap(),
+            sample_request(&c, &h, v, OWNER_KEY).send().await.unwrap(),
         )
         .await;
         rec.record(
             &format!("{v} 401"),
-            c.post(&url).json(&body).send().await.unwrap(),
+            c.post(&url)
+                .header("content-type", "application/json")
+                .body(sample.body)
+                .send()
+                .await
+                .unwrap(),
         )
         .await;
         rec.record(
@@ -168,7 +166,7 @@ async fn script(h: Harness) -> Vec<Seen> {
     rec.record(
         "pb 403",
         c.post(&pb)
-            .bearer_auth(MEMBER)
+            .bearer_auth(MEMBER_KEY)
             .json(&json!({"workspaceId":"ws_demo","platform":"X"}))
             .send()
             .await
@@ -178,7 +176,7 @@ async fn script(h: Harness) -> Vec<Seen> {
     rec.record(
         "pb 409",
         c.post(&pb)
-            .bearer_auth(OWNER)
+            .bearer_auth(OWNER_KEY)
             .json(&json!({"workspaceId":"ws_demo","platform":"INSTAGRAM"}))
             .send()
             .await
@@ -190,7 +188,7 @@ async fn script(h: Harness) -> Vec<Seen> {
     rec.record(
         "woop connect",
         c.post(h.connect_url(MockVendor::WoopSocial))
-            .bearer_auth(OWNER)
+            .bearer_auth(OWNER_KEY)
             .json(&json!({"projectId":"proj_demo","platform":"FACEBOOK","redirectUrl":"https://app.example.com/done"}))
             .send()
             .await
@@ -221,7 +219,7 @@ async fn script(h: Harness) -> Vec<Seen> {
             "{}?organization_id=org_demo",
             h.connect_url(MockVendor::Aitronos)
         ))
-        .header("x-api-key", OWNER)
+        .header("x-api-key", OWNER_KEY)
         .json(&json!({"connector_type":"clickup"}))
         .send()
         .await

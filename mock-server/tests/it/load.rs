@@ -1,12 +1,14 @@
 //! A load check of the standalone binary's memory (ignored by default: it runs for seconds).
-//! `cargo test -p social-connect-mock --release --test load -- --ignored --nocapture`
-#![allow(clippy::unwrap_used)]
+//! `cargo test -p social-connect-mock --release --test it load:: -- --ignored --nocapture`
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use social_connect_mock::{MockVendor, OWNER_KEY, samples};
+
+use crate::support::Binary;
 
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -21,17 +23,9 @@ fn rss_kib(pid: u32) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "load test: seconds long"]
 async fn memory_stays_bounded_under_load() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let origin = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let Binary {
+        mut child, origin, ..
+    } = Binary::start(&[], Stdio::null());
     let pid = child.id();
     let before = rss_kib(pid);
     let client = reqwest::Client::new();
@@ -41,17 +35,18 @@ async fn memory_stays_bounded_under_load() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let until = Instant::now() + Duration::from_secs(secs);
+    let sample = samples::connect(MockVendor::Postbreeze);
     let mut tasks = Vec::new();
     for _ in 0..32 {
         let (client, count, origin) = (client.clone(), count.clone(), origin.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < until {
+                let (name, value) = sample.auth(OWNER_KEY);
                 let r = client
-                    .post(format!(
-                        "{origin}/postbreeze/api/v1/social-accounts/connect"
-                    ))
-                    .header("authorization", "Bearer sk_test_owner")
-                    .json(&serde_json::json!({"workspaceId": "ws_demo", "platform": "X"}))
+                    .post(format!("{origin}{}", sample.target()))
+                    .header(name, value)
+                    .header("content-type", "application/json")
+                    .body(sample.body)
                     .send()
                     .await
                     .unwrap_or_else(|e| panic!("{e:?}"));

@@ -1,14 +1,12 @@
 //! The binary, started as a process and driven over HTTP.
-#![allow(clippy::unwrap_used)]
 
-mod common;
-
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 use serde_json::json;
+use social_connect_mock::{MockVendor, OWNER_KEY};
 
 struct Running {
     child: Child,
@@ -17,18 +15,16 @@ struct Running {
 }
 
 fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
-        .args(["--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut lines = Vec::new();
-    for _ in 0..7 {
+    let Binary {
+        child,
+        mut stdout,
+        first_line,
+        ..
+    } = Binary::start(args, Stdio::null());
+    let mut lines = vec![first_line.trim_end().to_owned()];
+    for _ in 1..7 {
         let mut line = String::new();
-        out.read_line(&mut line).unwrap();
+        stdout.read_line(&mut line).unwrap();
         lines.push(line.trim_end().to_owned());
     }
     let origin = lines[0]
@@ -75,7 +71,7 @@ async fn serves_all_vendors_on_one_port_and_stops_on_sigterm() {
     let o = r.origin.clone();
     let resp = post_json(
         &format!("{o}/recoup/api/connectors"),
-        &[("x-api-key", OWNER)],
+        &[("x-api-key", OWNER_KEY)],
         &json!({"connector": "googlesheets", "callback_url": "http://localhost:1/cb"}),
     )
     .await;
@@ -90,7 +86,7 @@ async fn serves_all_vendors_on_one_port_and_stops_on_sigterm() {
     assert_eq!(accounts.as_array().unwrap().len(), 2);
     let resp = post_json(
         &format!("{o}/postbreeze/api/v1/social-accounts/connect"),
-        &[("authorization", "Bearer sk_test_owner")],
+        &owner_auth(MockVendor::Postbreeze),
         &json!({"workspaceId": "ws_demo", "platform": "INSTAGRAM"}),
     )
     .await;

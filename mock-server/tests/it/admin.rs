@@ -1,13 +1,10 @@
 //! The admin API over HTTP on both adapters, the library operations, and every scenario.
-#![allow(clippy::unwrap_used)]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 use serde_json::json;
-use social_connect_mock::{AdminError, Fixture, MockConfig, MockVendor, Scenario};
+use social_connect_mock::{AdminError, Fixture, MockConfig, MockVendor, OWNER_KEY, Scenario};
 
 async fn admin_roundtrip(h: Harness) {
     let a = h.admin();
@@ -49,13 +46,7 @@ async fn admin_roundtrip(h: Harness) {
     assert!(r.json()["error"].is_string());
 
     // Requests are logged.
-    let (q, auth, body) = ok_request(MockVendor::Postbreeze);
-    post_json(
-        &format!("{}{q}", h.connect_url(MockVendor::Postbreeze)),
-        &auth,
-        &body,
-    )
-    .await;
+    send_sample(&h, MockVendor::Postbreeze, OWNER_KEY).await;
     let log = get(&format!("{a}/requests")).await.json();
     let last = log.as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["vendor"], json!("postbreeze"));
@@ -72,7 +63,7 @@ async fn admin_roundtrip(h: Harness) {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = post_json(&h.connect_url(MockVendor::Postbreeze), &auth, &body).await;
+    let r = send_sample(&h, MockVendor::Postbreeze, OWNER_KEY).await;
     assert_eq!(r.status, 429);
     assert_eq!(r.header("retry-after"), Some("7"));
     assert_eq!(r.json()["code"], json!("TOO_MANY_REQUESTS"));
@@ -144,13 +135,11 @@ async fn admin_over_hyper() {
 
 async fn scenarios_on(h: &Harness) {
     let v = MockVendor::Recoup;
-    let (_, auth, body) = ok_request(v);
-    let url = h.connect_url(v);
     let st = h.state();
 
     st.set_scenario(v, Scenario::Latency { ms: 150 }).unwrap();
     let t = Instant::now();
-    assert_eq!(post_json(&url, &auth, &body).await.status, 200);
+    assert_eq!(send_sample(h, v, OWNER_KEY).await.status, 200);
     assert!(t.elapsed() >= Duration::from_millis(150));
 
     st.set_scenario(
@@ -160,7 +149,7 @@ async fn scenarios_on(h: &Harness) {
         },
     )
     .unwrap();
-    let r = post_json(&url, &auth, &body).await;
+    let r = send_sample(h, v, OWNER_KEY).await;
     assert_eq!(r.status, 429);
     assert!(r.header("retry-after").is_none());
     assert_eq!(
@@ -170,23 +159,23 @@ async fn scenarios_on(h: &Harness) {
 
     st.set_scenario(v, Scenario::ServerError { status: 503 })
         .unwrap();
-    assert_eq!(post_json(&url, &auth, &body).await.status, 503);
+    assert_eq!(send_sample(h, v, OWNER_KEY).await.status, 503);
 
     st.set_scenario(v, Scenario::MalformedJson { status: 200 })
         .unwrap();
-    let r = post_json(&url, &auth, &body).await;
+    let r = send_sample(h, v, OWNER_KEY).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert!(serde_json::from_str::<serde_json::Value>(&r.text).is_err());
 
     st.set_scenario(v, Scenario::HtmlBody { status: 502 })
         .unwrap();
-    let r = post_json(&url, &auth, &body).await;
+    let r = send_sample(h, v, OWNER_KEY).await;
     assert_eq!(r.status, 502);
     assert!(r.text.contains("<html>"));
 
     st.clear_scenario(v);
-    assert_eq!(post_json(&url, &auth, &body).await.status, 200);
+    assert_eq!(send_sample(h, v, OWNER_KEY).await.status, 200);
 }
 
 #[tokio::test]
@@ -217,14 +206,10 @@ async fn scenarios_over_hyper_including_a_dropped_connection() {
     h.state()
         .set_scenario(MockVendor::Ocoya, Scenario::DropConnection)
         .unwrap();
-    let (q, auth, body) = ok_request(MockVendor::Ocoya);
-    let mut req = client()
-        .post(format!("{}{q}", h.connect_url(MockVendor::Ocoya)))
-        .json(&body);
-    for (k, v) in auth {
-        req = req.header(k, v);
-    }
-    let err = req.send().await.unwrap_err();
+    let err = sample_request(&client(), &h, MockVendor::Ocoya, OWNER_KEY)
+        .send()
+        .await
+        .unwrap_err();
     assert!(!err.is_status(), "{err}");
     // The server is still fine afterwards.
     h.state().clear_scenario(MockVendor::Ocoya);

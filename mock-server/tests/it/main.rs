@@ -1,0 +1,20 @@
+//! The mock's integration tests: one binary, a module per topic, the helpers in [`support`].
+//!
+//! They drive the mock over HTTP on both adapters (wiremock and the standalone hyper server) and
+//! as a process. Whether its answers match the vendors' published specs is the contract suite's
+//! business (`tests/`), not theirs.
+#![allow(clippy::unwrap_used)]
+
+mod admin;
+mod aitronos;
+mod attacks;
+mod binary;
+mod flow;
+mod hostile;
+mod load;
+mod ocoya;
+mod parity;
+mod postbreeze;
+mod recoup;
+mod support;
+mod woopsocial;

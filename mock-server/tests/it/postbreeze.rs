@@ -1,0 +1,77 @@
+//! Postbreeze: single-use expiring URLs and the 409 after a completed flow. (Its answers against
+//! the spec, and its error shapes, are checked in the contract suite.)
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::support::*;
+use serde_json::json;
+use social_connect_mock::{ManualClock, MockConfig, MockVendor, OWNER_KEY};
+
+const V: MockVendor = MockVendor::Postbreeze;
+
+#[tokio::test]
+async fn completed_flow_then_409() {
+    let h = Harness::wiremock().await;
+    let url = h.connect_url(V);
+    let body = json!({"workspaceId": "ws_demo", "platform": "TIKTOK_BUSINESS"});
+    let r = post_json(&url, &owner_auth(V), &body).await;
+    let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
+    let consent = get(&auth).await;
+    assert_eq!(consent.status, 200);
+    consent.assert_html_page();
+    let callback = approve_to_callback(&auth, "").await;
+    // The authorize URL is single-use.
+    get(&format!("{auth}&decision=approve"))
+        .await
+        .assert_state_error();
+    let done = get(&callback).await;
+    assert_eq!(done.status, 200);
+    done.assert_html_page();
+    assert!(
+        h.state()
+            .accounts()
+            .iter()
+            .any(|a| a.platform == "TIKTOK_BUSINESS" && a.owner_id == "ws_demo")
+    );
+    let again = post_json(&url, &owner_auth(V), &body).await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    let b = again.json();
+    assert_eq!(b["statusCode"], json!(409));
+    assert_eq!(b["code"], json!("CHANNEL_ALREADY_CONNECTED"));
+    assert!(b["message"].is_string());
+    assert!(b["requestId"].as_str().unwrap().starts_with("req_"));
+    get(&callback).await.assert_state_error();
+}
+
+#[tokio::test]
+async fn authorize_url_expires_with_the_state() {
+    let clock = Arc::new(ManualClock::new());
+    let h = Harness::wiremock_with(
+        MockConfig::default()
+            .with_clock(clock.clone())
+            .with_state_ttl(Duration::from_secs(300)),
+    )
+    .await;
+    let r = send_sample(&h, V, OWNER_KEY).await;
+    let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
+    clock.advance(Duration::from_secs(299));
+    assert_eq!(get(&auth).await.status, 200);
+    clock.advance(Duration::from_secs(2));
+    get(&auth).await.assert_state_error();
+    get(&format!("{auth}&decision=approve"))
+        .await
+        .assert_state_error();
+}
+
+#[tokio::test]
+async fn expiry_between_approval_and_callback() {
+    let clock = Arc::new(ManualClock::new());
+    let h = Harness::wiremock_with(MockConfig::default().with_clock(clock.clone())).await;
+    let r = send_sample(&h, V, OWNER_KEY).await;
+    let auth = r.json()["authorizeUrl"].as_str().unwrap().to_owned();
+    let callback = approve_to_callback(&auth, "").await;
+    clock.advance(Duration::from_secs(601));
+    get(&callback).await.assert_state_error();
+    assert_eq!(h.state().accounts().len(), 1);
+}
