@@ -28,7 +28,16 @@ async fn consent_page_is_a_real_form_without_script() {
             .contains("<form method=\"post\" action=\"/__provider/authorize\">")
     );
     assert!(page.text.contains("name=\"decision\" value=\"approve\""));
-    assert!(!page.text.contains("http://") || page.text.contains("redirect_uri"));
+    // No script, no inline handler, nothing loaded or linked from anywhere but the mock (the
+    // hidden redirect_uri is a value, not a link), and a CSP that forbids scripts.
+    assert_self_contained_page(&page, &h.origin());
+    let attributes = html_attributes(&page.text);
+    assert!(
+        attributes
+            .iter()
+            .any(|a| a.tag == "form" && a.name == "action" && a.value == "/__provider/authorize"),
+        "the parser sees the form's action: {attributes:?}"
+    );
 }
 
 #[tokio::test]

@@ -262,3 +262,260 @@ impl Binary {
         }
     }
 }
+
+/// One attribute of a start tag in an HTML page: the tag's name, the attribute's name (both
+/// lower-cased) and its value as written (entities left alone; `""` for a bare attribute).
+#[derive(Debug)]
+pub(crate) struct Attribute {
+    pub(crate) tag: String,
+    pub(crate) name: String,
+    pub(crate) value: String,
+}
+
+/// Every attribute of every start tag in `html`. A small tokenizer, enough for the mock's own
+/// pages: it skips comments, doctypes and end tags, and honours quotes inside a tag.
+pub(crate) fn html_attributes(html: &str) -> Vec<Attribute> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        if rest.starts_with(['!', '/', '?']) {
+            rest = rest.find('>').map_or("", |e| &rest[e + 1..]);
+            continue;
+        }
+        let tag_end = rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        let tag = rest[..tag_end].to_ascii_lowercase();
+        rest = &rest[tag_end..];
+        loop {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+            if rest.is_empty() || rest.starts_with('>') {
+                break;
+            }
+            let name_end = rest
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(rest.len())
+                .max(1);
+            let name = rest[..name_end].to_ascii_lowercase();
+            rest = rest[name_end..].trim_start();
+            let mut value = String::new();
+            if let Some(after) = rest.strip_prefix('=') {
+                let after = after.trim_start();
+                if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                    let body = &after[1..];
+                    let end = body.find(q).unwrap_or(body.len());
+                    value = body[..end].to_owned();
+                    rest = body.get(end + 1..).unwrap_or("");
+                } else {
+                    let end = after
+                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                        .unwrap_or(after.len());
+                    value = after[..end].to_owned();
+                    rest = &after[end..];
+                }
+            }
+            out.push(Attribute {
+                tag: tag.clone(),
+                name,
+                value,
+            });
+        }
+    }
+    out
+}
+
+/// Asserts that the page `text` loads nothing and links nowhere outside `origin`: no script
+/// element, no inline event handler, no CSS `url(…)` or `@import`, no meta refresh, and every
+/// URL-bearing attribute (`src`, `href`, `action`, …) either relative to the page's origin or
+/// under `origin`. And that the page's CSP forbids scripts.
+pub(crate) fn assert_self_contained_page(reply: &Reply, origin: &str) {
+    let text = &reply.text;
+    let lower = text.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "a script element: {text}");
+    for needle in ["url(", "@import", "http-equiv"] {
+        assert!(!lower.contains(needle), "{needle} in the page: {text}");
+    }
+    let on_origin = |v: &str| {
+        let v = v.trim();
+        if let Some(path) = v.strip_prefix(origin) {
+            return path.is_empty() || path.starts_with(['/', '?', '#']);
+        }
+        // Relative: no scheme (nothing like `x:` before the first `/`, `?` or `#`) and not
+        // protocol-relative (`//host`).
+        let head = v.split(['/', '?', '#']).next().unwrap_or_default();
+        !v.starts_with("//") && !v.starts_with("\\") && !head.contains(':')
+    };
+    let url_attributes = [
+        "src",
+        "href",
+        "action",
+        "formaction",
+        "srcset",
+        "poster",
+        "data",
+        "background",
+        "ping",
+        "cite",
+        "manifest",
+        "xlink:href",
+    ];
+    for a in html_attributes(text) {
+        assert!(
+            !a.name.starts_with("on"),
+            "an inline event handler <{} {}=\"{}\">",
+            a.tag,
+            a.name,
+            a.value
+        );
+        if url_attributes.contains(&a.name.as_str()) {
+            assert!(
+                on_origin(&a.value),
+                "<{} {}=\"{}\"> points outside {origin}",
+                a.tag,
+                a.name,
+                a.value
+            );
+        }
+    }
+    // The CSP: scripts are forbidden by `script-src 'none'` or, without one, `default-src 'none'`.
+    let csp = reply
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("no CSP"));
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find_map(|d| {
+                d.strip_prefix(name)
+                    .filter(|r| r.is_empty() || r.starts_with(' '))
+            })
+            .map(str::trim)
+    };
+    for name in ["script-src", "script-src-elem", "script-src-attr"] {
+        if let Some(sources) = directive(name) {
+            assert_eq!(sources, "'none'", "CSP {csp}");
+        }
+    }
+    if directive("script-src").is_none() {
+        assert_eq!(directive("default-src"), Some("'none'"), "CSP {csp}");
+    }
+}
+
+/// The code `vendor` gives an error of `status` (`None`: its shape has no code there).
+fn vendor_error_code(vendor: MockVendor, status: u16) -> Option<&'static str> {
+    let code = match (vendor, status) {
+        (MockVendor::Recoup | MockVendor::Ocoya, _) => return None,
+        (MockVendor::Postbreeze, 401) => return None,
+        (MockVendor::WoopSocial, 400) => "VALIDATION_ERROR",
+        (MockVendor::Postbreeze, 400) => "VALIDATION_FAILED",
+        (MockVendor::Aitronos, 422) => "VALIDATION_ERROR",
+        (MockVendor::WoopSocial, 401) => "UNAUTHORIZED",
+        (MockVendor::Aitronos, 401) => "AUTHENTICATION_REQUIRED",
+        (MockVendor::Aitronos, 403) => "INSUFFICIENT_PERMISSIONS",
+        (_, 403) => "FORBIDDEN",
+        (_, 404) => "NOT_FOUND",
+        (_, 405) => "METHOD_NOT_ALLOWED",
+        (_, 413) => "PAYLOAD_TOO_LARGE",
+        _ => panic!("no expected {vendor:?} error code for {status}"),
+    };
+    Some(code)
+}
+
+impl Reply {
+    /// Asserts that this is `vendor`'s own error answer for `status`, as the vendor modules
+    /// document it: the status, a JSON body, and exactly the vendor's shape and code:
+    /// - Recoup `{"error":<status>,"message":"…"}`;
+    /// - WoopSocial `{"error":{"code","message"}}`;
+    /// - Postbreeze `{"statusCode":<status>,"code","message","requestId"}` (no `code` on a 401);
+    /// - Aitronos `{"success":false,"error":{"code","message","system_message","type","status",
+    ///   "trace_id","timestamp","details"}}`;
+    /// - Ocoya `{"message":"…"}`.
+    pub(crate) fn assert_vendor_error(&self, vendor: MockVendor, status: u16, what: &str) {
+        let text = &self.text;
+        assert_eq!(self.status, status, "{vendor:?} {what}: {text}");
+        assert!(
+            self.header("content-type")
+                .is_some_and(|c| c.starts_with("application/json")),
+            "{vendor:?} {what}: not JSON: {:?} {text}",
+            self.header("content-type")
+        );
+        let body: Value = serde_json::from_str(text)
+            .unwrap_or_else(|e| panic!("{vendor:?} {what}: not JSON ({e}): {text}"));
+        let keys = |v: &Value| {
+            let mut k: Vec<String> = v
+                .as_object()
+                .unwrap_or_else(|| panic!("{vendor:?} {what}: not an object: {text}"))
+                .keys()
+                .cloned()
+                .collect();
+            k.sort();
+            k
+        };
+        let message = |v: &Value| {
+            assert!(
+                v["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{vendor:?} {what}: no message: {text}"
+            );
+        };
+        let code = vendor_error_code(vendor, status);
+        match vendor {
+            MockVendor::Recoup => {
+                assert_eq!(
+                    keys(&body),
+                    ["error", "message"],
+                    "{vendor:?} {what}: {text}"
+                );
+                assert_eq!(body["error"], status, "{vendor:?} {what}: {text}");
+                message(&body);
+            }
+            MockVendor::WoopSocial => {
+                assert_eq!(keys(&body), ["error"], "{vendor:?} {what}: {text}");
+                let e = &body["error"];
+                assert_eq!(keys(e), ["code", "message"], "{vendor:?} {what}: {text}");
+                assert_eq!(e["code"].as_str(), code, "{vendor:?} {what}: {text}");
+                message(e);
+            }
+            MockVendor::Postbreeze => {
+                let mut expected = vec!["message", "requestId", "statusCode"];
+                if code.is_some() {
+                    expected.insert(0, "code");
+                }
+                assert_eq!(keys(&body), expected, "{vendor:?} {what}: {text}");
+                assert_eq!(body["statusCode"], status, "{vendor:?} {what}: {text}");
+                assert_eq!(body["code"].as_str(), code, "{vendor:?} {what}: {text}");
+                assert!(body["requestId"].is_string(), "{vendor:?} {what}: {text}");
+                message(&body);
+            }
+            MockVendor::Aitronos => {
+                assert_eq!(
+                    keys(&body),
+                    ["error", "success"],
+                    "{vendor:?} {what}: {text}"
+                );
+                assert_eq!(body["success"], false, "{vendor:?} {what}: {text}");
+                let e = &body["error"];
+                assert_eq!(
+                    keys(e),
+                    [
+                        "code",
+                        "details",
+                        "message",
+                        "status",
+                        "system_message",
+                        "timestamp",
+                        "trace_id",
+                        "type"
+                    ],
+                    "{vendor:?} {what}: {text}"
+                );
+                assert_eq!(e["code"].as_str(), code, "{vendor:?} {what}: {text}");
+                assert_eq!(e["status"], status, "{vendor:?} {what}: {text}");
+                message(e);
+            }
+            MockVendor::Ocoya => {
+                assert_eq!(keys(&body), ["message"], "{vendor:?} {what}: {text}");
+                message(&body);
+            }
+        }
+    }
+}
