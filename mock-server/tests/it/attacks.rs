@@ -70,22 +70,30 @@ async fn forged_truncated_and_foreign_states_are_refused() {
         .await
         .assert_state_error();
 
-    // The provider's redirect to WoopSocial's callback, replayed at Postbreeze's callback.
+    // The provider's redirect to WoopSocial's callback, replayed at Postbreeze's callback: the
+    // 400 error page, and no account at all recorded (a WoopSocial one is what a replay that got
+    // through would add, the flow being WoopSocial's).
     let callback = approve_to_callback(&auth_url, "").await;
     let foreign = callback.replace(
         "/__vendor/woopsocial/callback",
         "/__vendor/postbreeze/callback",
     );
+    assert_ne!(foreign, callback);
+    let before = h.state().accounts();
     get(&absolute(&h.origin(), &foreign))
         .await
         .assert_state_error();
-    assert!(
-        h.state()
-            .accounts()
-            .iter()
-            .all(|a| a.vendor != MockVendor::Postbreeze || a.platform == "INSTAGRAM"),
-        "nothing connected at Postbreeze"
+    assert_eq!(
+        h.state().accounts(),
+        before,
+        "the replay at Postbreeze connected nothing"
     );
+    // The state was not consumed by the replay: WoopSocial's own callback still completes (on
+    // its completion page: the sample request has no redirectUrl).
+    let done = get(&absolute(&h.origin(), &callback)).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert!(done.text.contains("account connected"), "{}", done.text);
+    assert_eq!(h.state().accounts().len(), before.len() + 1);
 }
 
 #[tokio::test]
@@ -190,8 +198,49 @@ async fn no_key_or_code_in_redirects_or_the_request_log() {
     for secret in [OWNER_KEY, code.as_str(), "access_token", "code="] {
         assert!(!location.contains(secret), "{secret} in {location}");
     }
-    let log = serde_json::to_string(&h.state().requests()).unwrap();
-    assert!(!log.contains(OWNER_KEY), "the request log holds no key");
+    // Every vendor's whole flow (key in a header, state and code in the URLs), then a wrong key:
+    // none of the keys, states or codes is in the log as the admin API serves it.
+    let mut secrets = vec![
+        OWNER_KEY.to_owned(),
+        "sk_wrong_secret".to_owned(),
+        code,
+        query_param(&auth_url, "state").unwrap(),
+    ];
+    for v in MockVendor::ALL {
+        let mut url = authorization_url(&h, v).await;
+        secrets.push(query_param(&url, "state").unwrap());
+        if !url.contains("/__provider/authorize") {
+            // Ocoya's start URL first.
+            url = absolute(&h.origin(), &get(&url).await.location());
+        }
+        let callback = approve_to_callback(&url, "").await;
+        secrets.push(query_param(&callback, "code").unwrap());
+        let done = get(&absolute(&h.origin(), &callback)).await;
+        assert!(done.status < 400, "{v:?}: {} {}", done.status, done.text);
+    }
+    let wrong = post_json(
+        &h.connect_url(MockVendor::WoopSocial),
+        &[("authorization", "Bearer sk_wrong_secret")],
+        &json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": app}),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    let log = get(&format!("{}/requests", h.admin())).await;
+    assert_eq!(log.status, 200);
+    let entries = log.json().as_array().unwrap().len();
+    assert!(entries >= 20, "the log holds the flows: {}", log.text);
+    assert!(
+        log.text.contains("/__vendor/woopsocial/callback"),
+        "the log holds the callbacks: {}",
+        log.text
+    );
+    for secret in &secrets {
+        assert!(
+            !log.text.contains(secret.as_str()),
+            "{secret} in the request log: {}",
+            log.text
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
