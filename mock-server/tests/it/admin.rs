@@ -206,11 +206,23 @@ async fn scenarios_over_hyper_including_a_dropped_connection() {
     h.state()
         .set_scenario(MockVendor::Ocoya, Scenario::DropConnection)
         .unwrap();
-    let err = sample_request(&client(), &h, MockVendor::Ocoya, OWNER_KEY)
+    // The connection is closed without an answer: the client sees a failed request at once,
+    // not a response, and not a hang that only its timeout ends.
+    let timeout = Duration::from_secs(10);
+    let client = reqwest::Client::builder().timeout(timeout).build().unwrap();
+    let started = Instant::now();
+    let err = sample_request(&client, &h, MockVendor::Ocoya, OWNER_KEY)
         .send()
         .await
         .unwrap_err();
-    assert!(!err.is_status(), "{err}");
+    assert!(!err.is_timeout(), "a hang, not a dropped connection: {err}");
+    assert!(
+        started.elapsed() < timeout / 2,
+        "the connection was dropped at once: {:?}",
+        started.elapsed()
+    );
+    assert!(err.is_request() || err.is_connect(), "{err:?}");
+    assert!(!err.is_status() && err.status().is_none(), "{err:?}");
     // The server is still fine afterwards.
     h.state().clear_scenario(MockVendor::Ocoya);
     assert_eq!(get(&h.admin()).await.status, 200);
