@@ -137,8 +137,11 @@ async fn denial_redirects_with_status_error() {
     assert_eq!(h.state().accounts().len(), 1);
 }
 
+/// The consent and page-selection forms posted over plain HTTP, field by field. No browser: the
+/// contract suite's `browser_woopsocial_facebook_consent_and_page_selection` drives the pages in
+/// a real one.
 #[tokio::test]
-async fn facebook_page_selection_in_the_browser_gives_several_ids() {
+async fn facebook_page_selection_posted_as_forms_gives_several_ids() {
     let h = Harness::wiremock().await;
     let auth = connect(
         &h,
@@ -146,7 +149,7 @@ async fn facebook_page_selection_in_the_browser_gives_several_ids() {
         "redirectUrl": "https://app.example.com/done"}),
     )
     .await;
-    // Approve through the consent form (as a browser would: POST, 303).
+    // Approve by posting the consent form's fields (POST, 303, as a browser's submit would be).
     let r = post_form(
         &format!("{}/__provider/authorize", h.origin()),
         &[
