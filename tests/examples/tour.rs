@@ -73,9 +73,12 @@ async fn main() -> ExitCode {
                 .query_pairs_mut()
                 .append_pair("pages", "fbp_1001,fbp_1002");
         }
-        let hops = flow::walk(&browser, &start, &origin).await;
-        let end = hops.last().expect("at least one hop");
-        let outcome = match ConnectOutcome::from_redirect(vendor, &end.url) {
+        let walk = flow::walk(&browser, &start, &origin).await;
+        let end = match &walk.end {
+            flow::End::Left(to) => to.clone(),
+            flow::End::OnMock => walk.page().url.clone(),
+        };
+        let outcome = match ConnectOutcome::from_redirect(vendor, &end) {
             Ok(ConnectOutcome::Connected { account_ids, .. }) => {
                 format!("connected {} (from the redirect)", account_ids.join(","))
             }
@@ -87,10 +90,15 @@ async fn main() -> ExitCode {
                     .into_iter()
                     .filter(|a| a.vendor == mock_vendor(vendor))
                     .count();
-                format!(
-                    "connected (completion page, HTTP {}; {held} account(s) at the mock)",
-                    end.status.as_u16()
-                )
+                match &walk.end {
+                    flow::End::OnMock => format!(
+                        "connected (completion page, HTTP {}; {held} account(s) at the mock)",
+                        walk.page().status.as_u16()
+                    ),
+                    flow::End::Left(_) => {
+                        format!("connected (back at the app; {held} account(s) at the mock)")
+                    }
+                }
             }
             Err(err) => return fail(&err),
         };

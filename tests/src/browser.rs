@@ -7,7 +7,8 @@
 //!
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` (or the programs
 //! `SOCIAL_CONNECT_CHROMIUM` and `SOCIAL_CONNECT_CHROMEDRIVER` name), a test is skipped with a
-//! message, unless `CI=true`, where a missing browser fails it. Install with
+//! message ([`crate::skip::skip`], which counts it), unless `CI=true`, where a missing browser
+//! fails it. Install with
 //! `apt-get install -y chromium chromium-driver` (Debian).
 
 use std::future::Future;
@@ -23,6 +24,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use url::Url;
+
+use crate::skip::{Kind, skip};
 
 /// Chromium; `SOCIAL_CONNECT_CHROMIUM` overrides it.
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -46,7 +49,8 @@ pub const TEST_BUDGET: Duration = Duration::from_secs(120);
 // The browser: chromedriver + Chromium, per test.
 // ---------------------------------------------------------------------------------------------
 
-/// Whether the browser is installed; if not, says why and whether to skip (panics under `CI=true`).
+/// Whether the browser is installed; if not, skips `test` through [`crate::skip::skip`] (which
+/// panics under `CI=true`).
 fn browser_installed(test: &str) -> bool {
     let missing: Vec<String> = [chromium(), chromedriver()]
         .into_iter()
@@ -56,13 +60,10 @@ fn browser_installed(test: &str) -> bool {
         return true;
     }
     let why = format!(
-        "browser test `{test}`: {} not found (Debian: `apt-get install -y chromium chromium-driver`)",
+        "{} not found (Debian: `apt-get install -y chromium chromium-driver`)",
         missing.join(" and ")
     );
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{why}; CI=true, so the browser tests must run");
-    }
-    eprintln!("skipped: {why}");
+    skip(Kind::Browser, test, &why);
     false
 }
 

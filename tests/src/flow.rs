@@ -2,7 +2,7 @@
 //! never follows redirects, so every status, `Location` and header can be checked.
 
 use reqwest::StatusCode;
-use reqwest::header::{LOCATION, REFERRER_POLICY};
+use reqwest::header::{CONTENT_TYPE, LOCATION, REFERRER_POLICY};
 use url::Url;
 
 /// One response of the walk.
@@ -16,6 +16,8 @@ pub struct Hop {
     pub location: Option<Url>,
     /// Its `Referrer-Policy`.
     pub referrer_policy: Option<String>,
+    /// Its `Content-Type`.
+    pub content_type: Option<String>,
     /// Its body (pages are small).
     pub body: String,
 }
@@ -46,12 +48,14 @@ pub async fn get(client: &reqwest::Client, url: &Url) -> Hop {
     };
     let location = header(LOCATION).map(|l| url.join(&l).expect("Location is a URL"));
     let referrer_policy = header(REFERRER_POLICY);
+    let content_type = header(CONTENT_TYPE);
     let body = response.text().await.unwrap_or_default();
     Hop {
         url: url.clone(),
         status,
         location,
         referrer_policy,
+        content_type,
         body,
     }
 }
@@ -70,33 +74,64 @@ pub fn with_query(url: &Url, pairs: &[(&str, &str)]) -> Url {
     url
 }
 
-/// Walks from `start` until a response that is not a redirect or that leaves the mock (`origin`),
-/// checking on every hop that redirects are 302/303 (never 307), carry `no-referrer`, and put no
-/// code or token into a URL outside the mock. Returns every hop; the last one is where it ended
-/// (an app URL outside the mock is recorded without being requested).
-pub async fn walk(client: &reqwest::Client, start: &Url, origin: &Url) -> Vec<Hop> {
+/// Where a [`walk`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    /// On a response of the mock that is not a redirect: the walk's last hop.
+    OnMock,
+    /// The mock's last redirect sent the browser to this URL outside the mock, which the walk
+    /// did not request (it is the app's, or anywhere else): no status is known for it.
+    Left(Url),
+}
+
+/// The hops of a [`walk`] and where it ended.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    /// Every response of the mock, in order.
+    pub hops: Vec<Hop>,
+    /// Where the walk ended.
+    pub end: End,
+}
+
+impl Walk {
+    /// The mock's page the walk ended on.
+    ///
+    /// # Panics
+    /// If the walk left the mock instead.
+    pub fn page(&self) -> &Hop {
+        match &self.end {
+            End::OnMock => self.hops.last().expect("a walk has at least one hop"),
+            End::Left(to) => panic!("the flow left the mock for {to} instead of ending on a page"),
+        }
+    }
+
+    /// The URL outside the mock the walk was sent to.
+    ///
+    /// # Panics
+    /// If the walk ended on a page of the mock instead.
+    pub fn left_to(&self) -> &Url {
+        match &self.end {
+            End::Left(to) => to,
+            End::OnMock => {
+                let last = self.hops.last().expect("a walk has at least one hop");
+                panic!(
+                    "the flow ended on the mock ({} {}) instead of leaving it: {}",
+                    last.status, last.url, last.body
+                )
+            }
+        }
+    }
+}
+
+/// Walks from `start` until a response that is not a redirect or a redirect that leaves the mock
+/// (`origin`), checking on every hop that redirects are 302/303 (never 307), carry `no-referrer`,
+/// and put no code or token into a URL outside the mock. A URL outside the mock is never
+/// requested: the walk ends with [`End::Left`] and that URL.
+pub async fn walk(client: &reqwest::Client, start: &Url, origin: &Url) -> Walk {
+    assert_eq!(start.origin(), origin.origin(), "a walk starts on the mock");
     let mut hops = Vec::new();
     let mut next = start.clone();
     for _ in 0..10 {
-        if next.origin() != origin.origin() {
-            for (key, _) in next.query_pairs() {
-                assert!(
-                    !matches!(
-                        key.as_ref(),
-                        "code" | "access_token" | "token" | "code_verifier"
-                    ),
-                    "a vendor secret `{key}` left the mock in {next}"
-                );
-            }
-            hops.push(Hop {
-                url: next,
-                status: StatusCode::OK,
-                location: None,
-                referrer_policy: None,
-                body: String::new(),
-            });
-            return hops;
-        }
         let hop = get(client, &next).await;
         assert_eq!(
             hop.referrer_policy.as_deref(),
@@ -113,9 +148,29 @@ pub async fn walk(client: &reqwest::Client, start: &Url, origin: &Url) -> Vec<Ho
                     matches!(status.as_u16(), 302 | 303),
                     "redirect {status} from {next} must be 302/303"
                 );
+                if location.origin() != origin.origin() {
+                    for (key, _) in location.query_pairs() {
+                        assert!(
+                            !matches!(
+                                key.as_ref(),
+                                "code" | "access_token" | "token" | "code_verifier"
+                            ),
+                            "a vendor secret `{key}` left the mock in {location}"
+                        );
+                    }
+                    return Walk {
+                        hops,
+                        end: End::Left(location),
+                    };
+                }
                 next = location;
             }
-            _ => return hops,
+            _ => {
+                return Walk {
+                    hops,
+                    end: End::OnMock,
+                };
+            }
         }
     }
     panic!("more than 10 hops from {start}");

@@ -1,7 +1,32 @@
-//! Where a test runs: against the mock (the default), or against a real vendor when
-//! `SOCIAL_CONNECT_LIVE_<VENDOR>_URL` and `..._KEY` (and `..._OWNER` where the vendor needs one)
-//! are set. Tests that need the mock's control (scenarios, flows, its state) skip themselves
-//! with a printed reason when live.
+//! Where a test runs: the mock, always, for every test of the contract suite; a real vendor only
+//! in live mode, a separate command.
+//!
+//! # The contract suite: the mock
+//!
+//! [`Harness::new`] and [`Harness::mock`] start a fresh mock. The suite ignores the
+//! `SOCIAL_CONNECT_LIVE_*` variables entirely: a vendor's URL left in the environment changes
+//! nothing, and no mock-mode test skips (one that tried would fail under `CI=true`, see
+//! [`crate::skip`]).
+//!
+//! # Live mode: checking against a live vendor
+//!
+//! ```text
+//! SOCIAL_CONNECT_LIVE_POSTBREEZE_URL=https://api.postbreeze.example/api/v1 \
+//! SOCIAL_CONNECT_LIVE_POSTBREEZE_KEY=pb_live_… SOCIAL_CONNECT_LIVE_POSTBREEZE_OWNER=ws_… \
+//!   cargo test -p social-connect-tests --test contract live -- --ignored --nocapture
+//! ```
+//!
+//! One ignored test, `live` (`tests/tests/contract/live.rs`), takes [`Harness::live`] for every
+//! vendor whose `SOCIAL_CONNECT_LIVE_<VENDOR>_URL` (its base URL, as the SDK's `base_url` takes
+//! it) and `..._KEY` are set (`<VENDOR>` is `RECOUP`, `WOOPSOCIAL`, `POSTBREEZE`, `AITRONOS` or
+//! `OCOYA`; `..._OWNER` names the project, workspace or organization to connect for, where the
+//! vendor needs one). It runs the checks that need no control of the vendor: a valid connect
+//! through the SDK returns an absolute link, the raw answer's status and body match the spec,
+//! a wrong key and no key get the documented 401 in the spec's shape, and the SDK types a wrong
+//! key as `Unauthorized`. What needs the mock (flows, faults, other errors, the fixture's
+//! accounts) is counted as skipped. It prints one line, `live: N checks ran, M skipped
+//! (<reason>: count, ...)`, and fails if any check fails. Live checks mint real, single-use
+//! authorization URLs (never opened) and make a few calls with a wrong key or none.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,19 +76,32 @@ fn live_var(vendor: Vendor, what: &str) -> Option<String> {
 }
 
 impl Harness {
-    /// The environment for `vendor`: live when its variables are set, else a fresh mock.
+    /// A fresh mock for `vendor` with the default fixture (the `SOCIAL_CONNECT_LIVE_*` variables
+    /// are ignored: see the module docs).
     pub async fn new(vendor: Vendor) -> Harness {
-        if let (Some(base_url), Some(key)) = (live_var(vendor, "URL"), live_var(vendor, "KEY")) {
-            return Harness {
-                vendor,
-                target: Target::Live {
-                    base_url,
-                    key,
-                    owner: live_var(vendor, "OWNER"),
-                },
-            };
-        }
         Harness::mock(vendor, MockConfig::default()).await
+    }
+
+    /// The live `vendor` of live mode, when its `SOCIAL_CONNECT_LIVE_<VENDOR>_URL` and `..._KEY`
+    /// are set (and `..._OWNER`, if given, as its owner).
+    pub fn live(vendor: Vendor) -> Option<Harness> {
+        let (base_url, key) = (live_var(vendor, "URL")?, live_var(vendor, "KEY")?);
+        Some(Harness {
+            vendor,
+            target: Target::Live {
+                base_url,
+                key,
+                owner: live_var(vendor, "OWNER"),
+            },
+        })
+    }
+
+    /// Whether live mode was given an owner for this vendor (`SOCIAL_CONNECT_LIVE_<VENDOR>_OWNER`).
+    pub fn live_owner(&self) -> Option<&str> {
+        match &self.target {
+            Target::Live { owner, .. } => owner.as_deref(),
+            Target::Mock { .. } => None,
+        }
     }
 
     /// Always the mock, started with `config` (its clock replaced by a manual one).
@@ -79,25 +117,25 @@ impl Harness {
         }
     }
 
-    /// The mock server, or `None` (having printed why the calling test is skipped) when live.
-    pub fn mock_server(&self, test: &str) -> Option<&StandaloneServer> {
+    /// The mock server.
+    ///
+    /// # Panics
+    /// In live mode: only the mock is under the suite's control (live mode's checks never ask).
+    pub fn mock_server(&self) -> &StandaloneServer {
         match &self.target {
-            Target::Mock { server, .. } => Some(server),
-            Target::Live { .. } => {
-                eprintln!(
-                    "skipped live {}: `{test}` needs the mock's control of the vendor",
-                    self.vendor
-                );
-                None
-            }
+            Target::Mock { server, .. } => server,
+            Target::Live { .. } => panic!("{}: a live vendor is not the mock", self.vendor),
         }
     }
 
-    /// The mock's clock (mock only).
-    pub fn clock(&self) -> Option<&ManualClock> {
+    /// The mock's clock.
+    ///
+    /// # Panics
+    /// In live mode.
+    pub fn clock(&self) -> &ManualClock {
         match &self.target {
-            Target::Mock { clock, .. } => Some(clock),
-            Target::Live { .. } => None,
+            Target::Mock { clock, .. } => clock,
+            Target::Live { .. } => panic!("{}: a live vendor has no manual clock", self.vendor),
         }
     }
 
@@ -119,13 +157,19 @@ impl Harness {
         }
     }
 
+    /// `key`, or the live key in its place when `key` is the fixture's owner key ([`OWNER_KEY`])
+    /// and this is live mode.
+    pub fn key(&self, key: &str) -> String {
+        match &self.target {
+            Target::Live { key: live, .. } if key == OWNER_KEY => live.clone(),
+            _ => key.to_owned(),
+        }
+    }
+
     /// An SDK client for this vendor with `key` (the live key replaces the fixture's owner key,
     /// [`OWNER_KEY`]).
     pub fn client_with(&self, key: &str, timeout: Duration) -> Client {
-        let key = match &self.target {
-            Target::Live { key: live, .. } if key == OWNER_KEY => live.clone(),
-            _ => key.to_owned(),
-        };
+        let key = self.key(key);
         Client::builder()
             .api_key(self.vendor, key)
             .base_url(self.vendor, self.base_url())

@@ -1,12 +1,14 @@
 //! Shared parts of the contract suite: the vendors' specs as validators, a harness that runs the
-//! SDK against the mock (or a live vendor when its URL and key are in the environment), and a
-//! follower that walks a connect flow hop by hop with a cookie-less HTTP client.
+//! SDK against the mock (or, in live mode only, a real vendor: see [`harness`]), a follower that
+//! walks a connect flow hop by hop with a cookie-less HTTP client, and the one function every
+//! skip goes through ([`skip::skip`]).
 //!
 //! Everything here reads only this repository's own files (`specs/`), never `../shared`.
 
 pub mod browser;
 pub mod flow;
 pub mod harness;
+pub mod skip;
 pub mod spec;
 
 pub use harness::{Harness, Target};

@@ -346,19 +346,46 @@ async fn bodies_that_are_not_the_documented_json_are_errors_not_panics() {
     );
 }
 
+/// A valid Ocoya success body padded to `len` bytes (the padding after the URL).
+fn padded_success(len: usize) -> String {
+    let head = r#"{"url":"https://app.ocoya.com/connect?x=1","pad":""#;
+    let tail = r#""}"#;
+    let pad = "x".repeat(len - head.len() - tail.len());
+    let body = format!("{head}{pad}{tail}");
+    assert_eq!(body.len(), len);
+    body
+}
+
 #[tokio::test]
 async fn huge_bodies_are_read_only_up_to_the_limit() {
-    let huge = "x".repeat(social_connect::BODY_LIMIT * 3);
+    // Just under the limit, a valid body is read whole and parsed.
+    let fits = padded_success(social_connect::BODY_LIMIT - 1024);
+    let link = answer(
+        Vendor::Ocoya,
+        ResponseTemplate::new(200).set_body_raw(fits, "application/json"),
+    )
+    .await
+    .expect("a valid body under the limit is read");
+    assert_eq!(link.url.as_str(), "https://app.ocoya.com/connect?x=1");
+    // Over it, the same valid body is cut at the limit: an unlimited read would parse it and
+    // succeed, a bounded one cannot.
+    let huge = padded_success(social_connect::BODY_LIMIT * 3);
     let err = answer(
         Vendor::Ocoya,
         ResponseTemplate::new(200).set_body_raw(huge, "application/json"),
     )
     .await
-    .unwrap_err();
+    .expect_err("a body over the limit is not read whole");
     match err {
         Error::UnexpectedResponse {
-            excerpt: Some(e), ..
-        } => assert!(e.len() <= social_connect::EXCERPT_LIMIT + 3),
+            status: 200,
+            excerpt: Some(e),
+            ..
+        } => {
+            assert!(e.len() <= social_connect::EXCERPT_LIMIT + 3, "{e}");
+            assert!(e.starts_with(r#"{"url":"#), "{e}");
+            assert!(e.ends_with('…'), "the excerpt says there was more: {e}");
+        }
         other => panic!("{other:?}"),
     }
 }

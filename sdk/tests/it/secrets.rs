@@ -1,5 +1,6 @@
-//! No API key in any `Debug` or `Display` output: every error the client can return, the client,
-//! its builder and the generated clients are formatted and searched for the key.
+//! No API key in any `Debug` or `Display` output: every error the client can return, at each of
+//! the five vendors, the client, its builder and the generated clients are formatted and searched
+//! for the key.
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use social_connect::{Client, ConnectRequest, Error, Provider, Vendor};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::refused_client;
+use crate::support::{refused_client, refused_client_for};
 
 const KEY: &str = "sk_live_VERY_SECRET_0123456789";
 
@@ -19,6 +20,17 @@ fn assert_clean(what: &str, text: &str) {
     );
 }
 
+/// A connect request `vendor` accepts (so the call reaches the server).
+fn request(vendor: Vendor) -> ConnectRequest {
+    match vendor {
+        Vendor::Recoup => ConnectRequest::new(Provider::X),
+        Vendor::Aitronos => ConnectRequest::new(Provider::Other("github".into())).owner("o"),
+        _ => ConnectRequest::new(Provider::X).owner("o"),
+    }
+}
+
+/// The errors of `vendor`'s connect for every status the server can answer with (an HTML body),
+/// a timeout and a refused connection.
 async fn errors_from(server: &MockServer, vendor: Vendor, timeout: Duration) -> Vec<Error> {
     let client = Client::builder()
         .api_key(vendor, KEY)
@@ -28,11 +40,7 @@ async fn errors_from(server: &MockServer, vendor: Vendor, timeout: Duration) -> 
         .build()
         .unwrap();
     assert_clean("Client", &format!("{client:?}"));
-    let request = match vendor {
-        Vendor::Recoup => ConnectRequest::new(Provider::X),
-        Vendor::Aitronos => ConnectRequest::new(Provider::Other("github".into())).owner("o"),
-        _ => ConnectRequest::new(Provider::X).owner("o"),
-    };
+    let request = request(vendor);
     let mut errors = Vec::new();
     for status in [400, 401, 403, 404, 409, 422, 429, 500, 502, 503, 302, 200] {
         server.reset().await;
@@ -53,6 +61,12 @@ async fn errors_from(server: &MockServer, vendor: Vendor, timeout: Duration) -> 
         .mount(server)
         .await;
     errors.push(client.connect(vendor, request.clone()).await.unwrap_err());
+    errors.push(
+        refused_client_for(vendor, KEY)
+            .connect(vendor, request)
+            .await
+            .unwrap_err(),
+    );
     errors
 }
 
@@ -61,9 +75,15 @@ async fn no_error_or_client_output_contains_the_key() {
     let server = MockServer::start().await;
     let mut errors = Vec::new();
     for vendor in Vendor::ALL {
-        if vendor == Vendor::Postbreeze || vendor == Vendor::Ocoya || vendor == Vendor::Recoup {
-            errors.extend(errors_from(&server, vendor, Duration::from_millis(300)).await);
-        }
+        let of_vendor = errors_from(&server, vendor, Duration::from_millis(300)).await;
+        // 12 statuses (all errors but the 200 with an HTML body, which is one too), the timeout
+        // and the refused connection.
+        assert_eq!(
+            of_vendor.len(),
+            14,
+            "{vendor}: every error path produced an error: {of_vendor:?}"
+        );
+        errors.extend(of_vendor);
     }
     // Transport failures, configuration errors and the checks made before sending.
     let refused = refused_client(KEY);
@@ -95,7 +115,7 @@ async fn no_error_or_client_output_contains_the_key() {
             .unwrap_err(),
     );
     assert!(
-        errors.len() >= 30,
+        errors.len() >= 5 * 14 + 4,
         "every path produced an error ({})",
         errors.len()
     );

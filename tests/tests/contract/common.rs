@@ -1,12 +1,14 @@
-//! Test bodies every vendor module runs with its own facts.
+//! Test bodies every vendor module runs with its own facts. All of them run against the mock
+//! except the raw requests ([`answer`] and the ones built on it) and [`connect_live`], which live
+//! mode (`live.rs`) also sends to a real vendor.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 use social_connect::{AuthorizationLink, ConnectRequest, Error, Vendor};
-use social_connect_mock::{OWNER_KEY, Scenario};
-use social_connect_tests::flow::{self, Hop};
+use social_connect_mock::{ConnectedAccount, OWNER_KEY, RECOUP_OWN_ACCOUNT, Scenario};
+use social_connect_tests::flow::{self, Walk};
 use social_connect_tests::{Harness, Spec, mock_vendor, sample};
 use url::Url;
 
@@ -50,11 +52,12 @@ pub fn post(h: &Harness, query: &str, body: &str) -> reqwest::RequestBuilder {
         .body(body.to_owned())
 }
 
-/// [`post`] with `key` in the vendor's auth scheme, the answer checked as [`answer_to`] does.
+/// [`post`] with `key` in the vendor's auth scheme (the live key in place of [`OWNER_KEY`] in
+/// live mode), the answer checked as [`answer_to`] does.
 pub async fn answer(h: &Harness, key: Option<&str>, query: &str, body: &str) -> Answer {
     let mut request = post(h, query, body);
     if let Some(key) = key {
-        let (name, value) = sample(h.vendor).auth(key);
+        let (name, value) = sample(h.vendor).auth(&h.key(key));
         request = request.header(name, value);
     }
     answer_to(h, request).await
@@ -72,7 +75,7 @@ pub async fn answer_sample(h: &Harness, key: Option<&str>) -> Answer {
 /// valid against the schema.
 pub async fn answer_to(h: &Harness, request: reqwest::RequestBuilder) -> Answer {
     let vendor = h.vendor;
-    let response = request.send().await.expect("the mock answers");
+    let response = request.send().await.expect("the vendor answers");
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -126,9 +129,7 @@ pub fn assert_state_matches_url(body: &Value, url_field: &str) {
 
 /// Every request the SDK sent to the mock's connect endpoint, checked against the request schema.
 pub fn assert_sdk_requests_match_spec(h: &Harness) {
-    let Some(server) = h.mock_server("request validation") else {
-        return;
-    };
+    let server = h.mock_server();
     let vendor = mock_vendor(h.vendor);
     let sent: Vec<_> = server
         .state()
@@ -146,8 +147,9 @@ pub fn assert_sdk_requests_match_spec(h: &Harness) {
     }
 }
 
-/// The SDK's connect succeeds, its link points at the mock, and what it sent matches the spec.
-pub async fn connect_ok(h: &Harness, request: ConnectRequest) -> AuthorizationLink {
+/// The SDK's connect succeeds with an absolute http(s) link for the vendor and provider asked
+/// for (against the mock or, in live mode, a real vendor).
+pub async fn connect_live(h: &Harness, request: ConnectRequest) -> AuthorizationLink {
     let link = h
         .client()
         .connect(h.vendor, request.clone())
@@ -155,20 +157,30 @@ pub async fn connect_ok(h: &Harness, request: ConnectRequest) -> AuthorizationLi
         .unwrap_or_else(|e| panic!("{}: {e}", h.vendor));
     assert_eq!(link.vendor, h.vendor);
     assert_eq!(link.provider, request.provider);
-    if let Some(server) = h.mock_server("link origin") {
-        assert_eq!(
-            link.url.origin(),
-            Url::parse(&server.uri()).unwrap().origin(),
-            "the link points at the mock"
-        );
-    }
+    assert!(
+        matches!(link.url.scheme(), "http" | "https") && link.url.host_str().is_some(),
+        "an absolute http(s) link: {}",
+        link.url
+    );
+    link
+}
+
+/// [`connect_live`] against the mock: the link also points at the mock, and what the SDK sent
+/// matches the spec.
+pub async fn connect_ok(h: &Harness, request: ConnectRequest) -> AuthorizationLink {
+    let link = connect_live(h, request).await;
+    assert_eq!(
+        link.url.origin(),
+        Url::parse(&h.mock_server().uri()).unwrap().origin(),
+        "the link points at the mock"
+    );
     assert_sdk_requests_match_spec(h);
     link
 }
 
-/// Walks the whole flow from `link` with `decision` (and `pages`), returning every hop.
-pub async fn run_flow(h: &Harness, link: &AuthorizationLink, extra: &[(&str, &str)]) -> Vec<Hop> {
-    let server = h.mock_server("flow").expect("flows run on the mock");
+/// Walks the whole flow from `link` with `decision` (and `pages`).
+pub async fn run_flow(h: &Harness, link: &AuthorizationLink, extra: &[(&str, &str)]) -> Walk {
+    let server = h.mock_server();
     let origin = Url::parse(&server.uri()).unwrap();
     let browser = flow::browser();
     // The consent page first, as a person would see it.
@@ -211,58 +223,103 @@ pub async fn assert_replay_refused(link: &AuthorizationLink) {
     assert!(hop.body.contains("<html"), "an HTML error page");
 }
 
-/// The whole approve flow, the replay after it, and the account in the mock.
+/// The owner the mock connects `request`'s account for: the request's owner, or for Recoup
+/// without `account_id` the key's own account ([`RECOUP_OWN_ACCOUNT`]).
+fn owner_used(h: &Harness, request: &ConnectRequest) -> String {
+    match (&request.owner, h.vendor) {
+        (Some(owner), _) => owner.clone(),
+        (None, Vendor::Recoup) => RECOUP_OWN_ACCOUNT.to_owned(),
+        (None, vendor) => panic!("{vendor} connects for an owner the request names"),
+    }
+}
+
+/// The whole approve flow, the replay after it, and the account in the mock (for the owner the
+/// request names, on `expected_platform`), which is returned with the walk.
 pub async fn approve_flow_then_replay(
     h: &Harness,
     request: ConnectRequest,
     expected_platform: &str,
-) -> Vec<Hop> {
-    let Some(server) = h.mock_server("approve flow") else {
-        return Vec::new();
-    };
+) -> (Walk, ConnectedAccount) {
+    let server = h.mock_server();
     let before = server.state().accounts().len();
     let link = connect_ok(h, request.clone()).await;
-    let hops = run_flow(h, &link, &[("decision", "approve")]).await;
+    let walk = run_flow(h, &link, &[("decision", "approve")]).await;
     let accounts = server.state().accounts();
     assert_eq!(accounts.len(), before + 1, "one account connected");
-    let account = accounts.last().unwrap();
+    let account = accounts.last().unwrap().clone();
+    assert_eq!(account.vendor, mock_vendor(h.vendor));
     assert_eq!(account.platform, expected_platform);
     assert_eq!(
-        Some(account.owner_id.as_str()),
-        request.owner.as_deref().or(Some(account.owner_id.as_str()))
+        account.owner_id,
+        owner_used(h, &request),
+        "the account's owner"
     );
     assert_replay_refused(&link).await;
-    hops
+    (walk, account)
+}
+
+/// The flow ended on the mock's completion page (200 HTML) naming the vendor, the owner and
+/// `account`'s id.
+pub fn assert_completion_page(h: &Harness, walk: &Walk, account: &ConnectedAccount) {
+    let page = walk.page();
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    let vendor = mock_vendor(h.vendor).name();
+    let body = &page.body;
+    for want in [
+        format!("<title>{vendor}: account connected</title>"),
+        format!("<code class=\"account-id\">{}</code>", account.id),
+        format!("<code>{}</code>", account.owner_id),
+    ] {
+        assert!(
+            body.contains(&want),
+            "the completion page lacks {want}: {body}"
+        );
+    }
+}
+
+/// The flow ended on the mock's completion page (200 HTML) saying nothing was connected, with
+/// the error `code`.
+pub fn assert_not_connected_page(h: &Harness, walk: &Walk, code: &str) {
+    let page = walk.page();
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    let vendor = mock_vendor(h.vendor).name();
+    let body = &page.body;
+    for want in [
+        format!("<title>{vendor}: connection not completed</title>"),
+        format!("<code class=\"error-code\">{code}</code>"),
+    ] {
+        assert!(body.contains(&want), "the page lacks {want}: {body}");
+    }
 }
 
 /// An expired authorization URL is refused like an unknown one.
 pub async fn assert_expiry_refused(h: &Harness, request: ConnectRequest) {
-    let Some(_) = h.mock_server("expiry") else {
-        return;
-    };
     let link = connect_ok(h, request).await;
-    h.clock().unwrap().advance(Duration::from_secs(11 * 60));
+    h.clock().advance(Duration::from_secs(11 * 60));
     assert_replay_refused(&link).await;
 }
 
 /// A denied flow connects nothing and ends without a vendor code in any URL.
-pub async fn deny_flow(h: &Harness, request: ConnectRequest) -> Vec<Hop> {
-    let Some(server) = h.mock_server("deny flow") else {
-        return Vec::new();
-    };
+pub async fn deny_flow(h: &Harness, request: ConnectRequest) -> Walk {
+    let server = h.mock_server();
     let before = server.state().accounts().len();
     let link = connect_ok(h, request).await;
-    let hops = run_flow(h, &link, &[("decision", "deny")]).await;
+    let walk = run_flow(h, &link, &[("decision", "deny")]).await;
     assert_eq!(server.state().accounts().len(), before, "nothing connected");
-    hops
+    walk
 }
 
 /// Each scenario fault surfaces as the right typed error.
 pub async fn assert_faults(h: &Harness, request: ConnectRequest) {
-    let Some(server) = h.mock_server("faults") else {
-        return;
-    };
-    let state = server.state();
+    let state = h.mock_server().state();
     let vendor = mock_vendor(h.vendor);
     let client = h.client_with(OWNER_KEY, Duration::from_millis(400));
     let run = async |scenario: Scenario| {
