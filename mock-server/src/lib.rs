@@ -30,6 +30,7 @@
 //! | state | `state/` | [`MockState`]: `pending` (bounded maps), `flows`, `codes`, `accounts`, `log` |
 //! | pages, fixture | `html`, `fixture` | the HTML pages; who may do what |
 //! | core | `core/` | vendor identity, tokens, mode, the request/response model, clock, scenarios |
+//! | contract | `contract/` | each vendor's contract, generated from `specs/` by `cargo xtask codegen` (servers, path, auth, query and body schemas, statuses), and the validator every connect runs first |
 //!
 //! The engine and the router never match on a vendor: what the engine needs to know of one
 //! (what it calls an owner, its account ids, Postbreeze's one account per platform) is data the
@@ -112,6 +113,7 @@
 
 mod admin;
 mod context;
+mod contract;
 mod core;
 mod fixture;
 mod flow;

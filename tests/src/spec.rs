@@ -100,6 +100,52 @@ impl Spec {
         }
     }
 
+    /// Follows a local `$ref` chain.
+    fn deref<'a>(&'a self, mut value: &'a Value) -> &'a Value {
+        while let Some(target) = value.get("$ref").and_then(Value::as_str) {
+            match target.strip_prefix('#').and_then(|p| self.doc.pointer(p)) {
+                Some(next) => value = next,
+                None => break,
+            }
+        }
+        value
+    }
+
+    /// Every string enum of the connect request as the spec lists it: `(field, values)` for
+    /// each top-level body property and query parameter with an `enum`.
+    pub fn request_enums(&self) -> Vec<(String, Vec<String>)> {
+        let strings = |schema: &Value| -> Option<Vec<String>> {
+            let values = self.deref(schema).get("enum")?.as_array()?;
+            Some(
+                values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        };
+        let mut out = Vec::new();
+        let body =
+            self.deref(&self.operation["requestBody"]["content"]["application/json"]["schema"]);
+        if let Some(props) = body.get("properties").and_then(Value::as_object) {
+            for (name, schema) in props {
+                if let Some(values) = strings(schema) {
+                    out.push((name.clone(), values));
+                }
+            }
+        }
+        for p in self.operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(name), Some(values)) = (p["name"].as_str(), strings(&p["schema"])) {
+                out.push((name.to_owned(), values));
+            }
+        }
+        out
+    }
+
     /// The status codes the connect operation documents.
     pub fn documented_statuses(&self) -> Vec<u16> {
         self.operation["responses"]

@@ -1,8 +1,11 @@
-//! `cargo xtask codegen [--check]`: spec → normalise → progenitor → prettyplease → file.
+//! `cargo xtask codegen [--check]`: for each vendor, spec → normalise → progenitor →
+//! prettyplease → the SDK's generated client; and spec → contract → the mock's contract module
+//! and the SDK's facts (see `contract.rs`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::contract::{self, Contract, ContractError};
 use crate::normalize::{NormalizeError, normalize};
 use crate::util::{sha256_hex, unified_diff};
 use crate::vendors::{VENDORS, Vendor};
@@ -22,6 +25,9 @@ pub(crate) enum CodegenError {
     /// The normaliser met something it cannot convert.
     #[error(transparent)]
     Normalize(#[from] NormalizeError),
+    /// The spec's contract could not be read.
+    #[error(transparent)]
+    Contract(#[from] ContractError),
     /// The normalised document is not an OpenAPI 3.0 document openapiv3 can read.
     #[error("{vendor}: after normalisation the spec is not a valid OpenAPI 3.0 document: {reason}")]
     OpenApi { vendor: String, reason: String },
@@ -40,12 +46,6 @@ pub(crate) enum CodegenError {
          Run `cargo xtask codegen` and commit the result"
     )]
     Drift { count: usize },
-}
-
-/// Where a vendor's generated client lives.
-pub(crate) fn output_path(root: &Path, vendor: &Vendor) -> PathBuf {
-    root.join("sdk/src/generated")
-        .join(format!("{}.rs", vendor.name))
 }
 
 /// Where a vendor's spec lives.
@@ -76,19 +76,31 @@ fn settings() -> progenitor_impl::GenerationSettings {
     settings
 }
 
-/// Generates the client source for `vendor` from the text of its spec.
-pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, CodegenError> {
+/// The spec's text as JSON.
+pub(crate) fn parse_spec(
+    vendor: &Vendor,
+    spec_text: &str,
+) -> Result<serde_json::Value, CodegenError> {
     let yaml: serde_norway::Value =
         serde_norway::from_str(spec_text).map_err(|e| CodegenError::Yaml {
             vendor: vendor.name.to_owned(),
             reason: e.to_string(),
         })?;
     // serde_json turns integer keys (an unquoted `200:` status) into strings.
-    let json = serde_json::to_value(&yaml).map_err(|e| CodegenError::Yaml {
+    serde_json::to_value(&yaml).map_err(|e| CodegenError::Yaml {
         vendor: vendor.name.to_owned(),
         reason: e.to_string(),
-    })?;
-    let normalized = normalize(vendor, json)?;
+    })
+}
+
+/// The contract `vendor`'s spec states (read from the spec as published).
+pub(crate) fn contract_of(vendor: &Vendor, spec_text: &str) -> Result<Contract, CodegenError> {
+    Ok(contract::extract(vendor, &parse_spec(vendor, spec_text)?)?)
+}
+
+/// Generates the client source for `vendor` from the text of its spec.
+pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, CodegenError> {
+    let normalized = normalize(vendor, parse_spec(vendor, spec_text)?)?;
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(normalized).map_err(|e| CodegenError::OpenApi {
             vendor: vendor.name.to_owned(),
@@ -141,8 +153,25 @@ pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, Codeg
     ))
 }
 
-/// Generates every vendor's client from the specs under `root`.
-pub(crate) fn generate_all(root: &Path) -> Result<Vec<(&'static Vendor, String)>, CodegenError> {
+/// One generated file: where it goes (relative to the root) and what it holds.
+#[derive(Debug)]
+pub(crate) struct Output {
+    /// Relative to the workspace root, with `/`.
+    pub(crate) path: String,
+    /// The file's text.
+    pub(crate) source: String,
+}
+
+/// Where the mock's contract module of `vendor` lives.
+pub(crate) fn mock_contract_path(vendor: &Vendor) -> String {
+    format!("mock-server/src/contract/generated/{}.rs", vendor.name)
+}
+
+/// Where the SDK's facts live.
+pub(crate) const SDK_FACTS_PATH: &str = "sdk/src/generated/contract.rs";
+
+/// Reads every vendor's spec under `root`.
+pub(crate) fn read_specs(root: &Path) -> Result<Vec<(&'static Vendor, String)>, CodegenError> {
     VENDORS
         .iter()
         .map(|vendor| {
@@ -151,22 +180,42 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<(&'static Vendor, String)>
                 path: path.display().to_string(),
                 source,
             })?;
-            Ok((vendor, generate(vendor, &text)?))
+            Ok((vendor, text))
         })
         .collect()
 }
 
+/// Generates every file from the specs under `root`: each vendor's client and mock contract,
+/// then the SDK's facts.
+pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
+    let mut outputs = Vec::new();
+    let mut contracts = Vec::new();
+    for (vendor, text) in read_specs(root)? {
+        outputs.push(Output {
+            path: format!("sdk/src/generated/{}.rs", vendor.name),
+            source: generate(vendor, &text)?,
+        });
+        let contract = contract_of(vendor, &text)?;
+        outputs.push(Output {
+            path: mock_contract_path(vendor),
+            source: contract::render_mock(&contract, vendor, &sha256_hex(text.as_bytes())),
+        });
+        contracts.push((vendor, contract));
+    }
+    outputs.push(Output {
+        path: SDK_FACTS_PATH.to_owned(),
+        source: contract::render_sdk(&contracts),
+    });
+    Ok(outputs)
+}
+
 /// The drift between the generated sources and the files under `root`: a diff per stale file.
-pub(crate) fn drift(root: &Path, generated: &[(&'static Vendor, String)]) -> Vec<String> {
+pub(crate) fn drift(root: &Path, generated: &[Output]) -> Vec<String> {
     generated
         .iter()
-        .filter_map(|(vendor, fresh)| {
-            let path = output_path(root, vendor);
-            let committed = std::fs::read_to_string(&path).unwrap_or_default();
-            (committed != *fresh).then(|| {
-                let relative = format!("sdk/src/generated/{}.rs", vendor.name);
-                unified_diff(&relative, &committed, fresh)
-            })
+        .filter_map(|out| {
+            let committed = std::fs::read_to_string(root.join(&out.path)).unwrap_or_default();
+            (committed != out.source).then(|| unified_diff(&out.path, &committed, &out.source))
         })
         .collect()
 }
@@ -184,16 +233,16 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<(), CodegenError> {
             return Err(CodegenError::Drift { count: diffs.len() });
         }
         println!(
-            "generated clients are fresh ({} vendors, checked in {:.1?})",
+            "generated files are fresh ({} files, checked in {:.1?})",
             generated.len(),
             started.elapsed()
         );
         return Ok(());
     }
-    for (vendor, source) in &generated {
-        let path = output_path(root, vendor);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(source.as_str()) {
-            println!("unchanged  sdk/src/generated/{}.rs", vendor.name);
+    for out in &generated {
+        let path = root.join(&out.path);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(out.source.as_str()) {
+            println!("unchanged  {}", out.path);
             continue;
         }
         if let Some(dir) = path.parent() {
@@ -202,14 +251,14 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<(), CodegenError> {
                 source,
             })?;
         }
-        std::fs::write(&path, source).map_err(|source| CodegenError::Io {
+        std::fs::write(&path, &out.source).map_err(|source| CodegenError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        println!("wrote      sdk/src/generated/{}.rs", vendor.name);
+        println!("wrote      {}", out.path);
     }
     println!(
-        "generated {} clients in {:.1?}",
+        "generated {} files in {:.1?}",
         generated.len(),
         started.elapsed()
     );
@@ -242,25 +291,25 @@ mod tests {
         let root = project_root();
         let first = generate_all(&root).unwrap();
         let second = generate_all(&root).unwrap();
-        for ((vendor, a), (_, b)) in first.iter().zip(&second) {
-            assert_eq!(a, b, "{} differs between two runs", vendor.name);
+        for (a, b) in first.iter().zip(&second) {
+            assert_eq!(a.source, b.source, "{} differs between two runs", a.path);
         }
     }
 
     #[test]
     fn generated_files_say_they_are_generated() {
         let root = project_root();
-        for vendor in VENDORS {
-            let text = std::fs::read_to_string(output_path(&root, vendor)).unwrap();
+        for out in generate_all(&root).unwrap() {
+            let text = std::fs::read_to_string(root.join(&out.path)).unwrap();
             assert!(
                 text.starts_with("// Generated by `cargo xtask codegen`"),
                 "{}",
-                vendor.name
+                out.path
             );
             assert!(
                 text.lines().next().unwrap().ends_with("do not edit."),
                 "{}",
-                vendor.name
+                out.path
             );
         }
     }
@@ -357,7 +406,11 @@ uuid = { version = "1.23", features = ["serde"] }
 
         let generated = generate_all(scratch.path()).unwrap();
         let diffs = drift(&root, &generated);
-        assert_eq!(diffs.len(), 1, "only postbreeze drifts");
+        assert_eq!(
+            diffs.len(),
+            2,
+            "postbreeze's client and its mock contract drift (the SDK's facts hold no enum)"
+        );
         assert!(
             diffs[0].contains("+++ b/sdk/src/generated/postbreeze.rs (generated)"),
             "{}",
@@ -365,10 +418,10 @@ uuid = { version = "1.23", features = ["serde"] }
         );
         assert!(diffs[0].contains("+        Mastodon,"), "{}", diffs[0]);
 
-        let (_, source) = generated
+        let out = generated
             .iter()
-            .find(|(v, _)| v.name == "postbreeze")
+            .find(|o| o.path == "sdk/src/generated/postbreeze.rs")
             .unwrap();
-        assert_compiles(&root, "postbreeze", source);
+        assert_compiles(&root, "postbreeze", &out.source);
     }
 }

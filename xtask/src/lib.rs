@@ -1,5 +1,6 @@
 //! The parts of the maintainer tasks that other code reaches: the spec normaliser and the vendor
 //! table, for the fuzz targets in `tests/fuzz`. The tasks themselves live in the binary.
 
+pub mod contract;
 pub mod normalize;
 pub mod vendors;

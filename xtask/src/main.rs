@@ -19,7 +19,7 @@ mod import;
 
 mod util;
 
-use xtask::{normalize, vendors};
+use xtask::{contract, normalize, vendors};
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for social-connect")]

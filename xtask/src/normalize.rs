@@ -29,6 +29,11 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// Whether `key` of a path item is an HTTP method (an operation), not `parameters` or the like.
+pub fn is_method(key: &str) -> bool {
+    METHODS.contains(&key)
+}
+
 /// JSON Schema 2020-12 keywords that OpenAPI 3.0 has no counterpart for.
 const UNSUPPORTED_KEYWORDS: &[&str] = &[
     "prefixItems",

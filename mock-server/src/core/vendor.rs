@@ -5,6 +5,8 @@
 use std::fmt;
 
 use schemars::JsonSchema;
+
+use crate::contract::Contract;
 use serde::{Deserialize, Serialize};
 
 /// One of the five mocked vendors.
@@ -67,26 +69,26 @@ impl MockVendor {
         Self::ALL.into_iter().find(|v| v.slug() == s)
     }
 
-    /// The path prefix the vendor's API is served under (its base URL is `origin + prefix`).
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Self::Recoup => "/recoup",
-            Self::WoopSocial => "/woopsocial/v1",
-            Self::Postbreeze => "/postbreeze/api/v1",
-            Self::Aitronos => "/aitronos/v1",
-            Self::Ocoya => "/ocoya/api/_public/v1",
-        }
+    /// The vendor's contract, generated from its spec.
+    pub(crate) fn contract(self) -> &'static Contract {
+        let c = crate::contract::ALL[self.index()];
+        debug_assert_eq!(
+            c.vendor,
+            self.slug(),
+            "contract::ALL is in MockVendor::ALL order"
+        );
+        c
     }
 
-    /// The connect endpoint's path, relative to [`prefix`](Self::prefix).
+    /// The path prefix the vendor's API is served under (its base URL is `origin + prefix`):
+    /// `/{slug}` and the path of the first server URL its spec names.
+    pub fn prefix(self) -> &'static str {
+        self.contract().mock_prefix
+    }
+
+    /// The connect endpoint's path, relative to [`prefix`](Self::prefix), as its spec names it.
     pub fn connect_path(self) -> &'static str {
-        match self {
-            Self::Recoup => "/api/connectors",
-            Self::WoopSocial => "/social-accounts/authorization-url",
-            Self::Postbreeze => "/social-accounts/connect",
-            Self::Aitronos => "/personal-connectors/authorize",
-            Self::Ocoya => "/social-profiles/connection-url",
-        }
+        self.contract().path
     }
 }
 

@@ -1,25 +1,28 @@
 //! Aitronos — `POST /personal-connectors/authorize?organization_id=ORG` (served under
 //! `/aitronos/v1`).
 //!
-//! Auth: `X-API-Key: KEY`. Success: 200 `{"authorization_url":…,"state":…}`. Errors use the
+//! Auth: `X-API-Key: KEY`. The request is checked against Aitronos's contract (its authored
+//! spec: `organization_id`, `connector_type`, `integration_params`) before anything else but the
+//! key. Success: 200 `{"authorization_url":…,"state":…}`. Errors use the
 //! documented envelope `{"success":false,"error":{"code","message","system_message","type",
 //! "status","trace_id","timestamp","details":{}}}`:
 //! - 401 `AUTHENTICATION_REQUIRED` / `authentication_error`;
 //! - 403 `INSUFFICIENT_PERMISSIONS` / `authorization_error` (unknown organization, or one the key
 //!   is not a member of);
 //! - **422 `VALIDATION_ERROR` / `validation_error` is the mock's choice** (Aitronos documents no
-//!   validation error): missing `organization_id`, bad JSON, missing or non-slug
-//!   `connector_type`, non-object `integration_params`;
+//!   validation error): what breaks the contract (missing `organization_id`, bad JSON, missing
+//!   `connector_type`, non-object `integration_params`), and a `connector_type` outside the
+//!   project's connector rule (`request::is_connector`);
 //! - the mock's 404/405/413/429/5xx: `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`
 //!   (type `invalid_request_error`), `RATE_LIMIT_EXCEEDED` (`rate_limit_error`),
 //!   `INTERNAL_ERROR` (`server_error`).
 //!
 //! At the end of a flow: a completion page.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{is_slug, json_object, key_header};
+use super::request::{is_connector, known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, random_id, rfc3339};
 use crate::flow::{self, FlowOptions, NewFlow};
@@ -124,46 +127,25 @@ pub(crate) fn connect(
     req: &MockRequest,
     opts: FlowOptions,
 ) -> MockResponse {
-    let known = key_header(req, "x-api-key").filter(|k| snap.fixture.key_known(k));
-    let Some(key) = known else {
+    let Some(key) = known_key(MockVendor::Aitronos, snap, req) else {
         return error(
             ctx,
             ErrKind::Unauthorized,
             "Authentication required. Please provide a valid API key.",
         );
     };
-    let Some(org) = req.query_param("organization_id").filter(|o| !o.is_empty()) else {
+    let body = match validate(MockVendor::Aitronos, req, snap.mode) {
+        Ok(b) => b,
+        Err(v) => return error(ctx, ErrKind::BadRequest, &v.message),
+    };
+    let org = req.query_param("organization_id").unwrap_or_default();
+    let connector = text(&body, "connector_type").unwrap_or_default().to_owned();
+    if !is_connector(&connector) {
         return error(
             ctx,
             ErrKind::BadRequest,
-            "organization_id query parameter is required",
+            "connector_type must be a connector slug (1-64 letters, digits, _, - and .)",
         );
-    };
-    let body = match json_object(req) {
-        Ok(b) => b,
-        Err(m) => return error(ctx, ErrKind::BadRequest, &m),
-    };
-    let connector = match body.get("connector_type") {
-        Some(Value::String(s)) if is_slug(s) => s.clone(),
-        Some(Value::String(_)) => {
-            return error(
-                ctx,
-                ErrKind::BadRequest,
-                "connector_type must be a connector slug",
-            );
-        }
-        Some(_) => return error(ctx, ErrKind::BadRequest, "connector_type must be a string"),
-        None => return error(ctx, ErrKind::BadRequest, "connector_type is required"),
-    };
-    match body.get("integration_params") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
-        Some(_) => {
-            return error(
-                ctx,
-                ErrKind::BadRequest,
-                "integration_params must be an object",
-            );
-        }
     }
     if snap
         .fixture
@@ -190,7 +172,7 @@ pub(crate) fn connect(
         },
     );
     MockResponse::json_fields(
-        200,
+        MockVendor::Aitronos.contract().success,
         &[
             ("authorization_url", &minted.authorization_url),
             ("state", minted.state.as_str()),

@@ -4,8 +4,6 @@
 //! what every vendor API does before its connect handler (body limit, routing, method,
 //! scenarios).
 
-use http::Method;
-
 use crate::context::Ctx;
 use crate::core::{MockRequest, MockResponse, MockVendor, Scenario};
 use crate::flow::FlowOptions;
@@ -47,10 +45,11 @@ pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str
     if rel != vendor.connect_path() {
         return m.error(ctx, ErrKind::NotFound, "Not found");
     }
-    if req.method != Method::POST {
+    let method = vendor.contract().method;
+    if req.method.as_str() != method {
         return m
             .error(ctx, ErrKind::MethodNotAllowed, "Method not allowed")
-            .header("allow", "POST");
+            .header("allow", method);
     }
     let snap = ctx.state.snapshot(vendor);
     let mut opts = FlowOptions::default();

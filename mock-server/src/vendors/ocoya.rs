@@ -6,10 +6,14 @@
 //! own origin (`{origin}/ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…`), which
 //! 302s to the fake provider.
 //!
+//! The request is checked against Ocoya's contract (its spec: `workspaceId`, the `provider`
+//! enum) before anything else but the key.
+//!
 //! **Error bodies are the mock's choice**: Ocoya documents a 400 ("Unsupported provider") and a
-//! 500 without bodies. The mock sends `{"message":"…"}` for every error: 400 for an unsupported
-//! provider, a bad body or a missing `workspaceId`; 401 a missing/unknown key; 404 an unknown
-//! workspace or one the key cannot access; 405/413 as usual; 429/500/503 only through scenarios.
+//! 500 without bodies. The mock sends `{"message":"…"}` for every error: 400 for a provider its
+//! spec does not list (`Unsupported provider`), a bad body or a missing `workspaceId`; 401 a
+//! missing/unknown key; 404 an unknown workspace or one the key cannot access; 405/413 as usual;
+//! 429/500/503 only through scenarios.
 //!
 //! At the end of a flow: a completion page.
 
@@ -18,16 +22,14 @@ use serde_json::json;
 use http::Method;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{json_object, key_header, req_str};
+use super::request::{known_key, text, validate};
 use crate::context::Ctx;
+use crate::contract::ViolationKind;
 use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
 use crate::flow::{self, FlowOptions, NewFlow, STATE_GONE, bad_state};
 use crate::html;
 use crate::state::Snapshot;
 use crate::state::Stage;
-
-/// Ocoya's providers.
-pub(crate) const PROVIDERS: [&str; 5] = ["facebook", "instagram", "x", "linkedin", "pinterest"];
 
 /// What the shared engine needs to know of this vendor.
 static RULES: FlowRules = FlowRules {
@@ -74,21 +76,18 @@ pub(crate) fn connect(
     req: &MockRequest,
     opts: FlowOptions,
 ) -> MockResponse {
-    let Some(key) = key_header(req, "x-api-key").filter(|k| snap.fixture.key_known(k)) else {
+    let Some(key) = known_key(MockVendor::Ocoya, snap, req) else {
         return error(ErrKind::Unauthorized, "Unauthorized");
     };
-    let Some(workspace) = req.query_param("workspaceId").filter(|w| !w.is_empty()) else {
-        return error(ErrKind::BadRequest, "workspaceId is required");
-    };
-    let body = match json_object(req) {
+    let body = match validate(MockVendor::Ocoya, req, snap.mode) {
         Ok(b) => b,
-        Err(m) => return error(ErrKind::BadRequest, &m),
+        Err(v) if v.kind == ViolationKind::Enum && v.field == "provider" => {
+            return error(ErrKind::BadRequest, "Unsupported provider");
+        }
+        Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    let provider = match req_str(&body, "provider") {
-        Ok(p) if PROVIDERS.contains(&p.as_str()) => p,
-        Ok(_) => return error(ErrKind::BadRequest, "Unsupported provider"),
-        Err(m) => return error(ErrKind::BadRequest, &m),
-    };
+    let workspace = req.query_param("workspaceId").unwrap_or_default();
+    let provider = text(&body, "provider").unwrap_or_default().to_owned();
     if snap
         .fixture
         .role(MockVendor::Ocoya, &workspace, &key)
@@ -118,7 +117,7 @@ pub(crate) fn connect(
     flow::push_form_value(&mut url, &workspace);
     url.push_str("&state=");
     flow::push_form_value(&mut url, &minted.state);
-    MockResponse::json_fields(200, &[("url", &url)])
+    MockResponse::json_fields(MockVendor::Ocoya.contract().success, &[("url", &url)])
 }
 
 /// The path of the URL Ocoya's connect returns (on the mock's origin, as Ocoya's is on its app).

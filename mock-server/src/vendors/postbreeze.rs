@@ -1,6 +1,7 @@
 //! Postbreeze — `POST /social-accounts/connect` (served under `/postbreeze/api/v1`).
 //!
-//! Auth: `Authorization: Bearer KEY`. Success: 201 `{"authorizeUrl":…,"state":…}`; the URL is
+//! Auth: `Authorization: Bearer KEY`. The request is checked against Postbreeze's contract (its
+//! spec: `workspaceId`, the `platform` enum) before anything else but the key. Success: 201 `{"authorizeUrl":…,"state":…}`; the URL is
 //! single-use and lives as long as the state (the TTL). Errors:
 //! - 400 `{"statusCode":400,"code":"VALIDATION_FAILED","message":…,"requestId":…}`;
 //! - 401 `{"statusCode":401,"message":"Unauthorized","requestId":…}`;
@@ -16,28 +17,13 @@
 use serde_json::json;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{bearer, json_object, req_str};
+use super::request::{known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::random_id;
 use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
 use crate::fixture::Role;
 use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
-
-/// Postbreeze's platforms.
-pub(crate) const PLATFORMS: [&str; 11] = [
-    "INSTAGRAM",
-    "FACEBOOK_PAGE",
-    "X",
-    "LINKEDIN_PERSON",
-    "LINKEDIN_COMPANY",
-    "TIKTOK_BUSINESS",
-    "TIKTOK_PERSONAL",
-    "YOUTUBE",
-    "PINTEREST",
-    "THREADS",
-    "BLUESKY",
-];
 
 /// What the shared engine needs to know of this vendor.
 static RULES: FlowRules = FlowRules {
@@ -101,30 +87,15 @@ pub(crate) fn connect(
     req: &MockRequest,
     opts: FlowOptions,
 ) -> MockResponse {
-    let Some(key) = bearer(req).filter(|k| snap.fixture.key_known(k)) else {
+    let Some(key) = known_key(MockVendor::Postbreeze, snap, req) else {
         return error(ErrKind::Unauthorized, "Unauthorized");
     };
-    let body = match json_object(req) {
+    let body = match validate(MockVendor::Postbreeze, req, snap.mode) {
         Ok(b) => b,
-        Err(m) => return error(ErrKind::BadRequest, &m),
+        Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    let workspace = match req_str(&body, "workspaceId") {
-        Ok(w) => w,
-        Err(m) => return error(ErrKind::BadRequest, &m),
-    };
-    let platform = match req_str(&body, "platform") {
-        Ok(p) if PLATFORMS.contains(&p.as_str()) => p,
-        Ok(_) => {
-            return error(
-                ErrKind::BadRequest,
-                &format!(
-                    "platform must be one of the following values: {}",
-                    PLATFORMS.join(", ")
-                ),
-            );
-        }
-        Err(m) => return error(ErrKind::BadRequest, &m),
-    };
+    let workspace = text(&body, "workspaceId").unwrap_or_default().to_owned();
+    let platform = text(&body, "platform").unwrap_or_default().to_owned();
     match snap.fixture.role(MockVendor::Postbreeze, &workspace, &key) {
         None => {
             return error(
@@ -163,7 +134,7 @@ pub(crate) fn connect(
         },
     );
     MockResponse::json_fields(
-        201,
+        MockVendor::Postbreeze.contract().success,
         &[
             ("authorizeUrl", &minted.authorization_url),
             ("state", minted.state.as_str()),

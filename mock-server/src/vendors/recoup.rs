@@ -2,9 +2,11 @@
 //!
 //! Auth: `x-api-key: KEY` or `Authorization: Bearer KEY`. Success: 200
 //! `{"success":true,"data":{"connector":slug,"redirectUrl":url}}`. Errors (documented shape):
-//! `{"error":<int status>,"message":"…"}` — 401 missing/unknown key; 400 missing or wrong-typed
-//! `connector` (slugs: `^[a-z0-9][a-z0-9_-]{0,63}$`), non-uuid `account_id`, non-URI or refused
-//! `callback_url`, malformed JSON, wrong content type; 403 an `account_id` the key cannot access.
+//! `{"error":<int status>,"message":"…"}` — 401 missing/unknown key; 400 what breaks Recoup's
+//! contract (its spec: `connector` required, `account_id` a uuid, `callback_url` a URI; malformed
+//! JSON, wrong content type), a `connector` outside the project's connector rule
+//! (`request::is_connector`: the documented "invalid connector"), or a refused `callback_url`;
+//! 403 an `account_id` the key cannot access.
 //! The same shape for the mock's 404/405/413/429/5xx.
 //!
 //! At the end of a flow the browser goes to `callback_url` unchanged (Recoup documents no result
@@ -13,7 +15,7 @@
 use serde_json::json;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{bearer, check_redirect_target, is_slug, json_object, key_header, opt_str};
+use super::request::{check_redirect_target, is_connector, known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::model::push_json_str;
 use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
@@ -81,44 +83,34 @@ pub(crate) fn connect(
     req: &MockRequest,
     opts: FlowOptions,
 ) -> MockResponse {
-    let key = key_header(req, "x-api-key").or_else(|| bearer(req));
-    let Some(key) = key.filter(|k| snap.fixture.key_known(k)) else {
+    let Some(key) = known_key(MockVendor::Recoup, snap, req) else {
         return error(
             ErrKind::Unauthorized,
             "Unauthorized: missing or invalid API key",
         );
     };
-    let body = match json_object(req) {
+    let body = match validate(MockVendor::Recoup, req, snap.mode) {
         Ok(b) => b,
-        Err(m) => return error(ErrKind::BadRequest, &m),
+        Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    let connector = match body.get("connector") {
-        Some(serde_json::Value::String(s)) if is_slug(s) => s.clone(),
-        Some(serde_json::Value::String(_)) => {
-            return error(
-                ErrKind::BadRequest,
-                "connector must be a connector slug (lower-case letters, digits, _ and -)",
-            );
-        }
-        Some(_) => return error(ErrKind::BadRequest, "connector must be a string"),
-        None => return error(ErrKind::BadRequest, "connector is required"),
-    };
-    let callback = match opt_str(&body, "callback_url") {
-        Err(m) => return error(ErrKind::BadRequest, &m),
-        Ok(None) => None,
-        Ok(Some(raw)) => match check_redirect_target(&raw, snap.mode) {
+    let connector = text(&body, "connector").unwrap_or_default().to_owned();
+    if !is_connector(&connector) {
+        return error(
+            ErrKind::BadRequest,
+            "Invalid connector: a connector slug is 1-64 letters, digits, _, - and .",
+        );
+    }
+    let callback = match text(&body, "callback_url") {
+        None => None,
+        Some(raw) => match check_redirect_target(raw, snap.mode) {
             Ok(u) => Some(u),
             Err(m) => return error(ErrKind::BadRequest, &format!("callback_url: {m}")),
         },
     };
-    let account_id = match opt_str(&body, "account_id") {
-        Err(m) => return error(ErrKind::BadRequest, &m),
-        Ok(Some(raw)) => match uuid::Uuid::parse_str(&raw) {
-            Ok(u) => Some(u.hyphenated().to_string()),
-            Err(_) => return error(ErrKind::BadRequest, "account_id must be a UUID"),
-        },
-        Ok(None) => None,
-    };
+    // The contract checked the uuid; the mock keys accounts by its hyphenated form.
+    let account_id = text(&body, "account_id")
+        .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
+        .map(|u| u.hyphenated().to_string());
     let own = snap
         .fixture
         .api_keys
@@ -161,5 +153,5 @@ pub(crate) fn connect(
     body.extend_from_slice(b",\"redirectUrl\":");
     push_json_str(&mut body, &minted.authorization_url);
     body.extend_from_slice(b"},\"success\":true}");
-    MockResponse::json_bytes(200, body)
+    MockResponse::json_bytes(MockVendor::Recoup.contract().success, body)
 }

@@ -1,74 +1,54 @@
-//! What the vendors' connect handlers share: reading keys, JSON bodies and fields, and checking
-//! redirect targets. Each vendor decides which of these it uses and how it answers a failure.
+//! What the vendors' connect handlers share: the key and the contract checks every connect
+//! runs first (both from the vendor's spec, through its generated contract), reading validated
+//! fields, the connector-slug rule, and checking redirect targets. Each vendor decides how it
+//! answers a failure.
 
-use serde_json::{Map, Value};
+use crate::contract::{Object, Violation};
+use crate::core::{MockRequest, MockVendor, Mode};
+use crate::state::Snapshot;
 
-use crate::core::{MockRequest, Mode};
-
-/// `Authorization: Bearer <key>` (scheme case-insensitive).
-pub(crate) fn bearer(req: &MockRequest) -> Option<String> {
-    let v = req.header("authorization")?.trim();
-    let (scheme, rest) = v.split_once(' ')?;
-    if scheme.eq_ignore_ascii_case("bearer") && !rest.trim().is_empty() {
-        Some(rest.trim().to_owned())
-    } else {
-        None
-    }
+/// The API key the request carries in one of the ways `vendor`'s spec names, if the fixture
+/// knows it.
+pub(crate) fn known_key(vendor: MockVendor, snap: &Snapshot, req: &MockRequest) -> Option<String> {
+    vendor
+        .contract()
+        .key(|h| req.header(h), |q| req.query_param(q))
+        .filter(|k| snap.fixture.key_known(k))
 }
 
-/// A header carrying the key itself (`x-api-key`).
-pub(crate) fn key_header(req: &MockRequest, name: &str) -> Option<String> {
-    req.header(name)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+/// Checks the request's query and body against `vendor`'s contract (lax mode lets unknown body
+/// fields through); the body as an object when they hold.
+pub(crate) fn validate(
+    vendor: MockVendor,
+    req: &MockRequest,
+    mode: Mode,
+) -> Result<Object, Violation> {
+    let query = req.query_pairs();
+    vendor
+        .contract()
+        .validate(
+            &query,
+            req.header("content-type"),
+            &req.body,
+            mode == Mode::Lax,
+        )
+        .map(|v| v.body)
 }
 
-/// The body as a JSON object; the error is a message for a 400/422.
-pub(crate) fn json_object(req: &MockRequest) -> Result<Map<String, Value>, String> {
-    let ct = req.header("content-type").unwrap_or("");
-    let mime = ct.split(';').next().unwrap_or("").trim();
-    let json_suffix = mime
-        .len()
-        .checked_sub(5)
-        .and_then(|i| mime.get(i..))
-        .is_some_and(|t| t.eq_ignore_ascii_case("+json"));
-    if !mime.eq_ignore_ascii_case("application/json") && !json_suffix {
-        return Err("Content-Type must be application/json".to_owned());
-    }
-    match serde_json::from_slice::<Value>(&req.body) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err("Request body must be a JSON object".to_owned()),
-        Err(e) => Err(format!("Malformed JSON body: {e}")),
-    }
+/// A string field of a validated body (`None` when absent or null).
+pub(crate) fn text<'b>(body: &'b Object, field: &str) -> Option<&'b str> {
+    body.get(field).and_then(|v| v.as_str())
 }
 
-/// An optional string field: absent or null → `Ok(None)`; another type → an error message.
-pub(crate) fn opt_str(body: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
-    match body.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(format!("{field} must be a string")),
-    }
-}
-
-/// A required string field.
-pub(crate) fn req_str(body: &Map<String, Value>, field: &str) -> Result<String, String> {
-    match opt_str(body, field)? {
-        Some(s) if !s.is_empty() => Ok(s),
-        Some(_) => Err(format!("{field} must not be empty")),
-        None => Err(format!("{field} is required")),
-    }
-}
-
-/// `^[a-z0-9][a-z0-9_-]{0,63}$`
-pub(crate) fn is_slug(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 64
-        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
+/// **The project's rule for a connector slug** (Recoup's `connector`, Aitronos's
+/// `connector_type`, which their specs leave free-form strings): 1–64 of `[A-Za-z0-9_.-]`. The
+/// SDK's `free_form` takes the same set, and the contract suite checks that they agree; a
+/// string outside it is the vendor's documented "invalid connector" answer.
+pub(crate) fn is_connector(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
 /// Checks a redirect target given at the start of a flow (see [`Mode`] for what lax relaxes).
@@ -143,12 +123,15 @@ mod tests {
     }
 
     #[test]
-    fn slugs() {
-        assert!(is_slug("googlesheets"));
-        assert!(is_slug("linkedin_pages-2"));
-        assert!(!is_slug("Tiktok"));
-        assert!(!is_slug(""));
-        assert!(!is_slug("-x"));
-        assert!(!is_slug(&"a".repeat(65)));
+    fn connector_slugs() {
+        assert!(is_connector("googlesheets"));
+        assert!(is_connector("linkedin_pages-2"));
+        assert!(is_connector("GoogleSheets"));
+        assert!(is_connector("google.sheets"));
+        assert!(is_connector(&"a".repeat(64)));
+        assert!(!is_connector(""));
+        assert!(!is_connector("bad slug"));
+        assert!(!is_connector("é"));
+        assert!(!is_connector(&"a".repeat(65)));
     }
 }

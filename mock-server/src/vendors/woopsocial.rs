@@ -1,7 +1,9 @@
 //! WoopSocial — `POST /social-accounts/authorization-url` (served under `/woopsocial/v1`).
 //!
-//! Auth: `Authorization: Bearer KEY`. Success: 200 `{"url":…}`. The request schema has
-//! `additionalProperties: false`, so unknown fields are a 400 (ignored in lax mode).
+//! Auth: `Authorization: Bearer KEY`. Success: 200 `{"url":…}`. The request is checked against
+//! WoopSocial's contract (its spec: `projectId`, the `SocialPlatform` enum, `redirectUrl` a URI)
+//! before anything else but the key; the request schema has `additionalProperties: false`, so
+//! unknown fields are a 400 (let through in lax mode).
 //!
 //! **Error bodies are the mock's choice**: WoopSocial documents none. Every error is
 //! `{"error":{"code":"…","message":"…"}}` with codes `VALIDATION_ERROR` (400), `UNAUTHORIZED`
@@ -17,11 +19,11 @@
 use serde_json::json;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{bearer, check_redirect_target, json_object, opt_str, req_str};
+use super::request::{check_redirect_target, known_key, text, validate};
 use http::Method;
 
 use crate::context::Ctx;
-use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, Mode, random_token};
+use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, random_token};
 use crate::fixture::{FacebookPage, Fixture};
 use crate::flow::{
     self, Authorised, FlowOptions, NewFlow, Outcome, STATE_GONE, bad_state, form_pairs, get,
@@ -30,19 +32,10 @@ use crate::flow::{
 use crate::html::{self, Subject, esc, hidden};
 use crate::state::{Flow, Snapshot, Stage};
 
-/// WoopSocial's `SocialPlatform` enum.
-pub(crate) const PLATFORMS: [&str; 10] = [
-    "PINTEREST",
-    "LINKEDIN",
-    "LINKEDIN_PAGES",
-    "INSTAGRAM",
-    "FACEBOOK",
-    "THREADS",
-    "TIKTOK",
-    "X",
-    "YOUTUBE",
-    "WOOPTEST",
-];
+/// The platform whose connect shows the page-selection screen. **The project's reading of
+/// WoopSocial's prose** ("For Facebook, WoopSocial shows a page-selection screen"): the spec
+/// states no such rule, so a `SocialPlatform` value it adds connects directly.
+pub(crate) const PAGE_SELECTION_PLATFORM: &str = "FACEBOOK";
 
 /// What the shared engine needs to know of this vendor.
 static RULES: FlowRules = FlowRules {
@@ -92,7 +85,7 @@ impl VendorModule for WoopSocial {
         if let Some(code) = a.failure.take() {
             return self.finish(&a.d.fixture, &a.flow, Outcome::Failed(code), 302);
         }
-        if a.flow.platform != "FACEBOOK" {
+        if a.flow.platform != PAGE_SELECTION_PLATFORM {
             let outcome = a.connect(&[]);
             return self.finish(&a.d.fixture, &a.flow, outcome, 302);
         }
@@ -191,38 +184,18 @@ pub(crate) fn connect(
     req: &MockRequest,
     opts: FlowOptions,
 ) -> MockResponse {
-    let Some(key) = bearer(req).filter(|k| snap.fixture.key_known(k)) else {
+    let Some(key) = known_key(MockVendor::WoopSocial, snap, req) else {
         return error(ErrKind::Unauthorized, "Missing or invalid API key");
     };
-    let body = match json_object(req) {
+    let body = match validate(MockVendor::WoopSocial, req, snap.mode) {
         Ok(b) => b,
-        Err(m) => return error(ErrKind::BadRequest, &m),
+        Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    if snap.mode == Mode::Strict
-        && let Some(extra) = body
-            .keys()
-            .find(|k| !["projectId", "platform", "redirectUrl"].contains(&k.as_str()))
-    {
-        return error(ErrKind::BadRequest, &format!("Unknown property {extra:?}"));
-    }
-    let project = match req_str(&body, "projectId") {
-        Ok(p) => p,
-        Err(m) => return error(ErrKind::BadRequest, &m),
-    };
-    let platform = match req_str(&body, "platform") {
-        Ok(p) if PLATFORMS.contains(&p.as_str()) => p,
-        Ok(p) => {
-            return error(
-                ErrKind::BadRequest,
-                &format!("platform {p:?} is not one of {}", PLATFORMS.join(", ")),
-            );
-        }
-        Err(m) => return error(ErrKind::BadRequest, &m),
-    };
-    let redirect = match opt_str(&body, "redirectUrl") {
-        Err(m) => return error(ErrKind::BadRequest, &m),
-        Ok(None) => None,
-        Ok(Some(raw)) => match check_redirect_target(&raw, snap.mode) {
+    let project = text(&body, "projectId").unwrap_or_default().to_owned();
+    let platform = text(&body, "platform").unwrap_or_default().to_owned();
+    let redirect = match text(&body, "redirectUrl") {
+        None => None,
+        Some(raw) => match check_redirect_target(raw, snap.mode) {
             Ok(u) => Some(u),
             Err(m) => return error(ErrKind::BadRequest, &format!("redirectUrl: {m}")),
         },
@@ -250,7 +223,10 @@ pub(crate) fn connect(
             opts,
         },
     );
-    MockResponse::json_fields(200, &[("url", &minted.authorization_url)])
+    MockResponse::json_fields(
+        MockVendor::WoopSocial.contract().success,
+        &[("url", &minted.authorization_url)],
+    )
 }
 
 fn select_pages(pages: &[FacebookPage], ids: &[String]) -> Option<Vec<FacebookPage>> {

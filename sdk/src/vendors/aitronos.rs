@@ -2,7 +2,7 @@
 //! `connector_type` and optional `integration_params`; answers an `authorization_url` and a
 //! `state`.
 
-use super::{KeyScheme, Unsupported, VendorApi, free_form};
+use super::{Facts, Unsupported, VendorApi, facts, free_form};
 use crate::{Provider, Vendor};
 
 /// Aitronos' [`VendorApi`].
@@ -26,28 +26,16 @@ impl VendorApi for Aitronos {
         Provider::Other(wire.to_owned())
     }
 
-    fn key_scheme(&self) -> KeyScheme {
-        KeyScheme::Header("x-api-key")
+    fn facts(&self) -> &'static Facts {
+        &facts::AITRONOS
     }
 
     fn owner_name(&self) -> &'static str {
         "organization_id"
     }
 
-    fn requires_owner(&self) -> bool {
-        true
-    }
-
-    fn accepts_redirect_url(&self) -> bool {
-        false
-    }
-
-    fn accepts_integration_params(&self) -> bool {
-        true
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some("https://api.aitronos.com/v1")
+    fn integration_params_field(&self) -> Option<&'static str> {
+        Some("integration_params")
     }
 
     #[cfg(feature = "aitronos")]

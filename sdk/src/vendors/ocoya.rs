@@ -1,7 +1,7 @@
 //! Ocoya: `POST /social-profiles/connection-url?workspaceId=` with a `provider`; answers a
 //! browser `url` to open while signed in to Ocoya.
 
-use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
+use super::{Facts, Table, Unsupported, VendorApi, enum_value, facts, table_provider};
 use crate::{Provider, Vendor};
 
 /// Ocoya's [`VendorApi`].
@@ -22,24 +22,12 @@ impl VendorApi for Ocoya {
         table_provider(PROVIDERS, wire)
     }
 
-    fn key_scheme(&self) -> KeyScheme {
-        KeyScheme::Header("x-api-key")
+    fn facts(&self) -> &'static Facts {
+        &facts::OCOYA
     }
 
     fn owner_name(&self) -> &'static str {
         "workspaceId"
-    }
-
-    fn requires_owner(&self) -> bool {
-        true
-    }
-
-    fn accepts_redirect_url(&self) -> bool {
-        false
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some("https://app.ocoya.com/api/_public/v1")
     }
 
     #[cfg(feature = "ocoya")]

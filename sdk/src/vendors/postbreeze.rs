@@ -1,7 +1,7 @@
 //! Postbreeze: `POST /social-accounts/connect` with `workspaceId` and `platform`; answers 201
 //! with a single-use `authorizeUrl` and a `state`, or 409 `CHANNEL_ALREADY_CONNECTED`.
 
-use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
+use super::{Facts, Table, Unsupported, VendorApi, enum_value, facts, table_provider};
 use crate::{Provider, Vendor};
 
 /// Postbreeze's [`VendorApi`].
@@ -22,29 +22,12 @@ impl VendorApi for Postbreeze {
         table_provider(PLATFORMS, wire)
     }
 
-    fn key_scheme(&self) -> KeyScheme {
-        KeyScheme::Bearer
+    fn facts(&self) -> &'static Facts {
+        &facts::POSTBREEZE
     }
 
     fn owner_name(&self) -> &'static str {
         "workspaceId"
-    }
-
-    fn requires_owner(&self) -> bool {
-        true
-    }
-
-    fn accepts_redirect_url(&self) -> bool {
-        false
-    }
-
-    /// Its spec names no public server, only a local one.
-    fn default_base_url(&self) -> Option<&'static str> {
-        None
-    }
-
-    fn base_url_until_set(&self) -> &'static str {
-        "http://localhost:4100/api/v1"
     }
 
     #[cfg(feature = "postbreeze")]

@@ -1,7 +1,7 @@
 //! Recoup: `POST /api/connectors` with a connector slug, an optional `account_id` (UUID) to
 //! connect for an account you manage, and an optional `callback_url`.
 
-use super::{KeyScheme, Table, Unsupported, VendorApi, free_form, table_provider, table_wire};
+use super::{Facts, Table, Unsupported, VendorApi, facts, free_form, table_provider, table_wire};
 use crate::{Provider, Vendor};
 
 /// Recoup's [`VendorApi`].
@@ -25,25 +25,16 @@ impl VendorApi for Recoup {
         table_provider(CONNECTORS, wire)
     }
 
-    fn key_scheme(&self) -> KeyScheme {
-        KeyScheme::Header("x-api-key")
+    fn facts(&self) -> &'static Facts {
+        &facts::RECOUP
     }
 
     fn owner_name(&self) -> &'static str {
         "account_id"
     }
 
-    /// Without one, the connection is for the key's own account.
-    fn requires_owner(&self) -> bool {
-        false
-    }
-
-    fn accepts_redirect_url(&self) -> bool {
-        true
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some("https://api.recoupable.dev")
+    fn redirect_field(&self) -> Option<&'static str> {
+        Some("callback_url")
     }
 
     #[cfg(feature = "recoup")]

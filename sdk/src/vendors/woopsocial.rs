@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::{KeyScheme, Table, Unsupported, VendorApi, enum_value, table_provider};
+use super::{Facts, Table, Unsupported, VendorApi, enum_value, facts, table_provider};
 use crate::{ConnectOutcome, Error, Provider, Vendor};
 
 /// WoopSocial's [`VendorApi`].
@@ -24,24 +24,16 @@ impl VendorApi for WoopSocial {
         table_provider(PLATFORMS, wire)
     }
 
-    fn key_scheme(&self) -> KeyScheme {
-        KeyScheme::Bearer
+    fn facts(&self) -> &'static Facts {
+        &facts::WOOPSOCIAL
     }
 
     fn owner_name(&self) -> &'static str {
         "projectId"
     }
 
-    fn requires_owner(&self) -> bool {
-        true
-    }
-
-    fn accepts_redirect_url(&self) -> bool {
-        true
-    }
-
-    fn default_base_url(&self) -> Option<&'static str> {
-        Some("https://api.woopsocial.com/v1")
+    fn redirect_field(&self) -> Option<&'static str> {
+        Some("redirectUrl")
     }
 
     #[cfg(feature = "woopsocial")]

@@ -15,4 +15,5 @@ mod live;
 mod ocoya;
 mod postbreeze;
 mod recoup;
+mod spec_values;
 mod woopsocial;

@@ -82,12 +82,14 @@ async fn errors_are_typed() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
-    // A slug the SDK lets through but Recoup refuses (upper case): the vendor's 400.
+    // A callback URL the SDK lets through but the mock's strict mode refuses (plain http to a
+    // host that is not loopback): the vendor's 400.
     let err = h
         .client()
         .connect(
             Vendor::Recoup,
-            ConnectRequest::new(Provider::Other("GoogleSheets".into())),
+            ConnectRequest::new(Provider::YouTube)
+                .redirect_url("http://app.example.com/cb".parse().unwrap()),
         )
         .await
         .unwrap_err();

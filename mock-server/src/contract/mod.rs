@@ -1,0 +1,296 @@
+//! The vendors' contracts: what each vendor's spec states about its connect operation (servers,
+//! method and path, how it takes the key, its query and body with required-ness, types, formats,
+//! patterns and enum values, its documented statuses and bodies), generated from `specs/` by
+//! `cargo xtask codegen` into `generated/<vendor>.rs`, and the validator that checks a request
+//! against one.
+//!
+//! This is the bottom layer of the crate: it knows no vendor by name and imports nothing of the
+//! crate. A vendor module validates a request with [`Contract::validate`] first, answers a
+//! [`Violation`] in its own error shape, and only then applies its stateful rules (owners,
+//! roles, conflicts, flows). A value a spec adds is accepted with no code change here; a value it
+//! removes is refused; a field it makes required is enforced.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+mod validate;
+
+pub(crate) use validate::{Validated, Violation, ViolationKind};
+
+/// One vendor's generated contract module.
+#[allow(clippy::all, clippy::unwrap_used)]
+#[rustfmt::skip]
+mod generated {
+    pub(crate) mod aitronos;
+    pub(crate) mod ocoya;
+    pub(crate) mod postbreeze;
+    pub(crate) mod recoup;
+    pub(crate) mod woopsocial;
+}
+
+/// The contracts of all vendors, in the order of `MockVendor::ALL`.
+pub(crate) static ALL: [&Contract; 5] = [
+    &generated::recoup::CONTRACT,
+    &generated::woopsocial::CONTRACT,
+    &generated::postbreeze::CONTRACT,
+    &generated::aitronos::CONTRACT,
+    &generated::ocoya::CONTRACT,
+];
+
+/// What a vendor's spec states about its connect operation, as far as the mock reads it.
+#[derive(Debug)]
+pub(crate) struct Contract {
+    /// The vendor's lower-case name.
+    pub(crate) vendor: &'static str,
+    /// Where the mock serves the vendor's API: `/{vendor}` and the first server URL's path.
+    pub(crate) mock_prefix: &'static str,
+    /// The connect operation's method (upper case).
+    pub(crate) method: &'static str,
+    /// The connect operation's path, relative to the server.
+    pub(crate) path: &'static str,
+    /// The ways the key may be sent (any one suffices).
+    pub(crate) auth: &'static [Auth],
+    /// Query parameters.
+    pub(crate) query: &'static [Param],
+    /// The request body.
+    pub(crate) body: Option<Body>,
+    /// The status of the first documented 2xx response (200 when none is).
+    pub(crate) success: u16,
+}
+
+/// One way of sending the API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// `Authorization: Bearer <key>` (scheme case-insensitive).
+    Bearer,
+    /// The key itself in the named header (lower case).
+    Header(&'static str),
+    /// The key in the named query parameter.
+    #[allow(dead_code)] // named by a generated contract whose spec takes the key so
+    Query(&'static str),
+    /// A scheme the mock does not model: never satisfied.
+    #[allow(dead_code)] // named by a generated contract whose spec has such a scheme
+    Other(&'static str),
+}
+
+/// A query parameter.
+#[derive(Debug)]
+pub(crate) struct Param {
+    pub(crate) name: &'static str,
+    pub(crate) required: bool,
+    pub(crate) schema: &'static Schema,
+}
+
+/// The request body.
+#[derive(Debug)]
+pub(crate) struct Body {
+    pub(crate) required: bool,
+    pub(crate) media: &'static str,
+    pub(crate) schema: &'static Schema,
+}
+
+/// A JSON type (every type a spec may name; today's specs name some).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    Array,
+    Null,
+}
+
+/// A literal of an `enum` or `const` (every kind a spec may list; today's specs list strings).
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Lit {
+    Str(&'static str),
+    Int(i64),
+    Bool(bool),
+    Null,
+    /// Any other JSON value, as its JSON text.
+    Text(&'static str),
+}
+
+impl Lit {
+    /// Whether `v` is this literal.
+    pub(crate) fn matches(self, v: &Value) -> bool {
+        match (self, v) {
+            (Lit::Str(a), Value::String(b)) => a == b,
+            (Lit::Int(a), Value::Number(b)) => b.as_i64() == Some(a),
+            (Lit::Bool(a), Value::Bool(b)) => a == *b,
+            (Lit::Null, Value::Null) => true,
+            (Lit::Text(a), v) => serde_json::from_str::<Value>(a).is_ok_and(|a| a == *v),
+            _ => false,
+        }
+    }
+
+    /// How the literal reads in a message.
+    pub(crate) fn text(self) -> String {
+        match self {
+            Lit::Str(s) | Lit::Text(s) => s.to_owned(),
+            Lit::Int(i) => i.to_string(),
+            Lit::Bool(b) => b.to_string(),
+            Lit::Null => "null".to_owned(),
+        }
+    }
+}
+
+/// The part of a JSON schema the validator checks.
+#[derive(Debug)]
+pub(crate) struct Schema {
+    /// Allowed types; empty for any.
+    pub(crate) types: &'static [Ty],
+    pub(crate) format: Option<&'static str>,
+    pub(crate) pattern: Option<&'static str>,
+    /// `enum`/`const`.
+    pub(crate) values: Option<&'static [Lit]>,
+    pub(crate) min_length: Option<u64>,
+    pub(crate) max_length: Option<u64>,
+    pub(crate) minimum: Option<f64>,
+    pub(crate) maximum: Option<f64>,
+    pub(crate) properties: &'static [Property],
+    /// Whether properties not listed are allowed.
+    pub(crate) additional: bool,
+    pub(crate) items: Option<&'static Schema>,
+}
+
+impl Schema {
+    /// Anything: the base the generated schemas override.
+    pub(crate) const ANY: Schema = Schema {
+        types: &[],
+        format: None,
+        pattern: None,
+        values: None,
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        maximum: None,
+        properties: &[],
+        additional: true,
+        items: None,
+    };
+
+    /// The property called `name`.
+    pub(crate) fn property(&self, name: &str) -> Option<&'static Property> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+}
+
+/// An object's property.
+#[derive(Debug)]
+pub(crate) struct Property {
+    pub(crate) name: &'static str,
+    pub(crate) required: bool,
+    pub(crate) schema: &'static Schema,
+}
+
+impl Contract {
+    /// The key the request carries in one of the contract's schemes, if any.
+    pub(crate) fn key<'r>(
+        &self,
+        headers: impl Fn(&str) -> Option<&'r str>,
+        query: impl Fn(&str) -> Option<String>,
+    ) -> Option<String> {
+        self.auth.iter().find_map(|a| match *a {
+            Auth::Bearer => {
+                let v = headers("authorization")?.trim();
+                let (scheme, rest) = v.split_once(' ')?;
+                let rest = rest.trim();
+                (scheme.eq_ignore_ascii_case("bearer") && !rest.is_empty()).then(|| rest.to_owned())
+            }
+            Auth::Header(name) => headers(name)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            Auth::Query(name) => query(name).filter(|s| !s.is_empty()),
+            Auth::Other(_) => None,
+        })
+    }
+
+    /// Validates a request's query and body against the contract (see [`validate`]).
+    pub(crate) fn validate(
+        &self,
+        query: &[(String, String)],
+        content_type: Option<&str>,
+        body: &[u8],
+        lax: bool,
+    ) -> Result<Validated, Violation> {
+        validate::request(self, query, content_type, body, lax)
+    }
+}
+
+/// The compiled `pattern`s of every contract, built on first use.
+fn patterns() -> &'static HashMap<&'static str, Option<regex::Regex>> {
+    static PATTERNS: OnceLock<HashMap<&'static str, Option<regex::Regex>>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let mut out = HashMap::new();
+        fn walk(s: &'static Schema, out: &mut HashMap<&'static str, Option<regex::Regex>>) {
+            if let Some(p) = s.pattern {
+                out.entry(p).or_insert_with(|| regex::Regex::new(p).ok());
+            }
+            for prop in s.properties {
+                walk(prop.schema, out);
+            }
+            if let Some(items) = s.items {
+                walk(items, out);
+            }
+        }
+        for c in ALL {
+            for p in c.query {
+                walk(p.schema, &mut out);
+            }
+            if let Some(b) = &c.body {
+                walk(b.schema, &mut out);
+            }
+        }
+        out
+    })
+}
+
+/// Whether `s` matches `pattern` (a pattern that does not compile matches everything: the
+/// contract test `every_pattern_compiles` keeps that from happening unnoticed).
+pub(crate) fn pattern_matches(pattern: &'static str, s: &str) -> bool {
+    match patterns().get(pattern) {
+        Some(Some(re)) => re.is_match(s),
+        Some(None) => true,
+        None => regex::Regex::new(pattern).map_or(true, |re| re.is_match(s)),
+    }
+}
+
+/// A body as an object, for vendors that take one.
+pub(crate) type Object = Map<String, Value>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_vendor_has_a_contract_in_order() {
+        let names: Vec<_> = ALL.iter().map(|c| c.vendor).collect();
+        assert_eq!(
+            names,
+            ["recoup", "woopsocial", "postbreeze", "aitronos", "ocoya"]
+        );
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        for (p, re) in patterns() {
+            assert!(re.is_some(), "pattern {p:?} does not compile");
+        }
+    }
+
+    #[test]
+    fn literals_match_only_their_value() {
+        assert!(Lit::Str("x").matches(&Value::from("x")));
+        assert!(!Lit::Str("x").matches(&Value::from("X")));
+        assert!(Lit::Bool(false).matches(&Value::Bool(false)));
+        assert!(!Lit::Int(1).matches(&Value::from("1")));
+        assert!(Lit::Text("1.5").matches(&serde_json::json!(1.5)));
+    }
+}
