@@ -6,7 +6,7 @@
 //! mapping is checked against (both get it as a generated module: see [`render_mock`] and
 //! [`render_sdk`]), and what the change report compares (`crate::report`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::vendors::Vendor;
@@ -24,7 +24,7 @@ pub struct ContractError {
 }
 
 /// What one vendor's spec states about its connect operation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contract {
     /// The vendor's lower-case name.
     pub vendor: String,
@@ -47,7 +47,7 @@ pub struct Contract {
 }
 
 /// One way of passing the API key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
 pub enum Auth {
     /// `Authorization: Bearer <key>`.
@@ -61,7 +61,7 @@ pub enum Auth {
 }
 
 /// A query parameter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// Its name.
     pub name: String,
@@ -72,7 +72,7 @@ pub struct Param {
 }
 
 /// A request body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// Whether the operation requires one.
     pub required: bool,
@@ -83,7 +83,7 @@ pub struct Body {
 }
 
 /// A documented response.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// The status as the spec writes it (`200`, `4XX`, `default`).
     pub status: String,
@@ -94,7 +94,7 @@ pub struct Response {
 }
 
 /// The JSON types a schema can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Ty {
     /// `string`
@@ -141,7 +141,7 @@ impl Ty {
 }
 
 /// The part of a JSON schema the contract keeps: what a validator can check.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
     /// The allowed types; empty for any.
     pub types: Vec<Ty>,
@@ -168,7 +168,7 @@ pub struct Schema {
 }
 
 /// An object's property.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Property {
     /// Its name.
     pub name: String,

@@ -328,6 +328,15 @@ pub(crate) fn run(
                 "specs/{}/openapi.yaml {what} (sha256 {sha256}); run `cargo xtask codegen` next",
                 vendor.name
             );
+            if changed {
+                // What the new spec changes, against what the last generation read.
+                let report = crate::codegen::generate_all(root)
+                    .and_then(|g| crate::codegen::change_report(root, &g))
+                    .map_err(|e| ImportError::Other(e.to_string()))?;
+                if !report.is_empty() {
+                    print!("{}", report.render(crate::report::Format::Text));
+                }
+            }
         }
         Imported::ReferenceUnchanged => println!(
             "{}: publishes no OpenAPI document; its reference page is unchanged, so \

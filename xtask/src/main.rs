@@ -16,6 +16,7 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod codegen;
 mod import;
+mod report;
 
 mod util;
 
@@ -43,11 +44,30 @@ enum Task {
         #[arg(long)]
         date: Option<String>,
     },
-    /// Generate `sdk/src/generated/<vendor>.rs` from `specs/<vendor>/openapi.yaml`.
+    /// Generate the SDK's clients and facts and the mock's contracts from `specs/`, and report
+    /// what changed since the last generation.
     Codegen {
-        /// Regenerate in memory and fail with a diff if the committed files are stale.
+        /// Regenerate in memory and fail with the report and a diff if the committed files are
+        /// stale.
         #[arg(long)]
         check: bool,
+        /// How to print the change report.
+        #[arg(long, value_enum, default_value_t = report::Format::Text)]
+        format: report::Format,
+    },
+    /// Compare two versions of a vendor's spec: the change report for going from OLD to NEW.
+    Diff {
+        /// The spec before.
+        old: PathBuf,
+        /// The spec after.
+        new: PathBuf,
+        /// The vendor (recoup, woopsocial, …); guessed from the paths when they hold
+        /// `specs/<vendor>/`.
+        #[arg(long)]
+        vendor: Option<String>,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = report::Format::Text)]
+        format: report::Format,
     },
     /// Benchmark the mock and the SDK against their peers; writes BENCHMARKS.md's results.
     ///
@@ -71,7 +91,15 @@ fn main() -> ExitCode {
             date,
         } => import::run(&root, &vendor, &page, source.as_deref(), date.as_deref())
             .map_err(|e| e.to_string()),
-        Task::Codegen { check } => codegen::run(&root, check).map_err(|e| e.to_string()),
+        Task::Codegen { check, format } => {
+            codegen::run(&root, check, format).map_err(|e| e.to_string())
+        }
+        Task::Diff {
+            old,
+            new,
+            vendor,
+            format,
+        } => codegen::diff(&root, &old, &new, vendor.as_deref(), format),
         Task::Bench { args } => return bench::run(&root, &args),
     };
     match result {

@@ -22,10 +22,6 @@ impl VendorApi for Aitronos {
         }
     }
 
-    fn provider(&self, wire: &str) -> Provider {
-        Provider::Other(wire.to_owned())
-    }
-
     fn facts(&self) -> &'static Facts {
         &facts::AITRONOS
     }

@@ -1,7 +1,7 @@
 //! Recoup: `POST /api/connectors` with a connector slug, an optional `account_id` (UUID) to
 //! connect for an account you manage, and an optional `callback_url`.
 
-use super::{Facts, Table, Unsupported, VendorApi, facts, free_form, table_provider, table_wire};
+use super::{Facts, Table, Unsupported, VendorApi, facts, free_form, table_wire};
 use crate::{Provider, Vendor};
 
 /// Recoup's [`VendorApi`].
@@ -21,8 +21,8 @@ impl VendorApi for Recoup {
         }
     }
 
-    fn provider(&self, wire: &str) -> Provider {
-        table_provider(CONNECTORS, wire)
+    fn table(&self) -> Table {
+        CONNECTORS
     }
 
     fn facts(&self) -> &'static Facts {

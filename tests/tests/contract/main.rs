@@ -15,5 +15,6 @@ mod live;
 mod ocoya;
 mod postbreeze;
 mod recoup;
+mod regenerate;
 mod spec_values;
 mod woopsocial;

@@ -1,0 +1,262 @@
+//! A maintainer's regeneration, end to end: in a copy of this workspace, three vendors change
+//! their specs the way vendors do; one `cargo xtask codegen` reports each change, and the
+//! regenerated mock, built from the copy, follows: Ocoya's added provider connects through the
+//! whole flow with no mock code changed, Postbreeze's removed platform is refused, and
+//! WoopSocial's newly required field is enforced.
+//!
+//! Slow (it builds the copy's xtask and mock, sharing this workspace's target directory so only
+//! the workspace's own crates compile again), and run with every `cargo test`: it is what makes
+//! "regenerate when a vendor changes its spec" a tested promise.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+use social_connect_mock::{MockVendor, OWNER_KEY, samples};
+use social_connect_tests::flow::{self, with_query};
+use url::Url;
+
+/// The workspace this test belongs to.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// The target directory this test was built in (`target/debug/deps/<test>` → `target`).
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its path");
+    exe.ancestors()
+        .nth(3)
+        .expect("the test binary sits in target/<profile>/deps")
+        .to_path_buf()
+}
+
+/// Copies the workspace's sources (not `target/`, not `.git/`) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(text, changed, "{}: the edit must apply", path.display());
+    std::fs::write(path, changed).unwrap();
+}
+
+/// Runs cargo in `dir` on this workspace's target directory; its stdout.
+fn cargo(dir: &Path, args: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo {args:?} failed in the copy:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The copy's mock binary, stopped when dropped.
+struct Mock {
+    child: Child,
+    origin: Url,
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Mock {
+    fn start(binary: &Path) -> Mock {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(binary)
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let origin = line.trim().rsplit(' ').next().unwrap().parse().unwrap();
+        Mock { child, origin }
+    }
+
+    /// POSTs `body` to `vendor`'s connect endpoint with the owner key.
+    async fn connect(&self, vendor: MockVendor, query: &str, body: &Value) -> (u16, Value) {
+        let sample = samples::connect(vendor);
+        let (name, value) = sample.auth(OWNER_KEY);
+        let mut url = format!(
+            "{}{}{}",
+            self.origin.as_str().trim_end_matches('/'),
+            vendor.prefix(),
+            vendor.connect_path()
+        );
+        if !query.is_empty() {
+            url = format!("{url}?{query}");
+        }
+        let response = flow::browser()
+            .post(url)
+            .header(name, value)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_regeneration_reports_each_change_and_the_mock_follows() {
+    let scratch = tempfile::tempdir().unwrap();
+    let copy = scratch.path().join("ws");
+    copy_tree(&root(), &copy);
+    // Its own binary name, so building it never replaces this workspace's mock binary in the
+    // shared target directory.
+    edit(
+        &copy.join("mock-server/Cargo.toml"),
+        "name = \"social-connect-mock\"\npath = \"src/main.rs\"",
+        "name = \"social-connect-mock-regenerated\"\npath = \"src/main.rs\"",
+    );
+    // Ocoya adds a provider, Postbreeze removes a platform, WoopSocial requires a new field.
+    edit(
+        &copy.join("specs/ocoya/openapi.yaml"),
+        "                    - pinterest\n",
+        "                    - pinterest\n                    - mastodon\n",
+    );
+    edit(
+        &copy.join("specs/postbreeze/openapi.yaml"),
+        "            - THREADS\n",
+        "",
+    );
+    edit(
+        &copy.join("specs/woopsocial/openapi.yaml"),
+        "      required:\n        - projectId\n        - platform\n      properties:\n",
+        "      required:\n        - projectId\n        - platform\n        - clientName\n      properties:\n        clientName:\n          type: string\n",
+    );
+
+    let report = cargo(&copy, &["run", "-q", "-p", "xtask", "--", "codegen"]);
+    for expected in [
+        "enum value `mastodon` added",
+        "enum value `THREADS` removed",
+        "body.clientName",
+        "semver: minor bump for social-connect",
+    ] {
+        assert!(
+            report.contains(expected),
+            "the report misses {expected:?}:\n{report}"
+        );
+    }
+    cargo(
+        &copy,
+        &[
+            "build",
+            "-q",
+            "-p",
+            "social-connect-mock",
+            "--bin",
+            "social-connect-mock-regenerated",
+        ],
+    );
+    let mock = Mock::start(&target_dir().join("debug/social-connect-mock-regenerated"));
+
+    // Ocoya's new provider, through the whole flow: connect, start URL, consent, callback,
+    // completion, and the account recorded with it.
+    let workspace = samples::connect(MockVendor::Ocoya).query;
+    let (status, body) = mock
+        .connect(
+            MockVendor::Ocoya,
+            workspace,
+            &json!({"provider": "mastodon"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let start: Url = body["url"].as_str().unwrap().parse().unwrap();
+    let consent = flow::get(&flow::browser(), &start).await;
+    let consent_url = consent
+        .location
+        .expect("the start URL redirects to the provider");
+    let page = flow::get(&flow::browser(), &consent_url).await;
+    assert!(
+        page.body.contains("Mastodon"),
+        "the consent page names the provider: {}",
+        page.body
+    );
+    let walk = flow::walk(
+        &flow::browser(),
+        &with_query(&start, &[("decision", "approve")]),
+        &mock.origin,
+    )
+    .await;
+    let end = walk.page();
+    assert_eq!(end.status, 200, "{}", end.body);
+    let accounts: Value = flow::browser()
+        .get(mock.origin.join("__admin/accounts").unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        accounts.to_string().contains("\"mastodon\""),
+        "the flow connected a mastodon account: {accounts}"
+    );
+
+    // Postbreeze's removed platform is refused; one it still lists connects.
+    let (status, body) = mock
+        .connect(
+            MockVendor::Postbreeze,
+            "",
+            &json!({"workspaceId": "ws_demo", "platform": "THREADS"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("VALIDATION_FAILED")),
+        "{body}"
+    );
+    let (status, body) = mock
+        .connect(
+            MockVendor::Postbreeze,
+            "",
+            &json!({"workspaceId": "ws_demo", "platform": "BLUESKY"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    // WoopSocial's newly required field is enforced.
+    let mut request: Value =
+        serde_json::from_str(samples::connect(MockVendor::WoopSocial).body).unwrap();
+    let (status, body) = mock.connect(MockVendor::WoopSocial, "", &request).await;
+    assert_eq!(status, 400, "without clientName: {body}");
+    assert!(body.to_string().contains("clientName"), "{body}");
+    request["clientName"] = json!("Acme");
+    let (status, body) = mock.connect(MockVendor::WoopSocial, "", &request).await;
+    assert_eq!(status, 200, "with clientName: {body}");
+}

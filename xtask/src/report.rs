@@ -1,0 +1,880 @@
+//! The change report: what a spec change means, per vendor, for the people who call the
+//! vendor through this project.
+//!
+//! Two comparisons:
+//! - **the contract** (`contract.rs`, read from the spec as published): enum values, request
+//!   fields and query parameters, response properties, formats, statuses, path, servers, auth.
+//!   Each change is classified the way oasdiff does (ERR/WARN/INFO here: breaking / unclear /
+//!   non-breaking), from the side of a client of the vendor;
+//! - **the generated Rust API** (`sdk/src/generated/<vendor>.rs`, parsed with syn): types,
+//!   enum variants, struct fields and client methods added, removed or retyped, and the semver
+//!   bump this implies for `social-connect`.
+//!
+//! `cargo xtask codegen` compares against what the last generation read (the contract snapshot
+//! `specs/<vendor>/contract.json` and the committed generated client); `cargo xtask diff OLD NEW`
+//! compares any two versions of a spec.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::contract::{Auth, Contract, Schema, Ty};
+
+/// How a change affects a client of the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Class {
+    /// A client that worked may now fail (oasdiff ERR).
+    Breaking,
+    /// It depends on what the client does (oasdiff WARN).
+    Unclear,
+    /// A client that worked still works (oasdiff INFO).
+    NonBreaking,
+}
+
+impl Class {
+    fn label(self) -> &'static str {
+        match self {
+            Class::Breaking => "breaking",
+            Class::Unclear => "unclear",
+            Class::NonBreaking => "non-breaking",
+        }
+    }
+}
+
+/// One change of a vendor's contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct Change {
+    pub(crate) class: Class,
+    /// A stable id of the kind of change (`request-enum-value-removed`).
+    pub(crate) kind: &'static str,
+    /// Where: `body.platform`, `query.workspaceId`, `response 201 body.url`, `path`.
+    pub(crate) at: String,
+    /// What changed, for a person.
+    pub(crate) detail: String,
+}
+
+/// One change of the generated Rust API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct ApiChange {
+    /// Whether code that compiled against the old API may no longer compile.
+    pub(crate) breaking: bool,
+    /// `added`, `removed` or `changed`.
+    pub(crate) change: &'static str,
+    /// The item: `enum types::ConnectChannelDtoPlatform variant Mastodon`.
+    pub(crate) item: String,
+}
+
+/// What one vendor's spec change means.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct VendorReport {
+    pub(crate) vendor: String,
+    /// Whether the published spec's bytes changed at all.
+    pub(crate) spec_changed: bool,
+    pub(crate) changes: Vec<Change>,
+    pub(crate) api: Vec<ApiChange>,
+}
+
+impl VendorReport {
+    fn breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.class == Class::Breaking)
+            || self.api.iter().any(|a| a.breaking)
+    }
+
+    fn additive(&self) -> bool {
+        !self.api.is_empty() || !self.changes.is_empty()
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Report {
+    /// What is compared with what.
+    pub(crate) compared: String,
+    pub(crate) vendors: Vec<VendorReport>,
+    /// `social-connect`'s version now.
+    pub(crate) version: String,
+    /// `none`, `patch`, `minor` or `major`.
+    pub(crate) bump: &'static str,
+    /// The version the bump gives.
+    pub(crate) next: String,
+}
+
+/// The report's formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+fn change(
+    class: Class,
+    kind: &'static str,
+    at: impl Into<String>,
+    detail: impl Into<String>,
+) -> Change {
+    Change {
+        class,
+        kind,
+        at: at.into(),
+        detail: detail.into(),
+    }
+}
+
+fn types_text(types: &[Ty]) -> String {
+    if types.is_empty() {
+        return "any".to_owned();
+    }
+    let v: Vec<String> = types
+        .iter()
+        .map(|t| {
+            serde_json::to_value(t)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .collect();
+    v.join("|")
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Which way data flows through a schema: into the vendor (a request) or out of it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+/// Compares two schemas at `at`, appending the changes.
+fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
+    let req = side == Side::Request;
+    if old.types != new.types {
+        // Widening a request type (or narrowing a response type) keeps clients working.
+        let widened = !old.types.is_empty() && old.types.iter().all(|t| new.types.contains(t));
+        let narrowed = !new.types.is_empty() && new.types.iter().all(|t| old.types.contains(t));
+        let class = match (
+            req,
+            widened || new.types.is_empty(),
+            narrowed || old.types.is_empty(),
+        ) {
+            (true, true, _) => NonBreaking,
+            (false, _, true) => NonBreaking,
+            _ => Breaking,
+        };
+        out.push(change(
+            class,
+            if req {
+                "request-type-changed"
+            } else {
+                "response-type-changed"
+            },
+            at,
+            format!(
+                "type {} → {}",
+                types_text(&old.types),
+                types_text(&new.types)
+            ),
+        ));
+    }
+    match (&old.values, &new.values) {
+        (Some(a), Some(b)) => {
+            for v in b.iter().filter(|v| !a.contains(v)) {
+                out.push(change(
+                    if req { NonBreaking } else { Unclear },
+                    if req {
+                        "request-enum-value-added"
+                    } else {
+                        "response-enum-value-added"
+                    },
+                    at,
+                    format!("enum value `{}` added", value_text(v)),
+                ));
+            }
+            for v in a.iter().filter(|v| !b.contains(v)) {
+                out.push(change(
+                    if req { Breaking } else { NonBreaking },
+                    if req {
+                        "request-enum-value-removed"
+                    } else {
+                        "response-enum-value-removed"
+                    },
+                    at,
+                    format!("enum value `{}` removed", value_text(v)),
+                ));
+            }
+        }
+        (None, Some(b)) => out.push(change(
+            if req { Breaking } else { NonBreaking },
+            if req {
+                "request-enum-added"
+            } else {
+                "response-enum-added"
+            },
+            at,
+            format!(
+                "now limited to the values {}",
+                b.iter().map(value_text).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+        (Some(_), None) => out.push(change(
+            if req { NonBreaking } else { Unclear },
+            if req {
+                "request-enum-removed"
+            } else {
+                "response-enum-removed"
+            },
+            at,
+            "no longer limited to listed values",
+        )),
+        (None, None) => {}
+    }
+    for (what, a, b) in [
+        ("format", &old.format, &new.format),
+        ("pattern", &old.pattern, &new.pattern),
+    ] {
+        if a != b {
+            let class = match (a, b, req) {
+                (None, Some(_), true) => Breaking,
+                (Some(_), None, true) => NonBreaking,
+                (None, Some(_), false) => NonBreaking,
+                (Some(_), None, false) => Unclear,
+                _ => {
+                    if req {
+                        Breaking
+                    } else {
+                        Unclear
+                    }
+                }
+            };
+            let kind = match (what, req) {
+                ("format", true) => "request-format-changed",
+                ("format", false) => "response-format-changed",
+                (_, true) => "request-pattern-changed",
+                _ => "response-pattern-changed",
+            };
+            out.push(change(
+                class,
+                kind,
+                at,
+                format!(
+                    "{what} {} → {}",
+                    a.as_deref().unwrap_or("none"),
+                    b.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
+    }
+    let limits_tighter = new.min_length > old.min_length
+        || (new.max_length.is_some()
+            && (old.max_length.is_none() || new.max_length < old.max_length))
+        || new.minimum.zip(old.minimum).is_some_and(|(n, o)| n > o)
+        || (new.minimum.is_some() && old.minimum.is_none())
+        || new.maximum.zip(old.maximum).is_some_and(|(n, o)| n < o)
+        || (new.maximum.is_some() && old.maximum.is_none());
+    let limits_changed = old.min_length != new.min_length
+        || old.max_length != new.max_length
+        || old.minimum != new.minimum
+        || old.maximum != new.maximum;
+    if limits_changed {
+        out.push(change(
+            match (req, limits_tighter) {
+                (true, true) => Breaking,
+                (true, false) => NonBreaking,
+                (false, true) => NonBreaking,
+                (false, false) => Unclear,
+            },
+            if req {
+                "request-limits-changed"
+            } else {
+                "response-limits-changed"
+            },
+            at,
+            "length or range limits changed",
+        ));
+    }
+    let field = |name: &str| {
+        if at.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{at}.{name}")
+        }
+    };
+    for p in &new.properties {
+        match old.properties.iter().find(|q| q.name == p.name) {
+            None => out.push(match (req, p.required) {
+                (true, true) => change(
+                    Breaking,
+                    "request-required-field-added",
+                    field(&p.name),
+                    "required field added",
+                ),
+                (true, false) => change(
+                    NonBreaking,
+                    "request-optional-field-added",
+                    field(&p.name),
+                    "optional field added",
+                ),
+                (false, _) => change(
+                    NonBreaking,
+                    "response-property-added",
+                    field(&p.name),
+                    "property added",
+                ),
+            }),
+            Some(q) => {
+                if q.required != p.required {
+                    out.push(match (req, p.required) {
+                        (true, true) => change(
+                            Breaking,
+                            "request-field-became-required",
+                            field(&p.name),
+                            "now required",
+                        ),
+                        (true, false) => change(
+                            NonBreaking,
+                            "request-field-became-optional",
+                            field(&p.name),
+                            "now optional",
+                        ),
+                        (false, true) => change(
+                            NonBreaking,
+                            "response-property-became-required",
+                            field(&p.name),
+                            "now always present",
+                        ),
+                        (false, false) => change(
+                            Breaking,
+                            "response-property-became-optional",
+                            field(&p.name),
+                            "no longer always present",
+                        ),
+                    });
+                }
+                schemas(side, &field(&p.name), &q.schema, &p.schema, out);
+            }
+        }
+    }
+    for q in &old.properties {
+        if !new.properties.iter().any(|p| p.name == q.name) {
+            out.push(match (req, q.required) {
+                // A client that sends it gets refused where unknown fields are.
+                (true, _) => change(
+                    if new.additional { Unclear } else { Breaking },
+                    "request-field-removed",
+                    field(&q.name),
+                    "field removed",
+                ),
+                (false, true) => change(
+                    Breaking,
+                    "response-required-property-removed",
+                    field(&q.name),
+                    "required property removed",
+                ),
+                (false, false) => change(
+                    Unclear,
+                    "response-property-removed",
+                    field(&q.name),
+                    "property removed",
+                ),
+            });
+        }
+    }
+    if old.additional != new.additional {
+        out.push(change(
+            if req && !new.additional {
+                Breaking
+            } else {
+                NonBreaking
+            },
+            if req {
+                "request-additional-properties-changed"
+            } else {
+                "response-additional-properties-changed"
+            },
+            at,
+            if new.additional {
+                "other properties now allowed"
+            } else {
+                "other properties no longer allowed"
+            },
+        ));
+    }
+    match (&old.items, &new.items) {
+        (Some(a), Some(b)) => schemas(side, &format!("{at}[]"), a, b, out),
+        (None, None) => {}
+        _ => out.push(change(Unclear, "items-changed", at, "array items changed")),
+    }
+}
+
+fn auth_text(a: &Auth) -> String {
+    match a {
+        Auth::Bearer => "Authorization: Bearer".to_owned(),
+        Auth::Header(n) => format!("header {n}"),
+        Auth::Query(n) => format!("query {n}"),
+        Auth::Other(n) => n.clone(),
+    }
+}
+
+/// The changes from `old` to `new`, in a stable order.
+pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
+    use Class::*;
+    let mut out = Vec::new();
+    if old.method != new.method || old.path != new.path {
+        out.push(change(
+            Breaking,
+            "operation-moved",
+            "path",
+            format!("{} {} → {} {}", old.method, old.path, new.method, new.path),
+        ));
+    }
+    if old.servers != new.servers {
+        out.push(change(
+            if old.public_server() == new.public_server() {
+                NonBreaking
+            } else {
+                Breaking
+            },
+            "servers-changed",
+            "servers",
+            format!("{} → {}", old.servers.join(", "), new.servers.join(", ")),
+        ));
+    }
+    for a in new.auth.iter().filter(|a| !old.auth.contains(a)) {
+        out.push(change(
+            NonBreaking,
+            "auth-scheme-added",
+            "auth",
+            format!("{} accepted", auth_text(a)),
+        ));
+    }
+    for a in old.auth.iter().filter(|a| !new.auth.contains(a)) {
+        out.push(change(
+            Breaking,
+            "auth-scheme-removed",
+            "auth",
+            format!("{} no longer accepted", auth_text(a)),
+        ));
+    }
+    for p in &new.query {
+        match old.query.iter().find(|q| q.name == p.name) {
+            None if p.required => out.push(change(
+                Breaking,
+                "request-required-parameter-added",
+                format!("query.{}", p.name),
+                "required query parameter added",
+            )),
+            None => out.push(change(
+                NonBreaking,
+                "request-optional-parameter-added",
+                format!("query.{}", p.name),
+                "optional query parameter added",
+            )),
+            Some(q) => {
+                if q.required != p.required {
+                    out.push(if p.required {
+                        change(
+                            Breaking,
+                            "request-parameter-became-required",
+                            format!("query.{}", p.name),
+                            "now required",
+                        )
+                    } else {
+                        change(
+                            NonBreaking,
+                            "request-parameter-became-optional",
+                            format!("query.{}", p.name),
+                            "now optional",
+                        )
+                    });
+                }
+                schemas(
+                    Side::Request,
+                    &format!("query.{}", p.name),
+                    &q.schema,
+                    &p.schema,
+                    &mut out,
+                );
+            }
+        }
+    }
+    for q in &old.query {
+        if !new.query.iter().any(|p| p.name == q.name) {
+            out.push(change(
+                Unclear,
+                "request-parameter-removed",
+                format!("query.{}", q.name),
+                "query parameter removed",
+            ));
+        }
+    }
+    match (&old.body, &new.body) {
+        (Some(a), Some(b)) => {
+            if a.required != b.required {
+                out.push(change(
+                    if b.required { Breaking } else { NonBreaking },
+                    "request-body-required-changed",
+                    "body",
+                    if b.required {
+                        "body now required"
+                    } else {
+                        "body now optional"
+                    },
+                ));
+            }
+            if a.media != b.media {
+                out.push(change(
+                    Breaking,
+                    "request-media-type-changed",
+                    "body",
+                    format!("{} → {}", a.media, b.media),
+                ));
+            }
+            schemas(Side::Request, "body", &a.schema, &b.schema, &mut out);
+        }
+        (None, Some(b)) => out.push(change(
+            if b.required { Breaking } else { NonBreaking },
+            "request-body-added",
+            "body",
+            "request body added",
+        )),
+        (Some(_), None) => out.push(change(
+            Unclear,
+            "request-body-removed",
+            "body",
+            "request body removed",
+        )),
+        (None, None) => {}
+    }
+    if old.success_status() != new.success_status() {
+        out.push(change(
+            Breaking,
+            "success-status-changed",
+            "responses",
+            format!(
+                "success status {:?} → {:?}",
+                old.success_status(),
+                new.success_status()
+            ),
+        ));
+    }
+    for r in &new.responses {
+        let at = format!("response {}", r.status);
+        match old.responses.iter().find(|o| o.status == r.status) {
+            None => out.push(change(
+                if r.status.starts_with('2') {
+                    Unclear
+                } else {
+                    NonBreaking
+                },
+                "response-status-added",
+                at,
+                "status documented",
+            )),
+            Some(o) => {
+                if o.media != r.media {
+                    out.push(change(
+                        Unclear,
+                        "response-media-type-changed",
+                        at.clone(),
+                        format!(
+                            "{} → {}",
+                            o.media.as_deref().unwrap_or("no body"),
+                            r.media.as_deref().unwrap_or("no body")
+                        ),
+                    ));
+                }
+                match (&o.schema, &r.schema) {
+                    (Some(a), Some(b)) => {
+                        schemas(Side::Response, &format!("{at} body"), a, b, &mut out)
+                    }
+                    (None, Some(_)) => out.push(change(
+                        NonBreaking,
+                        "response-body-documented",
+                        at,
+                        "body schema documented",
+                    )),
+                    (Some(_), None) => out.push(change(
+                        Unclear,
+                        "response-body-undocumented",
+                        at,
+                        "body schema no longer documented",
+                    )),
+                    (None, None) => {}
+                }
+            }
+        }
+    }
+    for o in &old.responses {
+        if !new.responses.iter().any(|r| r.status == o.status) {
+            out.push(change(
+                if o.status.starts_with('2') {
+                    Breaking
+                } else {
+                    Unclear
+                },
+                "response-status-removed",
+                format!("response {}", o.status),
+                "status no longer documented",
+            ));
+        }
+    }
+    out
+}
+
+/// The public items of a generated client: `item → signature`.
+fn api_items(source: &str) -> BTreeMap<String, String> {
+    use quote::ToTokens as _;
+    let mut out = BTreeMap::new();
+    let Ok(file) = syn::parse_file(source) else {
+        return out;
+    };
+    fn walk(prefix: &str, items: &[syn::Item], out: &mut BTreeMap<String, String>) {
+        let public = |v: &syn::Visibility| matches!(v, syn::Visibility::Public(_));
+        for item in items {
+            match item {
+                syn::Item::Mod(m) if public(&m.vis) => {
+                    if let Some((_, inner)) = &m.content {
+                        walk(&format!("{prefix}{}::", m.ident), inner, out);
+                    }
+                }
+                syn::Item::Struct(s) if public(&s.vis) => {
+                    let name = format!("{prefix}{}", s.ident);
+                    out.insert(format!("struct {name}"), String::new());
+                    for f in &s.fields {
+                        if let (Some(id), true) = (&f.ident, public(&f.vis)) {
+                            out.insert(
+                                format!("struct {name} field {id}"),
+                                f.ty.to_token_stream().to_string(),
+                            );
+                        }
+                    }
+                }
+                syn::Item::Enum(e) if public(&e.vis) => {
+                    let name = format!("{prefix}{}", e.ident);
+                    let exhaustive = !e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
+                    out.insert(
+                        format!("enum {name}"),
+                        if exhaustive {
+                            "exhaustive".into()
+                        } else {
+                            String::new()
+                        },
+                    );
+                    for v in &e.variants {
+                        out.insert(
+                            format!("enum {name} variant {}", v.ident),
+                            v.fields.to_token_stream().to_string(),
+                        );
+                    }
+                }
+                syn::Item::Impl(i) if i.trait_.is_none() => {
+                    let self_ty = i.self_ty.to_token_stream().to_string().replace(' ', "");
+                    for it in &i.items {
+                        if let syn::ImplItem::Fn(f) = it
+                            && public(&f.vis)
+                        {
+                            out.insert(
+                                format!("fn {prefix}{self_ty}::{}", f.sig.ident),
+                                f.sig.inputs.to_token_stream().to_string(),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    walk("", &file.items, &mut out);
+    out
+}
+
+/// The changes of the generated Rust API from `old` to `new` (two generated client sources).
+pub(crate) fn api_changes(old: &str, new: &str) -> Vec<ApiChange> {
+    let (a, b) = (api_items(old), api_items(new));
+    let mut out = Vec::new();
+    for (item, sig) in &b {
+        match a.get(item) {
+            None => {
+                // A variant added to an exhaustive enum breaks a `match`; a field added to a
+                // struct with public fields breaks a struct literal.
+                let breaking = if let Some((owner, _)) = item.split_once(" variant ") {
+                    a.get(owner).is_some_and(|s| s == "exhaustive")
+                } else if let Some((owner, _)) = item.split_once(" field ") {
+                    a.contains_key(owner)
+                } else {
+                    false
+                };
+                out.push(ApiChange {
+                    breaking,
+                    change: "added",
+                    item: item.clone(),
+                });
+            }
+            // A retyped field, argument list or variant payload, or an enum made
+            // `#[non_exhaustive]`: callers may no longer compile.
+            Some(old_sig) if old_sig != sig => {
+                out.push(ApiChange {
+                    breaking: true,
+                    change: "changed",
+                    item: item.clone(),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for item in a.keys() {
+        if !b.contains_key(item) {
+            out.push(ApiChange {
+                breaking: true,
+                change: "removed",
+                item: item.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The bump `reports` imply for a crate at `version`, and the version it gives.
+pub(crate) fn bump(version: &str, reports: &[VendorReport]) -> (&'static str, String) {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    let (major, minor, patch) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
+    let breaking = reports.iter().any(VendorReport::breaking);
+    let additive = reports.iter().any(VendorReport::additive);
+    // Cargo's rules: below 1.0 the minor number is the breaking one.
+    match (breaking, additive, major) {
+        (true, _, 0) => ("minor", format!("0.{}.0", minor + 1)),
+        (true, _, _) => ("major", format!("{}.0.0", major + 1)),
+        (false, true, 0) => ("patch", format!("0.{minor}.{}", patch + 1)),
+        (false, true, _) => ("minor", format!("{major}.{}.0", minor + 1)),
+        (false, false, _) => ("none", version.to_owned()),
+    }
+}
+
+/// Assembles the report.
+pub(crate) fn report(compared: &str, version: &str, vendors: Vec<VendorReport>) -> Report {
+    let (bump, next) = bump(version, &vendors);
+    Report {
+        compared: compared.to_owned(),
+        vendors,
+        version: version.to_owned(),
+        bump,
+        next,
+    }
+}
+
+impl Report {
+    /// Whether anything changed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.vendors
+            .iter()
+            .all(|v| !v.spec_changed && v.changes.is_empty() && v.api.is_empty())
+    }
+
+    /// The report in `format`.
+    pub(crate) fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => serde_json::to_string_pretty(self).unwrap_or_default() + "\n",
+            Format::Text => self.render_text(),
+            Format::Markdown => self.render_markdown(),
+        }
+    }
+
+    fn render_text(&self) -> String {
+        let mut s =
+            String::from("change report (what changed since the last `cargo xtask codegen`)\n");
+        for v in &self.vendors {
+            if !v.spec_changed && v.changes.is_empty() && v.api.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\n{}:", v.vendor);
+            if v.changes.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "  contract: unchanged (the spec changed outside the connect contract: descriptions, examples, other operations)"
+                );
+            }
+            for c in &v.changes {
+                let _ = writeln!(
+                    s,
+                    "  {:<13} {:<30} {}  [{}]",
+                    c.class.label(),
+                    c.at,
+                    c.detail,
+                    c.kind
+                );
+            }
+            for a in &v.api {
+                let _ = writeln!(
+                    s,
+                    "  rust api {:<8} {}{}",
+                    a.change,
+                    a.item,
+                    if a.breaking { "  (breaks callers)" } else { "" }
+                );
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\nsemver: {} bump for social-connect ({} → {})",
+            self.bump, self.version, self.next
+        );
+        s
+    }
+
+    fn render_markdown(&self) -> String {
+        let mut s = format!("## Change report\n\n{}\n", self.compared);
+        for v in &self.vendors {
+            if !v.spec_changed && v.changes.is_empty() && v.api.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\n### {}\n", v.vendor);
+            if !v.changes.is_empty() {
+                s.push_str("| class | where | change | kind |\n|---|---|---|---|\n");
+                for c in &v.changes {
+                    let _ = writeln!(
+                        s,
+                        "| {} | `{}` | {} | `{}` |",
+                        c.class.label(),
+                        c.at,
+                        c.detail.replace('|', "\\|"),
+                        c.kind
+                    );
+                }
+            } else {
+                s.push_str("The connect contract is unchanged; the spec changed elsewhere.\n");
+            }
+            if !v.api.is_empty() {
+                s.push_str("\nGenerated Rust API:\n\n");
+                for a in &v.api {
+                    let _ = writeln!(
+                        s,
+                        "- {} `{}`{}",
+                        a.change,
+                        a.item,
+                        if a.breaking { " (breaks callers)" } else { "" }
+                    );
+                }
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\n**semver**: a {} bump for `social-connect` ({} → {}).",
+            self.bump, self.version, self.next
+        );
+        s
+    }
+}
