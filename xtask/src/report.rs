@@ -794,8 +794,7 @@ impl Report {
     }
 
     fn render_text(&self) -> String {
-        let mut s =
-            String::from("change report (what changed since the last `cargo xtask codegen`)\n");
+        let mut s = format!("change report: {}\n", self.compared);
         for v in &self.vendors {
             if !v.spec_changed && v.changes.is_empty() && v.api.is_empty() {
                 continue;

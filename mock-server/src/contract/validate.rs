@@ -104,12 +104,12 @@ pub(super) fn request(
                 "Request body must be a JSON object".to_owned(),
             ));
         }
-        check_value("", spec.schema, &value, lax)?;
+        check_value(&Path::Root, spec.schema, &value, lax)?;
         return Ok(Validated {
             body: Object::new(),
         });
     };
-    check_object("", spec.schema, &map, lax)?;
+    check_object(&Path::Root, spec.schema, &map, lax)?;
     Ok(Validated { body: map })
 }
 
@@ -123,19 +123,34 @@ fn is_json(content_type: &str) -> bool {
     mime.eq_ignore_ascii_case("application/json") || json_suffix
 }
 
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{prefix}.{name}")
+/// Where a value sits in the body (`integration_params.site`, `items[2]`), spelled out only
+/// when a violation names it: a valid request allocates no names.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn text(&self) -> String {
+        match self {
+            Path::Root => String::new(),
+            Path::Field(parent, name) => match parent.text() {
+                p if p.is_empty() => (*name).to_owned(),
+                p => format!("{p}.{name}"),
+            },
+            Path::Index(parent, i) => format!("{}[{i}]", parent.text()),
+        }
     }
 }
 
-fn check_object(path: &str, s: &Schema, map: &Object, lax: bool) -> Result<(), Violation> {
+fn check_object(path: &Path<'_>, s: &Schema, map: &Object, lax: bool) -> Result<(), Violation> {
     for p in s.properties {
-        let field = join(path, p.name);
+        let here = Path::Field(path, p.name);
         match map.get(p.name) {
             None if p.required => {
+                let field = here.text();
                 return Err(Violation::new(
                     ViolationKind::Missing,
                     &field,
@@ -143,14 +158,14 @@ fn check_object(path: &str, s: &Schema, map: &Object, lax: bool) -> Result<(), V
                 ));
             }
             None => {}
-            Some(v) => check_value(&field, p.schema, v, lax)?,
+            Some(v) => check_value(&here, p.schema, v, lax)?,
         }
     }
     if !s.additional
         && !lax
         && let Some(k) = map.keys().find(|k| s.property(k).is_none())
     {
-        let field = join(path, k);
+        let field = Path::Field(path, k).text();
         return Err(Violation::new(
             ViolationKind::Unknown,
             &field,
@@ -187,8 +202,9 @@ fn has_type(v: &Value, t: Ty) -> bool {
     }
 }
 
-fn check_value(field: &str, s: &Schema, v: &Value, lax: bool) -> Result<(), Violation> {
+fn check_value(path: &Path<'_>, s: &Schema, v: &Value, lax: bool) -> Result<(), Violation> {
     if !s.types.is_empty() && !s.types.iter().any(|t| has_type(v, *t)) {
+        let field = path.text();
         let names: Vec<_> = s
             .types
             .iter()
@@ -197,17 +213,18 @@ fn check_value(field: &str, s: &Schema, v: &Value, lax: bool) -> Result<(), Viol
             .collect();
         return Err(Violation::new(
             ViolationKind::Type,
-            field,
+            &field,
             format!("{field} must be {}", names.join(" or ")),
         ));
     }
     if let Some(values) = s.values
         && !values.iter().any(|l| l.matches(v))
     {
+        let field = path.text();
         let list: Vec<_> = values.iter().map(|l| l.text()).collect();
         return Err(Violation::new(
             ViolationKind::Enum,
-            field,
+            &field,
             format!(
                 "{field} must be one of the following values: {}",
                 list.join(", ")
@@ -215,58 +232,60 @@ fn check_value(field: &str, s: &Schema, v: &Value, lax: bool) -> Result<(), Viol
         ));
     }
     match v {
-        Value::String(text) => check_string(field, s, text),
-        Value::Number(n) => check_number(field, s, n.as_f64().unwrap_or(f64::NAN)),
-        Value::Object(map) => check_object(field, s, map, lax),
+        Value::String(text) => check_string(path, s, text),
+        Value::Number(n) => check_number(path, s, n.as_f64().unwrap_or(f64::NAN)),
+        Value::Object(map) => check_object(path, s, map, lax),
         Value::Array(items) => match s.items {
             Some(item) => items
                 .iter()
                 .enumerate()
-                .try_for_each(|(i, x)| check_value(&format!("{field}[{i}]"), item, x, lax)),
+                .try_for_each(|(i, x)| check_value(&Path::Index(path, i), item, x, lax)),
             None => Ok(()),
         },
         Value::Bool(_) | Value::Null => Ok(()),
     }
 }
 
-fn constraint(field: &str, message: String) -> Violation {
-    Violation::new(ViolationKind::Constraint, field, message)
+fn constraint(path: &Path<'_>, message: impl FnOnce(&str) -> String) -> Violation {
+    let field = path.text();
+    let message = message(&field);
+    Violation::new(ViolationKind::Constraint, &field, message)
 }
 
-fn check_string(field: &str, s: &Schema, text: &str) -> Result<(), Violation> {
-    let chars = text.chars().count() as u64;
-    if let Some(min) = s.min_length
-        && chars < min
-    {
-        return Err(constraint(
-            field,
-            format!("{field} must be at least {min} characters long"),
-        ));
-    }
-    if let Some(max) = s.max_length
-        && chars > max
-    {
-        return Err(constraint(
-            field,
-            format!("{field} must be at most {max} characters long"),
-        ));
+fn check_string(path: &Path<'_>, s: &Schema, text: &str) -> Result<(), Violation> {
+    if s.min_length.is_some() || s.max_length.is_some() {
+        let chars = text.chars().count() as u64;
+        if let Some(min) = s.min_length
+            && chars < min
+        {
+            return Err(constraint(path, |f| {
+                format!("{f} must be at least {min} characters long")
+            }));
+        }
+        if let Some(max) = s.max_length
+            && chars > max
+        {
+            return Err(constraint(path, |f| {
+                format!("{f} must be at most {max} characters long")
+            }));
+        }
     }
     if let Some(p) = s.pattern
         && !pattern_matches(p, text)
     {
-        return Err(constraint(field, format!("{field} must match {p}")));
+        return Err(constraint(path, |f| format!("{f} must match {p}")));
     }
-    if let Some(f) = s.format
-        && !format_ok(f, text)
+    if let Some(fmt) = s.format
+        && !format_ok(fmt, text)
     {
-        return Err(constraint(field, format!("{field} must be a valid {f}")));
+        return Err(constraint(path, |f| format!("{f} must be a valid {fmt}")));
     }
     Ok(())
 }
 
-fn check_number(field: &str, s: &Schema, x: f64) -> Result<(), Violation> {
+fn check_number(path: &Path<'_>, s: &Schema, x: f64) -> Result<(), Violation> {
     if s.minimum.is_some_and(|m| x < m) || s.maximum.is_some_and(|m| x > m) {
-        return Err(constraint(field, format!("{field} is out of range")));
+        return Err(constraint(path, |f| format!("{f} is out of range")));
     }
     Ok(())
 }
@@ -305,7 +324,7 @@ fn check_query_value(name: &str, s: &Schema, raw: &str) -> Result<(), Violation>
     } else {
         Value::String(raw.to_owned())
     };
-    check_value(name, s, &value, true)
+    check_value(&Path::Field(&Path::Root, name), s, &value, true)
 }
 
 #[cfg(test)]

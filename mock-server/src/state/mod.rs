@@ -332,3 +332,21 @@ impl MockState {
         log.entries.push_back(Logged { seq, at, entry });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connect snapshots the state before it mints its flow, and inserts the flow only if no
+    /// reset came in between: so a reset must make every earlier snapshot stale.
+    #[test]
+    fn a_reset_makes_earlier_snapshots_stale() {
+        let state = MockState::new(MockConfig::default(), true);
+        let before = state.snapshot(MockVendor::Ocoya).generation;
+        state.reset();
+        let after = state.snapshot(MockVendor::Ocoya).generation;
+        assert_ne!(before, after);
+        state.reset();
+        assert_ne!(after, state.snapshot(MockVendor::Ocoya).generation);
+    }
+}

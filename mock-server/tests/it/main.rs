@@ -16,5 +16,6 @@ mod ocoya;
 mod parity;
 mod postbreeze;
 mod recoup;
+mod state;
 mod support;
 mod woopsocial;
