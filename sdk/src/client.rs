@@ -317,8 +317,8 @@ impl Client {
         &self.inner.raw.woopsocial
     }
 
-    /// Postbreeze's generated client, with this client's key, base URL and timeout (the spec's
-    /// `http://localhost:4100/api/v1` until a base URL is set).
+    /// Postbreeze's generated client, with this client's key, base URL and timeout (the local
+    /// server its spec names until a base URL is set).
     ///
     /// ### Example
     /// ```

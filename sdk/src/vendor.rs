@@ -118,9 +118,9 @@ impl Vendor {
         crate::vendors::api(self).accepts_redirect_url()
     }
 
-    /// The production base URL from the vendor's spec, where it names a public one. Postbreeze's
-    /// spec names only `http://localhost:4100/api/v1`, so it has none: set one with
-    /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
+    /// The production base URL: the first server in the vendor's spec that is not a local one
+    /// (generated from `specs/`). Postbreeze's spec names only a local server, so it has none:
+    /// set one with [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
     pub fn default_base_url(self) -> Option<&'static str> {
         crate::vendors::api(self).default_base_url()
     }

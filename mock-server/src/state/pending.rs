@@ -176,6 +176,46 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert!(p.order.len() <= 2 * MAX_FLOWS, "{}", p.order.len());
         assert!(p.get(&k(0)).is_some());
+        // Compacting the queue kept the live entry in it: as the oldest, it is the first to go
+        // when the cap is reached.
+        let next = 5 * MAX_FLOWS as u64;
+        fill(&mut p, next..next + MAX_FLOWS as u64, 1_000_000, 0);
+        assert_eq!(p.len(), MAX_FLOWS);
+        assert!(
+            p.get(&k(0)).is_none(),
+            "the oldest live entry was evicted first"
+        );
+        assert!(p.get(&k(next)).is_some());
+    }
+
+    #[test]
+    fn a_key_taken_and_inserted_again_is_judged_by_its_new_entry() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..1, 1000, 0);
+        assert!(p.remove(&k(0)).is_some());
+        fill(&mut p, 1..MAX_FLOWS as u64, 1000, 0);
+        // k0 again, newest of all: the queue's first item, (0, k0), is stale now.
+        let again = Entry {
+            seq: MAX_FLOWS as u64,
+            expires_at: at(1000),
+        };
+        p.insert(tok("k0"), again, at(0));
+        assert_eq!(p.len(), MAX_FLOWS);
+        fill(&mut p, MAX_FLOWS as u64 + 1..MAX_FLOWS as u64 + 2, 1000, 0);
+        assert!(p.get(&k(1)).is_none(), "k1 is the oldest live entry");
+        assert!(p.get(&k(0)).is_some(), "the new k0 stays");
+    }
+
+    #[test]
+    fn an_entry_expiring_now_is_gone() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..1, 5, 0);
+        fill(&mut p, 1..2, 100, 5);
+        assert!(
+            p.get(&k(0)).is_none(),
+            "alive while expires_at > now, as flows are"
+        );
+        assert!(p.get(&k(1)).is_some());
     }
 
     #[test]

@@ -164,3 +164,61 @@ async fn the_fixture_alone_can_fill_the_account_store() {
         assert!(h.state().accounts().len() <= MAX);
     }
 }
+
+#[tokio::test]
+async fn a_reset_drops_pending_flows_and_their_links() {
+    let h = Harness::wiremock().await;
+    let auth = woop_auth_url(&h).await;
+    assert_eq!(h.state().pending_flows(), 1);
+    h.state().reset();
+    assert_eq!(h.state().pending_flows(), 0);
+    get(&format!("{auth}&decision=approve"))
+        .await
+        .assert_state_error();
+}
+
+fn account(vendor: MockVendor, owner: &str, platform: &str) -> ConnectedAccount {
+    ConnectedAccount {
+        id: format!("{owner}_{platform}"),
+        vendor,
+        owner_id: owner.to_owned(),
+        platform: platform.to_owned(),
+        name: String::new(),
+        page_id: None,
+        connected_at: None,
+    }
+}
+
+/// Postbreeze's one account per platform holds per vendor and per workspace: the same platform
+/// at another vendor, or in another workspace, does not block a completion.
+#[tokio::test]
+async fn one_account_per_platform_is_per_vendor_and_per_workspace() {
+    let mut fixture = Fixture::default();
+    let mut other = fixture.postbreeze_workspaces[0].clone();
+    other.id = "ws_other".to_owned();
+    fixture.postbreeze_workspaces.push(other);
+    fixture.connected_accounts = vec![
+        account(MockVendor::WoopSocial, "ws_demo", "YOUTUBE"),
+        account(MockVendor::Postbreeze, "ws_other", "YOUTUBE"),
+    ];
+    let h = Harness::wiremock_with(MockConfig::default().with_fixture(fixture)).await;
+    let r = post_json(
+        &h.connect_url(MockVendor::Postbreeze),
+        &owner_auth(MockVendor::Postbreeze),
+        &json!({"workspaceId": "ws_demo", "platform": "YOUTUBE"}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let callback = approve_to_callback(r.json()["authorizeUrl"].as_str().unwrap(), "").await;
+    let done = get(&callback).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let connected = h
+        .state()
+        .accounts()
+        .into_iter()
+        .filter(|a| {
+            a.vendor == MockVendor::Postbreeze && a.owner_id == "ws_demo" && a.platform == "YOUTUBE"
+        })
+        .count();
+    assert_eq!(connected, 1, "{:?}", h.state().accounts());
+}
