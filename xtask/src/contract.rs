@@ -911,6 +911,13 @@ components:
     fn a_moved_path_is_still_the_connect_operation_when_it_is_the_only_one() {
         let moved = SPEC.replace("/social-profiles/connection-url", "/connections/url");
         assert_eq!(contract("ocoya", &moved).path, "/connections/url");
+        // Keys of a path item that are not methods are not operations.
+        let with_item_keys = moved.replace(
+            "  /connections/url:\n    post:",
+            "  /connections/url:\n    summary: s\n    parameters: []\n    post:",
+        );
+        assert_ne!(with_item_keys, moved);
+        assert_eq!(contract("ocoya", &with_item_keys).path, "/connections/url");
     }
 
     #[test]

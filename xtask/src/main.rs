@@ -25,6 +25,9 @@ use xtask::{contract, normalize, vendors};
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for social-connect")]
 struct Cli {
+    /// The workspace to work on (default: the one this xtask belongs to).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     task: Task,
 }
@@ -82,7 +85,7 @@ enum Task {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = util::project_root();
+    let root = cli.root.clone().unwrap_or_else(util::project_root);
     let result = match cli.task {
         Task::Import {
             vendor,

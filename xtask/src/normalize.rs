@@ -914,4 +914,156 @@ mod tests {
             "{err}"
         );
     }
+
+    /// A document with `op` as WoopSocial's connect operation (named
+    /// `create_authorization_url`), `components` beside it.
+    fn doc_with_op(op: Value, components: Value) -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/social-accounts/authorization-url": {"post": op}},
+            "components": components
+        })
+    }
+
+    fn ok_response(schema: Value) -> Value {
+        json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}})
+    }
+
+    #[test]
+    fn schemas_in_lists_and_component_parameters_are_converted() {
+        let op = json!({
+            "parameters": [{"in": "query", "name": "q", "schema": {"type": ["string", "null"]}}],
+            "responses": {"204": {"description": "none"}}
+        });
+        let components = json!({"parameters": {"P": {"in": "query", "name": "p", "schema": {"type": ["integer", "null"]}}}});
+        let d = normalize(vendor(), doc_with_op(op, components)).unwrap();
+        let q =
+            &d["paths"]["/social-accounts/authorization-url"]["post"]["parameters"][0]["schema"];
+        assert_eq!(q, &json!({"type": "string", "nullable": true}));
+        let p = &d["components"]["parameters"]["P"]["schema"];
+        assert_eq!(p, &json!({"type": "integer", "nullable": true}));
+    }
+
+    #[test]
+    fn a_one_type_array_without_null_is_not_nullable() {
+        assert_eq!(
+            normalized_schema(json!({"type": ["string"]})).unwrap(),
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn an_any_of_of_only_nulls_is_an_error() {
+        let err = normalized_schema(json!({"anyOf": [{"type": "null"}]})).unwrap_err();
+        assert!(err.problem.contains("every arm is `type: null`"), "{err}");
+    }
+
+    #[test]
+    fn only_the_named_operation_gets_the_vendors_name() {
+        let mut d = doc_with_op(
+            json!({"responses": {"204": {"description": "none"}}}),
+            json!({}),
+        );
+        d["paths"]["/other"] = json!({"post": {"responses": {"204": {"description": "none"}}}});
+        let d = normalize(vendor(), d).unwrap();
+        assert_eq!(
+            d["paths"]["/social-accounts/authorization-url"]["post"]["operationId"],
+            "create_authorization_url"
+        );
+        assert_eq!(d["paths"]["/other"]["post"]["operationId"], "post_other");
+    }
+
+    #[test]
+    fn a_single_inline_error_body_is_lifted_into_a_named_type() {
+        let op = json!({"responses": {
+            "204": {"description": "none"},
+            "400": {"description": "bad", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"message": {"type": "string"}}}}}}
+        }});
+        let d = normalize(vendor(), doc_with_op(op, json!({}))).unwrap();
+        assert_eq!(
+            d["paths"]["/social-accounts/authorization-url"]["post"]["responses"]["400"]["content"]
+                ["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/CreateAuthorizationUrlError"})
+        );
+        assert!(
+            d["components"]["schemas"]["CreateAuthorizationUrlError"]["properties"]["message"]
+                .is_object()
+        );
+    }
+
+    #[test]
+    fn a_lifted_name_may_repeat_its_own_schema_but_not_another() {
+        let body = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        let op = json!({
+            "requestBody": {"content": {"application/json": {"schema": body.clone()}}},
+            "responses": {"204": {"description": "none"}}
+        });
+        let same = json!({"schemas": {"CreateAuthorizationUrlRequest": body}});
+        let d = normalize(vendor(), doc_with_op(op.clone(), same)).unwrap();
+        assert_eq!(
+            d["paths"]["/social-accounts/authorization-url"]["post"]["requestBody"]["content"]["application/json"]
+                ["schema"],
+            json!({"$ref": "#/components/schemas/CreateAuthorizationUrlRequest"})
+        );
+        let other = json!({"schemas": {"CreateAuthorizationUrlRequest": {"type": "integer"}}});
+        let err = normalize(vendor(), doc_with_op(op, other)).unwrap_err();
+        assert!(
+            err.problem.contains("already uses for another schema"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn inline_enums_and_combinations_are_lifted() {
+        for schema in [
+            json!({"type": "string", "enum": ["a", "b"]}),
+            json!({"allOf": [{"type": "object", "properties": {"a": {"type": "string"}}}]}),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+        ] {
+            let op = json!({"responses": ok_response(schema.clone())});
+            let d = normalize(vendor(), doc_with_op(op, json!({}))).unwrap();
+            assert_eq!(
+                d["paths"]["/social-accounts/authorization-url"]["post"]["responses"]["200"]["content"]
+                    ["application/json"]["schema"],
+                json!({"$ref": "#/components/schemas/CreateAuthorizationUrlResponse"}),
+                "{schema}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_schema_a_response_reaches_is_made_tolerant() {
+        let closed = |props: Value| json!({"type": "object", "additionalProperties": false, "properties": props});
+        let response = json!({"type": "object", "properties": {
+            "a": {"$ref": "#/components/schemas/A"},
+            "b": {"$ref": "#/components/schemas/B"},
+            "c": {"allOf": [{"$ref": "#/components/schemas/C"}, closed(json!({}))]}
+        }});
+        let components = json!({"schemas": {
+            "A": closed(json!({"x": {"$ref": "#/components/schemas/Deep"}})),
+            "B": closed(json!({})),
+            "C": closed(json!({})),
+            "Deep": closed(json!({})),
+            "RequestOnly": closed(json!({}))
+        }});
+        let op = json!({"responses": ok_response(response)});
+        let d = normalize(vendor(), doc_with_op(op, components)).unwrap();
+        let schemas = &d["components"]["schemas"];
+        for name in ["A", "B", "C", "Deep"] {
+            assert!(
+                schemas[name].get("additionalProperties").is_none(),
+                "{name} is reached from a response: {}",
+                schemas[name]
+            );
+        }
+        let lifted = &schemas["CreateAuthorizationUrlResponse"]["properties"]["c"]["allOf"][1];
+        assert!(lifted.get("additionalProperties").is_none(), "{lifted}");
+        assert_eq!(
+            schemas["RequestOnly"]["additionalProperties"], false,
+            "a schema no response reaches stays strict"
+        );
+    }
 }
