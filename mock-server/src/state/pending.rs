@@ -190,20 +190,24 @@ mod tests {
 
     #[test]
     fn a_key_taken_and_inserted_again_is_judged_by_its_new_entry() {
-        let mut p = Pending::new();
-        fill(&mut p, 0..1, 1000, 0);
-        assert!(p.remove(&k(0)).is_some());
-        fill(&mut p, 1..MAX_FLOWS as u64, 1000, 0);
-        // k0 again, newest of all: the queue's first item, (0, k0), is stale now.
-        let again = Entry {
-            seq: MAX_FLOWS as u64,
+        let entry = |seq| Entry {
+            seq,
             expires_at: at(1000),
         };
-        p.insert(tok("k0"), again, at(0));
+        let mut p = Pending::new();
+        // Queue: (1, a), (2, b) taken, (3, c), (4, b) again: the second item is stale.
+        p.insert(tok("a"), entry(1), at(0));
+        p.insert(tok("b"), entry(2), at(0));
+        assert!(p.remove(&key("b")).is_some());
+        p.insert(tok("c"), entry(3), at(0));
+        p.insert(tok("b"), entry(4), at(0));
+        fill(&mut p, 5..MAX_FLOWS as u64 + 4, 1000, 0);
         assert_eq!(p.len(), MAX_FLOWS);
-        fill(&mut p, MAX_FLOWS as u64 + 1..MAX_FLOWS as u64 + 2, 1000, 0);
-        assert!(p.get(&k(1)).is_none(), "k1 is the oldest live entry");
-        assert!(p.get(&k(0)).is_some(), "the new k0 stays");
+        // Two inserts past the cap evicted the two oldest live entries, a then c; b, inserted
+        // again after c, stays.
+        assert!(p.get(&key("a")).is_none());
+        assert!(p.get(&key("c")).is_none(), "c was older than b's second insert");
+        assert!(p.get(&key("b")).is_some(), "b is judged by its new entry");
     }
 
     #[test]

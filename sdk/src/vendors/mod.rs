@@ -395,6 +395,32 @@ mod tests {
     }
 
     #[test]
+    fn base_urls_come_from_each_specs_servers() {
+        for vendor in Vendor::ALL {
+            let api = api(vendor);
+            let servers = api.facts().servers;
+            let until_set = api.base_url_until_set();
+            assert!(
+                servers.contains(&until_set),
+                "{vendor}: {until_set:?} of {servers:?}"
+            );
+            match api.default_base_url() {
+                Some(url) => {
+                    assert!(servers.contains(&url), "{vendor}: {url}");
+                    assert!(url.starts_with("https://"), "{vendor}: {url}");
+                    assert_eq!(until_set, url, "{vendor}: the public URL until one is set");
+                }
+                None => assert!(
+                    servers
+                        .iter()
+                        .all(|s| s.contains("localhost") || s.contains("127.0.0.1")),
+                    "{vendor}: a public server in {servers:?} was not taken"
+                ),
+            }
+        }
+    }
+
+    #[test]
     fn every_key_scheme_makes_a_header() {
         for vendor in Vendor::ALL {
             let (name, value) = api(vendor).key_scheme().header("k");
