@@ -206,7 +206,10 @@ mod tests {
         // Two inserts past the cap evicted the two oldest live entries, a then c; b, inserted
         // again after c, stays.
         assert!(p.get(&key("a")).is_none());
-        assert!(p.get(&key("c")).is_none(), "c was older than b's second insert");
+        assert!(
+            p.get(&key("c")).is_none(),
+            "c was older than b's second insert"
+        );
         assert!(p.get(&key("b")).is_some(), "b is judged by its new entry");
     }
 

@@ -375,6 +375,17 @@ mod tests {
         let mut checked = 0;
         for vendor in Vendor::ALL {
             let api = api(vendor);
+            // The vendors whose spec lists its values check them against their generated enum.
+            #[cfg(all(feature = "postbreeze", feature = "woopsocial", feature = "ocoya"))]
+            if matches!(
+                vendor,
+                Vendor::Postbreeze | Vendor::WoopSocial | Vendor::Ocoya
+            ) {
+                assert!(
+                    api.table().iter().all(|(_, w)| api.spec_lists(w).is_some()),
+                    "{vendor}: its table is not checked against its spec's enum"
+                );
+            }
             for (provider, wire) in api.table() {
                 if let Some(listed) = api.spec_lists(wire) {
                     assert!(

@@ -216,6 +216,11 @@ mod tests {
             wire(Provider::Other("wooptest".into())).as_deref(),
             Some("WOOPTEST")
         );
+        assert_eq!(
+            wire(Provider::Other("mastodon".into())),
+            None,
+            "a value the spec does not list"
+        );
     }
 
     #[test]
