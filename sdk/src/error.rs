@@ -156,6 +156,16 @@ pub enum Error {
         /// Why it is refused.
         reason: String,
     },
+    /// The vendor's spec, as this version of the crate was generated from it, asks for a
+    /// request the unified [`ConnectRequest`](crate::ConnectRequest) cannot make (a body field
+    /// it requires that the SDK does not fill); checked before any request.
+    #[error("{vendor}: {reason}")]
+    UnsupportedRequest {
+        /// The vendor.
+        vendor: Vendor,
+        /// What does not fit.
+        reason: String,
+    },
     /// The crate was built without this vendor's cargo feature.
     #[error("{0} is not enabled: build social-connect with its cargo feature")]
     VendorDisabled(Vendor),

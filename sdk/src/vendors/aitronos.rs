@@ -65,10 +65,13 @@ mod raw {
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::Aitronos;
         let organization = request.owner.clone().unwrap_or_default();
-        let body = types::InitiateOauthRequest {
-            connector_type,
-            integration_params: request.integration_params.clone().unwrap_or_default(),
-        };
+        let body: types::InitiateOauthRequest = crate::vendors::request_body(
+            vendor,
+            serde_json::json!({
+                "connector_type": connector_type,
+                "integration_params": request.integration_params.clone().unwrap_or_default(),
+            }),
+        )?;
         let response = call(
             vendor,
             timeout,

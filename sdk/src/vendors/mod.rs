@@ -276,6 +276,28 @@ pub(crate) fn parse_wire<T: std::str::FromStr>(
     })
 }
 
+/// The vendor's generated request body `T`, made from `fields` (a JSON object in the wire's
+/// names). Going through JSON rather than a struct literal keeps the SDK compiling when a
+/// regenerated spec adds a body field: an optional one is left out; a required one the SDK does
+/// not fill, or a field the spec no longer takes, is [`Error::UnsupportedRequest`] before any
+/// request is sent.
+#[cfg(any(
+    feature = "recoup",
+    feature = "woopsocial",
+    feature = "postbreeze",
+    feature = "aitronos",
+    feature = "ocoya"
+))]
+pub(crate) fn request_body<T: serde::de::DeserializeOwned>(
+    vendor: Vendor,
+    fields: serde_json::Value,
+) -> Result<T, Error> {
+    serde_json::from_value(fields).map_err(|e| Error::UnsupportedRequest {
+        vendor,
+        reason: format!("the request body does not fit the vendor's spec: {e}"),
+    })
+}
+
 /// Why a provider cannot be sent to a vendor.
 #[derive(Debug)]
 pub(crate) struct Unsupported;
@@ -403,6 +425,33 @@ mod tests {
         #[cfg(all(feature = "postbreeze", feature = "woopsocial", feature = "ocoya"))]
         assert!(checked >= 20, "only {checked} values checked");
         let _ = checked;
+    }
+
+    #[test]
+    #[cfg(all(feature = "postbreeze", feature = "woopsocial"))]
+    fn request_bodies_fit_the_generated_types_or_say_why_not() {
+        use serde_json::json;
+        let ok: Result<crate::postbreeze::types::ConnectChannelDto, _> = request_body(
+            Vendor::Postbreeze,
+            json!({"workspaceId": "ws", "platform": "X"}),
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+        let missing: Result<crate::postbreeze::types::ConnectChannelDto, _> =
+            request_body(Vendor::Postbreeze, json!({"platform": "X"}));
+        assert!(
+            matches!(&missing, Err(Error::UnsupportedRequest { vendor: Vendor::Postbreeze, reason }) if reason.contains("workspaceId")),
+            "{missing:?}"
+        );
+        // WoopSocial's request schema takes no other field.
+        let extra: Result<crate::woopsocial::types::CreateOAuthAuthorizationRequest, _> =
+            request_body(
+                Vendor::WoopSocial,
+                json!({"projectId": "p", "platform": "X", "gone": 1}),
+            );
+        assert!(
+            matches!(extra, Err(Error::UnsupportedRequest { .. })),
+            "{extra:?}"
+        );
     }
 
     #[test]

@@ -89,9 +89,11 @@ mod raw {
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::Ocoya;
         let workspace = request.owner.clone().unwrap_or_default();
-        let body = types::CreateConnectionUrlRequest {
-            provider: crate::vendors::parse_wire(vendor, request, &provider)?,
-        };
+        crate::vendors::parse_wire::<types::CreateConnectionUrlRequestProvider>(
+            vendor, request, &provider,
+        )?;
+        let body: types::CreateConnectionUrlRequest =
+            crate::vendors::request_body(vendor, serde_json::json!({"provider": provider}))?;
         let response = call(
             vendor,
             timeout,

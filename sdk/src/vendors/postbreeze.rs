@@ -94,10 +94,14 @@ mod raw {
         timeout: Duration,
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::Postbreeze;
-        let body = types::ConnectChannelDto {
-            workspace_id: request.owner.clone().unwrap_or_default(),
-            platform: crate::vendors::parse_wire(vendor, request, &platform)?,
-        };
+        crate::vendors::parse_wire::<types::ConnectChannelDtoPlatform>(vendor, request, &platform)?;
+        let body: types::ConnectChannelDto = crate::vendors::request_body(
+            vendor,
+            serde_json::json!({
+                "workspaceId": request.owner.clone().unwrap_or_default(),
+                "platform": platform,
+            }),
+        )?;
         let response = call(vendor, timeout, raw.connect_social_account(&body)).await?;
         // The spec marks neither field required and `authorizeUrl` is a plain string.
         let url = response

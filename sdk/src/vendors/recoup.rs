@@ -87,11 +87,14 @@ mod raw {
                     })?,
             ),
         };
-        let body = types::AuthorizeConnectorRequest {
-            connector,
-            account_id,
-            callback_url: request.redirect_url.clone(),
-        };
+        let body: types::AuthorizeConnectorRequest = crate::vendors::request_body(
+            vendor,
+            serde_json::json!({
+                "connector": connector,
+                "account_id": account_id,
+                "callback_url": request.redirect_url,
+            }),
+        )?;
         let response = call(vendor, timeout, raw.authorize_connector(&body)).await?;
         if !response.success {
             return Err(Error::UnexpectedResponse {

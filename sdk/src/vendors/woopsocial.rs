@@ -158,11 +158,15 @@ mod raw {
         timeout: Duration,
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::WoopSocial;
-        let body = types::CreateOAuthAuthorizationRequest {
-            project_id: request.owner.clone().unwrap_or_default(),
-            platform: crate::vendors::parse_wire(vendor, request, &platform)?,
-            redirect_url: request.redirect_url.clone(),
-        };
+        crate::vendors::parse_wire::<types::SocialPlatform>(vendor, request, &platform)?;
+        let body: types::CreateOAuthAuthorizationRequest = crate::vendors::request_body(
+            vendor,
+            serde_json::json!({
+                "projectId": request.owner.clone().unwrap_or_default(),
+                "platform": platform,
+                "redirectUrl": request.redirect_url,
+            }),
+        )?;
         let response = call(vendor, timeout, raw.create_authorization_url(&body)).await?;
         Ok(AuthorizationLink {
             vendor,

@@ -184,13 +184,14 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
             "the report misses {expected:?}:\n{report}"
         );
     }
+    // `--workspace` resolves the dependencies' features as this workspace's builds do, so the
+    // copy reuses their artifacts and compiles little more than its own crates.
     cargo(
         &copy,
         &[
             "build",
             "-q",
-            "-p",
-            "social-connect-mock",
+            "--workspace",
             "--bin",
             "social-connect-mock-regenerated",
         ],
