@@ -27,15 +27,102 @@ fn invalid_body(e: serde_json::Error) -> MockResponse {
     admin_error(400, &format!("invalid body: {e}"))
 }
 
+/// `v` as a JSON answer, written straight to bytes (no `Value` tree: the log and the accounts
+/// can be megabytes).
 fn json_of<T: serde::Serialize>(v: &T) -> MockResponse {
-    match serde_json::to_value(v) {
-        Ok(v) => MockResponse::json(200, &v),
+    match serde_json::to_vec(v) {
+        Ok(body) => MockResponse::json_bytes(200, body),
         Err(e) => admin_error(500, &e.to_string()),
     }
 }
 
 fn not_allowed(allow: &str) -> MockResponse {
     admin_error(405, "method not allowed").header("allow", allow)
+}
+
+/// Why a web page cannot drive the admin API, checked before anything else of the request:
+/// - `Host` must be a loopback name or address, the mock's own host, or an allowed host
+///   (`--allow-host`): a DNS-rebinding page reaches the mock under its own name, and is refused;
+/// - an `Origin`, if sent, must be the mock's own (a browser sends one with every cross-site
+///   `POST`, and with every `fetch`);
+/// - a write (`POST`, `PUT`, `DELETE`, `PATCH`) must say `Content-Type: application/json`,
+///   which no form and no "simple" cross-site request can send without a CORS preflight, and
+///   the mock never approves one.
+///
+/// Vendor endpoints and flow pages are not affected: browsers are meant to reach those.
+pub(crate) fn guard(ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
+    let host = req.header("host");
+    if let Some(h) = host
+        && !host_allowed(ctx, h)
+    {
+        return Some(admin_error(
+            403,
+            &format!(
+                "the admin API does not answer to Host {h:?}; start the mock with --allow-host \
+                 NAME to allow a name other than loopback and its own address"
+            ),
+        ));
+    }
+    if let Some(origin) = req.header("origin")
+        && origin != ctx.origin
+        && host.is_none_or(|h| origin.strip_prefix("http://") != Some(h))
+    {
+        return Some(admin_error(
+            403,
+            &format!("the admin API refuses requests from other origins ({origin:?})"),
+        ));
+    }
+    let write = !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if write && !is_json(req.header("content-type")) {
+        return Some(admin_error(
+            415,
+            "admin writes must be sent with Content-Type: application/json",
+        ));
+    }
+    None
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|c| {
+        c.split(';')
+            .next()
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    })
+}
+
+/// The name of a `Host` header (without its port or IPv6 brackets), checked against loopback,
+/// the mock's own origin and the allowed names.
+fn host_allowed(ctx: &Ctx, host: &str) -> bool {
+    let name = host_name(host);
+    if name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+    {
+        return true;
+    }
+    let own = ctx
+        .origin
+        .split_once("://")
+        .map_or(ctx.origin.as_str(), |(_, rest)| rest);
+    if name.eq_ignore_ascii_case(host_name(own)) {
+        return true;
+    }
+    ctx.state
+        .allowed_hosts()
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(name))
+}
+
+fn host_name(host: &str) -> &str {
+    let host = host.trim();
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or_default();
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    }
 }
 
 pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {

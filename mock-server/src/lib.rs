@@ -72,8 +72,17 @@
 //! replayed or expired states get an HTTP 400 HTML page, never a redirect. Redirects are 302/303,
 //! never 307; no code or token of the vendor ever reaches the app's redirect. Every HTML page and
 //! redirect carries `Referrer-Policy: no-referrer`; pages carry a CSP that allows no script
-//! (they use none) and no external asset. Redirect targets are checked at the connect (a 400 in
-//! the vendor's shape): see [`Mode`] for strict and lax.
+//! (they use none) and no external asset, and lets a form post only to the mock (and on to the
+//! flow's redirect target); every answer carries `Cache-Control: no-store`. Redirect targets are
+//! checked at the connect (a 400 in the vendor's shape; at most 2 KiB): see [`Mode`] for strict
+//! and lax. The provider follows RFC 6749 on `response_type`: anything but `code` goes back to
+//! the vendor's callback as `error=unsupported_response_type` (`invalid_request` when missing),
+//! and the flow ends as the vendor's failures do.
+//!
+//! The admin API is closed to web pages: a `Host` other than loopback, the mock's own or an
+//! allowed one ([`MockConfig::allowed_hosts`]) and an `Origin` other than the mock's own get 403,
+//! and a write not sent as `application/json` gets 415. The standalone server bounds every
+//! connection in time and memory: see [`StandaloneConfig`].
 //!
 //! # What each vendor answers
 //!
@@ -137,7 +146,7 @@ pub use fixture::{
 };
 pub use service::MockService;
 pub use standalone::{ShutdownHandle, StandaloneConfig, StandaloneServer};
-pub use state::{AdminError, MockConfig, MockState, RecordedRequest};
+pub use state::{AdminError, MAX_STATE_TTL, MockConfig, MockState, RecordedRequest};
 pub use wiremock_adapter::{
     Aitronos, MockVendors, MountedVendor, Ocoya, Postbreeze, Recoup, WoopSocial,
 };

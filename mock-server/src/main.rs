@@ -32,11 +32,47 @@ struct Cli {
     /// Lax mode: accept redirect targets and fields lenient vendors accept.
     #[arg(long)]
     lax: bool,
-    /// How long a state / authorization URL lives, in seconds.
-    #[arg(long, default_value_t = 600)]
+    /// How long a state / authorization URL lives, in seconds (1 to 31536000, a year).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=MAX_TTL_SECS))]
     state_ttl_secs: u64,
+    /// Let the admin API answer to this host name too (repeatable), e.g. `mock` for
+    /// `http://mock:4010` in a compose network. Loopback and the bound address always work.
+    #[arg(long = "allow-host", value_name = "NAME", value_parser = host_name)]
+    allow_hosts: Vec<String>,
+    /// Most connections open at once; at the cap the stalest is closed for a new one.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_connections: u32,
+    /// Seconds a request's head may take to arrive.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout_secs: u64,
+    /// Seconds a request's body may take to arrive (then 408).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout_secs: u64,
+    /// Seconds a response may wait for the client to read more of it (then the connection is
+    /// closed).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    write_timeout_secs: u64,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+const MAX_TTL_SECS: u64 = social_connect_mock::MAX_STATE_TTL.as_secs();
+
+/// A host name or address as a `Host` header carries it, without port.
+fn host_name(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 253
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']')
+        });
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(
+            "a host name or address (letters, digits, `.`, `-`, `_`; an IPv6 address in brackets)"
+                .to_owned(),
+        )
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,13 +105,18 @@ fn main() -> ExitCode {
         },
         None => Fixture::default(),
     };
-    let mock = MockConfig::default()
+    let mut mock = MockConfig::default()
         .with_fixture(fixture)
         .with_mode(if cli.lax { Mode::Lax } else { Mode::Strict })
         .with_state_ttl(Duration::from_secs(cli.state_ttl_secs));
+    mock.allowed_hosts = cli.allow_hosts;
     let config = StandaloneConfig {
         addr: SocketAddr::new(cli.host, cli.port),
         mock,
+        max_connections: cli.max_connections as usize,
+        header_timeout: Duration::from_secs(cli.header_timeout_secs),
+        body_timeout: Duration::from_secs(cli.body_timeout_secs),
+        write_timeout: Duration::from_secs(cli.write_timeout_secs),
         ..StandaloneConfig::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -92,11 +133,13 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: StandaloneConfig) -> ExitCode {
+    let addr = config.addr;
     let server = match StandaloneServer::start(config).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot listen: {e}");
-            return ExitCode::FAILURE;
+            // The address or port given cannot be used: an option error, like the others.
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return ExitCode::from(2);
         }
     };
     // Write errors (a closed stdout) must not stop the server: no println!.

@@ -89,25 +89,29 @@ impl MockService {
         if let Some(rest) = control.and_then(|p| p.strip_prefix("/__admin"))
             && (rest.is_empty() || rest.starts_with('/'))
         {
-            if req.body.len() > ctx.state.max_body_bytes() {
-                return admin::admin_error(413, "request body too large");
+            if let Some(refused) = admin::guard(ctx, &req) {
+                return no_store(refused);
             }
-            return admin::handle(ctx, &req, rest);
+            if req.body.len() > ctx.state.max_body_bytes() {
+                return no_store(admin::admin_error(413, "request body too large"));
+            }
+            return no_store(admin::handle(ctx, &req, rest));
         }
         let (resp, vendor) = self.route(&req, control);
-        let body = vendor.and_then(|_| {
-            let n = req.body.len().min(4096);
-            (n > 0).then(|| String::from_utf8_lossy(&req.body[..n]).into_owned())
-        });
-        ctx.state.record(LogEntry {
-            method: req.method,
-            path: req.path,
-            query: req.query.filter(|_| vendor.is_some()),
+        let body = vendor
+            .filter(|_| !req.body.is_empty())
+            .map(|_| String::from_utf8_lossy(&req.body).into_owned());
+        let keys = ctx.state.fixture_keys();
+        ctx.state.record(LogEntry::new(
+            req.method,
+            req.path,
+            req.query.filter(|_| vendor.is_some()),
             vendor,
-            status: resp.status,
+            resp.status,
             body,
-        });
-        resp
+            &keys,
+        ));
+        no_store(resp)
     }
 
     fn route(
@@ -174,4 +178,17 @@ impl MockService {
             &serde_json::json!({"service": "social-connect-mock", "vendors": vendors, "admin": self.admin_url()}),
         )
     }
+}
+
+/// Nothing the mock answers may be cached: its answers carry states, codes, keys and flow
+/// results, and change with every admin call. Every response gets `Cache-Control: no-store`
+/// unless it says otherwise.
+fn no_store(mut resp: MockResponse) -> MockResponse {
+    if !resp.headers.contains_key(http::header::CACHE_CONTROL) {
+        resp.headers.insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+    resp
 }

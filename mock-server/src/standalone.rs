@@ -1,20 +1,36 @@
-//! The standalone server: the same [`MockService`] served through hyper directly, with bounded
-//! memory (a bounded request log, bounded pending flows, bodies capped at 64 KiB, at most
-//! `max_connections` connections, a header-read timeout). The binary uses it.
+//! The standalone server: the same [`MockService`] served through hyper directly, with every
+//! connection bounded in time and memory. The binary uses it.
+//!
+//! What bounds it (the figures are [`StandaloneConfig`]'s defaults):
+//! - **time**: a request's head must arrive within 10 s, its body within 10 s, and a response
+//!   must make progress on the socket at least every 10 s, else the connection is closed;
+//! - **connections**: at most 1,024; at the cap a new connection is served and the one that has
+//!   gone longest without finishing a request (a client dripping a body, an idle keep-alive) is
+//!   closed, so clients that hold connections cannot lock out one that sends a request;
+//! - **memory**: a request head is at most 32 KiB (431 beyond), a body 64 KiB (413), and
+//!   responses over 64 KiB (admin reads) share a 32 MiB budget (503 with `Retry-After` when
+//!   it is spent) that a response holds until it is written or its connection is gone. The
+//!   state's own caps are on [`MockState`](crate::MockState). README.md, "Bounds", adds it up.
 
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::task::{AbortHandle, JoinHandle, JoinSet};
+use tokio::time::Sleep;
 
 use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::service::MockService;
@@ -27,8 +43,20 @@ pub struct StandaloneConfig {
     pub addr: SocketAddr,
     /// The mock's settings.
     pub mock: MockConfig,
-    /// Most connections served at once (default 1024); more wait in the accept queue.
+    /// Most connections open at once (default 1024). At the cap, a new connection is served
+    /// and the one that has gone longest without finishing a request is closed.
     pub max_connections: usize,
+    /// How long a request's head (request line and headers) may take to arrive (default 10 s).
+    pub header_timeout: Duration,
+    /// How long a request's body may take to arrive (default 10 s; then 408 and the
+    /// connection is closed).
+    pub body_timeout: Duration,
+    /// How long a response may wait for the client to take its next bytes (default 10 s; then
+    /// the connection is closed).
+    pub write_timeout: Duration,
+    /// Bytes that responses over 64 KiB (admin reads) may hold at once (default 32 MiB); a
+    /// large response that does not fit is answered 503 with `Retry-After: 1`.
+    pub large_response_budget: usize,
 }
 
 impl Default for StandaloneConfig {
@@ -37,9 +65,22 @@ impl Default for StandaloneConfig {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             mock: MockConfig::default(),
             max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
+            large_response_budget: 32 * 1024 * 1024,
         }
     }
 }
+
+/// The largest request head (request line and headers) read: hyper answers 431 beyond it.
+pub(crate) const MAX_HEAD_BYTES: usize = 32 * 1024;
+
+/// A response larger than this takes its size from the large-response budget.
+const LARGE_RESPONSE: usize = 64 * 1024;
+
+/// The budget counts in KiB, so that it fits a semaphore's permits.
+const BUDGET_UNIT: usize = 1024;
 
 impl StandaloneConfig {
     /// `127.0.0.1:port` (0: any free port) with the default mock settings.
@@ -130,12 +171,18 @@ impl StandaloneServer {
             MockState::new(config.mock, true),
         );
         let (tx, rx) = watch::channel(false);
-        let task = tokio::spawn(serve(
-            listener,
-            service.clone(),
-            rx,
-            config.max_connections.max(1),
-        ));
+        let budget_units = u32::try_from(config.large_response_budget / BUDGET_UNIT)
+            .unwrap_or(u32::MAX)
+            .clamp(1, u32::try_from(Semaphore::MAX_PERMITS).unwrap_or(u32::MAX));
+        let limits = Limits {
+            max_connections: config.max_connections.max(1),
+            header_timeout: config.header_timeout,
+            body_timeout: config.body_timeout,
+            write_timeout: config.write_timeout,
+            budget: Arc::new(Semaphore::new(budget_units as usize)),
+            budget_units,
+        };
+        let task = tokio::spawn(serve(listener, service.clone(), rx, limits));
         Ok(Self {
             addr,
             service,
@@ -186,19 +233,36 @@ impl StandaloneServer {
     }
 }
 
+/// The bounds every connection is served under (see the module docs).
+#[derive(Debug, Clone)]
+struct Limits {
+    max_connections: usize,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    write_timeout: Duration,
+    /// The large-response budget, in [`BUDGET_UNIT`]s, and its size.
+    budget: Arc<Semaphore>,
+    budget_units: u32,
+}
+
+/// A connection as the accept loop sees it: when it last finished a request (or was accepted),
+/// in milliseconds since the server started, and how to close it.
+#[derive(Debug)]
+struct Live {
+    last_done: Arc<AtomicU64>,
+    abort: AbortHandle,
+}
+
 async fn serve(
     listener: TcpListener,
     service: MockService,
     mut stop: watch::Receiver<bool>,
-    max_connections: usize,
+    limits: Limits,
 ) {
-    let permits = Arc::new(Semaphore::new(max_connections));
+    let epoch = Instant::now();
     let mut tasks = JoinSet::new();
+    let mut live: HashMap<tokio::task::Id, Live> = HashMap::new();
     loop {
-        let permit = tokio::select! {
-            _ = stop.changed() => break,
-            p = Arc::clone(&permits).acquire_owned() => match p { Ok(p) => p, Err(_) => break },
-        };
         let stream = tokio::select! {
             _ = stop.changed() => break,
             r = listener.accept() => match r {
@@ -206,17 +270,30 @@ async fn serve(
                 Err(_) => { tokio::time::sleep(Duration::from_millis(20)).await; continue; }
             },
         };
+        while let Some(done) = tasks.try_join_next_with_id() {
+            live.remove(&done.map_or_else(|e| e.id(), |(id, ())| id));
+        }
+        if live.len() >= limits.max_connections {
+            shed_stalest(&mut live);
+        }
+        let now = millis_since(epoch);
+        let last_done = Arc::new(AtomicU64::new(now));
         let svc = service.clone();
         let mut conn_stop = stop.clone();
-        tasks.spawn(async move {
-            let _permit = permit;
+        let lim = limits.clone();
+        let stamp = Arc::clone(&last_done);
+        let abort = tasks.spawn(async move {
             let mut builder = http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(30));
+                .header_read_timeout(lim.header_timeout)
+                .max_buf_size(MAX_HEAD_BYTES);
+            let io = WriteDeadline::new(stream, lim.write_timeout);
             let conn = builder.serve_connection(
-                TokioIo::new(stream),
-                service_fn(move |req| respond(svc.clone(), req)),
+                TokioIo::new(io),
+                service_fn(move |req| {
+                    respond(svc.clone(), req, lim.clone(), Arc::clone(&stamp), epoch)
+                }),
             );
             tokio::pin!(conn);
             tokio::select! {
@@ -227,7 +304,7 @@ async fn serve(
                 }
             }
         });
-        while tasks.try_join_next().is_some() {}
+        live.insert(abort.id(), Live { last_done, abort });
     }
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
@@ -236,16 +313,43 @@ async fn serve(
     .await;
 }
 
+/// Closes the connection that has gone longest without finishing a request.
+fn shed_stalest(live: &mut HashMap<tokio::task::Id, Live>) {
+    let stalest = live
+        .iter()
+        .min_by_key(|(_, c)| c.last_done.load(Ordering::Relaxed))
+        .map(|(id, _)| *id);
+    if let Some(c) = stalest.and_then(|id| live.remove(&id)) {
+        c.abort.abort();
+    }
+}
+
+fn millis_since(epoch: Instant) -> u64 {
+    u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 async fn respond(
     svc: MockService,
     req: hyper::Request<Incoming>,
-) -> Result<hyper::Response<Full<Bytes>>, DropConnection> {
+    limits: Limits,
+    last_done: Arc<AtomicU64>,
+    epoch: Instant,
+) -> Result<hyper::Response<OutBody>, DropConnection> {
     let (parts, body) = req.into_parts();
     let max = svc.state().max_body_bytes();
-    let body = match Limited::new(body, max).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Bytes::from(vec![0u8; max + 1]),
-        Err(_) => return Err(DropConnection),
+    let read = tokio::time::timeout(limits.body_timeout, Limited::new(body, max).collect()).await;
+    let body = match read {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Bytes::from(vec![0u8; max + 1]),
+        Ok(Err(_)) => return Err(DropConnection),
+        Err(_) => {
+            let resp = MockResponse::json(
+                408,
+                &serde_json::json!({"error": "the request body did not arrive in time"}),
+            )
+            .header("connection", "close");
+            return Ok(to_hyper(resp, None));
+        }
     };
     let resp = match split_target(&parts.uri) {
         Some((path, query)) => svc.handle(MockRequest {
@@ -257,13 +361,33 @@ async fn respond(
         }),
         None => MockResponse::json(400, &serde_json::json!({"error": "invalid request URI"})),
     };
+    last_done.store(millis_since(epoch), Ordering::Relaxed);
     if resp.drop_connection {
         return Err(DropConnection);
     }
     if let Some(d) = resp.delay {
         tokio::time::sleep(d).await;
     }
-    Ok(to_hyper(resp))
+    let permit = if resp.body.len() > LARGE_RESPONSE {
+        // A response larger than the whole budget takes all of it.
+        let units = u32::try_from(resp.body.len().div_ceil(BUDGET_UNIT))
+            .unwrap_or(u32::MAX)
+            .min(limits.budget_units);
+        match Arc::clone(&limits.budget).try_acquire_many_owned(units) {
+            Ok(p) => Some(p),
+            Err(_) => {
+                let busy = MockResponse::json(
+                    503,
+                    &serde_json::json!({"error": "too many large responses are being sent; retry"}),
+                )
+                .header("retry-after", "1");
+                return Ok(to_hyper(busy, None));
+            }
+        }
+    } else {
+        None
+    };
+    Ok(to_hyper(resp, permit))
 }
 
 /// The path and query of a request target, normalised as wiremock does it (through
@@ -302,12 +426,141 @@ fn is_plain_query(query: &str) -> bool {
         .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'#' | b'<' | b'>' | b'\'' | b'%'))
 }
 
-fn to_hyper(resp: MockResponse) -> hyper::Response<Full<Bytes>> {
-    let mut out = hyper::Response::new(Full::new(resp.body));
+fn to_hyper(resp: MockResponse, permit: Option<OwnedSemaphorePermit>) -> hyper::Response<OutBody> {
+    let mut out = hyper::Response::new(OutBody {
+        data: resp.body,
+        _permit: permit,
+    });
     *out.status_mut() =
         http::StatusCode::from_u16(resp.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
     *out.headers_mut() = resp.headers;
     out
+}
+
+/// A response body, handed to hyper in slices of at most 64 KiB so that hyper takes the next
+/// only when it has written the last; it holds its share of the large-response budget until
+/// it is dropped (written, or its connection gone).
+#[derive(Debug)]
+struct OutBody {
+    data: Bytes,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl hyper::body::Body for OutBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        if self.data.is_empty() {
+            return Poll::Ready(None);
+        }
+        let n = self.data.len().min(LARGE_RESPONSE);
+        Poll::Ready(Some(Ok(Frame::data(self.data.split_to(n)))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.data.len() as u64)
+    }
+}
+
+/// A connection's socket, whose writes fail with `TimedOut` when the peer has taken nothing
+/// for `timeout`: a client that asks for a response and never reads it is dropped, and with
+/// it the response it held.
+#[derive(Debug)]
+struct WriteDeadline<S> {
+    io: S,
+    timeout: Duration,
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S> WriteDeadline<S> {
+    fn new(io: S, timeout: Duration) -> Self {
+        Self {
+            io,
+            timeout,
+            stalled: None,
+        }
+    }
+
+    /// After a write that made no progress: pending until the deadline, then an error.
+    fn wait(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Error> {
+        let timeout = self.timeout;
+        let sleep = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client took nothing within the write timeout",
+            )),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn progress<T>(
+        &mut self,
+        r: Poll<std::io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<std::io::Result<T>> {
+        match r {
+            Poll::Ready(r) => {
+                self.stalled = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.wait(cx).map(Err),
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteDeadline<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.io).poll_write(cx, buf);
+        self.progress(r, cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        self.progress(r, cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.io).poll_flush(cx);
+        self.progress(r, cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let r = Pin::new(&mut self.io).poll_shutdown(cx);
+        self.progress(r, cx)
+    }
 }
 
 #[cfg(test)]

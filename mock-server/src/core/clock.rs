@@ -85,3 +85,12 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
+
+/// `now + ttl`, or the end of the calendar when that overflows it (a TTL is capped, but an
+/// injected clock may stand anywhere): an expiry never panics.
+pub(crate) fn expiry(now: OffsetDateTime, ttl: std::time::Duration) -> OffsetDateTime {
+    time::Duration::try_from(ttl)
+        .ok()
+        .and_then(|ttl| now.checked_add(ttl))
+        .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc())
+}

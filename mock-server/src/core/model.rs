@@ -98,7 +98,11 @@ pub struct MockResponse {
 }
 
 pub(crate) const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; \
-base-uri 'none'; frame-ancestors 'none'";
+base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/// [`CSP`] for a page with a form, up to its `form-action` sources.
+const CSP_FORM: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; \
+base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 impl MockResponse {
     /// A response with a status and no headers or body.
@@ -162,6 +166,22 @@ impl MockResponse {
             .header("x-content-type-options", "nosniff")
             .header("cache-control", "no-store")
             .with_body(page)
+    }
+
+    /// An HTML page with a form that posts to the mock itself, whose answer may redirect on to
+    /// `then` (the app's redirect target): browsers check `form-action` along the redirects,
+    /// so the CSP names that origin too, and nothing else.
+    pub(crate) fn html_form(status: u16, page: String, then: Option<&url::Url>) -> Self {
+        let mut csp = String::from(CSP_FORM);
+        if let Some(u) = then {
+            csp.push(' ');
+            csp.push_str(&u.origin().ascii_serialization());
+        }
+        let mut r = Self::html(status, page);
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            r.headers.insert(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+        r
     }
 
     /// A redirect (302 or 303) with `Referrer-Policy: no-referrer`.

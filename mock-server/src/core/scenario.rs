@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// `{"kind":"rate_limited"}` (no `Retry-After`), `{"kind":"server_error","status":503}`,
 /// `{"kind":"malformed_json"}`, `{"kind":"html_body","status":502}`, `{"kind":"drop_connection"}`,
 /// `{"kind":"expire_state"}`, `{"kind":"deny_consent"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scenario {
     /// Answer normally, after `ms` milliseconds.
@@ -49,6 +49,51 @@ pub enum Scenario {
     DenyConsent,
 }
 
+/// What a scenario body may hold. serde lets any field through beside the tag of a unit
+/// variant, even with `deny_unknown_fields`, so each kind is read as a struct with no unknown
+/// field, then turned into its [`Scenario`]: `{"kind":"drop_connection","x":1}` is refused.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+enum Wire {
+    Latency {
+        ms: u64,
+    },
+    RateLimited {
+        #[serde(default)]
+        retry_after_secs: Option<u64>,
+    },
+    ServerError {
+        #[serde(default = "default_500")]
+        status: u16,
+    },
+    MalformedJson {
+        #[serde(default = "default_200")]
+        status: u16,
+    },
+    HtmlBody {
+        #[serde(default = "default_502")]
+        status: u16,
+    },
+    DropConnection {},
+    ExpireState {},
+    DenyConsent {},
+}
+
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Wire::deserialize(d)? {
+            Wire::Latency { ms } => Self::Latency { ms },
+            Wire::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },
+            Wire::ServerError { status } => Self::ServerError { status },
+            Wire::MalformedJson { status } => Self::MalformedJson { status },
+            Wire::HtmlBody { status } => Self::HtmlBody { status },
+            Wire::DropConnection {} => Self::DropConnection,
+            Wire::ExpireState {} => Self::ExpireState,
+            Wire::DenyConsent {} => Self::DenyConsent,
+        })
+    }
+}
+
 fn default_200() -> u16 {
     200
 }
@@ -71,7 +116,59 @@ impl Scenario {
             {
                 Err("status must be 200..=599".into())
             }
+            // These statuses carry no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5), so the body
+            // the scenario is about would never be sent.
+            Self::MalformedJson { status } | Self::HtmlBody { status }
+                if matches!(status, 204 | 205 | 304) =>
+            {
+                Err(format!("status {status} carries no body; choose another"))
+            }
             _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<Scenario, serde_json::Error> {
+        serde_json::from_str(s)
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_in_every_kind() {
+        for body in [
+            r#"{"kind":"latency","ms":5,"extra":1}"#,
+            r#"{"kind":"rate_limited","retry_afer_secs":3}"#,
+            r#"{"kind":"server_error","status":503,"x":true}"#,
+            r#"{"kind":"malformed_json","stauts":500}"#,
+            r#"{"kind":"html_body","status":502,"x":null}"#,
+            r#"{"kind":"drop_connection","x":1}"#,
+            r#"{"kind":"expire_state","after_secs":3}"#,
+            r#"{"kind":"deny_consent","x":"y"}"#,
+        ] {
+            assert!(parse(body).is_err(), "{body} was accepted");
+        }
+        assert_eq!(
+            parse(r#"{"kind":"latency","ms":5}"#).unwrap(),
+            Scenario::Latency { ms: 5 }
+        );
+        assert_eq!(
+            parse(r#"{"kind":"drop_connection"}"#).unwrap(),
+            Scenario::DropConnection
+        );
+    }
+
+    #[test]
+    fn a_body_scenario_needs_a_status_that_carries_a_body() {
+        for status in [204, 205, 304] {
+            assert!(Scenario::MalformedJson { status }.validate().is_err());
+            assert!(Scenario::HtmlBody { status }.validate().is_err());
+        }
+        for status in [200, 206, 400, 502] {
+            assert_eq!(Scenario::MalformedJson { status }.validate(), Ok(()));
+            assert_eq!(Scenario::HtmlBody { status }.validate(), Ok(()));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::shared::push_form_value;
 use crate::context::Ctx;
+use crate::core::clock::expiry;
 use crate::core::token::challenge_of;
 use crate::core::{FlowRules, MockVendor, Token, random_token};
 use crate::state::{Flow, Snapshot, Stage};
@@ -65,7 +66,7 @@ pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
     let expires_at = if nf.opts.expire_now {
         now
     } else {
-        now + snap.state_ttl
+        expiry(now, snap.state_ttl)
     };
     let mut flow = Flow {
         vendor: nf.vendor,

@@ -6,11 +6,12 @@ use time::OffsetDateTime;
 
 use super::shared::{STATE_GONE, bad_state, form_pairs, get, subject};
 use crate::context::Ctx;
+use crate::core::clock::expiry;
 use crate::core::token::pkce_s256;
 use crate::core::{MockRequest, MockResponse, random_id, random_token};
 use crate::fixture::Fixture;
 use crate::html::{self, esc, hidden};
-use crate::state::{Data, Flow, IssuedCode, Stage};
+use crate::state::{AutoPages, Data, Flow, IssuedCode, Stage};
 
 /// `GET|POST {root}/__provider/authorize`.
 pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
@@ -48,13 +49,36 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
             "client_id, redirect_uri or the PKCE challenge do not match this authorization request.",
         );
     }
+    // RFC 6749 §4.1.1: `response_type` must be `code`. With the client and its redirect URI
+    // checked above, §4.1.2.1 answers a wrong one by redirecting back with an error.
+    let refused = match get(&params, "response_type") {
+        Some("code") => None,
+        None => Some(("invalid_request", "response_type is required")),
+        Some(_) => Some((
+            "unsupported_response_type",
+            "this server supports only response_type=code",
+        )),
+    };
+    if let Some((code, description)) = refused {
+        let (redirect_uri, state_owned) = (ctx.callback_uri(flow.vendor), state.to_owned());
+        if let Some(flow) = d.flows.get_mut(&state_owned) {
+            flow.stage = Stage::AwaitingCallback;
+        }
+        let mut location = url::form_urlencoded::Serializer::new(String::new());
+        location
+            .append_pair("error", code)
+            .append_pair("error_description", description)
+            .append_pair("state", &state_owned);
+        let status = if from_form { 303 } else { 302 };
+        return MockResponse::redirect(status, &format!("{redirect_uri}?{}", location.finish()));
+    }
     let decision = get(&params, "decision");
     let Some(decision) = decision else {
         if from_form {
             return html::error_page(400, "Invalid authorization request", "No decision.");
         }
         let page = consent_page(ctx, &d.fixture, flow, &params);
-        return MockResponse::html(200, page);
+        return MockResponse::html_form(200, page, flow.redirect_target.as_ref());
     };
     let approve = match decision {
         "approve" => true,
@@ -70,17 +94,16 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     let auto_pages = if from_form {
         None
     } else {
-        Some(
-            get(&params, "pages")
-                .map(|p| {
-                    p.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
+        Some(match get(&params, "pages") {
+            None => AutoPages::First,
+            Some(p) => AutoPages::Chosen(
+                p.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+        })
     };
     let (redirect_uri, challenge, deny, vendor) = (
         ctx.callback_uri(flow.vendor),
@@ -99,7 +122,7 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
                 client_id: vendor.slug().to_owned(),
                 redirect_uri: redirect_uri.to_owned(),
                 challenge,
-                expires_at: now + std::time::Duration::from_secs(60),
+                expires_at: expiry(now, std::time::Duration::from_secs(60)),
                 seq,
             },
             now,

@@ -33,9 +33,18 @@ pub(crate) struct Flow {
     pub(crate) expires_at: OffsetDateTime,
     pub(crate) stage: Stage,
     pub(crate) deny: bool,
-    /// Set when the decision came by `decision=` (automation): `Some(pages)` from `pages=`.
-    pub(crate) auto_pages: Option<Vec<String>>,
+    /// Set when the decision came by `decision=` (automation): which pages to connect.
+    pub(crate) auto_pages: Option<AutoPages>,
     pub(crate) seq: u64,
+}
+
+/// The Facebook pages an automated decision (`decision=approve`) chooses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AutoPages {
+    /// No `pages=` parameter: the fixture's first page.
+    First,
+    /// `pages=a,b`, as given (empty when `pages=` named none: an invalid selection).
+    Chosen(Vec<String>),
 }
 
 impl Expiring for Flow {

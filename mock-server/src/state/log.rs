@@ -27,9 +27,12 @@ pub struct RecordedRequest {
     pub vendor: Option<MockVendor>,
     /// The status answered.
     pub status: u16,
-    /// The body of a vendor API request (UTF-8, lossy, at most 4 KiB); credentials are never kept.
+    /// The body of a vendor API request (UTF-8, lossy, at most 4 KiB).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// Whether the path (past 1 KiB), the query (past 1 KiB) or the body (past 4 KiB) was cut.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// One entry of the request log, kept as cheaply as it can be; formatted when the log is read.
@@ -41,6 +44,55 @@ pub(crate) struct LogEntry {
     pub(crate) vendor: Option<MockVendor>,
     pub(crate) status: u16,
     pub(crate) body: Option<String>,
+    pub(crate) truncated: bool,
+}
+
+impl LogEntry {
+    /// What the log keeps of a request: credentials replaced (see [`redact`](super::redact))
+    /// and every part cut to its cap, so that an entry is at most about 6 KiB.
+    pub(crate) fn new(
+        method: http::Method,
+        path: String,
+        query: Option<String>,
+        vendor: Option<MockVendor>,
+        status: u16,
+        body: Option<String>,
+        keys: &[String],
+    ) -> Self {
+        use super::redact::{self, MAX_BODY, MAX_PATH, MAX_QUERY, truncate};
+        let (path, cut_path) = truncate(redact::scrub(path, keys), MAX_PATH);
+        let (query, cut_query) = match query {
+            Some(q) => {
+                let q = match redact::query(&q, keys) {
+                    std::borrow::Cow::Borrowed(_) => q,
+                    std::borrow::Cow::Owned(o) => o,
+                };
+                let (q, cut) = truncate(q, MAX_QUERY);
+                (Some(q), cut)
+            }
+            None => (None, false),
+        };
+        let (body, cut_body) = match body {
+            Some(b) => {
+                let b = match redact::body(&b, keys) {
+                    std::borrow::Cow::Borrowed(_) => b,
+                    std::borrow::Cow::Owned(o) => o,
+                };
+                let (b, cut) = truncate(b, MAX_BODY);
+                (Some(b), cut)
+            }
+            None => (None, false),
+        };
+        Self {
+            method,
+            path,
+            query,
+            vendor,
+            status,
+            body,
+            truncated: cut_path || cut_query || cut_body,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -62,6 +114,7 @@ impl Logged {
             vendor: e.vendor,
             status: e.status,
             body: e.body.clone(),
+            truncated: e.truncated,
         }
     }
 }

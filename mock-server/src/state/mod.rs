@@ -2,7 +2,7 @@
 //! flows, issued codes, the request log, scenarios and mode. All bounded.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -12,9 +12,10 @@ mod codes;
 mod flows;
 mod log;
 mod pending;
+mod redact;
 
 pub(crate) use codes::IssuedCode;
-pub(crate) use flows::{Flow, Stage};
+pub(crate) use flows::{AutoPages, Flow, Stage};
 pub(crate) use log::LogEntry;
 pub use log::RecordedRequest;
 use log::{Logged, RequestLog};
@@ -39,6 +40,10 @@ pub struct MockConfig {
     pub request_log_capacity: usize,
     /// The largest request body accepted (default 64 KiB; larger → 413).
     pub max_body_bytes: usize,
+    /// Host names the admin API answers to besides loopback names and addresses and the mock's
+    /// own origin (e.g. `mock`, for `http://mock:4010` in a compose network). See
+    /// [`MockState`] for the admin API's other guards.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for MockConfig {
@@ -50,6 +55,7 @@ impl Default for MockConfig {
             clock: Arc::new(SystemClock),
             request_log_capacity: 1000,
             max_body_bytes: 64 * 1024,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -65,9 +71,14 @@ impl MockConfig {
         self.mode = mode;
         self
     }
-    /// Sets the state TTL.
+    /// Sets the state TTL (at most [`MAX_STATE_TTL`]; a longer one is cut to it).
     pub fn with_state_ttl(mut self, ttl: Duration) -> Self {
         self.state_ttl = ttl;
+        self
+    }
+    /// Lets the admin API answer to `host` too (a name or address, without port).
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into());
         self
     }
     /// Injects a clock.
@@ -76,6 +87,10 @@ impl MockConfig {
         self
     }
 }
+
+/// The longest a state may live: a year. Longer TTLs are cut to it, so that no expiry
+/// overflows the calendar.
+pub const MAX_STATE_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Why an admin operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -129,17 +144,22 @@ pub(crate) struct Snapshot {
 struct Inner {
     data: Mutex<Data>,
     log: Mutex<RequestLog>,
+    /// The fixture's API keys, scrubbed from what the log keeps (replaced with the fixture).
+    keys: RwLock<Arc<[String]>>,
     clock: Arc<dyn Clock>,
     initial_mode: Mode,
     log_capacity: usize,
     max_body_bytes: usize,
+    allowed_hosts: Vec<String>,
     drop_supported: bool,
 }
 
 /// A handle to a mock's state and its admin operations (cheap to clone; all clones share it).
 ///
 /// The same operations over HTTP, under `{origin}{root}/__admin` (answers are JSON; errors
-/// `{"error":"…"}` with 400 / 404 / 405 / 413, and 501 for a scenario the adapter cannot do):
+/// `{"error":"…"}` with 400 / 404 / 405 / 413, 501 for a scenario the adapter cannot do, and,
+/// before anything else is read, 403 for a `Host` or `Origin` a web page would send and 415 for
+/// a `POST`, `PUT` or `DELETE` without `Content-Type: application/json`):
 ///
 /// | method & path | body | answer |
 /// |---|---|---|
@@ -164,12 +184,13 @@ pub struct MockState {
 impl MockState {
     pub(crate) fn new(config: MockConfig, drop_supported: bool) -> Self {
         let accounts: VecDeque<_> = config.fixture.connected_accounts.iter().cloned().collect();
+        let keys = keys_of(&config.fixture);
         Self {
             inner: Arc::new(Inner {
                 data: Mutex::new(Data {
                     fixture: Arc::new(config.fixture),
                     mode: config.mode,
-                    state_ttl: config.state_ttl,
+                    state_ttl: config.state_ttl.min(MAX_STATE_TTL),
                     fixture_accounts: accounts.len(),
                     accounts,
                     flows: Pending::new(),
@@ -179,10 +200,16 @@ impl MockState {
                     generation: 0,
                 }),
                 log: Mutex::new(RequestLog::default()),
+                keys: RwLock::new(keys),
                 clock: config.clock,
                 initial_mode: config.mode,
                 log_capacity: config.request_log_capacity,
                 max_body_bytes: config.max_body_bytes,
+                allowed_hosts: config
+                    .allowed_hosts
+                    .iter()
+                    .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+                    .collect(),
                 drop_supported,
             }),
         }
@@ -241,8 +268,15 @@ impl MockState {
 
     /// Replaces the fixture, then resets.
     pub fn load_fixture(&self, fixture: Fixture) {
+        let keys = keys_of(&fixture);
         self.lock().fixture = Arc::new(fixture);
+        *self.inner.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
         self.reset();
+    }
+
+    /// The fixture's API keys, which the request log never keeps.
+    pub(crate) fn fixture_keys(&self) -> Arc<[String]> {
+        Arc::clone(&self.inner.keys.read().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// The current fixture.
@@ -302,9 +336,14 @@ impl MockState {
         self.lock().mode
     }
 
-    /// Sets the TTL of states minted from now on.
+    /// Sets the TTL of states minted from now on (at most [`MAX_STATE_TTL`]).
     pub fn set_state_ttl(&self, ttl: Duration) {
-        self.lock().state_ttl = ttl;
+        self.lock().state_ttl = ttl.min(MAX_STATE_TTL);
+    }
+
+    /// The names the admin API answers to besides loopback and the mock's own address.
+    pub(crate) fn allowed_hosts(&self) -> &[String] {
+        &self.inner.allowed_hosts
     }
 
     /// The TTL of new states.
@@ -331,6 +370,10 @@ impl MockState {
         let seq = log.seq;
         log.entries.push_back(Logged { seq, at, entry });
     }
+}
+
+fn keys_of(fixture: &Fixture) -> Arc<[String]> {
+    fixture.api_keys.iter().map(|k| k.key.clone()).collect()
 }
 
 #[cfg(test)]

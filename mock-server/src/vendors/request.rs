@@ -56,8 +56,19 @@ pub(crate) fn is_connector(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
+/// The longest redirect target a flow keeps, in bytes: **the mock's bound**, which no vendor
+/// documents. Every pending flow holds one, so it bounds what 10,000 pending flows hold; 2 KiB
+/// is more than browsers and proxies reliably carry in a URL anyway.
+pub(crate) const MAX_REDIRECT_URL: usize = 2048;
+
 /// Checks a redirect target given at the start of a flow (see [`Mode`] for what lax relaxes).
 pub(crate) fn check_redirect_target(raw: &str, mode: Mode) -> Result<url::Url, String> {
+    if raw.len() > MAX_REDIRECT_URL {
+        return Err(format!(
+            "redirect URL must be at most {MAX_REDIRECT_URL} bytes (it has {})",
+            raw.len()
+        ));
+    }
     if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err("redirect URL must not contain whitespace or control characters".to_owned());
     }
@@ -124,6 +135,12 @@ mod tests {
             assert!(check_redirect_target(u, Mode::Strict).is_err(), "{u}");
         }
         assert!(check_redirect_target("http://example.com/cb#f", Mode::Lax).is_ok());
+        let at_cap = format!("https://a.example/{}", "x".repeat(MAX_REDIRECT_URL - 18));
+        assert_eq!(at_cap.len(), MAX_REDIRECT_URL);
+        for mode in [Mode::Strict, Mode::Lax] {
+            assert!(check_redirect_target(&at_cap, mode).is_ok());
+            assert!(check_redirect_target(&format!("{at_cap}y"), mode).is_err());
+        }
         assert!(check_redirect_target("javascript:alert(1)", Mode::Lax).is_err());
     }
 

@@ -15,6 +15,8 @@
 //! `status=success&projectId=…&platform=…&socialAccountIds=a,b` or
 //! `status=error&projectId=…&platform=…&error=CODE` appended (after any query it already has);
 //! without `redirectUrl`, a completion page. FACEBOOK shows a page-selection screen first.
+//! So that the app reads exactly one of each, a `redirectUrl` whose query already has one of
+//! those keys is a 400 in strict mode (lax mode lets it through, for testing an app's parser).
 
 use serde_json::json;
 
@@ -23,14 +25,14 @@ use super::request::{check_redirect_target, known_key, text, validate};
 use http::Method;
 
 use crate::context::Ctx;
-use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, random_token};
+use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, Mode, random_token};
 use crate::fixture::{FacebookPage, Fixture};
 use crate::flow::{
     self, Authorised, FlowOptions, NewFlow, Outcome, STATE_GONE, bad_state, form_pairs, get,
     subject,
 };
 use crate::html::{self, Subject, esc, hidden};
-use crate::state::{Flow, Snapshot, Stage};
+use crate::state::{AutoPages, Flow, Snapshot, Stage};
 
 /// The platform whose connect shows the page-selection screen. **The project's reading of
 /// WoopSocial's prose** ("For Facebook, WoopSocial shows a page-selection screen"): the spec
@@ -91,17 +93,17 @@ impl VendorModule for WoopSocial {
         }
         let pages = a.d.fixture.facebook_pages.clone();
         match a.flow.auto_pages.take() {
-            Some(ids) => {
-                let chosen = if ids.is_empty() {
-                    pages.first().cloned().into_iter().collect()
-                } else {
-                    match select_pages(&pages, &ids) {
+            Some(choice) => {
+                let chosen = match choice {
+                    AutoPages::First => pages.first().cloned().into_iter().collect(),
+                    // `pages=` naming no page, or a page the fixture lacks.
+                    AutoPages::Chosen(ids) => match select_pages(&pages, &ids) {
                         Some(c) => c,
                         None => {
                             let failed = Outcome::Failed("invalid_page_selection".into());
                             return self.finish(&a.d.fixture, &a.flow, failed, 302);
                         }
-                    }
+                    },
                 };
                 let outcome = a.connect(&chosen);
                 self.finish(&a.d.fixture, &a.flow, outcome, 302)
@@ -117,8 +119,9 @@ impl VendorModule for WoopSocial {
                 flow.state = token;
                 flow.stage = Stage::AwaitingPageSelection;
                 let page = selection_page(ctx, &subject(&d.fixture, &flow), &token, &pages, None);
+                let then = flow.redirect_target.clone();
                 d.flows.insert(token, flow, now);
-                MockResponse::html(200, page)
+                MockResponse::html_form(200, page, then.as_ref())
             }
         }
     }
@@ -200,6 +203,17 @@ pub(crate) fn connect(
             Err(m) => return error(ErrKind::BadRequest, &format!("redirectUrl: {m}")),
         },
     };
+    if snap.mode == Mode::Strict
+        && let Some(key) = redirect.as_ref().and_then(reserved_key)
+    {
+        return error(
+            ErrKind::BadRequest,
+            &format!(
+                "redirectUrl: its query must not carry {key:?}: WoopSocial appends {} to it",
+                RESULT_KEYS.join(", ")
+            ),
+        );
+    }
     if snap
         .fixture
         .role(MockVendor::WoopSocial, &project, &key)
@@ -227,6 +241,25 @@ pub(crate) fn connect(
         MockVendor::WoopSocial.contract().success,
         &[("url", &minted.authorization_url)],
     )
+}
+
+/// The query keys WoopSocial appends to `redirectUrl` at the end of a flow.
+pub(crate) const RESULT_KEYS: [&str; 5] = [
+    "status",
+    "projectId",
+    "platform",
+    "socialAccountIds",
+    "error",
+];
+
+/// A result key already in the app's `redirectUrl`: the app would read two `status` values on
+/// its return, and a parser that takes the first would believe the app's own. Strict mode
+/// refuses it at the connect; lax mode lets it through, so an app can test its own parser.
+fn reserved_key(url: &url::Url) -> Option<String> {
+    url.query_pairs()
+        .map(|(k, _)| k)
+        .find(|k| RESULT_KEYS.contains(&k.as_ref()))
+        .map(|k| k.into_owned())
 }
 
 fn select_pages(pages: &[FacebookPage], ids: &[String]) -> Option<Vec<FacebookPage>> {
@@ -292,12 +325,14 @@ fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     let now = ctx.state.now();
     let mut d = ctx.state.lock();
     match d.flows.get(token) {
-        Some(f) if matches!(f.stage, Stage::AwaitingPageSelection) && f.expires_at > now => {}
-        Some(_) => {
-            d.flows.remove(token);
-            return bad_state(STATE_GONE);
+        Some(f) if matches!(f.stage, Stage::AwaitingPageSelection) => {
+            if f.expires_at <= now {
+                d.flows.remove(token);
+                return bad_state(STATE_GONE);
+            }
         }
-        None => return bad_state(STATE_GONE),
+        // Another vendor's state, or a flow at another step: not this form's to consume.
+        _ => return bad_state(STATE_GONE),
     }
     let ids: Vec<String> = p
         .iter()
@@ -322,7 +357,7 @@ fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
                     &pages,
                     Some("Choose at least one page."),
                 );
-                return MockResponse::html(200, page);
+                return MockResponse::html_form(200, page, flow.redirect_target.as_ref());
             }
         }
     };

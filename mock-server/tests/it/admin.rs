@@ -36,6 +36,7 @@ async fn admin_roundtrip(h: Harness) {
     );
     let r = Reply::from(
         c.put(format!("{a}/fixture"))
+            .header("content-type", "application/json")
             .body("{\"nope\":1}")
             .send()
             .await
@@ -73,6 +74,7 @@ async fn admin_roundtrip(h: Harness) {
     );
     let r = Reply::from(
         c.delete(format!("{a}/scenarios/postbreeze"))
+            .header("content-type", "application/json")
             .send()
             .await
             .unwrap(),
@@ -114,7 +116,14 @@ async fn admin_roundtrip(h: Harness) {
     );
 
     // Reset: back to the loaded fixture, strict, no scenarios, empty log.
-    let r = Reply::from(c.post(format!("{a}/reset")).send().await.unwrap()).await;
+    let r = Reply::from(
+        c.post(format!("{a}/reset"))
+            .header("content-type", "application/json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, 200);
     assert_eq!(h.state().mode(), social_connect_mock::Mode::Strict);
     assert!(h.state().requests().is_empty());

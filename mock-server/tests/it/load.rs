@@ -21,11 +21,11 @@ use crate::support::Binary;
 const WARMUP: u64 = 11_000;
 /// Connects between the two measures.
 const MEASURED: u64 = 10_000;
-/// The length of the `callback_url` each connect sends. The flow keeps it, and the request log
-/// keeps the body holding it, so a store that stopped evicting would grow by about
-/// `MEASURED × CALLBACK_LEN` (some 25 MiB) over the measured connects: far above allocator
-/// noise.
-const CALLBACK_LEN: usize = 2_500;
+/// The length of the `callback_url` each connect sends: the longest the mock keeps (2 KiB,
+/// longer is a 400). The flow keeps it, and the request log keeps the body holding it, so a
+/// store that stopped evicting would grow by about `MEASURED × CALLBACK_LEN` (some 20 MiB) over
+/// the measured connects: far above allocator noise.
+const CALLBACK_LEN: usize = 2_048;
 /// How much the server's RSS may grow over the measured connects. With every store at its cap,
 /// the growth is allocator noise (a few MiB at most seen, often a shrink); one flow or log entry
 /// kept per request, or a leak of a kilobyte a request, is well above it.

@@ -399,6 +399,25 @@ pub(crate) fn assert_self_contained_page(reply: &Reply, origin: &str) {
     if directive("script-src").is_none() {
         assert_eq!(directive("default-src"), Some("'none'"), "CSP {csp}");
     }
+    // Forms may post only to the mock (and be redirected on to a named origin, never a
+    // wildcard); a page without a form may post nowhere.
+    let form_action = directive("form-action").unwrap_or_else(|| panic!("no form-action: {csp}"));
+    let has_form = lower.contains("<form");
+    for source in form_action.split_whitespace() {
+        let named_origin = source.starts_with("http")
+            && source.contains("://")
+            && !source.contains('*')
+            && !source.ends_with("://");
+        assert!(
+            if has_form {
+                source == "'self'" || named_origin
+            } else {
+                source == "'none'"
+            },
+            "form-action source {source} on a page {} a form: {csp}",
+            if has_form { "with" } else { "without" }
+        );
+    }
 }
 
 /// The code `vendor` gives an error of `status` (`None`: its shape has no code there).

@@ -251,6 +251,7 @@ async fn facebook_page_selection_needs_a_page_and_can_be_cancelled() {
     let r = post_form(
         &format!("{}/__provider/authorize", h.origin()),
         &[
+            ("response_type", "code"),
             ("client_id", "woopsocial"),
             ("redirect_uri", &query_param(&auth, "redirect_uri").unwrap()),
             ("state", &query_param(&auth, "state").unwrap()),

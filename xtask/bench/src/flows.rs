@@ -67,6 +67,7 @@ pub(crate) fn http_client() -> Result<reqwest::Client> {
 async fn admin_reset(origin: &str) -> Result<()> {
     let response = http_client()?
         .post(format!("{origin}/__admin/reset"))
+        .header("content-type", "application/json")
         .send()
         .await
         .map_err(|e| e.to_string())?;

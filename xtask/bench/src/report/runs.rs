@@ -108,6 +108,7 @@ pub(super) fn report_soak(md: &mut String, soak: Option<&Result<Soak>>) {
                 .map(|(n, r)| format!("{}k: {:.1}", n / 1000, mb(*r)))
                 .collect();
             let _ = writeln!(md, "\nRSS (MB) after N requests: {}.", samples.join(", "));
+            report_hostile(md, s.hostile.as_ref());
         }
     }
 }
@@ -143,5 +144,46 @@ pub(super) fn report_builds(md: &mut String, builds: &[BuildTime], with_builds: 
                 }
             ),
         );
+    }
+}
+
+/// The soak's hostile phase: the normal load's latency alone and beside the attackers.
+fn report_hostile(md: &mut String, hostile: Option<&Result<crate::soak::Hostile>>) {
+    let _ = writeln!(md, "\n#### Soak: the hostile phase\n");
+    match hostile {
+        None => {
+            let _ = writeln!(md, "Not run.");
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(md, "Failed: {e}");
+        }
+        Some(Ok(h)) => {
+            let _ = writeln!(
+                md,
+                "Postbreeze connects by wrk, alone and then beside 1,100 connections that drip \
+                 request bodies a byte a second (reconnecting when closed), 8 readers of the whole \
+                 request log that never read, and a client sending 30 KB URLs; the same mock \
+                 process, after the soak.\n\n\
+                 | run | requests/s | p50 | p99 | errors |\n|---|---|---|---|---|\n\
+                 | alone | {:.0} | {:.2} ms | {:.2} ms | {} |\n\
+                 | beside the attackers | {:.0} | {:.2} ms | {:.2} ms | {} |\n\n\
+                 The attackers opened {} connections (the mock closed the stalest to make room) and \
+                 had {} long-URL requests answered. RSS: {:.1} MB before the attack, {:.1} MB after, \
+                 peak (VmHWM, the whole run) {:.1} MB.",
+                h.alone.rps,
+                h.alone.p50_ms,
+                h.alone.p99_ms,
+                h.alone.errors,
+                h.attacked.rps,
+                h.attacked.p50_ms,
+                h.attacked.p99_ms,
+                h.attacked.errors,
+                h.attacker_connections,
+                h.long_urls,
+                mb(h.rss_before_kb),
+                mb(h.rss_after_kb),
+                mb(h.hwm_kb)
+            );
+        }
     }
 }

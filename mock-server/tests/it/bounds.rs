@@ -1,0 +1,303 @@
+//! The standalone server's bounds under hostile clients (issue "the standalone mock holds under
+//! hostile and careless clients", findings 1 and 2): slow bodies cannot lock out a
+//! well-behaved client, a body or a reader that stalls is cut off, large reads share a
+//! budget, and the binary's memory stays under the README's figure whatever it is sent.
+//! Each runs in seconds; `cargo xtask bench --soak` runs the same attacks beside a real load.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+use social_connect_mock::{MockConfig, StandaloneConfig, StandaloneServer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpSocket, TcpStream};
+
+/// A request head that promises a body it will not send (the body is `{` and then nothing).
+fn stalled_request(kind: usize) -> String {
+    match kind % 3 {
+        0 => {
+            "POST /woopsocial/v1/social-accounts/authorization-url HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+                .to_owned()
+        }
+        // A chunked body, one byte so far.
+        1 => "POST /recoup/api/connectors HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+              Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n"
+            .to_owned(),
+        // An admin write.
+        _ => "PUT /__admin/mode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+              Content-Length: 16\r\n\r\n{"
+            .to_owned(),
+    }
+}
+
+async fn server(config: StandaloneConfig) -> StandaloneServer {
+    StandaloneServer::start(config).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_drip_bodies_cannot_lock_out_one_that_sends_a_request() {
+    // Body and header timeouts far longer than the test: only shedding can let the last
+    // client in while 1,100 connections hold their bodies back.
+    let s = server(StandaloneConfig {
+        body_timeout: Duration::from_secs(120),
+        header_timeout: Duration::from_secs(120),
+        ..StandaloneConfig::default()
+    })
+    .await;
+    assert_eq!(StandaloneConfig::default().max_connections, 1024);
+    let mut held = Vec::new();
+    for i in 0..1100 {
+        let mut c = TcpStream::connect(s.addr()).await.unwrap();
+        c.write_all(stalled_request(i).as_bytes()).await.unwrap();
+        held.push(c);
+    }
+    // Let the server accept them all.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let r = tokio::time::timeout(Duration::from_secs(20), get(&s.admin_url()))
+        .await
+        .expect("a well-behaved client was locked out by slow ones");
+    let waited = started.elapsed();
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Well inside the attackers' 120 s: served because a stalled connection was closed.
+    assert!(waited < Duration::from_secs(10), "served after {waited:?}");
+    // Those closed were the stalest: at most the cap is open, and the mock still works.
+    let mut closed = 0;
+    for c in &mut held {
+        let mut buf = [0u8; 64];
+        if let Ok(Ok(0)) = tokio::time::timeout(Duration::from_millis(2), c.read(&mut buf)).await {
+            closed += 1;
+        }
+    }
+    assert!(
+        closed >= 1100 + 1 - 1024,
+        "only {closed} stalled connections were closed"
+    );
+    assert_eq!(s.state().mode(), social_connect_mock::Mode::Strict);
+    drop(held);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_is_answered_408_and_the_connection_closed() {
+    let s = server(StandaloneConfig {
+        body_timeout: Duration::from_millis(300),
+        ..StandaloneConfig::default()
+    })
+    .await;
+    for kind in 0..3 {
+        let mut c = TcpStream::connect(s.addr()).await.unwrap();
+        c.write_all(stalled_request(kind).as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
+            .await
+            .expect("the connection was not closed")
+            .unwrap();
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.starts_with("HTTP/1.1 408"), "{kind}: {text}");
+    }
+    assert_eq!(s.state().mode(), social_connect_mock::Mode::Strict);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_head_that_does_not_arrive_in_time_is_cut_off() {
+    let s = server(StandaloneConfig {
+        header_timeout: Duration::from_millis(300),
+        ..StandaloneConfig::default()
+    })
+    .await;
+    let mut c = TcpStream::connect(s.addr()).await.unwrap();
+    c.write_all(b"GET /__admin HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
+        .await
+        .expect("a slow head held its connection")
+        .ok();
+    s.shutdown().await;
+}
+
+/// Fills the request log with 1,000 of its largest entries (a vendor request with a long query
+/// and body), so that reading it is a response of megabytes.
+async fn fill_log(origin: &str) {
+    let c = client();
+    let url = format!("{origin}/recoup/api/connectors?x={}", "q".repeat(2000));
+    let body = format!("{{\"connector\":\"{}\"}}", "b".repeat(8000));
+    for _ in 0..1000 {
+        c.post(&url)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// Sends `GET /__admin/requests` on a socket with a small receive window, and never reads.
+async fn unread_request(addr: std::net::SocketAddr) -> TcpStream {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut c = socket.connect(addr).await.unwrap();
+    c.write_all(b"GET /__admin/requests HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    c
+}
+
+#[tokio::test]
+async fn large_reads_share_a_budget_and_an_unread_one_is_dropped_by_the_write_timeout() {
+    let s = server(StandaloneConfig {
+        large_response_budget: 8 * 1024 * 1024,
+        write_timeout: Duration::from_millis(500),
+        ..StandaloneConfig::default()
+    })
+    .await;
+    fill_log(&s.uri()).await;
+    let size = get(&format!("{}/requests", s.admin_url())).await.text.len();
+    assert!(size > 5 * 1024 * 1024, "the log reads as {size} bytes");
+    // Two readers that never read hold the 8 MiB budget between them (the kernel takes the
+    // first megabytes of each; the rest waits in the mock)...
+    let a = unread_request(s.addr()).await;
+    let b = unread_request(s.addr()).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let busy = get(&format!("{}/requests", s.admin_url())).await;
+    assert_eq!(busy.status, 503, "{} bytes", busy.text.len());
+    assert_eq!(busy.header("retry-after"), Some("1"));
+    // ...small answers are not held up...
+    assert_eq!(get(&s.admin_url()).await.status, 200);
+    // ...until the write timeout drops them, and the budget is back.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let r = get(&format!("{}/requests", s.admin_url())).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text.len(), size);
+    drop((a, b));
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_log_keeps_a_bounded_part_of_each_request() {
+    let h = Harness::standalone_with(MockConfig::default()).await;
+    let c = client();
+    let long = "q".repeat(20 * 1024);
+    c.get(format!("{}/{long}?x={long}", h.origin()))
+        .send()
+        .await
+        .unwrap();
+    c.post(format!(
+        "{}?x={long}",
+        h.connect_url(social_connect_mock::MockVendor::Recoup)
+    ))
+    .header("content-type", "application/json")
+    .body(format!("{{\"connector\":\"{long}\"}}"))
+    .send()
+    .await
+    .unwrap();
+    let log = h.state().requests();
+    assert_eq!(log.len(), 2);
+    for e in &log {
+        assert!(e.truncated, "{e:?}");
+        assert!(e.path.len() <= 1024);
+        assert!(e.query.as_ref().is_none_or(|q| q.len() <= 1024));
+        assert!(e.body.as_ref().is_none_or(|b| b.len() <= 4096));
+    }
+    assert!(log[1].query.is_some() && log[1].body.is_some());
+    // A head past 32 KiB is not read at all.
+    let r = c
+        .get(format!("{}/{}", h.origin(), "p".repeat(40 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 431);
+}
+
+/// The README's figure for the binary's resident memory at its defaults ("Bounds").
+const MEMORY_BOUND_MB: u64 = 256;
+
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[test]
+fn the_binary_stays_under_its_memory_figure_whatever_it_is_sent() {
+    let mut b = Binary::start(&[], Stdio::null());
+    let pid = b.child.id();
+    if peak_rss_kb(pid).is_none() {
+        // Not Linux: there is no /proc to read the peak from.
+        b.child.kill().ok();
+        eprintln!("skipped: no /proc/{pid}/status on this system");
+        return;
+    }
+    let origin = b.origin.clone();
+    let addr: std::net::SocketAddr = origin.trim_start_matches("http://").parse().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // The log at its largest: 1,000 requests with 30 KB paths and queries.
+        let c = client();
+        let long = "z".repeat(15 * 1024);
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..1000 {
+            let (c, o, l) = (c.clone(), origin.clone(), long.clone());
+            tasks.spawn(async move { c.get(format!("{o}/{i}{l}?q={l}")).send().await.map(|_| ()) });
+            if tasks.len() >= 32 {
+                tasks.join_next().await;
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        // Flows at their largest: the longest redirect URL a flow keeps, on 10,000 flows,
+        // and 2,000 that try 60 KB ones.
+        let woop = format!("{origin}/woopsocial/v1/social-accounts/authorization-url");
+        for i in 0..12_000 {
+            let len = if i < 10_000 { 2000 } else { 60_000 };
+            let body = serde_json::json!({"projectId": "proj_demo", "platform": "X",
+                "redirectUrl": format!("https://app.example.com/{}", "r".repeat(len))});
+            let (c, w) = (c.clone(), woop.clone());
+            tasks.spawn(async move {
+                let r = c
+                    .post(w)
+                    .bearer_auth(social_connect_mock::OWNER_KEY)
+                    .json(&body)
+                    .send()
+                    .await?;
+                assert_eq!(r.status().as_u16(), if len <= 2048 { 200 } else { 400 });
+                Ok(())
+            });
+            if tasks.len() >= 32 {
+                tasks.join_next().await;
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        // Eight readers that ask for the whole log and never read it, beside slow bodies.
+        let mut held = Vec::new();
+        for _ in 0..8 {
+            held.push(unread_request(addr).await);
+        }
+        for i in 0..300 {
+            let mut s = TcpStream::connect(addr).await.unwrap();
+            s.write_all(stalled_request(i).as_bytes()).await.unwrap();
+            held.push(s);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Still answering.
+        assert_eq!(get(&format!("{origin}/__admin")).await.status, 200);
+        drop(held);
+    });
+    let peak_mb = peak_rss_kb(pid).unwrap() / 1024;
+    b.child.kill().ok();
+    b.child.wait().ok();
+    eprintln!("peak RSS {peak_mb} MB");
+    assert!(
+        peak_mb < MEMORY_BOUND_MB,
+        "peak RSS {peak_mb} MB, over the {MEMORY_BOUND_MB} MB the README promises"
+    );
+}
