@@ -8,7 +8,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 use url::Url;
 
-use crate::{AuthorizationLink, ConnectRequest, Error, Vendor, vendors};
+use crate::session::DEFAULT_SESSION_TTL;
+use crate::{AuthorizationLink, ConnectRequest, ConnectSession, Error, Vendor, vendors};
 
 /// The timeout of a whole request when none is set.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -44,6 +45,7 @@ pub struct ClientBuilder {
     base_urls: BTreeMap<Vendor, Url>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    session_ttl: Option<Duration>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -120,6 +122,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets how long a [`ConnectSession`] from [`Client::begin`] is accepted (default
+    /// [`DEFAULT_SESSION_TTL`](crate::DEFAULT_SESSION_TTL), 15 minutes).
+    ///
+    /// ### Example
+    /// ```
+    /// let builder = social_connect::Client::builder()
+    ///     .session_ttl(std::time::Duration::from_secs(600));
+    /// ```
+    pub fn session_ttl(mut self, ttl: Duration) -> Self {
+        self.session_ttl = Some(ttl);
+        self
+    }
+
     /// Builds the client. Vendors without a key can still be reached through their generated
     /// client; [`Client::connect`] refuses them with [`Error::MissingApiKey`].
     ///
@@ -147,6 +162,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 timeout,
+                session_ttl: self.session_ttl.unwrap_or(DEFAULT_SESSION_TTL),
                 keyed: self.keys.keys().copied().collect(),
                 based: Vendor::ALL
                     .into_iter()
@@ -223,6 +239,7 @@ pub struct Client {
 
 struct Inner {
     timeout: Duration,
+    session_ttl: Duration,
     keyed: Vec<Vendor>,
     based: Vec<Vendor>,
     raw: vendors::Clients,
@@ -291,6 +308,58 @@ impl Client {
         }
         api.connect(&self.inner.raw, &request, wire, self.inner.timeout)
             .await
+    }
+
+    /// Starts a connect flow as [`connect`](Self::connect) does, and returns with the link the
+    /// [`ConnectSession`] that the app keeps for the user who started it, to check the
+    /// redirect back with [`ConnectSession::complete`].
+    ///
+    /// Where the vendor takes a redirect URL (WoopSocial `redirectUrl`, Recoup `callback_url`),
+    /// the URL sent is the request's with the session's nonce appended as
+    /// [`NONCE_PARAM`](crate::NONCE_PARAM); the vendors append their results after it, so the
+    /// app's own parameters come back first and unchanged.
+    ///
+    /// ### Example
+    /// ```no_run
+    /// # async fn run(client: social_connect::Client) -> Result<(), social_connect::Error> {
+    /// use social_connect::{ConnectOutcome, ConnectRequest, Provider, Vendor};
+    ///
+    /// let request = ConnectRequest::new(Provider::FacebookPage)
+    ///     .owner("proj_demo")
+    ///     .redirect_url("https://app.example.com/connected".parse().unwrap());
+    /// let (link, session) = client.begin(Vendor::WoopSocial, request).await?;
+    /// // Keep `session` for this user (session store, signed cookie); send the browser to:
+    /// println!("{}", link.url);
+    ///
+    /// // Later, on https://app.example.com/connected?…, with the user's session:
+    /// # let back: url::Url = "https://app.example.com/connected".parse().unwrap();
+    /// match session.complete(&back)? {
+    ///     ConnectOutcome::Connected { account_ids, .. } => println!("connected {account_ids:?}"),
+    ///     ConnectOutcome::Failed { error, .. } => println!("not connected: {error}"),
+    ///     other => println!("{other:?}"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn begin(
+        &self,
+        vendor: Vendor,
+        request: ConnectRequest,
+    ) -> Result<(AuthorizationLink, ConnectSession), Error> {
+        let session = ConnectSession::new(
+            vendor,
+            request.provider.clone(),
+            request.owner.clone(),
+            request.redirect_url.clone(),
+            self.inner.session_ttl,
+        )?;
+        let mut sent = request;
+        if let Some(with_nonce) = session.redirect_for_vendor() {
+            sent.redirect_url = Some(with_nonce);
+        }
+        let link = self.connect(vendor, sent).await?;
+        let session = session.with_state(link.state.clone());
+        Ok((link, session))
     }
 
     /// Recoup's generated client, with this client's key, base URL and timeout.

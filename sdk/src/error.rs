@@ -53,6 +53,11 @@ impl fmt::Display for VendorError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A redirect is not the return of the [`ConnectSession`](crate::ConnectSession) it was
+    /// checked against (forged, another session's, expired, or naming another owner or
+    /// provider); nothing was read from it.
+    #[error("not this session's return: {0}")]
+    Session(#[from] crate::SessionError),
     /// The vendor rejected the API key (HTTP 401).
     #[error("unauthorized: {0}")]
     Unauthorized(VendorError),

@@ -9,6 +9,7 @@ mod outcome;
 mod provider;
 mod request;
 mod response;
+mod session;
 mod vendor;
 mod vendors;
 
@@ -19,6 +20,7 @@ pub use outcome::ConnectOutcome;
 pub use provider::{ParseProviderError, Provider};
 pub use request::ConnectRequest;
 pub use response::BODY_LIMIT;
+pub use session::{ConnectSession, DEFAULT_SESSION_TTL, NONCE_PARAM, SessionError};
 pub use url::Url;
 pub use vendor::{ParseVendorError, Vendor};
 

@@ -45,10 +45,32 @@ pub enum ConnectOutcome {
         /// The vendor's OAuth callback error code (e.g. `access_denied`).
         error: String,
     },
+    /// The redirect is this session's return, but the vendor reports nothing on it (Recoup,
+    /// Postbreeze, Aitronos, Ocoya): confirm through the vendor's API that `owner` now has an
+    /// account for `provider` (Postbreeze and Aitronos: the flow whose `state` this is).
+    /// Only [`ConnectSession::complete`](crate::ConnectSession::complete) answers this.
+    Unconfirmed {
+        /// The vendor.
+        vendor: Vendor,
+        /// Where to look for the new account (the owner the flow was started for; `None` for
+        /// Recoup's own account).
+        owner: Option<String>,
+        /// The provider requested.
+        provider: Provider,
+        /// The vendor's OAuth `state` of the flow, where it returned one.
+        state: Option<String>,
+    },
 }
 
 impl ConnectOutcome {
     /// Reads the outcome from the URL the vendor redirected the browser to.
+    ///
+    /// **Unauthenticated**: it believes whatever URL it is given. Anyone who knows the app's
+    /// redirect URL can craft one, and an attacker's own finished redirect replayed in a
+    /// victim's browser reads as a success too. Apps should start flows with
+    /// [`Client::begin`](crate::Client::begin) and read returns with
+    /// [`ConnectSession::complete`](crate::ConnectSession::complete), which checks that the
+    /// redirect belongs to the user's own session first.
     ///
     /// Only WoopSocial documents result parameters (`status`, `projectId`, `platform`,
     /// `socialAccountIds` or `error`); `status` and `error` are read before any id. For the

@@ -16,5 +16,6 @@ mod ocoya;
 mod postbreeze;
 mod recoup;
 mod regenerate;
+mod sessions;
 mod spec_values;
 mod woopsocial;
