@@ -111,8 +111,17 @@ impl Driver {
                     break;
                 }
                 let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                    return driver;
+                match is_chromedriver(&addr) {
+                    Some(true) => return driver,
+                    // Something else took the port between `free_port` and chromedriver's bind
+                    // (another test's server binding port 0): try another port.
+                    Some(false) => {
+                        let _ = driver.child.kill();
+                        let _ = driver.child.wait();
+                        last = format!("port {port} was taken by another server");
+                        break;
+                    }
+                    None => {}
                 }
                 if Instant::now() > deadline {
                     panic!("chromedriver did not listen on port {port} within {WAIT:?}");
@@ -122,6 +131,28 @@ impl Driver {
         }
         panic!("could not start chromedriver: {last}\n{}", tail(log));
     }
+}
+
+/// Whether `addr` answers WebDriver's `GET /status` (`None`: nothing listens there yet).
+/// chromedriver checks the `Host` header (it must name the port) and keeps the connection open
+/// after answering, so the answer is read until it says `ready`.
+fn is_chromedriver(addr: &SocketAddr) -> Option<bool> {
+    use std::io::{Read, Write};
+    let mut s = TcpStream::connect_timeout(addr, Duration::from_millis(200)).ok()?;
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if s.write_all(request.as_bytes()).is_err() {
+        return Some(false);
+    }
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while let Ok(n @ 1..) = s.read(&mut buf) {
+        answer.extend_from_slice(&buf[..n]);
+        if answer.windows(7).any(|w| w == b"\"ready\"") {
+            return Some(true);
+        }
+    }
+    Some(false)
 }
 
 fn tail(log: &Path) -> String {

@@ -11,6 +11,7 @@
 mod aitronos;
 mod browser;
 mod common;
+mod example_app;
 mod live;
 mod ocoya;
 mod postbreeze;

@@ -1,0 +1,435 @@
+//! The example app's web side: its routes, its users' sessions, its pages. Shared by the
+//! example (`main.rs`) and the browser tests that click through it.
+//!
+//! Each visitor gets an opaque, random `app_sid` cookie (HttpOnly, SameSite=Lax); the app keeps,
+//! under it and per vendor, the [`ConnectSession`] of the flow the visitor started, and the
+//! accounts that got connected. The session lives on the server: a cookie that carried it would
+//! have to be signed, and a session store is what most apps already have.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use social_connect::{
+    Client, ConnectOutcome, ConnectRequest, ConnectSession, Error, Provider, Vendor,
+};
+use social_connect_mock::{MockVendors, OWNER_KEY};
+use social_connect_tests::{demo_owner, mock_vendor};
+use tokio::net::TcpListener;
+use url::Url;
+
+/// The cookie that names a visitor's server-side session.
+const COOKIE: &str = "app_sid";
+
+/// What each vendor's page offers to connect.
+fn offers(vendor: Vendor) -> Vec<Provider> {
+    match vendor {
+        Vendor::WoopSocial => vec![Provider::FacebookPage, Provider::X],
+        Vendor::Recoup => vec![Provider::YouTube],
+        Vendor::Postbreeze => vec![Provider::LinkedInPage],
+        Vendor::Aitronos => vec![Provider::Other("notion".into())],
+        _ => vec![Provider::Instagram],
+    }
+}
+
+/// One thing the app shows on its "connected" page.
+#[derive(Debug, Clone)]
+struct Connected {
+    vendor: Vendor,
+    provider: Provider,
+    owner: Option<String>,
+    /// The vendor's account ids, or what is left to confirm.
+    detail: String,
+}
+
+/// A visitor's server-side session.
+#[derive(Debug, Default)]
+struct Visitor {
+    /// The flow under way at each vendor (one at a time per vendor).
+    pending: HashMap<Vendor, ConnectSession>,
+    connected: Vec<Connected>,
+}
+
+#[derive(Debug, Clone)]
+struct AppState {
+    client: Client,
+    /// `http://127.0.0.1:PORT`, what the redirect URLs are built on.
+    origin: Url,
+    visitors: Arc<Mutex<HashMap<String, Visitor>>>,
+}
+
+/// The app, serving on a loopback port until dropped.
+#[derive(Debug)]
+pub(crate) struct App {
+    /// Where it serves (`http://127.0.0.1:PORT/`).
+    pub(crate) url: Url,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl App {
+    /// Starts the app on a free loopback port, its SDK client pointed at `mock`.
+    pub(crate) async fn start(mock: &MockVendors) -> Result<App, String> {
+        let mut builder = Client::builder();
+        for vendor in Vendor::ALL {
+            builder = builder
+                .api_key(vendor, OWNER_KEY)
+                .base_url(vendor, mock.base_url(mock_vendor(vendor)))
+                .map_err(|e| e.to_string())?;
+        }
+        let client = builder.build().map_err(|e| e.to_string())?;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("bind: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let origin = Url::parse(&format!("http://{addr}/")).map_err(|e| e.to_string())?;
+        let state = AppState {
+            client,
+            origin: origin.clone(),
+            visitors: Arc::default(),
+        };
+        let router = Router::new()
+            .route("/", get(home))
+            .route("/vendors/{vendor}", get(vendor_page))
+            .route("/connect/{vendor}/{provider}", post(connect))
+            .route("/callback/{vendor}", get(callback))
+            .route("/connected", get(connected))
+            .with_state(state);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(App { url: origin, task })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes.
+// ---------------------------------------------------------------------------------------------
+
+async fn home() -> Html<String> {
+    let mut list = String::new();
+    for vendor in Vendor::ALL {
+        let _ = write!(
+            list,
+            "<li><a href=\"/vendors/{slug}\">{name}</a></li>",
+            slug = vendor.as_str(),
+            name = esc(&vendor.to_string())
+        );
+    }
+    page(
+        "Example app",
+        &format!(
+            "<h1>Example app</h1><p>Connect a social account through one of five vendors. The \
+             vendors are the embedded mock; nothing real is connected.</p><ul>{list}</ul>\
+             <p><a href=\"/connected\">What is connected</a></p>"
+        ),
+    )
+}
+
+async fn vendor_page(Path(slug): Path<String>) -> Response {
+    let Ok(vendor) = slug.parse::<Vendor>() else {
+        return refused(
+            StatusCode::NOT_FOUND,
+            "No such vendor",
+            "This app knows five vendors.",
+        );
+    };
+    let mut buttons = String::new();
+    for p in offers(vendor) {
+        let _ = write!(
+            buttons,
+            "<form method=\"post\" action=\"/connect/{v}/{p}\"><button type=\"submit\" \
+             data-provider=\"{p}\">Connect {name}</button></form>",
+            v = vendor.as_str(),
+            p = esc(&p.to_string()),
+            name = esc(p.as_str()),
+        );
+    }
+    let returns = if vendor.accepts_redirect_url() {
+        format!("{vendor} sends you back here when you are done.")
+    } else {
+        format!(
+            "{vendor} does not send you back to the app: its completion page ends the flow, and \
+             the app confirms through {vendor}'s API."
+        )
+    };
+    page(
+        &vendor.to_string(),
+        &format!(
+            "<h1>{name}</h1><p>{returns}</p>{buttons}<p><a href=\"/\">All vendors</a></p>",
+            name = esc(&vendor.to_string()),
+            returns = esc(&returns),
+        ),
+    )
+    .into_response()
+}
+
+async fn connect(
+    State(app): State<AppState>,
+    Path((slug, provider)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(vendor) = slug.parse::<Vendor>() else {
+        return refused(
+            StatusCode::NOT_FOUND,
+            "No such vendor",
+            "This app knows five vendors.",
+        );
+    };
+    let Ok(provider) = provider.parse::<Provider>() else {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "No such provider",
+            "Pick one on the vendor's page.",
+        );
+    };
+    let mut request = ConnectRequest::new(provider);
+    if vendor != Vendor::Recoup {
+        request = request.owner(demo_owner(vendor));
+    }
+    if vendor.accepts_redirect_url()
+        && let Ok(back) = app.origin.join(&format!("callback/{}", vendor.as_str()))
+    {
+        request = request.redirect_url(back);
+    }
+    let (link, session) = match app.client.begin(vendor, request).await {
+        Ok(started) => started,
+        Err(e) => {
+            return refused(
+                StatusCode::BAD_GATEWAY,
+                "The vendor refused",
+                &format!("{vendor} did not start the flow: {e}"),
+            );
+        }
+    };
+    let (sid, new_cookie) = match visitor_id(&headers) {
+        Some(sid) => (sid, None),
+        None => {
+            let sid = new_id();
+            let cookie = format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax");
+            (sid, Some(cookie))
+        }
+    };
+    app.visitors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(sid)
+        .or_default()
+        .pending
+        .insert(vendor, session);
+    let mut response = Redirect::to(link.url.as_str()).into_response();
+    if let Some(cookie) = new_cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The vendor's redirect back: the visitor's session for that vendor, taken (a session
+/// completes once), checks it before anything is read.
+async fn callback(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let Ok(vendor) = slug.parse::<Vendor>() else {
+        return refused(
+            StatusCode::NOT_FOUND,
+            "No such vendor",
+            "This app knows five vendors.",
+        );
+    };
+    let session = visitor_id(&headers).and_then(|sid| {
+        app.visitors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(&sid)
+            .and_then(|v| v.pending.remove(&vendor))
+    });
+    let Some(session) = session else {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "Not a return we expected",
+            "No connect flow of yours is under way at this vendor: this link is stale, was \
+             already used, or was not started in this browser. Nothing was connected.",
+        );
+    };
+    let Ok(back) = app.origin.join(&uri.to_string()) else {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            "Not a return we expected",
+            "An unreadable URL.",
+        );
+    };
+    match session.complete(&back) {
+        Ok(ConnectOutcome::Connected {
+            vendor,
+            owner,
+            provider,
+            account_ids,
+            ..
+        }) => {
+            record(
+                &app,
+                &headers,
+                Connected {
+                    vendor,
+                    provider,
+                    owner: Some(owner),
+                    detail: account_ids.join(", "),
+                },
+            );
+            Redirect::to("/connected").into_response()
+        }
+        Ok(ConnectOutcome::Unconfirmed {
+            vendor,
+            owner,
+            provider,
+            ..
+        }) => {
+            record(
+                &app,
+                &headers,
+                Connected {
+                    vendor,
+                    provider,
+                    owner,
+                    detail: format!("to confirm through {vendor}'s API"),
+                },
+            );
+            Redirect::to("/connected").into_response()
+        }
+        Ok(ConnectOutcome::Failed { error, vendor, .. }) => refused(
+            StatusCode::OK,
+            "Not connected",
+            &format!(
+                "{vendor} reports that the connection was not made ({error}). You can try again."
+            ),
+        ),
+        Ok(other) => refused(StatusCode::OK, "Not connected", &format!("{other:?}")),
+        Err(Error::Session(why)) => refused(
+            StatusCode::BAD_REQUEST,
+            "Not a return we expected",
+            &format!(
+                "This return does not belong to your connect flow ({why}). Nothing was connected."
+            ),
+        ),
+        Err(e) => refused(
+            StatusCode::BAD_REQUEST,
+            "Not a return we could read",
+            &format!("{e}. Nothing was connected."),
+        ),
+    }
+}
+
+async fn connected(State(app): State<AppState>, headers: HeaderMap) -> Html<String> {
+    let rows: Vec<Connected> = visitor_id(&headers)
+        .and_then(|sid| {
+            app.visitors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&sid)
+                .map(|v| v.connected.clone())
+        })
+        .unwrap_or_default();
+    let mut list = String::new();
+    for c in &rows {
+        let _ = write!(
+            list,
+            "<li class=\"account\"><strong>{provider}</strong> at {vendor}{owner}: {detail}</li>",
+            provider = esc(c.provider.as_str()),
+            vendor = esc(&c.vendor.to_string()),
+            owner = c
+                .owner
+                .as_deref()
+                .map(|o| format!(" for {}", esc(o)))
+                .unwrap_or_default(),
+            detail = esc(&c.detail),
+        );
+    }
+    if rows.is_empty() {
+        list.push_str("<li>Nothing yet.</li>");
+    }
+    page(
+        "Connected",
+        &format!("<h1>Connected</h1><ul>{list}</ul><p><a href=\"/\">Connect another</a></p>"),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+// ---------------------------------------------------------------------------------------------
+
+fn record(app: &AppState, headers: &HeaderMap, c: Connected) {
+    if let Some(sid) = visitor_id(headers) {
+        app.visitors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(sid)
+            .or_default()
+            .connected
+            .push(c);
+    }
+}
+
+/// The visitor's id from the `Cookie` header (`app_sid=…`), if it is one the app could have made.
+fn visitor_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A random visitor id (128 bits from the OS, hex).
+fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the OS has randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn refused(status: StatusCode, title: &str, message: &str) -> Response {
+    (
+        status,
+        page(
+            title,
+            &format!(
+                "<h1>{t}</h1><p role=\"alert\">{m}</p><p><a href=\"/\">Back to the app</a></p>",
+                t = esc(title),
+                m = esc(message)
+            ),
+        ),
+    )
+        .into_response()
+}
+
+fn page(title: &str, body: &str) -> Html<String> {
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\
+         <style>body{{font-family:sans-serif;margin:3rem;max-width:40rem}}\
+         button{{margin:.3rem 0;padding:.5rem 1rem}}</style></head><body>{body}</body></html>",
+        esc(title)
+    ))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
