@@ -61,28 +61,8 @@ impl LogEntry {
     ) -> Self {
         use super::redact::{self, MAX_BODY, MAX_PATH, MAX_QUERY, truncate};
         let (path, cut_path) = truncate(redact::scrub(path, keys), MAX_PATH);
-        let (query, cut_query) = match query {
-            Some(q) => {
-                let q = match redact::query(&q, keys) {
-                    std::borrow::Cow::Borrowed(_) => q,
-                    std::borrow::Cow::Owned(o) => o,
-                };
-                let (q, cut) = truncate(q, MAX_QUERY);
-                (Some(q), cut)
-            }
-            None => (None, false),
-        };
-        let (body, cut_body) = match body {
-            Some(b) => {
-                let b = match redact::body(&b, keys) {
-                    std::borrow::Cow::Borrowed(_) => b,
-                    std::borrow::Cow::Owned(o) => o,
-                };
-                let (b, cut) = truncate(b, MAX_BODY);
-                (Some(b), cut)
-            }
-            None => (None, false),
-        };
+        let (query, cut_query) = keep(query, redact::query, keys, MAX_QUERY);
+        let (body, cut_body) = keep(body, redact::body, keys, MAX_BODY);
         Self {
             method,
             path,
@@ -93,6 +73,24 @@ impl LogEntry {
             truncated: cut_path || cut_query || cut_body,
         }
     }
+}
+
+/// `text` redacted by `redact` and cut to `max` bytes; whether it was cut.
+fn keep(
+    text: Option<String>,
+    redact: for<'a> fn(&'a str, &[String]) -> std::borrow::Cow<'a, str>,
+    keys: &[String],
+    max: usize,
+) -> (Option<String>, bool) {
+    let Some(text) = text else {
+        return (None, false);
+    };
+    let text = match redact(&text, keys) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(redacted) => redacted,
+    };
+    let (text, cut) = super::redact::truncate(text, max);
+    (Some(text), cut)
 }
 
 #[derive(Debug)]

@@ -271,65 +271,59 @@ async fn callback(
             "An unreadable URL.",
         );
     };
-    match session.complete(&back) {
+    let done = match session.complete(&back) {
         Ok(ConnectOutcome::Connected {
             vendor,
             owner,
             provider,
             account_ids,
             ..
-        }) => {
-            record(
-                &app,
-                &headers,
-                Connected {
-                    vendor,
-                    provider,
-                    owner: Some(owner),
-                    detail: account_ids.join(", "),
-                },
-            );
-            Redirect::to("/connected").into_response()
-        }
+        }) => Connected {
+            vendor,
+            provider,
+            owner: Some(owner),
+            detail: account_ids.join(", "),
+        },
         Ok(ConnectOutcome::Unconfirmed {
             vendor,
             owner,
             provider,
             ..
-        }) => {
-            record(
-                &app,
-                &headers,
-                Connected {
-                    vendor,
-                    provider,
-                    owner,
-                    detail: format!("to confirm through {vendor}'s API"),
-                },
+        }) => Connected {
+            vendor,
+            provider,
+            owner,
+            detail: format!("to confirm through {vendor}'s API"),
+        },
+        Ok(ConnectOutcome::Failed { error, vendor, .. }) => {
+            return refused(
+                StatusCode::OK,
+                "Not connected",
+                &format!(
+                    "{vendor} reports that the connection was not made ({error}). You can try again."
+                ),
             );
-            Redirect::to("/connected").into_response()
         }
-        Ok(ConnectOutcome::Failed { error, vendor, .. }) => refused(
-            StatusCode::OK,
-            "Not connected",
-            &format!(
-                "{vendor} reports that the connection was not made ({error}). You can try again."
-            ),
-        ),
-        Ok(other) => refused(StatusCode::OK, "Not connected", &format!("{other:?}")),
-        Err(Error::Session(why)) => refused(
-            StatusCode::BAD_REQUEST,
-            "Not a return we expected",
-            &format!(
-                "This return does not belong to your connect flow ({why}). Nothing was connected."
-            ),
-        ),
-        Err(e) => refused(
-            StatusCode::BAD_REQUEST,
-            "Not a return we could read",
-            &format!("{e}. Nothing was connected."),
-        ),
-    }
+        Ok(other) => return refused(StatusCode::OK, "Not connected", &format!("{other:?}")),
+        Err(Error::Session(why)) => {
+            return refused(
+                StatusCode::BAD_REQUEST,
+                "Not a return we expected",
+                &format!(
+                    "This return does not belong to your connect flow ({why}). Nothing was connected."
+                ),
+            );
+        }
+        Err(e) => {
+            return refused(
+                StatusCode::BAD_REQUEST,
+                "Not a return we could read",
+                &format!("{e}. Nothing was connected."),
+            );
+        }
+    };
+    record(&app, &headers, done);
+    Redirect::to("/connected").into_response()
 }
 
 async fn connected(State(app): State<AppState>, headers: HeaderMap) -> Html<String> {
