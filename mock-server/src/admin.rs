@@ -51,6 +51,13 @@ fn not_allowed(allow: &str) -> MockResponse {
 ///
 /// Vendor endpoints and flow pages are not affected: browsers are meant to reach those.
 pub(crate) fn guard(ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
+    if req
+        .headers
+        .get(http::header::HOST)
+        .is_some_and(|h| h.to_str().is_err())
+    {
+        return Some(admin_error(403, "the admin API refuses an unreadable Host"));
+    }
     let host = req.header("host");
     if let Some(h) = host
         && !host_allowed(ctx, h)

@@ -60,8 +60,11 @@ const MAX_TTL_SECS: u64 = social_connect_mock::MAX_STATE_TTL.as_secs();
 
 /// A host name or address as a `Host` header carries it, without port.
 fn host_name(s: &str) -> Result<String, String> {
+    // A port would never match: the admin API compares the Host header's name only.
+    let bracketed_v6 = s.starts_with('[') && s.ends_with(']');
     let ok = !s.is_empty()
         && s.len() <= 253
+        && (bracketed_v6 || !s.contains(':'))
         && s.bytes().all(|b| {
             b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']')
         });
@@ -69,7 +72,8 @@ fn host_name(s: &str) -> Result<String, String> {
         Ok(s.to_owned())
     } else {
         Err(
-            "a host name or address (letters, digits, `.`, `-`, `_`; an IPv6 address in brackets)"
+            "a host name or address, without port (letters, digits, `.`, `-`, `_`; an IPv6 \
+             address in brackets)"
                 .to_owned(),
         )
     }

@@ -98,8 +98,9 @@ impl MockService {
             return no_store(admin::handle(ctx, &req, rest));
         }
         let (resp, vendor) = self.route(&req, control);
+        // A body over the limit was refused unread (the transport hands over a stand-in).
         let body = vendor
-            .filter(|_| !req.body.is_empty())
+            .filter(|_| !req.body.is_empty() && req.body.len() <= ctx.state.max_body_bytes())
             .map(|_| String::from_utf8_lossy(&req.body).into_owned());
         let keys = ctx.state.fixture_keys();
         ctx.state.record(LogEntry::new(

@@ -9,7 +9,8 @@
 //!   closed, so clients that hold connections cannot lock out one that sends a request;
 //! - **memory**: a request head is at most 32 KiB (431 beyond), a body 64 KiB (413), and
 //!   responses over 64 KiB (admin reads) share a 32 MiB budget (503 with `Retry-After` when
-//!   it is spent) that a response holds until it is written or its connection is gone. The
+//!   it is spent) that a response holds until it is written (within 30 s, three write
+//!   timeouts, else its connection is closed) or its connection is gone. The
 //!   state's own caps are on [`MockState`](crate::MockState). README.md, "Bounds", adds it up.
 
 use std::collections::HashMap;
@@ -78,6 +79,9 @@ pub(crate) const MAX_HEAD_BYTES: usize = 32 * 1024;
 
 /// A response larger than this takes its size from the large-response budget.
 const LARGE_RESPONSE: usize = 64 * 1024;
+
+/// A large response must be sent whole within this many write timeouts (30 s by default).
+const LARGE_RESPONSE_TIMEOUTS: u32 = 3;
 
 /// The budget counts in KiB, so that it fits a semaphore's permits.
 const BUDGET_UNIT: usize = 1024;
@@ -287,7 +291,8 @@ async fn serve(
             builder
                 .timer(TokioTimer::new())
                 .header_read_timeout(lim.header_timeout)
-                .max_buf_size(MAX_HEAD_BYTES);
+                .max_header_size(MAX_HEAD_BYTES)
+                .max_buf_size(MAX_HEAD_BYTES * 2);
             let io = WriteDeadline::new(stream, lim.write_timeout);
             let conn = builder.serve_connection(
                 TokioIo::new(io),
@@ -374,7 +379,10 @@ async fn respond(
             .unwrap_or(u32::MAX)
             .min(limits.budget_units);
         match Arc::clone(&limits.budget).try_acquire_many_owned(units) {
-            Ok(p) => Some(p),
+            Ok(p) => Some((
+                p,
+                Instant::now() + limits.write_timeout * LARGE_RESPONSE_TIMEOUTS,
+            )),
             Err(_) => {
                 let busy = MockResponse::json(
                     503,
@@ -426,10 +434,13 @@ fn is_plain_query(query: &str) -> bool {
         .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'#' | b'<' | b'>' | b'\'' | b'%'))
 }
 
-fn to_hyper(resp: MockResponse, permit: Option<OwnedSemaphorePermit>) -> hyper::Response<OutBody> {
+fn to_hyper(
+    resp: MockResponse,
+    budget: Option<(OwnedSemaphorePermit, Instant)>,
+) -> hyper::Response<OutBody> {
     let mut out = hyper::Response::new(OutBody {
         data: resp.body,
-        _permit: permit,
+        budget,
     });
     *out.status_mut() =
         http::StatusCode::from_u16(resp.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
@@ -443,12 +454,14 @@ fn to_hyper(resp: MockResponse, permit: Option<OwnedSemaphorePermit>) -> hyper::
 #[derive(Debug)]
 struct OutBody {
     data: Bytes,
-    _permit: Option<OwnedSemaphorePermit>,
+    /// A large response holds the budget: it must be sent whole by this instant, so that
+    /// clients that read a byte now and then cannot hold the budget for ever.
+    budget: Option<(OwnedSemaphorePermit, Instant)>,
 }
 
 impl hyper::body::Body for OutBody {
     type Data = Bytes;
-    type Error = std::convert::Infallible;
+    type Error = std::io::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
@@ -456,6 +469,15 @@ impl hyper::body::Body for OutBody {
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         if self.data.is_empty() {
             return Poll::Ready(None);
+        }
+        if let Some((_, deadline)) = &self.budget
+            && Instant::now() > *deadline
+        {
+            // Hyper closes the connection; dropping the body gives the budget back.
+            return Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "a large response was not taken in time",
+            ))));
         }
         let n = self.data.len().min(LARGE_RESPONSE);
         Poll::Ready(Some(Ok(Frame::data(self.data.split_to(n)))))

@@ -346,6 +346,17 @@ impl Client {
         vendor: Vendor,
         request: ConnectRequest,
     ) -> Result<(AuthorizationLink, ConnectSession), Error> {
+        if let Some(url) = &request.redirect_url
+            && url.query_pairs().any(|(k, _)| k == crate::NONCE_PARAM)
+        {
+            return Err(Error::InvalidRedirectUrl {
+                vendor,
+                reason: format!(
+                    "`{}` is the session's own parameter; the redirect URL must not carry it",
+                    crate::NONCE_PARAM
+                ),
+            });
+        }
         let session = ConnectSession::new(
             vendor,
             request.provider.clone(),

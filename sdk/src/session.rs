@@ -84,7 +84,7 @@ impl fmt::Debug for ConnectSession {
             .field("state", &self.state)
             .field(
                 "nonce",
-                &format_args!("{}…", &self.nonce[..self.nonce.len().min(6)]),
+                &format_args!("{}…", self.nonce.get(..6).unwrap_or_default()),
             )
             .field("expires_at", &self.expires_at)
             .finish()
@@ -257,14 +257,20 @@ impl ConnectSession {
         {
             return Err(Error::Session(SessionError::WrongState));
         }
+        let unconfirmed = || ConnectOutcome::Unconfirmed {
+            vendor: self.vendor,
+            owner: self.owner.clone(),
+            provider: self.provider.clone(),
+            state: self.state.clone(),
+        };
+        // A result is read only from a return whose nonce was checked: without a redirect URL
+        // (a WoopSocial flow that ends on its own page) nothing on the URL can be trusted.
+        if self.redirect_url.is_none() {
+            return Ok(unconfirmed());
+        }
         match ConnectOutcome::from_redirect(self.vendor, redirect) {
             Ok(outcome) => self.matching(outcome),
-            Err(Error::NotReportedByRedirect(_)) => Ok(ConnectOutcome::Unconfirmed {
-                vendor: self.vendor,
-                owner: self.owner.clone(),
-                provider: self.provider.clone(),
-                state: self.state.clone(),
-            }),
+            Err(Error::NotReportedByRedirect(_)) => Ok(unconfirmed()),
             Err(e) => Err(e),
         }
     }
@@ -376,9 +382,14 @@ impl<'de> Deserialize<'de> for ConnectSession {
         }
         let vendor: Vendor = s.vendor.parse().map_err(D::Error::custom)?;
         let provider: Provider = s.provider.parse().map_err(D::Error::custom)?;
-        if s.nonce.len() < 32 {
-            return Err(D::Error::custom("a session nonce has at least 128 bits"));
+        if s.nonce.len() < 32 || !s.nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(D::Error::custom(
+                "a session nonce is hex, of at least 128 bits",
+            ));
         }
+        let expires_at = UNIX_EPOCH
+            .checked_add(Duration::from_secs(s.expires_at))
+            .ok_or_else(|| D::Error::custom("expires_at is past what the clock can hold"))?;
         Ok(Self {
             vendor,
             provider,
@@ -386,7 +397,7 @@ impl<'de> Deserialize<'de> for ConnectSession {
             redirect_url: s.redirect_url,
             state: s.state,
             nonce: s.nonce,
-            expires_at: UNIX_EPOCH + Duration::from_secs(s.expires_at),
+            expires_at,
         })
     }
 }
@@ -617,6 +628,43 @@ mod tests {
             refused(pb.complete(&url("https://app.example.com/pb?state=st_999"))),
             SessionError::WrongState
         );
+    }
+
+    #[test]
+    fn without_a_redirect_url_nothing_on_a_url_is_believed() {
+        // A WoopSocial flow started without a redirect URL ends on WoopSocial's own page: a URL
+        // that claims its result carries no nonce to check, so it is not read.
+        let s = ConnectSession::new(
+            Vendor::WoopSocial,
+            Provider::FacebookPage,
+            Some("proj_demo".into()),
+            None,
+            DEFAULT_SESSION_TTL,
+        )
+        .unwrap();
+        let forged = url(&format!("https://evil.example/x?{OK}"));
+        assert!(matches!(
+            s.complete(&forged).unwrap(),
+            ConnectOutcome::Unconfirmed {
+                vendor: Vendor::WoopSocial,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_hostile_stored_form_is_an_error_not_a_panic() {
+        let s = woop();
+        let json = serde_json::to_string(&s).unwrap();
+        let secs = s.expires_at.duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let far = json.replace(
+            &format!("\"expires_at\":{secs}"),
+            "\"expires_at\":18446744073709551615",
+        );
+        assert_ne!(far, json);
+        assert!(serde_json::from_str::<ConnectSession>(&far).is_err());
+        let not_hex = json.replace(&s.nonce, &"é".repeat(20));
+        assert!(serde_json::from_str::<ConnectSession>(&not_hex).is_err());
     }
 
     #[test]

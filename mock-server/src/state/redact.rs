@@ -2,9 +2,11 @@
 //!
 //! A key belongs in the vendor's auth header, which the log never keeps; but a careless client
 //! may put one in the query (`?api_key=…`) or the body. Two rules catch it: a parameter or JSON
-//! field whose name says it holds a credential (`api_key`, `token`, `client_secret`, …, compared
-//! without case, `-` or `_`) has its value replaced, and any of the fixture's keys is replaced
-//! wherever it appears. Then each part is cut to its cap (on a character boundary).
+//! field whose name says it holds a credential has its value replaced (compared without case,
+//! `-` or `_`: a name that ends in `key`, `token`, `secret`, `password`, `passwd`,
+//! `credential(s)`, `authorization`, `bearer` or `verifier`, such as `api_key`, `X-Auth-Token`,
+//! `client_secret`, `privateKey`), and any of the fixture's keys is replaced wherever it
+//! appears. Then each part is cut to its cap (on a character boundary).
 
 use std::borrow::Cow;
 
@@ -18,26 +20,34 @@ pub(crate) const MAX_BODY: usize = 4096;
 /// What a credential is replaced with.
 pub(crate) const REDACTED: &str = "[redacted]";
 
-/// Names (lower case, without `-` and `_`) of parameters and fields that carry credentials.
-const SECRET_NAMES: [&str; 13] = [
-    "apikey",
-    "xapikey",
+/// How the names (lower case, without `-` and `_`) of parameters and fields that carry
+/// credentials end. Over-redacting a harmless `idempotency_key` is the price of catching
+/// `private_key`.
+const SECRET_SUFFIXES: [&str; 10] = [
     "key",
     "token",
-    "accesstoken",
-    "refreshtoken",
-    "idtoken",
     "secret",
-    "clientsecret",
     "password",
+    "passwd",
+    "credential",
+    "credentials",
     "authorization",
     "bearer",
-    "codeverifier",
+    "verifier",
 ];
 
 /// Substrings (lower case) whose absence from a text proves no secret name is in it: the cheap
-/// test that spares most bodies a parse.
-const SECRET_HINTS: [&str; 6] = ["key", "token", "secret", "password", "authoriz", "verifier"];
+/// test that spares most bodies a parse. Each suffix above contains one.
+const SECRET_HINTS: [&str; 8] = [
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "credential",
+    "authoriz",
+    "bearer",
+    "verifier",
+];
 
 /// Whether a parameter or field named `name` carries a credential.
 pub(crate) fn is_secret_name(name: &str) -> bool {
@@ -46,7 +56,7 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
         .filter(|c| !matches!(c, '-' | '_'))
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    SECRET_NAMES.contains(&norm.as_str())
+    SECRET_SUFFIXES.iter().any(|s| norm.ends_with(s))
 }
 
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
@@ -189,7 +199,40 @@ mod tests {
             query("organization_id=org_demo", &k),
             Cow::Borrowed(_)
         ));
-        assert_eq!(query("monkey=1", &k), "monkey=1");
+        for name in [
+            "api_token",
+            "auth_token",
+            "apiSecret",
+            "secret_key",
+            "private_key",
+            "access_key",
+            "x-auth-token",
+            "bearer",
+            "Password",
+            "db_passwd",
+            "aws_credentials",
+        ] {
+            assert_eq!(
+                query(&format!("{name}=v&a=1"), &k),
+                format!("{name}=[redacted]&a=1"),
+                "{name}"
+            );
+            let sent = format!("{{\"{name}\":\"v\"}}");
+            let json = body(&sent, &k);
+            assert!(
+                json.contains("[redacted]") && !json.contains(":\"v\""),
+                "{name}: {json}"
+            );
+        }
+        for kept in [
+            "platform=x",
+            "projectId=p",
+            "redirectUrl=u",
+            "connector=c",
+            "tokens=2",
+        ] {
+            assert_eq!(query(kept, &k), kept);
+        }
     }
 
     #[test]

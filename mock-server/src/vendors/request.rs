@@ -74,6 +74,13 @@ pub(crate) fn check_redirect_target(raw: &str, mode: Mode) -> Result<url::Url, S
     }
     let url =
         url::Url::parse(raw).map_err(|_| "redirect URL must be an absolute URI".to_owned())?;
+    // What the flow keeps is the parsed form, percent-encoded: `é` takes six bytes there.
+    if url.as_str().len() > MAX_REDIRECT_URL {
+        return Err(format!(
+            "redirect URL must be at most {MAX_REDIRECT_URL} bytes once percent-encoded (it has {})",
+            url.as_str().len()
+        ));
+    }
     let scheme = url.scheme();
     if scheme != "https" && scheme != "http" {
         return Err(format!("redirect URL scheme {scheme:?} is not allowed"));
@@ -140,6 +147,10 @@ mod tests {
         for mode in [Mode::Strict, Mode::Lax] {
             assert!(check_redirect_target(&at_cap, mode).is_ok());
             assert!(check_redirect_target(&format!("{at_cap}y"), mode).is_err());
+            // 500 `é`: 1,000 bytes as sent, 3,000 percent-encoded.
+            let wide = format!("https://a.example/{}", "é".repeat(500));
+            assert!(wide.len() < MAX_REDIRECT_URL);
+            assert!(check_redirect_target(&wide, mode).is_err());
         }
         assert!(check_redirect_target("javascript:alert(1)", Mode::Lax).is_err());
     }

@@ -138,10 +138,15 @@ async fn fill_log(origin: &str) {
 
 /// Sends `GET /__admin/requests` on a socket with a small receive window, and never reads.
 async fn unread_request(addr: std::net::SocketAddr) -> TcpStream {
+    unread_get(addr, "/__admin/requests").await
+}
+
+/// Sends `GET {path}` on a socket with a small receive window, and reads nothing yet.
+async fn unread_get(addr: std::net::SocketAddr, path: &str) -> TcpStream {
     let socket = TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
     let mut c = socket.connect(addr).await.unwrap();
-    c.write_all(b"GET /__admin/requests HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    c.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
         .await
         .unwrap();
     c
@@ -181,7 +186,8 @@ async fn large_reads_share_a_budget_and_an_unread_one_is_dropped_by_the_write_ti
 async fn the_log_keeps_a_bounded_part_of_each_request() {
     let h = Harness::standalone_with(MockConfig::default()).await;
     let c = client();
-    let long = "q".repeat(20 * 1024);
+    // Heads under the 32 KiB cap, each part past what the log keeps.
+    let long = "q".repeat(12 * 1024);
     c.get(format!("{}/{long}?x={long}", h.origin()))
         .send()
         .await
@@ -211,6 +217,70 @@ async fn the_log_keeps_a_bounded_part_of_each_request() {
         .await
         .unwrap();
     assert_eq!(r.status(), 431);
+}
+
+#[tokio::test]
+async fn a_reader_that_takes_a_large_answer_a_little_at_a_time_gives_the_budget_back() {
+    // Two bounds can end it: the write timeout (Linux wakes a blocked writer only once a third
+    // of the send buffer is free, so a reader this slow stalls the mock past 1 s) and the large
+    // response's deadline (three write timeouts, for readers fast enough to dodge the first).
+    // Here the first usually wins; without either, the reader would hold the budget for ~11 s.
+    // 100,000 accounts read as some 27 MB: far more than the kernel's socket buffers take, so
+    // the answer stays in the mock, holding the budget, for as long as its reader lets it.
+    let accounts = (0..100_000)
+        .map(|i| social_connect_mock::ConnectedAccount {
+            id: format!("sa_{i}"),
+            vendor: social_connect_mock::MockVendor::WoopSocial,
+            owner_id: "proj_demo".to_owned(),
+            platform: "X".to_owned(),
+            name: "n".repeat(150),
+            page_id: None,
+            connected_at: None,
+        })
+        .collect();
+    let s = server(StandaloneConfig {
+        large_response_budget: 40 * 1024 * 1024,
+        write_timeout: Duration::from_secs(1),
+        ..StandaloneConfig::default()
+    })
+    .await;
+    s.state().load_fixture(social_connect_mock::Fixture {
+        connected_accounts: accounts,
+        ..social_connect_mock::Fixture::default()
+    });
+    let started = std::time::Instant::now();
+    let mut slow = TcpStream::connect(s.addr()).await.unwrap();
+    slow.write_all(b"GET /__admin/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    // Takes 1 MB every 400 ms: it never stalls the mock for the 1 s write timeout, and would
+    // take some 11 s to read the whole answer.
+    let reader = tokio::spawn(async move {
+        let mut buf = vec![0u8; 1024 * 1024];
+        while slow.read_exact(&mut buf).await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        get(&format!("{}/accounts", s.admin_url())).await.status,
+        503
+    );
+    // Within seconds the slow answer is cut off and the budget is back.
+    loop {
+        let r = get(&format!("{}/accounts", s.admin_url())).await;
+        if r.status == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(7),
+            "the slow reader still holds the budget after {:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    reader.abort();
+    s.shutdown().await;
 }
 
 /// The README's figure for the binary's resident memory at its defaults ("Bounds").

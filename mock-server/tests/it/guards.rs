@@ -38,6 +38,7 @@ fn a_ttl_past_a_year_is_refused_at_start_up_with_exit_code_2() {
         ["--body-timeout-secs", "0"],
         ["--port", "65536"],
         ["--allow-host", "evil.example/x"],
+        ["--allow-host", "mock:4010"],
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
             .args(args)
@@ -138,6 +139,9 @@ async fn a_rebound_host_cannot_read_the_fixture_but_vendor_endpoints_answer_it()
     let c = client();
     let fixture = format!("{}/fixture", h.admin());
     let r = send(c.get(&fixture).header("host", "evil.example:4010")).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let unreadable = reqwest::header::HeaderValue::from_bytes(b"\xffevil.example").unwrap();
+    let r = send(c.get(&fixture).header("host", unreadable)).await;
     assert_eq!(r.status, 403, "{}", r.text);
     assert!(!r.text.contains(OWNER_KEY));
     for host in ["localhost:1", "127.0.0.1", "[::1]:9", "127.9.9.9"] {

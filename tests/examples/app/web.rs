@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use social_connect::{
-    Client, ConnectOutcome, ConnectRequest, ConnectSession, Error, Provider, Vendor,
+    Client, ConnectOutcome, ConnectRequest, ConnectSession, Error, Provider, SessionError, Vendor,
 };
 use social_connect_mock::{MockVendors, OWNER_KEY};
 use social_connect_tests::{demo_owner, mock_vendor};
@@ -271,6 +271,7 @@ async fn callback(
             "An unreadable URL.",
         );
     };
+    let kept = session.clone();
     let done = match session.complete(&back) {
         Ok(ConnectOutcome::Connected {
             vendor,
@@ -306,6 +307,12 @@ async fn callback(
         }
         Ok(other) => return refused(StatusCode::OK, "Not connected", &format!("{other:?}")),
         Err(Error::Session(why)) => {
+            // Not this flow's return (a forged link the visitor was sent): the visitor's own
+            // flow stays under way, so that its real return still completes. An expired one
+            // is over.
+            if !matches!(why, SessionError::Expired { .. }) {
+                keep_pending(&app, &headers, kept);
+            }
             return refused(
                 StatusCode::BAD_REQUEST,
                 "Not a return we expected",
@@ -363,6 +370,19 @@ async fn connected(State(app): State<AppState>, headers: HeaderMap) -> Html<Stri
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 // ---------------------------------------------------------------------------------------------
+
+fn keep_pending(app: &AppState, headers: &HeaderMap, session: ConnectSession) {
+    if let Some(sid) = visitor_id(headers) {
+        app.visitors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(sid)
+            .or_default()
+            .pending
+            .entry(session.vendor())
+            .or_insert(session);
+    }
+}
 
 fn record(app: &AppState, headers: &HeaderMap, c: Connected) {
     if let Some(sid) = visitor_id(headers) {

@@ -143,6 +143,7 @@ async fn browser_example_app_refuses_a_forged_or_stale_return() {
             assert_eq!(text(&c, "h1").await, "Not a return we expected");
             // With a flow under way: the forged return lacks its nonce, and is refused too.
             s.click_connect(&c, "woopsocial", "x").await;
+            let consent = c.current_url().await.expect("the consent page's URL");
             c.goto(forged.as_str())
                 .await
                 .expect("open the forged return");
@@ -160,6 +161,19 @@ async fn browser_example_app_refuses_a_forged_or_stale_return() {
                 body.contains("Nothing yet.") && !body.contains("attacker_1"),
                 "{body}"
             );
+            // The forged link did not cost the visitor the flow under way: approving it still
+            // completes it.
+            c.goto(consent.as_str())
+                .await
+                .expect("back to the consent page");
+            find(&c, "button[name=decision][value=approve]")
+                .await
+                .click()
+                .await
+                .expect("click Approve");
+            wait_for_url(&c, "the app's list", s.at_app("connected")).await;
+            let listed = text(&c, "li.account").await;
+            assert!(listed.contains("x at WoopSocial"), "{listed}");
         },
     )
     .await;
