@@ -137,7 +137,7 @@ mod wiremock_adapter;
 pub use crate::core::clock::{Clock, ManualClock, SystemClock};
 pub use crate::core::mode::{Mode, ModeBody};
 pub use crate::core::model::{MockRequest, MockResponse};
-pub use crate::core::scenario::Scenario;
+pub use crate::core::scenario::{ProviderErrorCode, Scenario};
 pub use crate::core::token::pkce_s256;
 pub use crate::core::vendor::MockVendor;
 pub use fixture::{

@@ -1,4 +1,5 @@
-//! Scenarios: what a vendor's connect endpoint does instead of (or besides) its normal answer.
+//! Scenarios: what a vendor's connect endpoint does instead of (or besides) its normal answer,
+//! and the provider-side faults of the flows it starts.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,12 @@ use serde::{Deserialize, Serialize};
 /// JSON examples: `{"kind":"latency","ms":250}`, `{"kind":"rate_limited","retry_after_secs":3}`,
 /// `{"kind":"rate_limited"}` (no `Retry-After`), `{"kind":"server_error","status":503}`,
 /// `{"kind":"malformed_json"}`, `{"kind":"html_body","status":502}`, `{"kind":"drop_connection"}`,
-/// `{"kind":"expire_state"}`, `{"kind":"deny_consent"}`.
+/// `{"kind":"expire_state"}`, `{"kind":"deny_consent"}`; the provider's side of the flows a
+/// connect starts: `{"kind":"exchange_fails"}`,
+/// `{"kind":"provider_error","error":"temporarily_unavailable","description":"try later"}`,
+/// `{"kind":"wrong_state"}`, `{"kind":"slow_consent","ms":2000}`. Each flow ends where the
+/// vendor's failures end: WoopSocial's error redirect with the error code, the others' page
+/// saying nothing was connected; a wrong state ends on the error page of an unknown state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scenario {
@@ -47,6 +53,50 @@ pub enum Scenario {
     ExpireState,
     /// Answer normally, but the fake provider denies consent (`access_denied`) whatever is chosen.
     DenyConsent,
+    /// Answer normally, but the vendor's exchange of the provider's code fails with
+    /// `invalid_grant` (RFC 6749 §5.2).
+    ExchangeFails,
+    /// Answer normally, but the provider sends the browser back with this error (RFC 6749
+    /// §4.1.2.1) instead of a code, whatever is chosen.
+    ProviderError {
+        /// The error code.
+        error: ProviderErrorCode,
+        /// Its `error_description` (at most 200 printable ASCII characters).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    /// Answer normally, but the provider sends the browser back with a `state` that is not the
+    /// one the vendor sent.
+    WrongState,
+    /// Answer normally, but the provider's consent page (and every answer of its authorization
+    /// endpoint for the flow) comes after `ms` milliseconds.
+    SlowConsent {
+        /// The delay in milliseconds (at most 60 000).
+        ms: u64,
+    },
+}
+
+/// An error the fake provider can send back instead of a code (RFC 6749 §4.1.2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderErrorCode {
+    /// The provider failed.
+    ServerError,
+    /// The provider is overloaded or down for maintenance.
+    TemporarilyUnavailable,
+    /// The user (or the provider) refused.
+    AccessDenied,
+}
+
+impl ProviderErrorCode {
+    /// The code as it goes on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ServerError => "server_error",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::AccessDenied => "access_denied",
+        }
+    }
 }
 
 /// What a scenario body may hold. serde lets any field through beside the tag of a unit
@@ -77,6 +127,16 @@ enum Wire {
     DropConnection {},
     ExpireState {},
     DenyConsent {},
+    ExchangeFails {},
+    ProviderError {
+        error: ProviderErrorCode,
+        #[serde(default)]
+        description: Option<String>,
+    },
+    WrongState {},
+    SlowConsent {
+        ms: u64,
+    },
 }
 
 impl<'de> Deserialize<'de> for Scenario {
@@ -90,6 +150,12 @@ impl<'de> Deserialize<'de> for Scenario {
             Wire::DropConnection {} => Self::DropConnection,
             Wire::ExpireState {} => Self::ExpireState,
             Wire::DenyConsent {} => Self::DenyConsent,
+            Wire::ExchangeFails {} => Self::ExchangeFails,
+            Wire::ProviderError { error, description } => {
+                Self::ProviderError { error, description }
+            }
+            Wire::WrongState {} => Self::WrongState,
+            Wire::SlowConsent { ms } => Self::SlowConsent { ms },
         })
     }
 }
@@ -107,7 +173,15 @@ fn default_502() -> u16 {
 impl Scenario {
     pub(crate) fn validate(&self) -> Result<(), String> {
         match self {
-            Self::Latency { ms } if *ms > 60_000 => Err("latency ms must be at most 60000".into()),
+            Self::Latency { ms } | Self::SlowConsent { ms } if *ms > 60_000 => {
+                Err("ms must be at most 60000".into())
+            }
+            Self::ProviderError {
+                description: Some(d),
+                ..
+            } if d.len() > 200 || !d.bytes().all(|b| (0x20..0x7f).contains(&b)) => {
+                Err("description must be at most 200 printable ASCII characters".into())
+            }
             Self::ServerError { status } if !(500..=599).contains(status) => {
                 Err("server_error status must be 500..=599".into())
             }
@@ -147,6 +221,12 @@ mod tests {
             r#"{"kind":"drop_connection","x":1}"#,
             r#"{"kind":"expire_state","after_secs":3}"#,
             r#"{"kind":"deny_consent","x":"y"}"#,
+            r#"{"kind":"exchange_fails","x":1}"#,
+            r#"{"kind":"wrong_state","x":1}"#,
+            r#"{"kind":"slow_consent","ms":5,"x":1}"#,
+            r#"{"kind":"provider_error","error":"server_error","x":1}"#,
+            r#"{"kind":"provider_error","error":"invalid_scope"}"#,
+            r#"{"kind":"provider_error"}"#,
         ] {
             assert!(parse(body).is_err(), "{body} was accepted");
         }
@@ -158,6 +238,44 @@ mod tests {
             parse(r#"{"kind":"drop_connection"}"#).unwrap(),
             Scenario::DropConnection
         );
+    }
+
+    #[test]
+    fn provider_faults_read_and_are_bounded() {
+        assert_eq!(
+            parse(r#"{"kind":"provider_error","error":"temporarily_unavailable","description":"later"}"#)
+                .unwrap(),
+            Scenario::ProviderError {
+                error: ProviderErrorCode::TemporarilyUnavailable,
+                description: Some("later".into())
+            }
+        );
+        assert_eq!(
+            parse(r#"{"kind":"slow_consent","ms":5}"#).unwrap(),
+            Scenario::SlowConsent { ms: 5 }
+        );
+        assert_eq!(
+            parse(r#"{"kind":"wrong_state"}"#).unwrap(),
+            Scenario::WrongState
+        );
+        assert_eq!(
+            parse(r#"{"kind":"exchange_fails"}"#).unwrap(),
+            Scenario::ExchangeFails
+        );
+        assert!(Scenario::SlowConsent { ms: 60_001 }.validate().is_err());
+        for bad in ["x".repeat(201), "tab\there".into(), "é".into()] {
+            let s = Scenario::ProviderError {
+                error: ProviderErrorCode::ServerError,
+                description: Some(bad.clone()),
+            };
+            assert!(s.validate().is_err(), "{bad:?}");
+        }
+        // What the admin API answers back is what it was given.
+        let s = Scenario::ProviderError {
+            error: ProviderErrorCode::AccessDenied,
+            description: None,
+        };
+        assert_eq!(parse(&serde_json::to_string(&s).unwrap()).unwrap(), s);
     }
 
     #[test]

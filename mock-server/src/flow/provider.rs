@@ -4,6 +4,7 @@
 use http::Method;
 use time::OffsetDateTime;
 
+use super::begin::ProviderFault;
 use super::shared::{STATE_GONE, bad_state, form_pairs, get, subject};
 use crate::context::Ctx;
 use crate::core::clock::expiry;
@@ -13,8 +14,19 @@ use crate::fixture::Fixture;
 use crate::html::{self, esc, hidden};
 use crate::state::{AutoPages, Data, Flow, IssuedCode, Stage};
 
-/// `GET|POST {root}/__provider/authorize`.
+/// `GET|POST {root}/__provider/authorize`. A flow with a `slow_consent` fault gets every answer
+/// late.
 pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
+    let mut slow = None;
+    let mut resp = answer(ctx, req, &mut slow);
+    if slow.is_some() {
+        resp.delay = slow;
+    }
+    resp
+}
+
+/// What the authorization endpoint answers; sets `slow` for a flow with a `slow_consent` fault.
+fn answer(ctx: &Ctx, req: &MockRequest, slow: &mut Option<std::time::Duration>) -> MockResponse {
     let (params, from_form) = match req.method {
         Method::GET => (req.query_pairs(), false),
         Method::POST => (form_pairs(req), true),
@@ -37,6 +49,9 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     }
     if !matches!(flow.stage, Stage::AwaitingConsent) {
         return bad_state("This authorization request has already been answered.");
+    }
+    if let Some(ProviderFault::Slow(delay)) = flow.fault {
+        *slow = Some(delay);
     }
     let client_ok = get(&params, "client_id") == Some(flow.vendor.slug());
     let redirect_ok = get(&params, "redirect_uri") == Some(ctx.callback_uri(flow.vendor));
@@ -105,15 +120,21 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
             ),
         })
     };
-    let (redirect_uri, challenge, deny, vendor) = (
+    let (redirect_uri, challenge, deny, vendor, fault) = (
         ctx.callback_uri(flow.vendor),
         flow.challenge,
         flow.deny,
         flow.vendor,
+        flow.fault.clone(),
     );
     let state_owned = state.to_owned();
     let mut location = url::form_urlencoded::Serializer::new(String::new());
-    if approve && !deny {
+    if let Some(ProviderFault::Error(error, description)) = &fault {
+        location.append_pair("error", error.as_str());
+        if let Some(d) = description {
+            location.append_pair("error_description", d);
+        }
+    } else if approve && !deny {
         let code = random_token();
         let seq = d.next();
         d.codes.insert(
@@ -124,6 +145,7 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
                 challenge,
                 expires_at: expiry(now, std::time::Duration::from_secs(60)),
                 seq,
+                refused: fault == Some(ProviderFault::ExchangeFails),
             },
             now,
         );
@@ -133,7 +155,13 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
             .append_pair("error", "access_denied")
             .append_pair("error_description", "The user denied the request");
     }
-    location.append_pair("state", &state_owned);
+    // The `wrong_state` scenario: the provider sends back a state it was never given.
+    let returned = if fault == Some(ProviderFault::WrongState) {
+        random_token().to_string()
+    } else {
+        state_owned.clone()
+    };
+    location.append_pair("state", &returned);
     if let Some(flow) = d.flows.get_mut(&state_owned) {
         flow.stage = Stage::AwaitingCallback;
         flow.auto_pages = auto_pages;
@@ -209,6 +237,11 @@ pub(crate) fn exchange_code(
         .codes
         .remove(code)
         .ok_or_else(|| grant("unknown or already used authorization code"))?;
+    if issued.refused {
+        return Err(grant(
+            "the provider refused this code (the exchange_fails scenario)",
+        ));
+    }
     if issued.expires_at <= now {
         return Err(grant("authorization code expired"));
     }

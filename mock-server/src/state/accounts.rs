@@ -100,6 +100,7 @@ mod tests {
             expires_at: OffsetDateTime::UNIX_EPOCH,
             stage: Stage::AwaitingCallback,
             deny: false,
+            fault: None,
             auto_pages: None,
             seq: 0,
         };

@@ -12,6 +12,8 @@ pub(crate) struct IssuedCode {
     pub(crate) challenge: Token,
     pub(crate) expires_at: OffsetDateTime,
     pub(crate) seq: u64,
+    /// The provider will refuse to exchange it (the `exchange_fails` scenario).
+    pub(crate) refused: bool,
 }
 
 impl Expiring for IssuedCode {

@@ -33,6 +33,8 @@ pub(crate) struct Flow {
     pub(crate) expires_at: OffsetDateTime,
     pub(crate) stage: Stage,
     pub(crate) deny: bool,
+    /// A provider-side fault this flow meets (a scenario at its connect).
+    pub(crate) fault: Option<crate::flow::ProviderFault>,
     /// Set when the decision came by `decision=` (automation): which pages to connect.
     pub(crate) auto_pages: Option<AutoPages>,
     pub(crate) seq: u64,

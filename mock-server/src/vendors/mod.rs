@@ -6,7 +6,7 @@
 
 use crate::context::Ctx;
 use crate::core::{MockRequest, MockResponse, MockVendor, Scenario};
-use crate::flow::FlowOptions;
+use crate::flow::{FlowOptions, ProviderFault};
 
 pub(crate) use api::{ErrKind, VendorModule};
 
@@ -87,6 +87,17 @@ pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str
         }
         Some(Scenario::ExpireState) => opts.expire_now = true,
         Some(Scenario::DenyConsent) => opts.deny = true,
+        Some(Scenario::ExchangeFails) => opts.fault = Some(ProviderFault::ExchangeFails),
+        Some(Scenario::ProviderError {
+            error,
+            ref description,
+        }) => {
+            opts.fault = Some(ProviderFault::Error(error, description.clone()));
+        }
+        Some(Scenario::WrongState) => opts.fault = Some(ProviderFault::WrongState),
+        Some(Scenario::SlowConsent { ms }) => {
+            opts.fault = Some(ProviderFault::Slow(std::time::Duration::from_millis(ms)));
+        }
     }
     let mut resp = m.connect(ctx, &snap, req, opts);
     resp.delay = delay;

@@ -15,6 +15,7 @@ mod example_app;
 mod live;
 mod ocoya;
 mod postbreeze;
+mod provider_faults;
 mod recoup;
 mod regenerate;
 mod sessions;
