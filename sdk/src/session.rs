@@ -469,6 +469,27 @@ mod tests {
     }
 
     #[test]
+    fn a_session_says_what_it_is_for() {
+        let s = woop().with_state(Some("st_1".into()));
+        assert_eq!(s.vendor(), Vendor::WoopSocial);
+        assert_eq!(s.provider(), &Provider::FacebookPage);
+        assert_eq!(s.owner(), Some("proj_demo"));
+        assert_eq!(
+            s.redirect_url().map(Url::as_str),
+            Some("https://app.example.com/done?tab=social&ref=a%20b")
+        );
+        assert_eq!(s.state(), Some("st_1"));
+        // Debug names it, shows the start of the nonce only.
+        let debug = format!("{s:?}");
+        assert!(debug.starts_with("ConnectSession {"), "{debug}");
+        assert!(
+            debug.contains("proj_demo") && debug.contains(&s.nonce[..6]),
+            "{debug}"
+        );
+        assert!(!debug.contains(&s.nonce[..7]), "{debug}");
+    }
+
+    #[test]
     fn a_nonce_is_256_random_bits() {
         let (a, b) = (woop(), woop());
         assert_eq!(a.nonce.len(), 64);
@@ -688,6 +709,11 @@ mod tests {
         assert!(read.complete(&back(&s, OK)).is_ok());
         // No key, and not the whole nonce, in what it prints.
         assert!(!format!("{s:?}").contains(&s.nonce));
+        // A nonce of 128 bits (32 hex digits) is the least accepted.
+        let at_least = json.replace(&s.nonce, &"a".repeat(32));
+        assert!(serde_json::from_str::<ConnectSession>(&at_least).is_ok());
+        let one_short = json.replace(&s.nonce, &"a".repeat(31));
+        assert!(serde_json::from_str::<ConnectSession>(&one_short).is_err());
         // A short nonce or an unknown version is refused.
         let short = json.replace(&s.nonce, "abc");
         assert!(serde_json::from_str::<ConnectSession>(&short).is_err());

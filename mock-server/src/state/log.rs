@@ -123,3 +123,54 @@ pub(crate) struct RequestLog {
     pub(crate) entries: VecDeque<Logged>,
     pub(crate) seq: u64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_keeps_a_bounded_redacted_part_of_each_field() {
+        let keys = ["sk_test_owner".to_owned()];
+        let long = "q".repeat(3000);
+        let e = LogEntry::new(
+            http::Method::POST,
+            format!("/recoup/{long}"),
+            Some(format!("api_key=sk_live_1&x={long}")),
+            Some(MockVendor::Recoup),
+            400,
+            Some(format!(
+                "{{\"token\":\"t\",\"note\":\"sk_test_owner\",\"pad\":\"{}\"}}",
+                "b".repeat(9000)
+            )),
+            &keys,
+        );
+        assert!(e.truncated);
+        assert_eq!(e.path.len(), 1024);
+        let query = e.query.as_deref().unwrap();
+        assert!(query.starts_with("api_key=[redacted]&x=qqq"), "{query}");
+        assert_eq!(query.len(), 1024);
+        let body = e.body.as_deref().unwrap();
+        assert_eq!(body.len(), 4096);
+        assert!(
+            !body.contains("sk_test_owner") && !body.contains("\"t\""),
+            "{body}"
+        );
+        assert!(body.contains("[redacted]"));
+
+        // Short, harmless fields are kept as they are, and nothing is marked cut.
+        let e = LogEntry::new(
+            http::Method::POST,
+            "/ocoya/x".into(),
+            Some("workspaceId=ws_demo".into()),
+            Some(MockVendor::Ocoya),
+            200,
+            Some("{\"provider\":\"x\"}".into()),
+            &keys,
+        );
+        assert!(!e.truncated);
+        assert_eq!(e.query.as_deref(), Some("workspaceId=ws_demo"));
+        assert_eq!(e.body.as_deref(), Some("{\"provider\":\"x\"}"));
+        let e = LogEntry::new(http::Method::GET, "/".into(), None, None, 404, None, &keys);
+        assert_eq!((e.query, e.body, e.truncated), (None, None, false));
+    }
+}

@@ -251,6 +251,9 @@ mod tests {
             r#"{"note":"[redacted]"}"#
         );
         assert_eq!(body("api_key=x&y=2", &k), "api_key=[redacted]&y=2");
+        // Secrets only inside a list, in more than one of its items.
+        let listed = body(r#"{"items":[{"token":"t1"},{"token":"t2"},{"n":1}]}"#, &k);
+        assert!(!listed.contains("t1") && !listed.contains("t2"), "{listed}");
         let plain = r#"{"projectId":"proj_demo","platform":"X"}"#;
         assert!(matches!(body(plain, &k), Cow::Borrowed(_)));
     }
