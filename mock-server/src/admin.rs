@@ -29,7 +29,7 @@ fn invalid_body(e: serde_json::Error) -> MockResponse {
 
 /// `v` as a JSON answer, written straight to bytes (no `Value` tree: the log and the accounts
 /// can be megabytes).
-fn json_of<T: serde::Serialize>(v: &T) -> MockResponse {
+pub(crate) fn json_of<T: serde::Serialize>(v: &T) -> MockResponse {
     match serde_json::to_vec(v) {
         Ok(body) => MockResponse::json_bytes(200, body),
         Err(e) => admin_error(500, &e.to_string()),
@@ -71,7 +71,7 @@ pub(crate) fn guard(ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
         ));
     }
     if let Some(origin) = req.header("origin")
-        && origin != ctx.origin
+        && origin != ctx.site
         && host.is_none_or(|h| origin.strip_prefix("http://") != Some(h))
     {
         return Some(admin_error(
@@ -109,9 +109,9 @@ fn host_allowed(ctx: &Ctx, host: &str) -> bool {
         return true;
     }
     let own = ctx
-        .origin
+        .site
         .split_once("://")
-        .map_or(ctx.origin.as_str(), |(_, rest)| rest);
+        .map_or(ctx.site.as_str(), |(_, rest)| rest);
     if name.eq_ignore_ascii_case(host_name(own)) {
         return true;
     }

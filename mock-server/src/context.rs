@@ -8,10 +8,16 @@ use crate::state::MockState;
 #[derive(Debug)]
 pub(crate) struct Ctx {
     pub(crate) state: MockState,
-    /// `http://127.0.0.1:PORT`, no trailing slash.
+    /// `http://127.0.0.1:PORT`, no trailing slash; for a tenant of the standalone server,
+    /// `http://127.0.0.1:PORT/t/{tenant}`.
     pub(crate) origin: String,
+    /// The scheme and authority of `origin` (what a browser sends as `Origin`).
+    pub(crate) site: String,
     /// `""`, or `/{vendor}` for a single mounted vendor.
     pub(crate) root: String,
+    /// The path of the control routes on the site: `origin`'s path, then `root` (`""`,
+    /// `/{vendor}`, `/t/{tenant}`). Forms post to it.
+    pub(crate) base_path: String,
     pub(crate) vendors: Vec<MockVendor>,
     /// Per vendor, by [`MockVendor::index`]: its OAuth callback URL.
     callbacks: [String; 5],
@@ -30,13 +36,17 @@ impl Ctx {
         state: MockState,
     ) -> Self {
         let origin = origin.trim_end_matches('/').to_owned();
+        let (site, path) = split_origin(&origin);
+        let (site, base_path) = (site.to_owned(), format!("{path}{root}"));
         let callbacks = MockVendor::ALL.map(|v| callback_url(&origin, &root, v));
         let authorize_prefixes =
             MockVendor::ALL.map(|v| authorize_prefix(&origin, &root, v, &callbacks[v.index()]));
         Self {
             state,
             origin,
+            site,
             root,
+            base_path,
             vendors,
             callbacks,
             authorize_prefixes,
@@ -55,6 +65,16 @@ impl Ctx {
     }
 }
 
+/// `http://host:port/t/x` → (`http://host:port`, `/t/x`); an origin without a path has an
+/// empty one.
+fn split_origin(origin: &str) -> (&str, &str) {
+    let authority_start = origin.find("://").map_or(0, |i| i + 3);
+    match origin[authority_start..].find('/') {
+        Some(i) => origin.split_at(authority_start + i),
+        None => (origin, ""),
+    }
+}
+
 fn callback_url(origin: &str, root: &str, vendor: MockVendor) -> String {
     format!("{origin}{root}/__vendor/{}/callback", vendor.slug())
 }
@@ -65,4 +85,22 @@ fn authorize_prefix(origin: &str, root: &str, vendor: MockVendor, callback: &str
         .append_pair("client_id", vendor.slug())
         .append_pair("redirect_uri", callback);
     format!("{origin}{root}/__provider/authorize?{}&state=", q.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_origin;
+
+    #[test]
+    fn an_origin_splits_into_its_site_and_its_path() {
+        assert_eq!(
+            split_origin("http://127.0.0.1:4010"),
+            ("http://127.0.0.1:4010", "")
+        );
+        assert_eq!(
+            split_origin("http://127.0.0.1:4010/t/ci-1"),
+            ("http://127.0.0.1:4010", "/t/ci-1")
+        );
+        assert_eq!(split_origin("mock:1/a"), ("mock:1", "/a"));
+    }
 }

@@ -22,6 +22,7 @@
 //! | layer | modules | what it holds |
 //! |---|---|---|
 //! | adapters | `wiremock_adapter`, `standalone`, `main.rs` | HTTP in and out, nothing else |
+//! | tenants | `tenants` | the standalone server's `/t/{tenant}/…`: a service per tenant, created on first use, forgotten least recently used first |
 //! | router | `service` | path → admin, engine route or vendor module; the request log |
 //! | admin | `admin` | the admin API over [`MockState`] |
 //! | vendors | `vendors/` | one module per vendor behind one trait (`vendors/api.rs`): its connect handler, error shape, extra routes (WoopSocial's page selection, Ocoya's start URL) and completion rule (where the browser goes) |
@@ -66,6 +67,9 @@
 //!   Ocoya's connect returns; 302 to the provider (passing `decision=` / `pages=` through).
 //! - Admin: `{origin}{root}/__admin/…`: every route, body and answer is in one table, on
 //!   [`MockState`].
+//! - Tenants (the standalone server only): everything above is also served under
+//!   `{origin}/t/{tenant}/…`, a world per tenant (see [`StandaloneServer`]);
+//!   `GET {origin}/__admin/tenants` lists them, `DELETE {origin}/t/{tenant}/__admin` drops one.
 //!
 //! States are 256-bit random (URL-safe base64), single-use (removed under the lock on first
 //! use), and expire after the TTL (10 minutes by default) by an injectable [`Clock`]; unknown,
@@ -131,6 +135,7 @@ pub mod samples;
 mod service;
 mod standalone;
 mod state;
+mod tenants;
 mod vendors;
 mod wiremock_adapter;
 

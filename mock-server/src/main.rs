@@ -52,6 +52,14 @@ struct Cli {
     /// closed).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     write_timeout_secs: u64,
+    /// Most tenants (`/t/{tenant}/…`, a world each) kept at once; beyond, the least recently
+    /// used is forgotten.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_tenants: u32,
+    /// What the tenants may weigh together, in MiB by the mock's count (README, "Bounds");
+    /// beyond, the least recently used are forgotten.
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    tenant_budget_mib: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -121,6 +129,8 @@ fn main() -> ExitCode {
         header_timeout: Duration::from_secs(cli.header_timeout_secs),
         body_timeout: Duration::from_secs(cli.body_timeout_secs),
         write_timeout: Duration::from_secs(cli.write_timeout_secs),
+        max_tenants: cli.max_tenants as usize,
+        tenant_budget: cli.tenant_budget_mib as usize * 1024 * 1024,
         ..StandaloneConfig::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -152,6 +162,11 @@ async fn run(config: StandaloneConfig) -> ExitCode {
         banner.push_str(&format!("  {:<11} {}\n", v.slug(), server.base_url(v)));
     }
     banner.push_str(&format!("  {:<11} {}\n", "admin", server.admin_url()));
+    banner.push_str(&format!(
+        "  {:<11} {}/t/{{tenant}}/… (the same, a world per tenant)\n",
+        "tenants",
+        server.uri()
+    ));
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();

@@ -76,6 +76,17 @@ impl MockService {
         format!("{}{}/__admin", self.ctx.origin, self.ctx.root)
     }
 
+    /// Whether `other` is this service (a clone of it), not another with the same settings.
+    pub(crate) fn same(&self, other: &MockService) -> bool {
+        Arc::ptr_eq(&self.ctx, &other.ctx)
+    }
+
+    /// The admin API's guards ([`admin::guard`]) for a request to an admin route served outside
+    /// this service (the standalone server's tenant routes).
+    pub(crate) fn guard_admin(&self, req: &MockRequest) -> Option<MockResponse> {
+        admin::guard(&self.ctx, req).map(no_store)
+    }
+
     /// Handles one request. Never panics on any input; answers 4xx for bad input.
     pub fn handle(&self, req: MockRequest) -> MockResponse {
         let ctx = &*self.ctx;
@@ -184,7 +195,7 @@ impl MockService {
 /// Nothing the mock answers may be cached: its answers carry states, codes, keys and flow
 /// results, and change with every admin call. Every response gets `Cache-Control: no-store`
 /// unless it says otherwise.
-fn no_store(mut resp: MockResponse) -> MockResponse {
+pub(crate) fn no_store(mut resp: MockResponse) -> MockResponse {
     if !resp.headers.contains_key(http::header::CACHE_CONTROL) {
         resp.headers.insert(
             http::header::CACHE_CONTROL,

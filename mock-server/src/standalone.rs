@@ -36,6 +36,7 @@ use tokio::time::Sleep;
 use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::service::MockService;
 use crate::state::{MockConfig, MockState};
+use crate::tenants::Tenants;
 
 /// Settings of the standalone server.
 #[derive(Debug, Clone)]
@@ -58,6 +59,14 @@ pub struct StandaloneConfig {
     /// Bytes that responses over 64 KiB (admin reads) may hold at once (default 32 MiB); a
     /// large response that does not fit is answered 503 with `Retry-After: 1`.
     pub large_response_budget: usize,
+    /// Most tenants (`{origin}/t/{tenant}/…`) kept at once (default 1,000); beyond, the least
+    /// recently used is forgotten.
+    pub max_tenants: usize,
+    /// What the tenants may weigh together, by the mock's count (default 128 MiB; each pending
+    /// flow, code and account counted at the most it can weigh, and the request logs at their
+    /// size); beyond, the least recently used tenants other than the one just used are
+    /// forgotten.
+    pub tenant_budget: usize,
 }
 
 impl Default for StandaloneConfig {
@@ -70,6 +79,8 @@ impl Default for StandaloneConfig {
             body_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(10),
             large_response_budget: 32 * 1024 * 1024,
+            max_tenants: 1000,
+            tenant_budget: 128 * 1024 * 1024,
         }
     }
 }
@@ -115,6 +126,17 @@ impl ShutdownHandle {
 
 /// The mock served by hyper on one port, all five vendors at their prefixes.
 ///
+/// Everything it serves is also served under `{origin}/t/{tenant}/…`, where `{tenant}` is 1
+/// to 64 of `A-Z a-z 0-9 _ -` (anything else: 400): each tenant is a world of its own (fixture,
+/// pending flows, codes, accounts, scenarios, mode, request log), created on first use from the
+/// server's fixture, so that parallel tests can share one server. The URLs a tenant mints stay
+/// inside it, and its request log records paths inside it (without `/t/{tenant}`). The bare
+/// origin is the default tenant. `GET /__admin/tenants` lists the others with their sizes,
+/// `DELETE /t/{tenant}/__admin` forgets one (with the admin API's guards, so sent as
+/// `application/json`). At most [`StandaloneConfig::max_tenants`] are kept, and no more than
+/// [`StandaloneConfig::tenant_budget`] of them by weight: beyond either, the least recently
+/// used are forgotten.
+///
 /// ### Example
 /// ```
 /// use social_connect_mock::{MockVendor, StandaloneConfig, StandaloneServer};
@@ -131,7 +153,7 @@ impl ShutdownHandle {
 #[derive(Debug)]
 pub struct StandaloneServer {
     addr: SocketAddr,
-    service: MockService,
+    tenants: Arc<Tenants>,
     shutdown: ShutdownHandle,
     task: JoinHandle<()>,
 }
@@ -172,8 +194,14 @@ impl StandaloneServer {
             format!("http://{addr}"),
             String::new(),
             MockVendor::ALL.to_vec(),
-            MockState::new(config.mock, true),
+            MockState::new(config.mock.clone(), true),
         );
+        let tenants = Arc::new(Tenants::new(
+            service,
+            config.mock,
+            config.max_tenants,
+            config.tenant_budget,
+        ));
         let (tx, rx) = watch::channel(false);
         let budget_units = u32::try_from(config.large_response_budget / BUDGET_UNIT)
             .unwrap_or(u32::MAX)
@@ -186,10 +214,10 @@ impl StandaloneServer {
             budget: Arc::new(Semaphore::new(budget_units as usize)),
             budget_units,
         };
-        let task = tokio::spawn(serve(listener, service.clone(), rx, limits));
+        let task = tokio::spawn(serve(listener, Arc::clone(&tenants), rx, limits));
         Ok(Self {
             addr,
-            service,
+            tenants,
             shutdown: ShutdownHandle(Arc::new(tx)),
             task,
         })
@@ -202,22 +230,26 @@ impl StandaloneServer {
 
     /// `http://ADDR`.
     pub fn uri(&self) -> String {
-        self.service.origin().to_owned()
+        self.service().origin().to_owned()
     }
 
     /// The base URL of a vendor's API.
     pub fn base_url(&self, vendor: MockVendor) -> String {
-        self.service.base_url(vendor)
+        self.service().base_url(vendor)
     }
 
     /// The admin API's base URL.
     pub fn admin_url(&self) -> String {
-        self.service.admin_url()
+        self.service().admin_url()
     }
 
-    /// The state and its admin operations.
+    /// The state and its admin operations (of the default tenant, the bare origin).
     pub fn state(&self) -> &MockState {
-        self.service.state()
+        self.service().state()
+    }
+
+    fn service(&self) -> &MockService {
+        self.tenants.default_service()
     }
 
     /// A handle that stops the server from elsewhere (e.g. a signal handler).
@@ -259,7 +291,7 @@ struct Live {
 
 async fn serve(
     listener: TcpListener,
-    service: MockService,
+    service: Arc<Tenants>,
     mut stop: watch::Receiver<bool>,
     limits: Limits,
 ) {
@@ -282,7 +314,7 @@ async fn serve(
         }
         let now = millis_since(epoch);
         let last_done = Arc::new(AtomicU64::new(now));
-        let svc = service.clone();
+        let svc = Arc::clone(&service);
         let mut conn_stop = stop.clone();
         let lim = limits.clone();
         let stamp = Arc::clone(&last_done);
@@ -297,7 +329,13 @@ async fn serve(
             let conn = builder.serve_connection(
                 TokioIo::new(io),
                 service_fn(move |req| {
-                    respond(svc.clone(), req, lim.clone(), Arc::clone(&stamp), epoch)
+                    respond(
+                        Arc::clone(&svc),
+                        req,
+                        lim.clone(),
+                        Arc::clone(&stamp),
+                        epoch,
+                    )
                 }),
             );
             tokio::pin!(conn);
@@ -334,14 +372,14 @@ fn millis_since(epoch: Instant) -> u64 {
 }
 
 async fn respond(
-    svc: MockService,
+    svc: Arc<Tenants>,
     req: hyper::Request<Incoming>,
     limits: Limits,
     last_done: Arc<AtomicU64>,
     epoch: Instant,
 ) -> Result<hyper::Response<OutBody>, DropConnection> {
     let (parts, body) = req.into_parts();
-    let max = svc.state().max_body_bytes();
+    let max = svc.default_service().state().max_body_bytes();
     let read = tokio::time::timeout(limits.body_timeout, Limited::new(body, max).collect()).await;
     let body = match read {
         Ok(Ok(b)) => b.to_bytes(),

@@ -4,6 +4,10 @@
 //! crate docs), so this adapter is for tests; the binary uses the standalone hyper server.
 //! wiremock always sends a response, so the `drop_connection` scenario is refused here
 //! ([`AdminError::Unsupported`](crate::AdminError::Unsupported), HTTP 501 on the admin API).
+//!
+//! It has no tenants (`/t/{tenant}/…` is the standalone server's): a `MockServer` per test is
+//! already a world of its own, so start one per test (`MockVendors::start().await`) rather
+//! than sharing one between tests.
 
 use bytes::Bytes;
 use wiremock::matchers::{any, path_regex};

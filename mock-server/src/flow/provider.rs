@@ -12,7 +12,7 @@ use crate::core::token::pkce_s256;
 use crate::core::{MockRequest, MockResponse, random_id, random_token};
 use crate::fixture::Fixture;
 use crate::html::{self, esc, hidden};
-use crate::state::{AutoPages, Data, Flow, IssuedCode, Stage};
+use crate::state::{AutoPages, Data, Flow, IssuedCode, MAX_PAGES_PARAM, Stage};
 
 /// `GET|POST {root}/__provider/authorize`. A flow with a `slow_consent` fault gets every answer
 /// late.
@@ -111,13 +111,8 @@ fn answer(ctx: &Ctx, req: &MockRequest, slow: &mut Option<std::time::Duration>) 
     } else {
         Some(match get(&params, "pages") {
             None => AutoPages::First,
-            Some(p) => AutoPages::Chosen(
-                p.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            ),
+            Some(p) if p.len() <= MAX_PAGES_PARAM => AutoPages::Chosen(p.to_owned()),
+            Some(_) => AutoPages::Chosen(String::new()),
         })
     };
     let (redirect_uri, challenge, deny, vendor, fault) = (
@@ -205,7 +200,7 @@ sends you back to {vendor}.</p>",
         kind = esc(&s.owner_kind_lower()),
         owner = s.owner_inline(),
         facts = s.facts(),
-        root = esc(&ctx.root),
+        root = esc(&ctx.base_path),
     );
     html::page(
         &format!("Connect your {} account to {}", s.provider, s.vendor),

@@ -40,13 +40,19 @@ pub(crate) struct Flow {
     pub(crate) seq: u64,
 }
 
+/// The longest `pages=` value kept (longer names more pages than any fixture holds, and is an
+/// invalid selection).
+pub(crate) const MAX_PAGES_PARAM: usize = 1024;
+
 /// The Facebook pages an automated decision (`decision=approve`) chooses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AutoPages {
     /// No `pages=` parameter: the fixture's first page.
     First,
-    /// `pages=a,b`, as given (empty when `pages=` named none: an invalid selection).
-    Chosen(Vec<String>),
+    /// `pages=a,b`: the ids, comma-separated, as given (empty when `pages=` named none or was
+    /// longer than [`MAX_PAGES_PARAM`]: an invalid selection). Kept as one string so that a
+    /// flow holds at most that many bytes of it.
+    Chosen(String),
 }
 
 impl Expiring for Flow {

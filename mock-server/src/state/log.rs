@@ -101,6 +101,15 @@ pub(crate) struct Logged {
 }
 
 impl Logged {
+    /// The bytes this entry holds: itself and its strings' allocations.
+    fn weight(&self) -> usize {
+        let e = &self.entry;
+        std::mem::size_of::<Self>()
+            + e.path.capacity()
+            + e.query.as_ref().map_or(0, String::capacity)
+            + e.body.as_ref().map_or(0, String::capacity)
+    }
+
     pub(crate) fn to_public(&self) -> RecordedRequest {
         let e = &self.entry;
         RecordedRequest {
@@ -120,8 +129,36 @@ impl Logged {
 /// The request log, behind its own lock so that logging never waits on the flows.
 #[derive(Debug, Default)]
 pub(crate) struct RequestLog {
-    pub(crate) entries: VecDeque<Logged>,
+    entries: VecDeque<Logged>,
     pub(crate) seq: u64,
+    /// What the entries weigh ([`Logged::weight`]).
+    pub(crate) bytes: usize,
+}
+
+impl RequestLog {
+    pub(crate) fn entries(&self) -> &VecDeque<Logged> {
+        &self.entries
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn push(&mut self, entry: Logged) {
+        self.bytes += entry.weight();
+        self.entries.push_back(entry);
+    }
+
+    pub(crate) fn pop_front(&mut self) {
+        if let Some(e) = self.entries.pop_front() {
+            self.bytes -= e.weight();
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! flows, issued codes, the request log, scenarios and mode. All bounded.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ mod pending;
 mod redact;
 
 pub(crate) use codes::IssuedCode;
-pub(crate) use flows::{AutoPages, Flow, Stage};
+pub(crate) use flows::{AutoPages, Flow, MAX_PAGES_PARAM, Stage};
 pub(crate) use log::LogEntry;
 pub use log::RecordedRequest;
 use log::{Logged, RequestLog};
@@ -146,6 +147,9 @@ struct Inner {
     log: Mutex<RequestLog>,
     /// The fixture's API keys, scrubbed from what the log keeps (replaced with the fixture).
     keys: RwLock<Arc<[String]>>,
+    /// What a fixture loaded through the admin API weighs (see [`MockState::weight`]); 0 while
+    /// the state uses the fixture it started with.
+    own_fixture_weight: AtomicUsize,
     clock: Arc<dyn Clock>,
     initial_mode: Mode,
     log_capacity: usize,
@@ -182,13 +186,24 @@ pub struct MockState {
 }
 
 impl MockState {
-    pub(crate) fn new(config: MockConfig, drop_supported: bool) -> Self {
-        let accounts: VecDeque<_> = config.fixture.connected_accounts.iter().cloned().collect();
-        let keys = keys_of(&config.fixture);
+    pub(crate) fn new(mut config: MockConfig, drop_supported: bool) -> Self {
+        let fixture = Arc::new(std::mem::take(&mut config.fixture));
+        Self::with_fixture(fixture, &config, drop_supported)
+    }
+
+    /// A state whose fixture is `fixture`, shared (the tenants of a server share the server's
+    /// until one loads its own); the rest of `config` as [`MockState::new`], its fixture unread.
+    pub(crate) fn with_fixture(
+        fixture: Arc<Fixture>,
+        config: &MockConfig,
+        drop_supported: bool,
+    ) -> Self {
+        let accounts: VecDeque<_> = fixture.connected_accounts.iter().cloned().collect();
+        let keys = keys_of(&fixture);
         Self {
             inner: Arc::new(Inner {
                 data: Mutex::new(Data {
-                    fixture: Arc::new(config.fixture),
+                    fixture,
                     mode: config.mode,
                     state_ttl: config.state_ttl.min(MAX_STATE_TTL),
                     fixture_accounts: accounts.len(),
@@ -201,7 +216,8 @@ impl MockState {
                 }),
                 log: Mutex::new(RequestLog::default()),
                 keys: RwLock::new(keys),
-                clock: config.clock,
+                own_fixture_weight: AtomicUsize::new(0),
+                clock: Arc::clone(&config.clock),
                 initial_mode: config.mode,
                 log_capacity: config.request_log_capacity,
                 max_body_bytes: config.max_body_bytes,
@@ -263,12 +279,16 @@ impl MockState {
             d.mode = mode;
             d.generation += 1;
         }
-        self.log().entries.clear();
+        self.log().clear();
     }
 
     /// Replaces the fixture, then resets.
     pub fn load_fixture(&self, fixture: Fixture) {
         let keys = keys_of(&fixture);
+        let weight = serde_json::to_vec(&fixture).map_or(0, |j| j.len()) * FIXTURE_EXPANSION;
+        self.inner
+            .own_fixture_weight
+            .store(weight, Ordering::Relaxed);
         self.lock().fixture = Arc::new(fixture);
         *self.inner.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
         self.reset();
@@ -293,12 +313,12 @@ impl MockState {
 
     /// The request log (the last 1000 requests by default), oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.log().entries.iter().map(Logged::to_public).collect()
+        self.log().entries().iter().map(Logged::to_public).collect()
     }
 
     /// Empties the request log.
     pub fn clear_requests(&self) {
-        self.log().entries.clear();
+        self.log().clear();
     }
 
     /// Sets the scenario of `vendor`'s connect endpoint.
@@ -356,6 +376,15 @@ impl MockState {
         self.lock().flows.len()
     }
 
+    /// How many pending flows, connected accounts and logged requests the state holds.
+    pub(crate) fn sizes(&self) -> (usize, usize, usize) {
+        let (flows, accounts) = {
+            let d = self.lock();
+            (d.flows.len(), d.accounts.len())
+        };
+        (flows, accounts, self.log().len())
+    }
+
     pub(crate) fn record(&self, entry: LogEntry) {
         let at = self.now();
         let cap = self.inner.log_capacity;
@@ -364,13 +393,39 @@ impl MockState {
         if cap == 0 {
             return;
         }
-        while log.entries.len() >= cap {
-            log.entries.pop_front();
+        while log.len() >= cap {
+            log.pop_front();
         }
         let seq = log.seq;
-        log.entries.push_back(Logged { seq, at, entry });
+        log.push(Logged { seq, at, entry });
+    }
+
+    /// About how many bytes this state holds beyond an empty one, counted from above: each
+    /// pending flow, code and account at the most it can weigh, the log's entries at their
+    /// size, and a fixture loaded through the admin API at [`FIXTURE_EXPANSION`] times its JSON.
+    /// The standalone server keeps its tenants' total weight under a budget with it.
+    pub(crate) fn weight(&self) -> usize {
+        let held = {
+            let d = self.lock();
+            d.flows.len() * FLOW_WEIGHT
+                + d.codes.len() * CODE_WEIGHT
+                + d.accounts.len() * ACCOUNT_WEIGHT
+        };
+        held + self.log().bytes + self.inner.own_fixture_weight.load(Ordering::Relaxed)
     }
 }
+
+/// The most a pending flow weighs: its redirect target (at most 2 KiB, kept parsed and as
+/// text), the strings its connect named, and its slots in the map and the queue.
+const FLOW_WEIGHT: usize = 6 * 1024;
+/// The most an issued code weighs: its redirect URI (the mock's own callback) and its slots.
+const CODE_WEIGHT: usize = 1024;
+/// What a connected account weighs at most when a flow connected it (ids from the fixture and
+/// the mock's own, a timestamp).
+const ACCOUNT_WEIGHT: usize = 1024;
+/// How many bytes of memory a byte of fixture JSON may become once parsed: a JSON string of
+/// one character (`"a",`, 4 bytes) becomes a `String` (24 bytes) and an allocation.
+const FIXTURE_EXPANSION: usize = 16;
 
 fn keys_of(fixture: &Fixture) -> Arc<[String]> {
     fixture.api_keys.iter().map(|k| k.key.clone()).collect()

@@ -97,7 +97,10 @@ impl VendorModule for WoopSocial {
                 let chosen = match choice {
                     AutoPages::First => pages.first().cloned().into_iter().collect(),
                     // `pages=` naming no page, or a page the fixture lacks.
-                    AutoPages::Chosen(ids) => match select_pages(&pages, &ids) {
+                    AutoPages::Chosen(ids) => match select_pages(
+                        &pages,
+                        ids.split(',').map(str::trim).filter(|s| !s.is_empty()),
+                    ) {
                         Some(c) => c,
                         None => {
                             let failed = Outcome::Failed("invalid_page_selection".into());
@@ -262,10 +265,14 @@ fn reserved_key(url: &url::Url) -> Option<String> {
         .map(|k| k.into_owned())
 }
 
-fn select_pages(pages: &[FacebookPage], ids: &[String]) -> Option<Vec<FacebookPage>> {
+/// The pages `ids` names, or `None` when it names none or one the fixture lacks.
+fn select_pages<'a>(
+    pages: &[FacebookPage],
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Option<Vec<FacebookPage>> {
     let mut out = Vec::new();
     for id in ids {
-        let p = pages.iter().find(|p| &p.id == id)?;
+        let p = pages.iter().find(|p| p.id == id)?;
         if !out.contains(p) {
             out.push(p.clone());
         }
@@ -307,7 +314,7 @@ account.</p>{facts}\
         kind = esc(&s.owner_kind_lower()),
         owner = s.owner_inline(),
         facts = s.facts(),
-        root = esc(&ctx.root),
+        root = esc(&ctx.base_path),
         hidden = hidden("selection", token),
     );
     html::page("Choose the Facebook pages to connect", &body)
@@ -334,17 +341,16 @@ fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
         // Another vendor's state, or a flow at another step: not this form's to consume.
         _ => return bad_state(STATE_GONE),
     }
-    let ids: Vec<String> = p
+    let ids = p
         .iter()
         .filter(|(k, _)| k == "page")
-        .map(|(_, v)| v.clone())
-        .collect();
+        .map(|(_, v)| v.as_str());
     let cancel = get(&p, "decision") == Some("cancel");
     let pages = d.fixture.facebook_pages.clone();
     let chosen = if cancel {
         None
     } else {
-        match select_pages(&pages, &ids) {
+        match select_pages(&pages, ids) {
             Some(c) => Some(c),
             None => {
                 let Some(flow) = d.flows.get(token) else {

@@ -284,7 +284,12 @@ async fn a_reader_that_takes_a_large_answer_a_little_at_a_time_gives_the_budget_
 }
 
 /// The README's figure for the binary's resident memory at its defaults ("Bounds").
-const MEMORY_BOUND_MB: u64 = 256;
+const MEMORY_BOUND_MB: u64 = 384;
+
+/// Tenants the memory test fills: more than `--max-tenants`, so that the oldest are forgotten,
+/// each with flows enough that together they also reach the tenants' budget.
+const FILLED_TENANTS: usize = 1_100;
+const FLOWS_PER_FILLED_TENANT: usize = 16;
 
 fn peak_rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -347,6 +352,48 @@ fn the_binary_stays_under_its_memory_figure_whatever_it_is_sent() {
             }
         }
         while tasks.join_next().await.is_some() {}
+        // Tenants at their largest: beyond the cap of tenants and the tenants' budget, each
+        // flow with the longest redirect URL a flow keeps.
+        for i in 0..FILLED_TENANTS * FLOWS_PER_FILLED_TENANT {
+            let tenant = i / FLOWS_PER_FILLED_TENANT;
+            let url =
+                format!("{origin}/t/fill-{tenant}/woopsocial/v1/social-accounts/authorization-url");
+            let body = serde_json::json!({"projectId": "proj_demo", "platform": "X",
+                "redirectUrl": format!("https://app.example.com/{}", "r".repeat(2000))});
+            let c = c.clone();
+            tasks.spawn(async move {
+                let r = c
+                    .post(url)
+                    .bearer_auth(social_connect_mock::OWNER_KEY)
+                    .json(&body)
+                    .send()
+                    .await?;
+                assert_eq!(r.status().as_u16(), 200);
+                Ok(())
+            });
+            if tasks.len() >= 32 {
+                tasks.join_next().await;
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        let tenants: serde_json::Value = c
+            .get(format!("{origin}/__admin/tenants"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let kept = tenants["tenants"].as_array().unwrap().len();
+        assert!(kept <= 1000 && kept > 0, "{kept} tenants kept");
+        assert!(
+            tenants["weight_bytes"].as_u64().unwrap() <= tenants["budget_bytes"].as_u64().unwrap(),
+            "the tenants outgrew their budget"
+        );
+        eprintln!(
+            "{kept} tenants kept, weighing {} bytes",
+            tenants["weight_bytes"]
+        );
         // Eight readers that ask for the whole log and never read it, beside slow bodies.
         let mut held = Vec::new();
         for _ in 0..8 {

@@ -371,6 +371,39 @@ async fn an_empty_page_selection_connects_nothing() {
     assert!(h.state().accounts().iter().all(|a| a.vendor != WOOP));
 }
 
+/// A flow keeps what `pages=` said until its callback, so the mock keeps at most 1 KiB of it:
+/// a longer list (valid ids repeated) is an invalid selection; one just within is taken.
+#[tokio::test]
+async fn a_pages_list_longer_than_a_kib_is_an_invalid_selection() {
+    let h = Harness::standalone().await;
+    for (repeat, outcome) in [(113, "success"), (114, "error")] {
+        // "fbp_1001," is 9 bytes: 113 of them, less the last comma, are 1,016 bytes.
+        let pages = vec!["fbp_1001"; repeat].join(",");
+        let r = woop_connect(
+            &h,
+            json!({"projectId": "proj_demo", "platform": "FACEBOOK",
+                   "redirectUrl": "https://app.example.com/done"}),
+        )
+        .await;
+        let auth = r.json()["url"].as_str().unwrap().to_owned();
+        let back = get(&format!("{auth}&decision=approve&pages={pages}")).await;
+        let done = get(&back.location()).await;
+        let location = done.location();
+        assert_eq!(
+            query_param(&location, "status").as_deref(),
+            Some(outcome),
+            "{} bytes: {location}",
+            pages.len()
+        );
+        if outcome == "error" {
+            assert_eq!(
+                query_param(&location, "error").as_deref(),
+                Some("invalid_page_selection")
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn scenario_bodies_are_checked_whole() {
     let h = Harness::standalone().await;

@@ -152,3 +152,163 @@ async fn memory_stays_bounded_under_load() {
     let _ = child.wait();
     assert!(after < 200 * 1024, "RSS {after} KiB");
 }
+
+/// Tenants doing flows at once against one binary.
+const TENANTS: usize = 1_000;
+/// Flows each tenant completes.
+const FLOWS_PER_TENANT: usize = 2;
+/// Tenants at work at once (below the binary's 1,024 connections).
+const TENANTS_AT_ONCE: usize = 64;
+/// The binary's resident set with every tenant holding its flows' accounts and log (measured:
+/// 26 MiB, debug build). Each tenant weighing 100 KiB more than it does would cross it.
+const TENANTS_RSS_BOUND_KIB: u64 = 128 * 1024;
+
+/// One tenant's flows: WoopSocial connects with a redirect URL naming the tenant, approved and
+/// followed to the app; each callback replayed must be refused. The account ids the app was
+/// given.
+async fn tenant_flows(client: &reqwest::Client, origin: &str, tenant: &str) -> Vec<String> {
+    let base = format!("{origin}/t/{tenant}");
+    let app = format!("https://app.example.com/{tenant}");
+    let mut ids = Vec::new();
+    for _ in 0..FLOWS_PER_TENANT {
+        let r = client
+            .post(format!(
+                "{base}/woopsocial/v1/social-accounts/authorization-url"
+            ))
+            .bearer_auth(OWNER_KEY)
+            .json(
+                &serde_json::json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": app}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{tenant}");
+        let link = r.json::<serde_json::Value>().await.unwrap()["url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(link.starts_with(&format!("{base}/")), "{tenant}: {link}");
+        let r = client
+            .get(format!("{link}&decision=approve"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 302, "{tenant}");
+        let callback = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            callback.starts_with(&format!("{base}/")),
+            "{tenant}: {callback}"
+        );
+        let r = client.get(&callback).send().await.unwrap();
+        assert_eq!(r.status(), 302, "{tenant}");
+        let back = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+        assert!(
+            back.as_str().starts_with(&format!("{app}?")),
+            "{tenant}: {back}"
+        );
+        let param = |k: &str| {
+            back.query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+        };
+        assert_eq!(param("status").as_deref(), Some("success"), "{back}");
+        ids.push(param("socialAccountIds").unwrap());
+        let replay = client.get(&callback).send().await.unwrap();
+        assert_eq!(
+            replay.status(),
+            400,
+            "{tenant}: a replayed callback was taken"
+        );
+    }
+    ids
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_tenants_complete_their_flows_each_in_its_own_world() {
+    let Binary {
+        mut child, origin, ..
+    } = Binary::start(&[], Stdio::null());
+    let pid = child.id();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let fixture_accounts = client
+        .get(format!("{origin}/__admin/accounts"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Vec<serde_json::Value>>()
+        .await
+        .unwrap()
+        .len();
+    let started = Instant::now();
+    let gate = Arc::new(tokio::sync::Semaphore::new(TENANTS_AT_ONCE));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..TENANTS {
+        let (client, origin, gate) = (client.clone(), origin.clone(), Arc::clone(&gate));
+        tasks.spawn(async move {
+            let _permit = gate.acquire().await.unwrap();
+            let tenant = format!("load-{i}");
+            let ids = tenant_flows(&client, &origin, &tenant).await;
+            (tenant, ids)
+        });
+    }
+    let mut given = Vec::new();
+    while let Some(t) = tasks.join_next().await {
+        given.push(t.unwrap());
+    }
+    let elapsed = started.elapsed();
+    let rss = rss_kib(pid);
+
+    // Each tenant holds exactly the accounts its own flows connected.
+    for (tenant, ids) in &given {
+        let accounts: Vec<serde_json::Value> = client
+            .get(format!(
+                "{origin}/t/{tenant}/__admin/accounts?vendor=woopsocial"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let held: Vec<&str> = accounts
+            .iter()
+            .skip_while(|a| a["connected_at"].is_null())
+            .map(|a| a["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(held, *ids, "{tenant}");
+    }
+    let listed: serde_json::Value = client
+        .get(format!("{origin}/__admin/tenants"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["tenants"].as_array().unwrap().len(), TENANTS);
+    let default_accounts = client
+        .get(format!("{origin}/__admin/accounts"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Vec<serde_json::Value>>()
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(
+        default_accounts, fixture_accounts,
+        "a flow reached the default tenant"
+    );
+    println!(
+        "{TENANTS} tenants × {FLOWS_PER_TENANT} flows in {elapsed:?}; server RSS {rss} KiB; \
+         the tenants' weight by the mock's count: {} bytes",
+        listed["weight_bytes"]
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(rss < TENANTS_RSS_BOUND_KIB, "RSS {rss} KiB");
+}

@@ -20,4 +20,5 @@ mod postbreeze;
 mod recoup;
 mod state;
 mod support;
+mod tenants;
 mod woopsocial;

@@ -1,0 +1,294 @@
+//! The standalone server's tenants: everything the mock serves is also served under
+//! `{origin}/t/{tenant}/…`, each tenant a world of its own (fixture, pending flows, codes,
+//! accounts, scenarios, mode, request log), so that parallel tests sharing one server do not
+//! see each other. The bare origin is the default tenant.
+//!
+//! A tenant is a [`MockService`] whose origin is `{origin}/t/{tenant}`, so every URL it mints
+//! (authorization, consent form, callback, Ocoya's start URL) stays inside it, and a state it
+//! mints is unknown to every other. Tenants are created on first use from the server's
+//! fixture, and forgotten least recently used first: beyond `max_tenants`, and while their
+//! weight ([`MockState::weight`](crate::MockState)) is over the budget.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use http::Method;
+use serde_json::json;
+
+use crate::admin;
+use crate::core::{MockRequest, MockResponse, MockVendor};
+use crate::fixture::Fixture;
+use crate::service::{MockService, no_store};
+use crate::state::{MockConfig, MockState};
+
+/// The path prefix of the tenants.
+const PREFIX: &str = "/t/";
+
+/// The longest tenant id.
+pub(crate) const MAX_TENANT_ID: usize = 64;
+
+/// What a tenant weighs before it holds anything: its service (the URLs built for it), an empty
+/// state and its copy of the fixture's accounts' slots.
+const TENANT_BASE_WEIGHT: usize = 16 * 1024;
+
+/// The default tenant and the others, by id.
+#[derive(Debug)]
+pub(crate) struct Tenants {
+    default: MockService,
+    /// The settings each new tenant starts with; its fixture is [`Tenants::fixture`].
+    config: MockConfig,
+    fixture: Arc<Fixture>,
+    max_tenants: usize,
+    budget: usize,
+    registry: Mutex<Registry>,
+}
+
+#[derive(Debug, Default)]
+struct Registry {
+    map: HashMap<String, Slot>,
+    /// Bumped by every use: a slot's `tick` orders the tenants by last use.
+    tick: u64,
+    /// The sum of the slots' weights.
+    weight: usize,
+}
+
+#[derive(Debug)]
+struct Slot {
+    service: MockService,
+    tick: u64,
+    used: Instant,
+    weight: usize,
+}
+
+impl Tenants {
+    /// `default` serves the bare origin; new tenants start from `config` (its fixture shared).
+    pub(crate) fn new(
+        default: MockService,
+        mut config: MockConfig,
+        max_tenants: usize,
+        budget: usize,
+    ) -> Self {
+        let fixture = Arc::new(std::mem::take(&mut config.fixture));
+        Self {
+            default,
+            config,
+            fixture,
+            max_tenants: max_tenants.max(1),
+            budget,
+            registry: Mutex::new(Registry::default()),
+        }
+    }
+
+    pub(crate) fn default_service(&self) -> &MockService {
+        &self.default
+    }
+
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Routes one request: to a tenant under `/t/{tenant}`, to the list of tenants, or to the
+    /// default tenant.
+    pub(crate) fn handle(&self, mut req: MockRequest) -> MockResponse {
+        let Some(rest) = req
+            .path
+            .strip_prefix(PREFIX)
+            .or_else(|| (req.path == "/t").then_some(""))
+        else {
+            if matches!(req.path.as_str(), "/__admin/tenants" | "/__admin/tenants/") {
+                return no_store(self.list(&req));
+            }
+            return self.default.handle(req);
+        };
+        let (id, tail) = match rest.find('/') {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        if !valid_id(id) {
+            return no_store(invalid_id(id));
+        }
+        let id = id.to_owned();
+        let tail = if tail.is_empty() { "/" } else { tail };
+        if matches!(tail, "/__admin" | "/__admin/")
+            && !matches!(req.method, Method::GET | Method::HEAD)
+        {
+            return no_store(self.drop_request(&req, &id));
+        }
+        req.path = tail.to_owned();
+        let service = self.enter(&id);
+        let resp = service.handle(req);
+        self.weigh(&id, &service);
+        resp
+    }
+
+    /// The tenant `id`, created if it does not exist, marked as just used.
+    fn enter(&self, id: &str) -> MockService {
+        let mut r = self.registry();
+        r.tick += 1;
+        let tick = r.tick;
+        if let Some(slot) = r.map.get_mut(id) {
+            slot.tick = tick;
+            slot.used = Instant::now();
+            return slot.service.clone();
+        }
+        while r.map.len() >= self.max_tenants {
+            if !r.evict_stalest(id) {
+                break;
+            }
+        }
+        let service = MockService::from_parts(
+            format!("{}{PREFIX}{id}", self.default.origin()),
+            String::new(),
+            MockVendor::ALL.to_vec(),
+            MockState::with_fixture(Arc::clone(&self.fixture), &self.config, true),
+        );
+        r.weight += TENANT_BASE_WEIGHT;
+        r.map.insert(
+            id.to_owned(),
+            Slot {
+                service: service.clone(),
+                tick,
+                used: Instant::now(),
+                weight: TENANT_BASE_WEIGHT,
+            },
+        );
+        service
+    }
+
+    /// Records what tenant `id` weighs after a request, and forgets the least recently used
+    /// others while the tenants weigh more than the budget.
+    fn weigh(&self, id: &str, service: &MockService) {
+        let weight = TENANT_BASE_WEIGHT + service.state().weight();
+        let mut r = self.registry();
+        let Some(slot) = r.map.get_mut(id).filter(|s| s.service.same(service)) else {
+            // Dropped or evicted (and maybe created again) while the request ran.
+            return;
+        };
+        let before = std::mem::replace(&mut slot.weight, weight);
+        r.weight = r.weight - before + weight;
+        while r.weight > self.budget {
+            if !r.evict_stalest(id) {
+                break;
+            }
+        }
+    }
+
+    /// `DELETE /t/{id}/__admin`: forgets the tenant.
+    fn drop_request(&self, req: &MockRequest, id: &str) -> MockResponse {
+        if let Some(refused) = self.default.guard_admin(req) {
+            return refused;
+        }
+        if req.method != Method::DELETE {
+            return admin::admin_error(405, "method not allowed").header("allow", "GET, DELETE");
+        }
+        let dropped = self.registry().remove(id);
+        MockResponse::json(200, &json!({"ok": true, "dropped": dropped}))
+    }
+
+    /// `GET /__admin/tenants`: the tenants, most recently used first, with their sizes.
+    fn list(&self, req: &MockRequest) -> MockResponse {
+        if let Some(refused) = self.default.guard_admin(req) {
+            return refused;
+        }
+        if !matches!(req.method, Method::GET | Method::HEAD) {
+            return admin::admin_error(405, "method not allowed").header("allow", "GET");
+        }
+        let (mut slots, weight): (Vec<_>, _) = {
+            let r = self.registry();
+            let slots = r
+                .map
+                .iter()
+                .map(|(id, s)| (id.clone(), s.service.clone(), s.tick, s.used, s.weight))
+                .collect();
+            (slots, r.weight)
+        };
+        slots.sort_by_key(|s| std::cmp::Reverse(s.2));
+        let tenants: Vec<_> = slots
+            .into_iter()
+            .map(|(id, service, _, used, weight)| {
+                let (flows, accounts, requests) = service.state().sizes();
+                json!({
+                    "id": id,
+                    "pending_flows": flows,
+                    "accounts": accounts,
+                    "requests": requests,
+                    "weight_bytes": weight,
+                    "idle_secs": used.elapsed().as_secs(),
+                })
+            })
+            .collect();
+        admin::json_of(&json!({
+            "max_tenants": self.max_tenants,
+            "budget_bytes": self.budget,
+            "weight_bytes": weight,
+            "tenants": tenants,
+        }))
+    }
+}
+
+impl Registry {
+    /// Forgets the least recently used tenant other than `keep`; false when there is none.
+    fn evict_stalest(&mut self, keep: &str) -> bool {
+        let stalest = self
+            .map
+            .iter()
+            .filter(|(id, _)| id.as_str() != keep)
+            .min_by_key(|(_, s)| s.tick)
+            .map(|(id, _)| id.clone());
+        stalest.is_some_and(|id| self.remove(&id))
+    }
+
+    fn remove(&mut self, id: &str) -> bool {
+        match self.map.remove(id) {
+            Some(slot) => {
+                self.weight -= slot.weight;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// 1 to 64 of `A-Z a-z 0-9 _ -`.
+fn valid_id(id: &str) -> bool {
+    (1..=MAX_TENANT_ID).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+}
+
+fn invalid_id(id: &str) -> MockResponse {
+    let shown: String = id.chars().take(MAX_TENANT_ID + 1).collect();
+    admin::admin_error(
+        400,
+        &format!(
+            "invalid tenant id {shown:?}: a tenant id is 1 to {MAX_TENANT_ID} of A-Z, a-z, 0-9, \
+             `_` and `-` (as in /t/ci-worker-1/…)"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_ids_are_1_to_64_of_a_small_alphabet() {
+        for ok in ["a", "Z9", "ci-worker_1", &"x".repeat(64)] {
+            assert!(valid_id(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            &"x".repeat(65),
+            "a.b",
+            "a b",
+            "ä",
+            "a%20b",
+            "a/b",
+            "a:b",
+        ] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+    }
+}
