@@ -1,0 +1,305 @@
+"""A running social-connect-mock, its tenants, and the flows they mint: standard library only."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+BINARY = "social-connect-mock"
+BANNER = "social-connect-mock listening on "
+
+
+class MockError(RuntimeError):
+    """The mock could not be started, or answered an admin call with an error."""
+
+
+@dataclass
+class Response:
+    """One HTTP answer, redirects not followed."""
+
+    status: int
+    headers: dict
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: D102 - never follow
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def request(method: str, url: str, body: Any = None, headers: Optional[dict] = None) -> Response:
+    """Sends one request; 4xx and 5xx are answers, not exceptions; redirects are not followed."""
+    data = None
+    hdrs = dict(headers or {})
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        hdrs.setdefault("content-type", "application/json")
+    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
+    try:
+        with _OPENER.open(req, timeout=30) as r:
+            return Response(r.status, {k.lower(): v for k, v in r.headers.items()}, r.read().decode())
+    except urllib.error.HTTPError as e:
+        text = e.read().decode(errors="replace")
+        return Response(e.code, {k.lower(): v for k, v in e.headers.items()}, text)
+
+
+def find_binary() -> str:
+    """The mock's binary: ``$SOCIAL_CONNECT_MOCK_BIN``, the one installed beside this Python
+    (the wheel puts it in the environment's scripts directory), or the one on ``PATH``."""
+    explicit = os.environ.get("SOCIAL_CONNECT_MOCK_BIN")
+    if explicit:
+        return explicit
+    name = BINARY + (".exe" if sys.platform == "win32" else "")
+    beside = os.path.join(sysconfig.get_path("scripts"), name)
+    if os.path.isfile(beside):
+        return beside
+    found = shutil.which(BINARY)
+    if found:
+        return found
+    raise MockError(
+        f"{BINARY} not found: install the social-connect-mock wheel, put the binary on PATH, "
+        "or set SOCIAL_CONNECT_MOCK_BIN"
+    )
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, be sent SIGTERM when the process that started the
+    mock dies, however it dies (so an interrupted or killed pytest leaves no mock behind)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        except Exception:  # pragma: no cover - best effort
+            pass
+
+
+class Mock:
+    """A running mock: one the caller started elsewhere (``Mock(origin)``), or a process this
+    object owns (``Mock.start()``), stopped by ``stop()`` or on leaving a ``with`` block."""
+
+    def __init__(self, origin: str, process: Optional[subprocess.Popen] = None, log=None):
+        self.origin = origin.rstrip("/")
+        self.process = process
+        self._log = log
+        self._vendors: Optional[dict] = None
+
+    @classmethod
+    def start(
+        cls,
+        binary: Optional[str] = None,
+        fixture: Optional[str] = None,
+        args: tuple = (),
+        timeout: float = 10.0,
+    ) -> "Mock":
+        """Starts the binary on a free loopback port and waits until it answers. Raises
+        ``MockError`` with the binary's own message if it cannot start."""
+        cmd = [binary or find_binary(), "--port", "0", *args]
+        if fixture:
+            cmd += ["--fixture", str(fixture)]
+        log = tempfile.TemporaryFile()
+        try:
+            process = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            )
+        except OSError as e:
+            log.close()
+            raise MockError(f"cannot run {cmd[0]}: {e}") from e
+        line = _first_line(process, timeout)
+        if not line.startswith(BANNER):
+            process.kill()
+            process.wait()
+            log.seek(0)
+            message = log.read().decode(errors="replace").strip() or line.strip()
+            log.close()
+            raise MockError(f"{BINARY} did not start: {message or 'no output'}")
+        mock = cls(line[len(BANNER):].strip(), process, log)
+        # Drain what else it prints, so that a full pipe can never block it.
+        threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if request("GET", mock.origin + "/").status == 200:
+                    return mock
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                mock.stop()
+                raise MockError(f"{BINARY} started but does not answer at {mock.origin}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Stops the process this object started (SIGTERM, then SIGKILL after 5 s)."""
+        p, self.process = self.process, None
+        if p is None:
+            return
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        if p.stdout:
+            p.stdout.close()
+        if self._log:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> "Mock":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def vendors(self) -> dict:
+        """Vendor slug → base URL on the bare origin, as the mock's index lists them."""
+        if self._vendors is None:
+            self._vendors = request("GET", self.origin + "/").json()["vendors"]
+        return self._vendors
+
+    def tenant(self, tenant_id: Optional[str] = None) -> "Tenant":
+        """A tenant of this mock (a fresh id when none is given); created on its first use."""
+        return Tenant(self, tenant_id or "t-" + uuid.uuid4().hex[:16])
+
+    def tenants(self) -> dict:
+        """``GET /__admin/tenants``: the tenants, most recently used first, with their sizes."""
+        return _admin(request("GET", self.origin + "/__admin/tenants"))
+
+
+def _first_line(process: subprocess.Popen, timeout: float) -> str:
+    box: list = []
+    reader = threading.Thread(target=lambda: box.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return box[0].decode(errors="replace") if box else ""
+
+
+def _drain(stream) -> None:
+    try:
+        while stream.read(65536):
+            pass
+    except (OSError, ValueError):
+        pass
+
+
+def _admin(r: Response) -> Any:
+    if r.status >= 300:
+        raise MockError(f"admin call answered {r.status}: {r.text}")
+    return r.json()
+
+
+@dataclass
+class Flow:
+    """A flow followed hop by hop: every URL visited on the mock, the last answer on it, and
+    where the vendor sent the browser off the mock (an app's redirect URL), if it did."""
+
+    hops: list
+    status: int
+    text: str
+    redirect: Optional[str] = None
+    params: dict = field(default_factory=dict)
+
+
+class Tenant:
+    """A tenant of a running mock: ``{origin}/t/{id}``, a world of its own."""
+
+    def __init__(self, mock: Mock, tenant_id: str):
+        self.mock = mock
+        self.id = tenant_id
+        self.origin = f"{mock.origin}/t/{tenant_id}"
+
+    def __repr__(self) -> str:
+        return f"Tenant({self.origin!r})"
+
+    def base_url(self, vendor: str) -> str:
+        """The base URL of ``vendor``'s API (its slug: ``recoup``, ``woopsocial``,
+        ``postbreeze``, ``aitronos``, ``ocoya``) inside this tenant."""
+        try:
+            bare = self.mock.vendors()[vendor]
+        except KeyError:
+            raise ValueError(f"unknown vendor {vendor!r}: one of {sorted(self.mock.vendors())}")
+        return self.origin + bare[len(self.mock.origin):]
+
+    @property
+    def admin_url(self) -> str:
+        """The tenant's admin API: ``{origin}/t/{id}/__admin``."""
+        return self.origin + "/__admin"
+
+    def admin(self, method: str, path: str = "", body: Any = None) -> Any:
+        """Calls the tenant's admin API (``path`` below ``/__admin``); raises on an error."""
+        headers = {} if method in ("GET", "HEAD") else {"content-type": "application/json"}
+        data = body if body is not None else (b"" if headers else None)
+        return _admin(request(method, self.admin_url + path, data, headers))
+
+    def reset(self) -> None:
+        self.admin("POST", "/reset")
+
+    def set_scenario(self, vendor: str, scenario: dict) -> None:
+        """E.g. ``set_scenario("ocoya", {"kind": "server_error", "status": 503})``."""
+        self.admin("PUT", f"/scenarios/{vendor}", scenario)
+
+    def clear_scenario(self, vendor: str) -> None:
+        self.admin("DELETE", f"/scenarios/{vendor}")
+
+    def set_mode(self, mode: str) -> None:
+        self.admin("PUT", "/mode", {"mode": mode})
+
+    def accounts(self, vendor: Optional[str] = None) -> list:
+        query = "?" + urllib.parse.urlencode({"vendor": vendor}) if vendor else ""
+        return self.admin("GET", "/accounts" + query)
+
+    def requests(self) -> list:
+        return self.admin("GET", "/requests")
+
+    def drop(self) -> bool:
+        """Forgets the tenant (``DELETE /t/{id}/__admin``); whether it existed."""
+        return bool(self.admin("DELETE")["dropped"])
+
+    def follow(self, url: str, decision: str = "approve", pages: Optional[list] = None) -> Flow:
+        """Follows a link a connect returned without a browser: adds ``decision=`` (and
+        ``pages=``) and takes each redirect while it stays on the mock."""
+        extra = {"decision": decision}
+        if pages is not None:
+            extra["pages"] = ",".join(pages)
+        sep = "&" if "?" in url else "?"
+        here = url + sep + urllib.parse.urlencode(extra)
+        hops = [here]
+        for _ in range(20):
+            r = request("GET", here)
+            if r.status not in (301, 302, 303, 307, 308):
+                return Flow(hops, r.status, r.text)
+            nxt = urllib.parse.urljoin(here, r.headers["location"])
+            if not nxt.startswith(self.mock.origin + "/"):
+                query = urllib.parse.urlsplit(nxt).query
+                params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+                return Flow(hops, r.status, r.text, nxt, params)
+            hops.append(nxt)
+            here = nxt
+        raise MockError(f"more than 20 redirects from {url}")
