@@ -172,7 +172,11 @@ async fn one_flow(client: &reqwest::Client, connect: &str, body: &str) -> Result
 }
 
 /// GETs `url`, expects one of `statuses`, returns the absolute `Location`.
-async fn redirect(client: &reqwest::Client, url: &str, statuses: &[u16]) -> Result<String> {
+pub(crate) async fn redirect(
+    client: &reqwest::Client,
+    url: &str,
+    statuses: &[u16],
+) -> Result<String> {
     let response = client
         .get(url)
         .send()

@@ -28,6 +28,7 @@ mod pin;
 mod procs;
 mod report;
 mod soak;
+mod tenants;
 mod util;
 mod wrk;
 
@@ -81,8 +82,15 @@ struct BenchArgs {
     /// Skip the criterion bench (`Client::connect` vs raw reqwest).
     #[arg(long)]
     no_criterion: bool,
-    /// Run only these parts (default: all): load, flows, sdk, soak (needs --soak), builds.
-    #[arg(long, value_delimiter = ',', value_parser = ["load", "flows", "sdk", "soak", "builds"])]
+    /// Tenants of the tenant run (each doing flows in its own `/t/{tenant}/…`, at once).
+    #[arg(long, default_value_t = 1000)]
+    tenants: usize,
+    /// Flows each tenant of the tenant run completes.
+    #[arg(long, default_value_t = 5)]
+    tenant_flows: usize,
+    /// Run only these parts (default: all): load, flows, tenants, sdk, soak (needs --soak),
+    /// builds.
+    #[arg(long, value_delimiter = ',', value_parser = ["load", "flows", "tenants", "sdk", "soak", "builds"])]
     only: Vec<String>,
     /// Let the servers and wrk share every CPU, instead of pinning the server to one half of
     /// them and wrk to the other (with `taskset`) for the main table.
@@ -274,6 +282,15 @@ impl Bench {
         } else {
             None
         };
+        let tenants = if self.part("tenants") {
+            eprintln!(
+                "bench: {} tenants × {} flows …",
+                self.args.tenants, self.args.tenant_flows
+            );
+            Some(self.tenants())
+        } else {
+            None
+        };
         let sdk = if self.args.no_criterion || !self.part("sdk") {
             None
         } else {
@@ -293,9 +310,12 @@ impl Bench {
 
         let report = self.report(
             &rows,
-            flows.as_ref(),
-            sdk.as_ref(),
-            soak.as_ref(),
+            report::Runs {
+                flows: flows.as_ref(),
+                tenants: tenants.as_ref(),
+                sdk: sdk.as_ref(),
+                soak: soak.as_ref(),
+            },
             &builds,
             (load_start, load_end, started.elapsed()),
         );

@@ -13,6 +13,7 @@ use crate::criterion::Sdk;
 use crate::flows::Flows;
 use crate::load::VendorRow;
 use crate::soak::Soak;
+use crate::tenants::Tenants;
 use crate::util::clip;
 use crate::wrk::Load;
 use crate::{Bench, Result};
@@ -20,14 +21,26 @@ use crate::{Bench, Result};
 const RESULTS_START: &str = "<!-- bench:results:start (written by `cargo xtask bench`) -->";
 const RESULTS_END: &str = "<!-- bench:results:end -->";
 
+/// The runs besides the load tables, each `None` when not run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Runs<'a> {
+    pub(crate) flows: Option<&'a Result<Flows>>,
+    pub(crate) tenants: Option<&'a Result<Tenants>>,
+    pub(crate) sdk: Option<&'a Result<Sdk>>,
+    pub(crate) soak: Option<&'a Result<Soak>>,
+}
+
 impl Bench {
     /// The whole report: the setting, the load tables, the other runs, the targets.
     pub(crate) fn report(
         &self,
         rows: &[VendorRow],
-        flows: Option<&Result<Flows>>,
-        sdk: Option<&Result<Sdk>>,
-        soak: Option<&Result<Soak>>,
+        Runs {
+            flows,
+            tenants,
+            sdk,
+            soak,
+        }: Runs<'_>,
         builds: &[BuildTime],
         (load_start, load_end, elapsed): (String, String, Duration),
     ) -> String {
@@ -40,6 +53,7 @@ impl Bench {
         load::report_ratios(&mut md, rows);
         load::report_baseline(&mut md, rows);
         runs::report_flows(&mut md, flows, self.args.flow_workers);
+        runs::report_tenants(&mut md, tenants, self.args.tenant_flows);
         runs::report_sdk(&mut md, sdk);
         runs::report_soak(&mut md, soak);
         runs::report_builds(&mut md, builds, self.args.with_builds);

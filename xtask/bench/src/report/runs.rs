@@ -8,6 +8,7 @@ use crate::builds::BuildTime;
 use crate::criterion::Sdk;
 use crate::flows::{FLOW_REDIRECT, Flows};
 use crate::soak::Soak;
+use crate::tenants::Tenants;
 use crate::util::{clip, mb};
 
 /// Complete connect flows per second, their latency and the mock's memory.
@@ -37,6 +38,48 @@ pub(super) fn report_flows(md: &mut String, flows: Option<&Result<Flows>>, flow_
         }
         Some(Err(e)) => {
             let _ = writeln!(md, "Failed: {e}");
+        }
+    }
+}
+
+/// Tenants doing flows at once: throughput, isolation, memory.
+pub(super) fn report_tenants(md: &mut String, run: Option<&Result<Tenants>>, per_tenant: usize) {
+    let _ = writeln!(md, "\n#### Tenants doing flows at once\n");
+    match run {
+        None => {
+            let _ = writeln!(md, "Not run.");
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(md, "Failed: {}", clip(e, 500));
+        }
+        Some(Ok(t)) => {
+            let held = t.errors == 0 && t.cross_talk == 0 && t.listed == t.tenants;
+            let _ = writeln!(
+                md,
+                "{} tenants (`/t/bench-N/…`, up to 256 at work at once) × {per_tenant} WoopSocial flows each (connect with a `redirectUrl` naming the tenant, approve, callback; the app's `socialAccountIds` kept), then each tenant's accounts read back: **{:.0} flows/s** ({} flows in {:.1} s, {} errors{}), flow latency p50 {:.2} ms, p99 {:.2} ms. Tenants holding other than exactly their own flows' accounts: **{}**; listed by `GET /__admin/tenants`: {} (their weight by the mock's count: {:.1} MB). The mock's RSS: {:.1} MB at start, {:.1} MB at the end, peak {:.1} MB. {}",
+                t.tenants,
+                t.flows as f64 / t.secs.max(1e-9),
+                t.flows,
+                t.secs,
+                t.errors,
+                t.first_error
+                    .as_ref()
+                    .map(|e| format!(", first: {}", clip(e, 200)))
+                    .unwrap_or_default(),
+                t.p50_ms,
+                t.p99_ms,
+                t.cross_talk,
+                t.listed,
+                t.weight_bytes as f64 / 1e6,
+                mb(t.rss_start_kb),
+                mb(t.rss_end_kb),
+                mb(t.hwm_kb),
+                if held {
+                    "Every flow completed once, in its own tenant."
+                } else {
+                    "**Isolation did not hold.**"
+                }
+            );
         }
     }
 }
