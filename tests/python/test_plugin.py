@@ -1,0 +1,118 @@
+"""The plugin itself, each case in a pytest session of its own: it passes a fixture file on,
+fails with the binary's own message, and leaves no mock process behind however the session
+ends (a failing test, Ctrl-C, or a killed pytest)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import FROM_SOURCE, SOURCE
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads /proc to see a process is gone"
+)
+
+
+@pytest.fixture
+def session_env(monkeypatch, tmp_path):
+    """The environment of an inner session: its own mock (not a shared one), and the plugin
+    from wherever this session has it."""
+    monkeypatch.delenv("SOCIAL_CONNECT_MOCK_URL", raising=False)
+    args = []
+    if FROM_SOURCE:
+        monkeypatch.setenv("PYTHONPATH", SOURCE + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        args = ["-p", "social_connect_mock.pytest_plugin"]
+    monkeypatch.setenv("PID_FILE", str(tmp_path / "mock.pid"))
+    return args
+
+
+def gone(pid, within=5.0):
+    """Whether process `pid` is gone (or a zombie nobody reaped) within `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                if "\nState:\tZ" in f.read():
+                    return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+RECORD_PID = """
+import os, time
+
+def test_records_the_mock(social_connect_mock, mock_tenant):
+    assert mock_tenant.admin("GET")["pending_flows"] == 0
+    with open(os.environ["PID_FILE"], "w") as f:
+        f.write(str(social_connect_mock.process.pid))
+    {then}
+"""
+
+
+@linux_only
+def test_a_failing_test_leaves_no_mock_behind(pytester, session_env, tmp_path):
+    pytester.makepyfile(RECORD_PID.format(then="assert False, 'this test fails'"))
+    result = pytester.runpytest_subprocess(*session_env)
+    result.assert_outcomes(failed=1)
+    pid = int((tmp_path / "mock.pid").read_text())
+    assert gone(pid), f"mock {pid} outlived its session"
+
+
+@linux_only
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_an_interrupted_session_leaves_no_mock_behind(pytester, session_env, tmp_path, how):
+    test_file = pytester.makepyfile(RECORD_PID.format(then="time.sleep(60)"))
+    pytest_process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *session_env, str(test_file)],
+        cwd=pytester.path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pid_file = tmp_path / "mock.pid"
+    deadline = time.monotonic() + 20
+    while not (pid_file.exists() and pid_file.read_text()):
+        assert time.monotonic() < deadline, "the inner session never started its mock"
+        assert pytest_process.poll() is None, "the inner session ended early"
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    pytest_process.send_signal(how)
+    try:
+        pytest_process.wait(20)
+    except subprocess.TimeoutExpired:
+        pytest_process.kill()
+        pytest_process.wait()
+    assert gone(pid), f"mock {pid} outlived a pytest stopped by {how.name}"
+
+
+def test_a_mock_that_cannot_start_fails_with_its_own_message(pytester, session_env):
+    pytester.makepyfile("def test_needs_the_mock(social_connect_mock):\n    pass\n")
+    result = pytester.runpytest_subprocess(
+        *session_env, "--social-connect-mock-fixture", "no-such-fixture.json"
+    )
+    assert result.ret != 0
+    out = result.stdout.str() + result.stderr.str()
+    assert "social-connect-mock did not start" in out, out
+    # The binary's own words: what it could not read.
+    assert "no-such-fixture.json" in out, out
+
+
+def test_the_fixture_file_comes_from_the_ini_file(pytester, session_env, mock_tenant):
+    fixture = mock_tenant.admin("GET", "/fixture")
+    fixture["api_keys"] = [dict(k, key="sk_ini_" + str(i)) for i, k in enumerate(fixture["api_keys"])]
+    pytester.makefile(".json", fixture=json.dumps(fixture))
+    pytester.makeini("[pytest]\nsocial_connect_mock_fixture = fixture.json\n")
+    pytester.makepyfile(
+        """
+        def test_the_mock_took_the_file(mock_tenant):
+            keys = [k["key"] for k in mock_tenant.admin("GET", "/fixture")["api_keys"]]
+            assert keys and all(k.startswith("sk_ini_") for k in keys), keys
+        """
+    )
+    pytester.runpytest_subprocess(*session_env).assert_outcomes(passed=1)
