@@ -137,6 +137,7 @@ mod standalone;
 mod state;
 mod tenants;
 mod vendors;
+pub mod verify;
 mod wiremock_adapter;
 
 pub use crate::core::clock::{Clock, ManualClock, SystemClock};

@@ -91,10 +91,137 @@ fn host_name(s: &str) -> Result<String, String> {
 enum Command {
     /// Print the JSON Schemas of the fixture format and the admin bodies.
     Schema,
+    /// Send the same harmless requests to a live vendor and to the mock, check both against the
+    /// vendor's spec, and report where they differ (exit 0: none; 1: differences; 2: could not
+    /// run). The key is read from the environment and never printed or saved.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct VerifyArgs {
+    /// The vendor: recoup, woopsocial, postbreeze, aitronos, ocoya.
+    #[arg(long, value_parser = vendor_slug)]
+    vendor: MockVendor,
+    /// The live vendor's base URL (as its spec's server, e.g. https://api.woopsocial.com/v1).
+    #[arg(long, required_unless_present = "against")]
+    url: Option<String>,
+    /// The environment variable holding the API key.
+    #[arg(long, default_value = "SOCIAL_CONNECT_VERIFY_KEY")]
+    key_env: String,
+    /// The owner the requests name (project, workspace, organization); the mock's demo owner
+    /// when absent.
+    #[arg(long)]
+    owner: Option<String>,
+    /// How to print the report.
+    #[arg(long, default_value = "text", value_parser = ["text", "markdown", "json"])]
+    format: String,
+    /// Write the live answers, the key scrubbed, to this file (for `--against`).
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
+    /// Compare the mock against answers saved by `--save` instead of a live vendor.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "save"])]
+    against: Option<PathBuf>,
+}
+
+fn vendor_slug(s: &str) -> Result<MockVendor, String> {
+    MockVendor::from_slug(s).ok_or_else(|| {
+        let all: Vec<_> = MockVendor::ALL.iter().map(|v| v.slug()).collect();
+        format!("one of {}", all.join(", "))
+    })
+}
+
+/// `verify`: exit 0 when nothing differs, 1 on differences, 2 when it could not run.
+fn verify(args: VerifyArgs) -> ExitCode {
+    use social_connect_mock::verify;
+    let key = std::env::var(&args.key_env).unwrap_or_default();
+    let fail = |message: String| {
+        eprintln!("error: {}", verify::scrub(&message, &key));
+        ExitCode::from(2)
+    };
+    if key.is_empty() && args.against.is_none() {
+        return fail(format!(
+            "no API key: set the environment variable {} (or name another with --key-env)",
+            args.key_env
+        ));
+    }
+    // Offline, any key stands for the one the saved answers were made with.
+    let key_used = if key.is_empty() {
+        "sk_verify_offline"
+    } else {
+        key.as_str()
+    };
+    let (saved, against) = match &args.against {
+        Some(path) => match std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice::<verify::Saved>(&b).map_err(|e| e.to_string()))
+        {
+            Ok(saved) if saved.vendor == args.vendor => {
+                let shown = format!("{} (saved from {})", path.display(), saved.url);
+                (Some(saved), shown)
+            }
+            Ok(saved) => {
+                return fail(format!(
+                    "{} holds {} answers, not {}",
+                    path.display(),
+                    saved.vendor.name(),
+                    args.vendor.name()
+                ));
+            }
+            Err(e) => return fail(format!("cannot read {}: {e}", path.display())),
+        },
+        None => (None, args.url.clone().unwrap_or_default()),
+    };
+    let owner = args
+        .owner
+        .clone()
+        .or_else(|| saved.as_ref().and_then(|s| s.owner.clone()));
+    let cases = verify::cases(args.vendor, key_used, owner.as_deref());
+    let live = match saved {
+        Some(saved) => saved.answers,
+        None => {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => return fail(format!("cannot start the runtime: {e}")),
+            };
+            match runtime.block_on(verify::live_answers(args.vendor, &against, &cases)) {
+                Ok(answers) => answers,
+                Err(e) => return fail(e.to_string()),
+            }
+        }
+    };
+    if let Some(path) = &args.save {
+        let saved = verify::Saved {
+            vendor: args.vendor,
+            url: against.clone(),
+            owner: owner.clone(),
+            answers: live.clone(),
+        };
+        let text = serde_json::to_string_pretty(&saved).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, verify::scrub(&text, &key)) {
+            return fail(format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    let mock = verify::mock_answers(args.vendor, key_used, owner.as_deref(), &cases);
+    let report = verify::compare(args.vendor, &against, &cases, &live, &mock);
+    {
+        use std::io::Write;
+        let _ = std::io::stdout().write_all(verify::render(&report, &args.format, &key).as_bytes());
+    }
+    if report.findings() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Some(Command::Verify(args)) = cli.command.take() {
+        return verify(args);
+    }
     if let Some(Command::Schema) = cli.command {
         match serde_json::to_string_pretty(&social_connect_mock::schemas()) {
             Ok(s) => {

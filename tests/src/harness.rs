@@ -86,14 +86,30 @@ impl Harness {
     /// are set (and `..._OWNER`, if given, as its owner).
     pub fn live(vendor: Vendor) -> Option<Harness> {
         let (base_url, key) = (live_var(vendor, "URL")?, live_var(vendor, "KEY")?);
-        Some(Harness {
+        Some(Harness::live_at(
+            vendor,
+            base_url,
+            key,
+            live_var(vendor, "OWNER"),
+        ))
+    }
+
+    /// A vendor the suite does not control, at `base_url` with `key` (and `owner`): what live
+    /// mode runs against (also a server posing as one, to test live mode itself).
+    pub fn live_at(
+        vendor: Vendor,
+        base_url: String,
+        key: String,
+        owner: Option<String>,
+    ) -> Harness {
+        Harness {
             vendor,
             target: Target::Live {
                 base_url,
                 key,
-                owner: live_var(vendor, "OWNER"),
+                owner,
             },
-        })
+        }
     }
 
     /// Whether live mode was given an owner for this vendor (`SOCIAL_CONNECT_LIVE_<VENDOR>_OWNER`).

@@ -746,11 +746,28 @@ pub fn render_mock(c: &Contract, vendor: &Vendor, sha: &str) -> String {
             render_schema(&b.schema)
         ),
     };
+    let responses: Vec<_> = c
+        .responses
+        .iter()
+        .map(|r| {
+            format!(
+                "Response {{ status: {}, media: {}, schema: {} }}",
+                lit(&r.status),
+                opt_lit(r.media.as_deref()),
+                r.schema.as_ref().map_or_else(
+                    || "None".to_owned(),
+                    |s| format!("Some(&{})", render_schema(s))
+                )
+            )
+        })
+        .collect();
     let item = format!(
         "/// {display}'s contract, as its spec states it.\n\
          pub(crate) static CONTRACT: Contract = Contract {{ \
            vendor: {vendor_lit}, mock_prefix: {prefix}, method: {method}, path: {path}, \
-           auth: &[{auth}], query: &[{query}], body: {body}, success: {success} }};\n",
+           auth: &[{auth}], query: &[{query}], body: {body}, success: {success}, \
+           responses: &[{responses}] }};\n",
+        responses = responses.join(", "),
         display = vendor.display,
         vendor_lit = lit(&c.vendor),
         prefix = lit(&c.mock_prefix()),
@@ -762,7 +779,7 @@ pub fn render_mock(c: &Contract, vendor: &Vendor, sha: &str) -> String {
     );
     // Import only what the item names, so the module has no unused import.
     let names: Vec<&str> = [
-        "Auth", "Body", "Contract", "Lit", "Param", "Property", "Schema", "Ty",
+        "Auth", "Body", "Contract", "Lit", "Param", "Property", "Response", "Schema", "Ty",
     ]
     .into_iter()
     .filter(|n| {

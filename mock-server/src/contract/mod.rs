@@ -58,6 +58,19 @@ pub(crate) struct Contract {
     pub(crate) body: Option<Body>,
     /// The status of the first documented 2xx response (200 when none is).
     pub(crate) success: u16,
+    /// The documented responses, in the spec's order.
+    pub(crate) responses: &'static [Response],
+}
+
+/// A documented response.
+#[derive(Debug)]
+pub(crate) struct Response {
+    /// The status as the spec writes it (`200`, `4XX`, `default`).
+    pub(crate) status: &'static str,
+    /// Its media type, when it documents a body.
+    pub(crate) media: Option<&'static str>,
+    /// Its body's schema, when it documents one.
+    pub(crate) schema: Option<&'static Schema>,
 }
 
 /// One way of sending the API key.
@@ -190,6 +203,71 @@ pub(crate) struct Property {
 }
 
 impl Contract {
+    /// The documented response for `status`: its own, else its class (`4XX`), else `default`.
+    pub(crate) fn response(&self, status: u16) -> Option<&'static Response> {
+        let exact = status.to_string();
+        let class = format!("{}XX", status / 100);
+        let find = |want: &str| {
+            self.responses
+                .iter()
+                .find(|r| r.status.eq_ignore_ascii_case(want))
+        };
+        find(&exact)
+            .or_else(|| find(&class))
+            .or_else(|| find("default"))
+    }
+
+    /// Where an answer departs from what the spec documents: an undocumented status, another
+    /// media type, a body that is not JSON or not valid against the documented schema. Empty
+    /// when it matches.
+    pub(crate) fn check_response(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Vec<String> {
+        let Some(documented) = self.response(status) else {
+            let listed: Vec<_> = self.responses.iter().map(|r| r.status).collect();
+            return vec![format!(
+                "status {status} is not documented (the spec documents {})",
+                listed.join(", ")
+            )];
+        };
+        let mut out = Vec::new();
+        let Some(media) = documented.media else {
+            return out;
+        };
+        let got = content_type
+            .and_then(|c| c.split(';').next())
+            .map(str::trim)
+            .unwrap_or("");
+        let same =
+            got.eq_ignore_ascii_case(media) || (validate::is_json(media) && validate::is_json(got));
+        if !same {
+            out.push(format!(
+                "content type {got:?}, where the spec documents {media:?} for {status}"
+            ));
+        }
+        if let Some(schema) = documented.schema
+            && validate::is_json(media)
+        {
+            match serde_json::from_slice::<Value>(body) {
+                Ok(v) => {
+                    if let Err(violation) = validate::response(schema, &v) {
+                        out.push(format!(
+                            "the body is not what the spec documents for {status}: {}",
+                            violation.message
+                        ));
+                    }
+                }
+                Err(_) => out.push(format!(
+                    "the body is not JSON, where the spec documents JSON for {status}"
+                )),
+            }
+        }
+        out
+    }
+
     /// The key the request carries in one of the contract's schemes, if any.
     pub(crate) fn key<'r>(
         &self,

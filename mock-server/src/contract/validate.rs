@@ -113,7 +113,12 @@ pub(super) fn request(
     Ok(Validated { body: map })
 }
 
-fn is_json(content_type: &str) -> bool {
+/// A response body against its documented schema (unknown fields as the schema allows them).
+pub(super) fn response(schema: &Schema, value: &Value) -> Result<(), Violation> {
+    check_value(&Path::Root, schema, value, false)
+}
+
+pub(super) fn is_json(content_type: &str) -> bool {
     let mime = content_type.split(';').next().unwrap_or("").trim();
     let json_suffix = mime
         .len()
@@ -329,7 +334,7 @@ fn check_query_value(name: &str, s: &Schema, raw: &str) -> Result<(), Violation>
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Auth, Body, Lit, Param, Property};
+    use super::super::{Auth, Body, Lit, Param, Property, Response};
     use super::*;
 
     static PROVIDER: Schema = Schema {
@@ -396,6 +401,29 @@ mod tests {
             },
         }),
         success: 201,
+        responses: &[
+            Response {
+                status: "200",
+                media: Some("application/json"),
+                schema: Some(&Schema {
+                    types: &[Ty::Object],
+                    properties: &[Property {
+                        name: "url",
+                        required: true,
+                        schema: &Schema {
+                            types: &[Ty::String],
+                            ..Schema::ANY
+                        },
+                    }],
+                    ..Schema::ANY
+                }),
+            },
+            Response {
+                status: "4XX",
+                media: Some("application/json"),
+                schema: None,
+            },
+        ],
     };
 
     fn check(query: &str, body: &str) -> Result<Validated, Violation> {
@@ -482,6 +510,29 @@ mod tests {
                 false
             )
             .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_answer_is_checked_against_the_documented_response() {
+        let json = Some("application/json; charset=utf-8");
+        assert!(
+            C.check_response(200, json, br#"{"url":"https://x"}"#)
+                .is_empty()
+        );
+        // Its class documents 401.
+        assert!(C.check_response(401, json, b"{}").is_empty());
+        let text = |status, ct, body: &[u8]| C.check_response(status, ct, body).join("; ");
+        assert!(
+            text(503, json, b"{}")
+                .contains("status 503 is not documented (the spec documents 200, 4XX)")
+        );
+        assert!(text(200, json, b"{}").contains("not what the spec documents for 200"));
+        let wrong_type = text(200, json, br#"{"url":1}"#);
+        assert!(wrong_type.contains("url must be"), "{wrong_type}");
+        assert!(text(200, json, b"<html>").contains("not JSON"));
+        assert!(
+            text(200, Some("text/html"), br#"{"url":"u"}"#).contains("content type \"text/html\"")
         );
     }
 }

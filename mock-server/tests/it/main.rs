@@ -21,4 +21,5 @@ mod recoup;
 mod state;
 mod support;
 mod tenants;
+mod verify;
 mod woopsocial;

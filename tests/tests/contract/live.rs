@@ -37,26 +37,57 @@ enum Check {
     NoKey,
     /// The SDK types a wrong key as `Error::Unauthorized`.
     SdkWrongKey,
+    /// A body that is not JSON gets a documented 4xx, in the spec's shape.
+    Malformed,
+    /// A connect without the owner gets a documented 4xx, in the spec's shape.
+    MissingOwner,
+    /// An unsupported provider gets a documented 4xx, in the spec's shape.
+    UnsupportedProvider,
+    /// The SDK types an unsupported provider: refused before sending, or the vendor's 4xx as
+    /// `Error::InvalidRequest`.
+    SdkUnsupportedProvider,
 }
 
-const CHECKS: [Check; 5] = [
+const CHECKS: [Check; 9] = [
     Check::Connect,
     Check::RawConnect,
     Check::WrongKey,
     Check::NoKey,
     Check::SdkWrongKey,
+    Check::Malformed,
+    Check::MissingOwner,
+    Check::UnsupportedProvider,
+    Check::SdkUnsupportedProvider,
 ];
 
-/// What the suite checks only against the mock, because it needs control of the vendor (its
-/// fixture, scenarios, clock or request log): counted as skipped at every configured vendor.
-const MOCK_ONLY: [&str; 6] = [
-    "the approve flow, its account and the replay",
-    "the deny flow",
-    "expiry",
-    "faults (429, 5xx, HTML and malformed bodies, drops, latency)",
-    "403, 404, 409 and validation errors (the fixture's owners and accounts)",
-    "the SDK's requests against the request schema (the mock's request log)",
+/// What the suite checks only against the mock, with what of the mock each needs: named as
+/// skipped, with that reason, at every configured vendor.
+const MOCK_ONLY: [(&str, &str); 6] = [
+    (
+        "the approve flow, its account and the replay",
+        "needs the mock's provider (a real one needs a person to sign in)",
+    ),
+    (
+        "the deny flow",
+        "needs the mock's provider (a real one needs a person to sign in)",
+    ),
+    ("expiry", "needs the mock's clock"),
+    (
+        "faults (429, 5xx, HTML and malformed bodies, drops, latency)",
+        "needs the mock's scenarios",
+    ),
+    (
+        "403, 404 and 409 (an owner the key may not use, an unknown one, a second account)",
+        "needs the fixture's owners and accounts",
+    ),
+    (
+        "the SDK's requests against the request schema",
+        "needs the mock's request log",
+    ),
 ];
+
+/// A provider no vendor supports.
+const UNSUPPORTED: &str = "not_a_provider";
 
 impl Check {
     fn name(self) -> &'static str {
@@ -66,12 +97,34 @@ impl Check {
             Check::WrongKey => "a wrong key is the documented 401",
             Check::NoKey => "no key is the documented 401",
             Check::SdkWrongKey => "the SDK types a wrong key as Unauthorized",
+            Check::Malformed => "a body that is not JSON is a documented 4xx",
+            Check::MissingOwner => "a connect without the owner is a documented 4xx",
+            Check::UnsupportedProvider => "an unsupported provider is a documented 4xx",
+            Check::SdkUnsupportedProvider => "the SDK types an unsupported provider",
         }
     }
 
     /// Whether the check needs the owner to connect for (`..._OWNER`), at a vendor that takes one.
     fn needs_owner(self) -> bool {
-        matches!(self, Check::Connect | Check::RawConnect)
+        matches!(
+            self,
+            Check::Connect | Check::RawConnect | Check::UnsupportedProvider
+        )
+    }
+
+    /// Why the check does not apply to `vendor`, if it does not.
+    fn not_for(self, vendor: Vendor) -> Option<&'static str> {
+        match self {
+            Check::MissingOwner if sample(vendor).owner.is_none() => {
+                Some("the vendor takes no owner (the key's own account)")
+            }
+            Check::UnsupportedProvider | Check::SdkUnsupportedProvider
+                if !lists_providers(vendor) =>
+            {
+                Some("the spec lists no providers (any value is the vendor's to judge)")
+            }
+            _ => None,
+        }
     }
 
     async fn run(self, h: &Harness) {
@@ -114,7 +167,62 @@ impl Check {
                     .unwrap_err();
                 assert!(matches!(err, Error::Unauthorized(_)), "{err:?}");
             }
+            Check::Malformed => {
+                let r = common::answer(h, Some(OWNER_KEY), &query, "{").await;
+                assert!((400..500).contains(&r.status), "{}: {}", r.status, r.body);
+            }
+            Check::MissingOwner => {
+                let owner = h.owner();
+                let query: Vec<&str> = query
+                    .split('&')
+                    .filter(|p| !p.is_empty() && !p.ends_with(&format!("={owner}")))
+                    .collect();
+                let body = without_value(&body, &owner);
+                let r = common::answer(h, Some(OWNER_KEY), &query.join("&"), &body).await;
+                assert!((400..500).contains(&r.status), "{}: {}", r.status, r.body);
+            }
+            Check::UnsupportedProvider => {
+                let body = body.replace(sample(h.vendor).provider, UNSUPPORTED);
+                let r = common::answer(h, Some(OWNER_KEY), &query, &body).await;
+                assert!((400..500).contains(&r.status), "{}: {}", r.status, r.body);
+            }
+            Check::SdkUnsupportedProvider => {
+                let mut request = request(h);
+                request.provider = Provider::Other(UNSUPPORTED.into());
+                let err = h
+                    .client_with(OWNER_KEY, Duration::from_secs(10))
+                    .connect(h.vendor, request)
+                    .await
+                    .unwrap_err();
+                assert!(
+                    matches!(
+                        err,
+                        Error::UnsupportedProvider { .. } | Error::InvalidRequest(_)
+                    ),
+                    "{err:?}"
+                );
+            }
         }
+    }
+}
+
+/// Whether the spec enumerates the field the sample's provider goes in.
+fn lists_providers(vendor: Vendor) -> bool {
+    let provider = sample(vendor).provider;
+    Spec::of(vendor)
+        .request_enums()
+        .iter()
+        .any(|(_, values)| values.iter().any(|v| v == provider))
+}
+
+/// `body` (a JSON object) without the fields whose value is `value`.
+fn without_value(body: &str, value: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            map.retain(|_, v| v.as_str() != Some(value));
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => body.to_owned(),
     }
 }
 
@@ -155,51 +263,78 @@ fn panic_message(err: tokio::task::JoinError) -> String {
     }
 }
 
-#[tokio::test]
-#[ignore = "live mode, against real vendors: README.md, \"Checking against a live vendor\""]
-async fn live() {
-    let mut ran = 0usize;
-    let mut configured = Vec::new();
-    let mut failed = Vec::new();
-    for vendor in Vendor::ALL {
-        let Some(h) = Harness::live(vendor) else {
-            for check in CHECKS {
-                skip(
-                    Kind::Live,
-                    &format!("{vendor}: {}", check.name()),
-                    "not configured",
-                );
-            }
-            continue;
-        };
-        configured.push(vendor.to_string());
+/// What a live-mode run did.
+#[derive(Debug, Default)]
+struct LiveRun {
+    ran: usize,
+    failed: Vec<String>,
+    /// Per test, what was skipped and why.
+    skipped: Vec<(String, String)>,
+}
+
+/// Runs every check at each of `vendors`, and names each check skipped, with why.
+async fn run_live(vendors: Vec<Harness>) -> LiveRun {
+    let mut run = LiveRun::default();
+    for h in vendors {
+        let vendor = h.vendor;
         let h = Arc::new(h);
+        let mut skip_one = |test: String, why: &str| {
+            skip(Kind::Live, &test, why);
+            run.skipped.push((test, why.to_owned()));
+        };
         for check in CHECKS {
             let test = format!("{vendor}: {}", check.name());
-            if check.needs_owner() && sample(vendor).owner.is_some() && h.live_owner().is_none() {
-                skip(Kind::Live, &test, "no owner given (..._OWNER)");
+            if let Some(why) = check.not_for(vendor) {
+                skip_one(test, why);
                 continue;
             }
-            ran += 1;
+            if check.needs_owner() && sample(vendor).owner.is_some() && h.live_owner().is_none() {
+                skip_one(test, "no owner given (..._OWNER)");
+                continue;
+            }
+            run.ran += 1;
             let h = Arc::clone(&h);
             match tokio::spawn(async move { check.run(&h).await }).await {
                 Ok(()) => eprintln!("ok {test}"),
-                Err(err) => failed.push(format!("{test}: {}", panic_message(err))),
+                Err(err) => run.failed.push(format!("{test}: {}", panic_message(err))),
             }
         }
-        for what in MOCK_ONLY {
-            skip(
-                Kind::Live,
-                &format!("{vendor}: {what}"),
-                "needs the mock's control",
-            );
+        for (what, why) in MOCK_ONLY {
+            skip_one(format!("{vendor}: {what}"), why);
         }
     }
+    run
+}
+
+#[tokio::test]
+#[ignore = "live mode, against real vendors: README.md, \"Checking against a live vendor\""]
+async fn live() {
+    let mut configured = Vec::new();
+    let mut vendors = Vec::new();
+    for vendor in Vendor::ALL {
+        match Harness::live(vendor) {
+            Some(h) => {
+                configured.push(vendor.to_string());
+                vendors.push(h);
+            }
+            None => {
+                for check in CHECKS {
+                    skip(
+                        Kind::Live,
+                        &format!("{vendor}: {}", check.name()),
+                        "not configured",
+                    );
+                }
+            }
+        }
+    }
+    let run = run_live(vendors).await;
     let skips = skip::skipped(Kind::Live);
     let skipped: usize = skips.iter().map(|(_, n)| n).sum();
     let reasons: Vec<String> = skips.iter().map(|(r, n)| format!("{r}: {n}")).collect();
     let mut line = format!(
-        "live: {ran} checks ran, {skipped} skipped ({})",
+        "live: {} checks ran, {skipped} skipped ({})",
+        run.ran,
         reasons.join(", ")
     );
     if configured.is_empty() {
@@ -209,13 +344,87 @@ async fn live() {
     } else {
         line.push_str(&format!("; vendors: {}", configured.join(", ")));
     }
-    if !failed.is_empty() {
-        line.push_str(&format!("; {} failed", failed.len()));
+    if !run.failed.is_empty() {
+        line.push_str(&format!("; {} failed", run.failed.len()));
     }
     println!("{line}");
     assert!(
-        failed.is_empty(),
+        run.failed.is_empty(),
         "live checks failed:\n{}",
-        failed.join("\n")
+        run.failed.join("\n")
+    );
+}
+
+/// Live mode itself, against mocks posing as live vendors (the suite uses none of their
+/// control): every check runs and passes at each vendor, each skip is named with its reason,
+/// and against a vendor whose connects fail the checks that must fail do.
+#[tokio::test]
+async fn live_mode_runs_every_check_that_needs_no_control() {
+    let mut mocks = Vec::new();
+    let mut vendors = Vec::new();
+    for vendor in Vendor::ALL {
+        let m = Harness::new(vendor).await;
+        let owner = sample(vendor).owner.map(str::to_owned);
+        vendors.push(Harness::live_at(
+            vendor,
+            m.base_url(),
+            OWNER_KEY.to_owned(),
+            owner,
+        ));
+        mocks.push(m);
+    }
+    let run = run_live(vendors).await;
+    assert!(run.failed.is_empty(), "{:#?}", run.failed);
+    let not_applicable = Vendor::ALL
+        .iter()
+        .flat_map(|v| CHECKS.iter().filter(move |c| c.not_for(*v).is_some()))
+        .count();
+    assert_eq!(run.ran, Vendor::ALL.len() * CHECKS.len() - not_applicable);
+    assert!(
+        run.skipped
+            .iter()
+            .any(|(t, why)| t == "Ocoya: expiry" && why == "needs the mock's clock"),
+        "{:#?}",
+        run.skipped
+    );
+    assert_eq!(
+        run.skipped.len(),
+        Vendor::ALL.len() * MOCK_ONLY.len() + not_applicable
+    );
+
+    // A vendor answering 503 to every connect fails the connect checks, and only those
+    // whose answer it changes.
+    let broken = Harness::new(Vendor::Postbreeze).await;
+    broken
+        .mock_server()
+        .state()
+        .set_scenario(
+            social_connect_mock::MockVendor::Postbreeze,
+            social_connect_mock::Scenario::ServerError { status: 503 },
+        )
+        .unwrap();
+    let live = Harness::live_at(
+        Vendor::Postbreeze,
+        broken.base_url(),
+        OWNER_KEY.to_owned(),
+        Some("ws_demo".to_owned()),
+    );
+    let run = run_live(vec![live]).await;
+    let failed: Vec<&str> = run
+        .failed
+        .iter()
+        .map(|f| f.split(':').nth(1).unwrap_or_default().trim())
+        .collect();
+    assert!(
+        failed.contains(&"connect returns an absolute link"),
+        "{failed:?}"
+    );
+    assert!(
+        failed.contains(&"the raw connect matches the spec"),
+        "{failed:?}"
+    );
+    assert!(
+        failed.contains(&"a wrong key is the documented 401"),
+        "{failed:?}"
     );
 }

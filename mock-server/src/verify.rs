@@ -1,0 +1,731 @@
+//! `social-connect-mock verify`: the same fixed, harmless requests sent to a live vendor and, in
+//! process, to the mock, and where their answers part ways.
+//!
+//! The cases are built from the vendor's sample connect request ([`crate::samples`]) with the
+//! caller's key and owner: a valid connect (it only mints a link; nothing is connected), a wrong
+//! key, no key, no owner, an unsupported provider, a malformed body, a wrong method. The mock
+//! gets the same bytes, with a fixture in which that key owns that owner. Each answer is
+//! checked against the vendor's spec (the contract generated from `specs/`), and the two are
+//! compared: status, media type, body shape (keys, value types, and the values of codes, numbers
+//! and booleans; other strings, such as ids, URLs, timestamps and messages, by type only),
+//! `Retry-After` and `Location`, and for the valid connect whether the link is absolute, on the
+//! base URL's host and single-use (a second open fails).
+//!
+//! The key is sent only in the vendor's auth header; every text this module returns has it
+//! replaced by `[redacted]`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use http::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::core::{MockRequest, MockVendor};
+use crate::fixture::{Fixture, OWNER_KEY};
+use crate::samples;
+use crate::service::MockService;
+use crate::state::MockConfig;
+
+/// What stands in for the key in everything verify writes.
+pub const REDACTED: &str = "[redacted]";
+
+/// The key verify sends as the wrong one.
+const WRONG_KEY: &str = "sk_verify_not_a_key";
+
+/// The provider value verify sends as an unsupported one.
+const UNSUPPORTED: &str = "not_a_provider";
+
+/// One request verify sends to both sides.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Its short name (`valid`, `wrong_key`, …).
+    pub name: &'static str,
+    /// What it sends, in words.
+    pub what: &'static str,
+    method: Method,
+    /// The target relative to the vendor's base URL.
+    target: String,
+    headers: Vec<(&'static str, String)>,
+    body: Option<String>,
+}
+
+/// An answer, as verify keeps it (and `--save` writes it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The status.
+    pub status: u16,
+    /// The media type (`application/json`), without parameters.
+    pub content_type: Option<String>,
+    /// `Retry-After`, when sent.
+    pub retry_after: Option<String>,
+    /// `Location`, when sent.
+    pub location: Option<String>,
+    /// The body: JSON when it parses, else the text (at most 4 KiB).
+    pub body: Value,
+    /// For the valid connect: what the link it returned is like.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// The link a valid connect returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// An absolute `http(s)` URL.
+    pub absolute: bool,
+    /// On the host of the base URL the connect was sent to.
+    pub on_base_host: bool,
+    /// The status of the first open and of the second (no redirect followed), when opened.
+    pub opens: Option<(u16, u16)>,
+}
+
+impl Link {
+    /// A second open fails where the first did not.
+    pub fn single_use(&self) -> Option<bool> {
+        self.opens.map(|(a, b)| a < 400 && b >= 400)
+    }
+}
+
+/// One case's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReport {
+    /// The case's name.
+    pub case: &'static str,
+    /// What it sent.
+    pub what: &'static str,
+    /// The live answer (or the saved one).
+    pub live: Option<Answer>,
+    /// The mock's answer.
+    pub mock: Option<Answer>,
+    /// Where the live answer departs from the spec.
+    pub live_against_spec: Vec<String>,
+    /// Where the mock's answer departs from the spec.
+    pub mock_against_spec: Vec<String>,
+    /// Where the two answers differ.
+    pub differences: Vec<String>,
+    /// Why the case was not run, if it was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The vendor.
+    pub vendor: MockVendor,
+    /// The live base URL, or the saved file compared against.
+    pub against: String,
+    /// Per case.
+    pub cases: Vec<CaseReport>,
+}
+
+impl Report {
+    /// How many differences between the two (a departure from the spec counts when only one
+    /// side has it).
+    pub fn findings(&self) -> usize {
+        self.cases.iter().map(|c| c.differences.len()).sum()
+    }
+}
+
+/// The live answers, as `--save` writes them (scrubbed) and `--against` reads them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Saved {
+    /// The vendor.
+    pub vendor: MockVendor,
+    /// The base URL they came from.
+    pub url: String,
+    /// The owner the requests named.
+    pub owner: Option<String>,
+    /// The answers, by case name.
+    pub answers: BTreeMap<String, Answer>,
+}
+
+/// Why verify could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The live base URL is not an absolute http(s) URL.
+    #[error("the base URL {0:?} is not an absolute http(s) URL")]
+    BadUrl(String),
+    /// The live vendor could not be reached at all.
+    #[error("the live vendor could not be reached: {0}")]
+    Unreachable(String),
+    /// The HTTP client could not be built.
+    #[error("the HTTP client: {0}")]
+    Client(String),
+}
+
+/// The cases for `vendor`, made with `key` and `owner` (the sample's own owner when `None`).
+pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
+    let sample = samples::connect(vendor);
+    let owner = owner.or(sample.owner);
+    let swap = |text: &str| match (sample.owner, owner) {
+        (Some(from), Some(to)) if from != to => text.replace(from, to),
+        _ => text.to_owned(),
+    };
+    let path = vendor.connect_path();
+    let query = swap(sample.query);
+    let body = swap(sample.body);
+    let target = |query: &str| {
+        if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        }
+    };
+    let json = ("content-type", "application/json".to_owned());
+    let auth = |k: &str| sample.auth(k);
+    let mut out = vec![
+        Case {
+            name: "valid",
+            what: "a valid connect (only mints a link; nothing is connected)",
+            method: Method::POST,
+            target: target(&query),
+            headers: vec![auth(key), json.clone()],
+            body: Some(body.clone()),
+        },
+        Case {
+            name: "wrong_key",
+            what: "the same with a wrong key",
+            method: Method::POST,
+            target: target(&query),
+            headers: vec![auth(WRONG_KEY), json.clone()],
+            body: Some(body.clone()),
+        },
+        Case {
+            name: "no_key",
+            what: "the same without a key",
+            method: Method::POST,
+            target: target(&query),
+            headers: vec![json.clone()],
+            body: Some(body.clone()),
+        },
+    ];
+    if let Some(owner) = owner {
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.ends_with(&format!("={owner}")))
+            .collect();
+        let body = map_body(&body, |map| map.retain(|_, v| v.as_str() != Some(owner)));
+        out.push(Case {
+            name: "missing_owner",
+            what: "the same without the owner",
+            method: Method::POST,
+            target: target(&kept.join("&")),
+            headers: vec![auth(key), json.clone()],
+            body: Some(body),
+        });
+    }
+    let provider = sample.provider;
+    out.push(Case {
+        name: "unsupported_provider",
+        what: "the same with an unsupported provider",
+        method: Method::POST,
+        target: target(&query),
+        headers: vec![auth(key), json.clone()],
+        body: Some(map_body(&body, |map| {
+            for v in map.values_mut() {
+                if v.as_str() == Some(provider) {
+                    *v = UNSUPPORTED.into();
+                }
+            }
+        })),
+    });
+    out.push(Case {
+        name: "malformed_body",
+        what: "a body that is not JSON, sent as JSON",
+        method: Method::POST,
+        target: target(&query),
+        headers: vec![auth(key), json],
+        body: Some("{".to_owned()),
+    });
+    out.push(Case {
+        name: "wrong_method",
+        what: "GET on the connect path",
+        method: Method::GET,
+        target: target(&query),
+        headers: vec![auth(key)],
+        body: None,
+    });
+    out
+}
+
+fn map_body(body: &str, f: impl FnOnce(&mut Map<String, Value>)) -> String {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(mut map)) => {
+            f(&mut map);
+            Value::Object(map).to_string()
+        }
+        _ => body.to_owned(),
+    }
+}
+
+/// A fixture in which `key` owns `owner` at `vendor` (the default fixture, its owner key and the
+/// vendor's demo owner renamed).
+pub fn fixture_for(vendor: MockVendor, key: &str, owner: Option<&str>) -> Fixture {
+    let mut text = serde_json::to_string(&Fixture::default()).unwrap_or_default();
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    text = text.replace(&quoted(OWNER_KEY), &quoted(key));
+    if let (Some(from), Some(to)) = (samples::connect(vendor).owner, owner) {
+        text = text.replace(&quoted(from), &quoted(to));
+    }
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+/// Sends the cases to the live base URL `url`.
+pub async fn live_answers(
+    vendor: MockVendor,
+    url: &str,
+    cases: &[Case],
+) -> Result<BTreeMap<String, Answer>, VerifyError> {
+    let base = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+        .ok_or_else(|| VerifyError::BadUrl(url.to_owned()))?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| VerifyError::Client(e.to_string()))?;
+    let base_url = url.trim_end_matches('/');
+    let mut answers = BTreeMap::new();
+    let mut reached = false;
+    let mut last_error = String::new();
+    for case in cases {
+        let mut req = client.request(case.method.clone(), format!("{base_url}{}", case.target));
+        for (name, value) in &case.headers {
+            req = req.header(*name, value);
+        }
+        if let Some(b) = &case.body {
+            req = req.body(b.clone());
+        }
+        match req.send().await {
+            Ok(r) => {
+                reached = true;
+                let status = r.status().as_u16();
+                let headers = r.headers().clone();
+                let bytes = r.bytes().await.unwrap_or_default();
+                let mut answer = answer_of(status, &headers, &bytes);
+                if case.name == "valid" {
+                    answer.link = match find_link(&answer.body) {
+                        Some(link) => Some(open_live(&client, &base, &link).await),
+                        None => None,
+                    };
+                }
+                answers.insert(case.name.to_owned(), answer);
+            }
+            Err(e) => last_error = without_url(e).to_string(),
+        }
+    }
+    let _ = vendor;
+    if reached {
+        Ok(answers)
+    } else {
+        Err(VerifyError::Unreachable(last_error))
+    }
+}
+
+fn without_url(e: reqwest::Error) -> reqwest::Error {
+    e.without_url()
+}
+
+async fn open_live(client: &reqwest::Client, base: &url::Url, link: &str) -> Link {
+    let parsed = url::Url::parse(link).ok();
+    let absolute = parsed
+        .as_ref()
+        .is_some_and(|u| matches!(u.scheme(), "http" | "https"));
+    let on_base_host = parsed.as_ref().and_then(url::Url::host_str) == base.host_str();
+    let mut opens = None;
+    if absolute {
+        let first = client.get(link).send().await.map(|r| r.status().as_u16());
+        let second = client.get(link).send().await.map(|r| r.status().as_u16());
+        if let (Ok(a), Ok(b)) = (first, second) {
+            opens = Some((a, b));
+        }
+    }
+    Link {
+        absolute,
+        on_base_host,
+        opens,
+    }
+}
+
+/// The mock's answers to the cases, in process, with a fixture in which `key` owns `owner`.
+pub fn mock_answers(
+    vendor: MockVendor,
+    key: &str,
+    owner: Option<&str>,
+    cases: &[Case],
+) -> BTreeMap<String, Answer> {
+    let origin = "http://127.0.0.1:4010";
+    let service = MockService::new(
+        origin,
+        MockConfig::default().with_fixture(fixture_for(vendor, key, owner)),
+    );
+    let base = service.base_url(vendor);
+    let base_path = &base[origin.len()..];
+    let mut answers = BTreeMap::new();
+    for case in cases {
+        let (path, query) = match case.target.split_once('?') {
+            Some((p, q)) => (p, Some(q.to_owned())),
+            None => (case.target.as_str(), None),
+        };
+        let mut req = MockRequest::new(case.method.clone(), &format!("{base_path}{path}"));
+        req.query = query;
+        for (name, value) in &case.headers {
+            req = req.with_header(name, value);
+        }
+        if let Some(b) = &case.body {
+            req = req.with_body(b.clone());
+        }
+        let resp = service.handle(req);
+        let mut answer = answer_of(resp.status, &resp.headers, &resp.body);
+        if case.name == "valid" {
+            answer.link = find_link(&answer.body).map(|link| open_mock(&service, origin, &link));
+        }
+        answers.insert(case.name.to_owned(), answer);
+    }
+    answers
+}
+
+fn open_mock(service: &MockService, origin: &str, link: &str) -> Link {
+    let parsed = url::Url::parse(link).ok();
+    let absolute = parsed
+        .as_ref()
+        .is_some_and(|u| matches!(u.scheme(), "http" | "https"));
+    let on_base_host = link.starts_with(&format!("{origin}/"));
+    let opens = parsed.filter(|_| on_base_host).map(|u| {
+        let open = || {
+            let mut req = MockRequest::new(Method::GET, u.path());
+            req.query = u.query().map(str::to_owned);
+            service.handle(req).status
+        };
+        (open(), open())
+    });
+    Link {
+        absolute,
+        on_base_host,
+        opens,
+    }
+}
+
+fn answer_of(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Answer {
+    let header = |n: http::header::HeaderName| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header(http::header::CONTENT_TYPE).map(|c| {
+        c.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    });
+    let body = serde_json::from_slice::<Value>(body).unwrap_or_else(|_| {
+        let text = String::from_utf8_lossy(body);
+        let cut: String = text.chars().take(4096).collect();
+        Value::String(cut)
+    });
+    Answer {
+        status,
+        content_type,
+        retry_after: header(http::header::RETRY_AFTER),
+        location: header(http::header::LOCATION),
+        body,
+        link: None,
+    }
+}
+
+/// The first string in a JSON body that is an absolute http(s) URL.
+fn find_link(body: &Value) -> Option<String> {
+    match body {
+        Value::String(s) if s.starts_with("http://") || s.starts_with("https://") => {
+            Some(s.clone())
+        }
+        Value::Object(map) => map.values().find_map(find_link),
+        Value::Array(items) => items.iter().find_map(find_link),
+        _ => None,
+    }
+}
+
+/// Compares the live (or saved) answers with the mock's, and both with the spec.
+pub fn compare(
+    vendor: MockVendor,
+    against: &str,
+    cases: &[Case],
+    live: &BTreeMap<String, Answer>,
+    mock: &BTreeMap<String, Answer>,
+) -> Report {
+    let contract = vendor.contract();
+    let spec = |a: &Answer| {
+        let body = match &a.body {
+            Value::String(s) if a.content_type.as_deref() != Some("application/json") => {
+                s.as_bytes().to_vec()
+            }
+            v => serde_json::to_vec(v).unwrap_or_default(),
+        };
+        contract.check_response(a.status, a.content_type.as_deref(), &body)
+    };
+    let reports = cases
+        .iter()
+        .map(|case| {
+            let (l, m) = (live.get(case.name), mock.get(case.name));
+            let mut report = CaseReport {
+                case: case.name,
+                what: case.what,
+                live: l.cloned(),
+                mock: m.cloned(),
+                live_against_spec: l.map(spec).unwrap_or_default(),
+                mock_against_spec: m.map(spec).unwrap_or_default(),
+                differences: Vec::new(),
+                skipped: None,
+            };
+            match (l, m) {
+                (Some(l), Some(m)) => {
+                    report.differences = differences(l, m);
+                    // Drift is where the two part ways; a departure both share (a status the
+                    // spec does not document, answered by both) is noted, not counted.
+                    if report.live_against_spec != report.mock_against_spec {
+                        report.differences.push(format!(
+                            "against the spec: live {}; mock {}",
+                            verdict(&report.live_against_spec),
+                            verdict(&report.mock_against_spec)
+                        ));
+                    }
+                }
+                (None, _) => report.skipped = Some("no live answer".to_owned()),
+                (_, None) => report.skipped = Some("no mock answer".to_owned()),
+            }
+            report
+        })
+        .collect();
+    Report {
+        vendor,
+        against: against.to_owned(),
+        cases: reports,
+    }
+}
+
+/// Where two answers differ.
+pub fn differences(live: &Answer, mock: &Answer) -> Vec<String> {
+    let mut out = Vec::new();
+    if live.status != mock.status {
+        out.push(format!(
+            "status: live {}, mock {}",
+            live.status, mock.status
+        ));
+    }
+    if live.content_type != mock.content_type {
+        out.push(format!(
+            "content type: live {}, mock {}",
+            shown(live.content_type.as_deref()),
+            shown(mock.content_type.as_deref())
+        ));
+    }
+    for (name, l, m) in [
+        ("Retry-After", &live.retry_after, &mock.retry_after),
+        ("Location", &live.location, &mock.location),
+    ] {
+        if l.is_some() != m.is_some() {
+            out.push(format!(
+                "{name}: live {}, mock {}",
+                sent(l.is_some()),
+                sent(m.is_some())
+            ));
+        }
+    }
+    shape_diff("body", &live.body, &mock.body, &mut out);
+    match (&live.link, &mock.link) {
+        (Some(l), Some(m)) => {
+            for (what, a, b) in [
+                ("absolute", Some(l.absolute), Some(m.absolute)),
+                (
+                    "on the base URL's host",
+                    Some(l.on_base_host),
+                    Some(m.on_base_host),
+                ),
+                ("single-use", l.single_use(), m.single_use()),
+            ] {
+                if let (Some(a), Some(b)) = (a, b)
+                    && a != b
+                {
+                    out.push(format!("link {what}: live {}, mock {}", yes(a), yes(b)));
+                }
+            }
+        }
+        (Some(_), None) => out.push("link: only the live answer has one".to_owned()),
+        (None, Some(_)) => out.push("link: only the mock's answer has one".to_owned()),
+        (None, None) => {}
+    }
+    out
+}
+
+fn verdict(findings: &[String]) -> String {
+    if findings.is_empty() {
+        "as documented".to_owned()
+    } else {
+        findings.join("; ")
+    }
+}
+
+fn shown(s: Option<&str>) -> String {
+    s.map_or_else(|| "none".to_owned(), |s| format!("{s:?}"))
+}
+
+fn sent(b: bool) -> &'static str {
+    if b { "sent" } else { "not sent" }
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// A value that is compared as it is (when both sides have such a one) rather than by type: a
+/// code (letters and underscores),
+/// an integer, a boolean, null.
+fn compared_as_value(v: &Value) -> bool {
+    match v {
+        Value::String(s) => {
+            (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+        }
+        Value::Number(n) => n.is_i64() || n.is_u64(),
+        Value::Bool(_) | Value::Null => true,
+        _ => false,
+    }
+}
+
+fn type_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn shape_diff(at: &str, live: &Value, mock: &Value, out: &mut Vec<String>) {
+    match (live, mock) {
+        (Value::Object(l), Value::Object(m)) => {
+            for (k, lv) in l {
+                let here = format!("{at}.{k}");
+                match m.get(k) {
+                    Some(mv) => shape_diff(&here, lv, mv, out),
+                    None => out.push(format!("{here}: only the live answer has it")),
+                }
+            }
+            for k in m.keys().filter(|k| !l.contains_key(*k)) {
+                out.push(format!("{at}.{k}: only the mock's answer has it"));
+            }
+        }
+        (Value::Array(l), Value::Array(m)) => {
+            if let (Some(lv), Some(mv)) = (l.first(), m.first()) {
+                shape_diff(&format!("{at}[0]"), lv, mv, out);
+            }
+        }
+        (l, m) if type_of(l) != type_of(m) => {
+            out.push(format!("{at}: live {}, mock {}", type_of(l), type_of(m)));
+        }
+        (l, m) if compared_as_value(l) && compared_as_value(m) && l != m => {
+            out.push(format!("{at}: live {l}, mock {m}"));
+        }
+        _ => {}
+    }
+}
+
+/// The report as text, Markdown or JSON, with `key` replaced wherever it appears.
+pub fn render(report: &Report, format: &str, key: &str) -> String {
+    let text = match format {
+        "json" => serde_json::to_string_pretty(report).unwrap_or_default(),
+        "markdown" => markdown(report),
+        _ => plain(report),
+    };
+    scrub(&text, key)
+}
+
+/// `text` with `key` replaced by [`REDACTED`].
+pub fn scrub(text: &str, key: &str) -> String {
+    if key.is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(key, REDACTED)
+    }
+}
+
+fn plain(r: &Report) -> String {
+    let mut s = format!(
+        "social-connect-mock verify: {} at {}\n",
+        r.vendor.name(),
+        r.against
+    );
+    for c in &r.cases {
+        let status =
+            |a: &Option<Answer>| a.as_ref().map_or("-".to_owned(), |a| a.status.to_string());
+        s.push_str(&format!(
+            "{} {:<21} live {:>3}  mock {:>3}  {}\n",
+            if c.differences.is_empty() && c.skipped.is_none() {
+                "same"
+            } else {
+                "DIFF"
+            },
+            c.case,
+            status(&c.live),
+            status(&c.mock),
+            c.what
+        ));
+        if let Some(why) = &c.skipped {
+            s.push_str(&format!("       skipped: {why}\n"));
+        }
+        for d in &c.differences {
+            s.push_str(&format!("       {d}\n"));
+        }
+        if c.live_against_spec == c.mock_against_spec {
+            for d in &c.live_against_spec {
+                s.push_str(&format!("       note, both: {d}\n"));
+            }
+        }
+    }
+    s.push_str(&format!("{} difference(s)\n", r.findings()));
+    s
+}
+
+fn markdown(r: &Report) -> String {
+    let mut s = format!(
+        "### `social-connect-mock verify`: {} at {}\n\n| case | live | mock | differences |\n|---|---:|---:|---|\n",
+        r.vendor.name(),
+        r.against
+    );
+    for c in &r.cases {
+        let status =
+            |a: &Option<Answer>| a.as_ref().map_or("-".to_owned(), |a| a.status.to_string());
+        let mut findings: Vec<String> = c.differences.clone();
+        if findings.is_empty() && !c.live_against_spec.is_empty() {
+            findings.extend(
+                c.live_against_spec
+                    .iter()
+                    .map(|d| format!("same; note, both: {d}")),
+            );
+        }
+        if let Some(why) = &c.skipped {
+            findings.push(format!("skipped: {why}"));
+        }
+        let cell = if findings.is_empty() {
+            "same".to_owned()
+        } else {
+            findings.join("<br>").replace('|', "\\|")
+        };
+        s.push_str(&format!(
+            "| `{}` ({}) | {} | {} | {} |\n",
+            c.case,
+            c.what,
+            status(&c.live),
+            status(&c.mock),
+            cell
+        ));
+    }
+    s.push_str(&format!("\n{} difference(s)\n", r.findings()));
+    s
+}
