@@ -219,21 +219,30 @@ fn verify(args: VerifyArgs) -> ExitCode {
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
-    if let Some(Command::Verify(args)) = cli.command.take() {
-        return verify(args);
+    match cli.command.take() {
+        Some(Command::Verify(args)) => return verify(args),
+        Some(Command::Schema) => return schema(),
+        None => {}
     }
-    if let Some(Command::Schema) = cli.command {
-        match serde_json::to_string_pretty(&social_connect_mock::schemas()) {
-            Ok(s) => {
-                println!("{s}");
-                return ExitCode::SUCCESS;
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
+    run_server(cli)
+}
+
+/// `schema`: the JSON Schemas of the fixture and the admin bodies.
+fn schema() -> ExitCode {
+    match serde_json::to_string_pretty(&social_connect_mock::schemas()) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
+}
+
+/// The server itself, as the options say.
+fn run_server(cli: Cli) -> ExitCode {
     let fixture = match &cli.fixture {
         Some(path) => match Fixture::from_file(path) {
             Ok(f) => f,

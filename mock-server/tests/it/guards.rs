@@ -165,7 +165,7 @@ async fn a_rebound_host_cannot_read_the_fixture_but_vendor_endpoints_answer_it()
 
 #[test]
 fn the_binary_takes_allow_host() {
-    let b = Binary::start(&["--allow-host", "mock"], Stdio::null());
+    let mut b = Binary::start(&["--allow-host", "mock"], Stdio::null());
     let fixture = format!("{}/__admin/fixture", b.origin);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -182,6 +182,8 @@ fn the_binary_takes_allow_host() {
             403
         );
     });
+    b.child.kill().ok();
+    b.child.wait().ok();
 }
 
 // 5. The provider and RFC 6749; WoopSocial's result keys.

@@ -54,6 +54,16 @@ async fn walk(url: &str, origin: &str, inside: &str) -> (Vec<String>, Reply) {
     }
 }
 
+/// The ids `GET /__admin/tenants` listed, in its order.
+fn ids(listed: &Value) -> Vec<&str> {
+    listed["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect()
+}
+
 async fn admin_get(url: &str) -> Value {
     let r = get(url).await;
     assert_eq!(r.status, 200, "{url}: {}", r.text);
@@ -285,12 +295,7 @@ async fn tenants_are_listed_with_their_sizes_and_dropped() {
     .await;
     admin_get(&format!("{origin}/t/two/__admin")).await;
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
-    let ids: Vec<&str> = listed["tenants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids = ids(&listed);
     assert_eq!(ids, ["two", "one"], "most recently used first: {listed}");
     let one = &listed["tenants"][1];
     assert_eq!(one["pending_flows"], 1, "{one}");
@@ -367,12 +372,7 @@ async fn beyond_max_tenants_the_least_recently_used_is_forgotten() {
         admin_get(&format!("{origin}/t/{t}/__admin")).await;
     }
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
-    let ids: Vec<&str> = listed["tenants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids = ids(&listed);
     assert_eq!(ids, ["d", "a", "c"], "{listed}");
 }
 
@@ -394,12 +394,7 @@ async fn beyond_the_budget_the_least_recently_used_tenants_are_forgotten() {
         connect(&tenant_base(&s, "busy", v), v).await;
     }
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
-    let ids: Vec<&str> = listed["tenants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids = ids(&listed);
     assert_eq!(ids.first(), Some(&"busy"), "{listed}");
     assert!(!ids.contains(&"early"), "the stalest stayed: {listed}");
     assert!(

@@ -134,13 +134,7 @@ async fn run_flows(origin: &str, workers: usize, duration: Duration) -> Result<F
     }
     flows.secs = started.elapsed().as_secs_f64();
     flows.flows = all.len() as u64;
-    all.sort_unstable();
-    let pct = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .map_or(0.0, |us| *us as f64 / 1000.0)
-    };
-    flows.p50_ms = pct(0.50);
-    flows.p99_ms = pct(0.99);
+    (flows.p50_ms, flows.p99_ms) = crate::util::p50_p99_ms(&mut all);
     Ok(flows)
 }
 

@@ -91,13 +91,7 @@ async fn run_tenants(origin: &str, tenants: usize, per_tenant: usize) -> Result<
     }
     run.secs = started.elapsed().as_secs_f64();
     run.flows = all.len() as u64;
-    all.sort_unstable();
-    let pct = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .map_or(0.0, |us| *us as f64 / 1000.0)
-    };
-    run.p50_ms = pct(0.50);
-    run.p99_ms = pct(0.99);
+    (run.p50_ms, run.p99_ms) = crate::util::p50_p99_ms(&mut all);
     let listed = get_json(&client, &format!("{origin}/__admin/tenants")).await?;
     run.listed = listed["tenants"].as_array().map_or(0, Vec::len);
     run.weight_bytes = listed["weight_bytes"].as_u64().unwrap_or(0);

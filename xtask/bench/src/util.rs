@@ -8,6 +8,18 @@ pub(crate) fn mb(kb: u64) -> f64 {
 }
 
 /// `s` trimmed, cut to `max` characters with `…`.
+/// The median and the 99th percentile of latencies in microseconds, in milliseconds (0 when
+/// there are none).
+pub(crate) fn p50_p99_ms(micros: &mut [u64]) -> (f64, f64) {
+    micros.sort_unstable();
+    let pct = |p: f64| {
+        micros
+            .get(((micros.len() as f64 * p) as usize).min(micros.len().saturating_sub(1)))
+            .map_or(0.0, |us| *us as f64 / 1000.0)
+    };
+    (pct(0.50), pct(0.99))
+}
+
 pub(crate) fn clip(s: &str, max: usize) -> String {
     let s = s.trim();
     match s.char_indices().nth(max) {
