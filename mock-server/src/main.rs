@@ -186,7 +186,7 @@ fn verify(args: VerifyArgs) -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return fail(format!("cannot start the runtime: {e}")),
             };
-            match runtime.block_on(verify::live_answers(args.vendor, &against, &cases)) {
+            match runtime.block_on(verify::live_answers(&against, &cases)) {
                 Ok(answers) => answers,
                 Err(e) => return fail(e.to_string()),
             }

@@ -190,15 +190,19 @@ impl StandaloneServer {
     pub async fn start(config: StandaloneConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        let mut mock = config.mock;
+        // One fixture for the default tenant and every other (until one loads its own).
+        let fixture = Arc::new(std::mem::take(&mut mock.fixture));
         let service = MockService::from_parts(
             format!("http://{addr}"),
             String::new(),
             MockVendor::ALL.to_vec(),
-            MockState::new(config.mock.clone(), true),
+            MockState::with_fixture(Arc::clone(&fixture), &mock, true),
         );
         let tenants = Arc::new(Tenants::new(
             service,
-            config.mock,
+            mock,
+            fixture,
             config.max_tenants,
             config.tenant_budget,
         ));

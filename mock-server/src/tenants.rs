@@ -62,14 +62,15 @@ struct Slot {
 }
 
 impl Tenants {
-    /// `default` serves the bare origin; new tenants start from `config` (its fixture shared).
+    /// `default` serves the bare origin; new tenants start from `config` with `fixture` (shared;
+    /// `config`'s own fixture is not read).
     pub(crate) fn new(
         default: MockService,
-        mut config: MockConfig,
+        config: MockConfig,
+        fixture: Arc<Fixture>,
         max_tenants: usize,
         budget: usize,
     ) -> Self {
-        let fixture = Arc::new(std::mem::take(&mut config.fixture));
         Self {
             default,
             config,

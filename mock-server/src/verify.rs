@@ -273,13 +273,11 @@ pub fn fixture_for(vendor: MockVendor, key: &str, owner: Option<&str>) -> Fixtur
 
 /// Sends the cases to the live base URL `url`.
 pub async fn live_answers(
-    vendor: MockVendor,
     url: &str,
     cases: &[Case],
 ) -> Result<BTreeMap<String, Answer>, VerifyError> {
-    let base = url::Url::parse(url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+    let base = absolute(url)
+        .filter(|u| u.host_str().is_some())
         .ok_or_else(|| VerifyError::BadUrl(url.to_owned()))?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -313,10 +311,9 @@ pub async fn live_answers(
                 }
                 answers.insert(case.name.to_owned(), answer);
             }
-            Err(e) => last_error = without_url(e).to_string(),
+            Err(e) => last_error = e.without_url().to_string(),
         }
     }
-    let _ = vendor;
     if reached {
         Ok(answers)
     } else {
@@ -324,15 +321,16 @@ pub async fn live_answers(
     }
 }
 
-fn without_url(e: reqwest::Error) -> reqwest::Error {
-    e.without_url()
+/// `link` parsed, when it is an absolute http(s) URL.
+fn absolute(link: &str) -> Option<url::Url> {
+    url::Url::parse(link)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 async fn open_live(client: &reqwest::Client, base: &url::Url, link: &str) -> Link {
-    let parsed = url::Url::parse(link).ok();
-    let absolute = parsed
-        .as_ref()
-        .is_some_and(|u| matches!(u.scheme(), "http" | "https"));
+    let parsed = absolute(link);
+    let absolute = parsed.is_some();
     let on_base_host = parsed.as_ref().and_then(url::Url::host_str) == base.host_str();
     let mut opens = None;
     if absolute {
@@ -388,10 +386,8 @@ pub fn mock_answers(
 }
 
 fn open_mock(service: &MockService, origin: &str, link: &str) -> Link {
-    let parsed = url::Url::parse(link).ok();
-    let absolute = parsed
-        .as_ref()
-        .is_some_and(|u| matches!(u.scheme(), "http" | "https"));
+    let parsed = absolute(link);
+    let absolute = parsed.is_some();
     let on_base_host = link.starts_with(&format!("{origin}/"));
     let opens = parsed.filter(|_| on_base_host).map(|u| {
         let open = || {

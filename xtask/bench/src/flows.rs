@@ -82,12 +82,12 @@ async fn admin_reset(origin: &str) -> Result<()> {
 }
 
 /// WoopSocial's connect body (no one-account-per-platform limit, unlike Postbreeze) with
-/// `redirectUrl` set to [`FLOW_REDIRECT`].
-fn flow_body() -> Result<String> {
+/// `redirectUrl` set to `redirect` ([`FLOW_REDIRECT`] for the flows).
+pub(crate) fn flow_body(redirect: &str) -> Result<String> {
     let sample = samples::connect(MockVendor::WoopSocial);
     let mut body: serde_json::Value =
         serde_json::from_str(sample.body).map_err(|e| format!("the sample's body: {e}"))?;
-    body["redirectUrl"] = FLOW_REDIRECT.into();
+    body["redirectUrl"] = redirect.into();
     Ok(body.to_string())
 }
 
@@ -97,7 +97,7 @@ async fn run_flows(origin: &str, workers: usize, duration: Duration) -> Result<F
         "{origin}{}",
         samples::connect(MockVendor::WoopSocial).target()
     ));
-    let body = flow_body()?;
+    let body = flow_body(FLOW_REDIRECT)?;
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + duration;
     let mut tasks = tokio::task::JoinSet::new();
@@ -199,7 +199,8 @@ mod tests {
 
     #[test]
     fn the_flow_body_is_the_sample_with_a_redirect() {
-        let body: serde_json::Value = serde_json::from_str(&flow_body().unwrap()).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_str(&flow_body(FLOW_REDIRECT).unwrap()).unwrap();
         assert_eq!(body["redirectUrl"], FLOW_REDIRECT);
         assert_eq!(body["projectId"], "proj_demo");
         assert_eq!(body["platform"], "X");
