@@ -5,6 +5,7 @@ exact counts, so state leaking between tenants (or workers) fails it.
 """
 
 import json
+import pathlib
 import urllib.parse
 
 import pytest
@@ -13,50 +14,64 @@ from social_connect_mock.client import request
 
 OWNER_KEY = "sk_test_owner"
 
-# What a user's code sends: each vendor's connect (path below its base URL, key header, body)
-# and where the link is in its answer.
-CONNECT = {
-    "recoup": ("/api/connectors", "x-api-key", {"connector": "youtube"}, ("data", "redirectUrl")),
-    "woopsocial": (
-        "/social-accounts/authorization-url",
-        "bearer",
-        {"projectId": "proj_demo", "platform": "X"},
-        ("url",),
-    ),
-    "postbreeze": (
-        "/social-accounts/connect",
-        "bearer",
-        {"workspaceId": "ws_demo", "platform": "YOUTUBE"},
-        ("authorizeUrl",),
-    ),
-    "aitronos": (
-        "/personal-connectors/authorize?organization_id=org_demo",
-        "x-api-key",
-        {"connector_type": "notion"},
-        ("authorization_url",),
-    ),
-    "ocoya": (
-        "/social-profiles/connection-url?workspaceId=ws_demo",
-        "x-api-key",
-        {"provider": "instagram"},
-        ("url",),
-    ),
+SPECS = pathlib.Path(__file__).resolve().parents[2] / "specs"
+
+# What the test chooses to send at each vendor: the fixture's owner (in the vendor's required
+# query parameter, when it has one) and body values of the mock's demo data. Where to send it
+# and how the key goes are the vendor's contract, read from specs/<vendor>/contract.json (what
+# `cargo xtask codegen` read from the spec).
+SEND = {
+    "recoup": ({"connector": "youtube"}, None),
+    "woopsocial": ({"projectId": "proj_demo", "platform": "X"}, None),
+    "postbreeze": ({"workspaceId": "ws_demo", "platform": "YOUTUBE"}, None),
+    "aitronos": ({"connector_type": "notion"}, "org_demo"),
+    "ocoya": ({"provider": "instagram"}, "ws_demo"),
 }
-VENDORS = sorted(CONNECT)
+VENDORS = sorted(SEND)
+
+
+def contract(vendor):
+    return json.loads((SPECS / vendor / "contract.json").read_text())["contract"]
+
+
+def connect_path(vendor):
+    """The connect path, with the fixture's owner in the required query parameter, if any."""
+    c = contract(vendor)
+    owner = SEND[vendor][1]
+    required = [q["name"] for q in c["query"] if q["required"]]
+    query = urllib.parse.urlencode({name: owner for name in required})
+    return c["path"] + ("?" + query if query else "")
+
+
+def auth_header(vendor, key):
+    scheme = contract(vendor)["auth"][0]
+    if scheme["kind"] == "bearer":
+        return {"authorization": f"Bearer {key}"}
+    return {scheme["name"]: key}
 
 
 def connect(tenant, vendor, key=OWNER_KEY, **extra):
-    path, scheme, body, _ = CONNECT[vendor]
-    headers = {"authorization": f"Bearer {key}"} if scheme == "bearer" else {scheme: key}
-    return request("POST", tenant.base_url(vendor) + path, {**body, **extra}, headers)
+    body = SEND[vendor][0]
+    return request("POST", tenant.base_url(vendor) + connect_path(vendor), {**body, **extra}, auth_header(vendor, key))
+
+
+def first_url(value):
+    """The first absolute http(s) URL in a JSON answer: the link a connect returns."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return value
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    for child in children:
+        found = first_url(child)
+        if found:
+            return found
+    return None
 
 
 def link_of(vendor, response):
     assert response.status in (200, 201), response.text
-    value = response.json()
-    for k in CONNECT[vendor][3]:
-        value = value[k]
-    return value
+    link = first_url(response.json())
+    assert link, response.text
+    return link
 
 
 def fixture_accounts(tenant):
@@ -78,7 +93,7 @@ def test_a_connect_followed_hop_by_hop_connects_one_account_in_its_tenant(mock_t
     assert mine[-1]["vendor"] == vendor
     # The tenant's log holds its own requests, and only those.
     paths = [r["path"] for r in mock_tenant.requests()]
-    assert paths[0] == mock_tenant.base_url(vendor)[len(mock_tenant.origin):] + CONNECT[vendor][0].split("?")[0]
+    assert paths[0] == mock_tenant.base_url(vendor)[len(mock_tenant.origin):] + contract(vendor)["path"]
     assert len(paths) == 1 + len(flow.hops), paths
 
 

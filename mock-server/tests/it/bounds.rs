@@ -356,16 +356,17 @@ fn the_binary_stays_under_its_memory_figure_whatever_it_is_sent() {
         // flow with the longest redirect URL a flow keeps.
         for i in 0..FILLED_TENANTS * FLOWS_PER_FILLED_TENANT {
             let tenant = i / FLOWS_PER_FILLED_TENANT;
-            let url =
-                format!("{origin}/t/fill-{tenant}/woopsocial/v1/social-accounts/authorization-url");
-            let body = serde_json::json!({"projectId": "proj_demo", "platform": "X",
-                "redirectUrl": format!("https://app.example.com/{}", "r".repeat(2000))});
+            let (url, body) = woop_with_redirect(
+                &format!("{origin}/t/fill-{tenant}"),
+                &format!("https://app.example.com/{}", "r".repeat(2000)),
+            );
             let c = c.clone();
             tasks.spawn(async move {
                 let r = c
                     .post(url)
                     .bearer_auth(social_connect_mock::OWNER_KEY)
-                    .json(&body)
+                    .header("content-type", "application/json")
+                    .body(body)
                     .send()
                     .await?;
                 assert_eq!(r.status().as_u16(), 200);

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use social_connect_mock::{MockVendor, OWNER_KEY, samples};
 
-use crate::support::Binary;
+use crate::support::{Binary, woop_with_redirect};
 
 /// Connects before the first measure. Each one mints a pending flow, and the mock keeps at most
 /// 10,000 of them (`MAX_FLOWS`, evicting the oldest) and 1,000 requests in its log, so this
@@ -171,14 +171,12 @@ async fn tenant_flows(client: &reqwest::Client, origin: &str, tenant: &str) -> V
     let app = format!("https://app.example.com/{tenant}");
     let mut ids = Vec::new();
     for _ in 0..FLOWS_PER_TENANT {
+        let (url, body) = woop_with_redirect(&base, &app);
         let r = client
-            .post(format!(
-                "{base}/woopsocial/v1/social-accounts/authorization-url"
-            ))
+            .post(url)
             .bearer_auth(OWNER_KEY)
-            .json(
-                &serde_json::json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": app}),
-            )
+            .header("content-type", "application/json")
+            .body(body)
             .send()
             .await
             .unwrap();

@@ -218,6 +218,15 @@ pub(crate) fn sample_request(
         .body(sample.body)
 }
 
+/// WoopSocial's sample connect under `base` (an origin, or a tenant's `{origin}/t/{id}`) with
+/// `redirectUrl` set to `redirect`: the URL and the body.
+pub(crate) fn woop_with_redirect(base: &str, redirect: &str) -> (String, String) {
+    let sample = samples::connect(MockVendor::WoopSocial);
+    let mut body: Value = serde_json::from_str(sample.body).unwrap();
+    body["redirectUrl"] = redirect.into();
+    (format!("{base}{}", sample.target()), body.to_string())
+}
+
 /// Sends `vendor`'s sample connect request, made with `key`.
 pub(crate) async fn send_sample(h: &Harness, vendor: MockVendor, key: &str) -> Reply {
     Reply::from(

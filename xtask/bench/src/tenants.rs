@@ -5,7 +5,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::flows::{FLOW_REDIRECT, http_client, redirect};
+use social_connect_mock::{MockVendor, samples};
+
+use crate::flows::{FLOW_REDIRECT, flow_body, http_client, redirect};
 use crate::{Bench, Result};
 
 /// Tenants at work at once (the mock keeps at most 1,024 connections).
@@ -119,12 +121,12 @@ async fn run_tenants(origin: &str, tenants: usize, per_tenant: usize) -> Result<
 async fn tenant_flow(client: &reqwest::Client, origin: &str, tenant: &str) -> Result<String> {
     let base = format!("{origin}/t/{tenant}");
     let app = format!("{FLOW_REDIRECT}/{tenant}");
+    let target = samples::connect(MockVendor::WoopSocial).target();
     let response = client
-        .post(format!(
-            "{base}/woopsocial/v1/social-accounts/authorization-url"
-        ))
+        .post(format!("{base}{target}"))
         .bearer_auth(social_connect_mock::OWNER_KEY)
-        .json(&serde_json::json!({"projectId": "proj_demo", "platform": "X", "redirectUrl": app}))
+        .header("content-type", "application/json")
+        .body(flow_body(&app)?)
         .send()
         .await
         .map_err(|e| format!("connect: {e}"))?;
