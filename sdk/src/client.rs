@@ -306,8 +306,13 @@ impl Client {
         if !self.inner.based.contains(&vendor) {
             return Err(Error::MissingBaseUrl(vendor));
         }
-        api.connect(&self.inner.raw, &request, wire, self.inner.timeout)
-            .await
+        api.connect(
+            self.inner.raw.endpoint(vendor),
+            &request,
+            wire,
+            self.inner.timeout,
+        )
+        .await
     }
 
     /// Starts a connect flow as [`connect`](Self::connect) does, and returns with the link the
@@ -373,64 +378,84 @@ impl Client {
         Ok((link, session))
     }
 
-    /// Recoup's generated client, with this client's key, base URL and timeout.
+    /// Recoup's generated client (a new one each call: cheap), with this client's key, base URL and
+    /// timeout.
     ///
     /// ### Example
     /// ```
     /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: &social_connect::recoup::Client = client.recoup();
+    /// let raw: social_connect::recoup::Client = client.recoup();
     /// ```
     #[cfg(feature = "recoup")]
-    pub fn recoup(&self) -> &crate::recoup::Client {
-        &self.inner.raw.recoup
+    pub fn recoup(&self) -> crate::recoup::Client {
+        self.inner
+            .raw
+            .endpoint(Vendor::Recoup)
+            .raw(crate::recoup::Client::new_with_client)
     }
 
-    /// WoopSocial's generated client, with this client's key, base URL and timeout.
+    /// WoopSocial's generated client (a new one each call: cheap), with this client's key, base URL and
+    /// timeout.
     ///
     /// ### Example
     /// ```
     /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: &social_connect::woopsocial::Client = client.woopsocial();
+    /// let raw: social_connect::woopsocial::Client = client.woopsocial();
     /// ```
     #[cfg(feature = "woopsocial")]
-    pub fn woopsocial(&self) -> &crate::woopsocial::Client {
-        &self.inner.raw.woopsocial
+    pub fn woopsocial(&self) -> crate::woopsocial::Client {
+        self.inner
+            .raw
+            .endpoint(Vendor::WoopSocial)
+            .raw(crate::woopsocial::Client::new_with_client)
     }
 
-    /// Postbreeze's generated client, with this client's key, base URL and timeout (the local
+    /// Postbreeze's generated client (a new one each call: cheap), with this client's key, base URL and
+    /// timeout (the local
     /// server its spec names until a base URL is set).
     ///
     /// ### Example
     /// ```
     /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: &social_connect::postbreeze::Client = client.postbreeze();
+    /// let raw: social_connect::postbreeze::Client = client.postbreeze();
     /// ```
     #[cfg(feature = "postbreeze")]
-    pub fn postbreeze(&self) -> &crate::postbreeze::Client {
-        &self.inner.raw.postbreeze
+    pub fn postbreeze(&self) -> crate::postbreeze::Client {
+        self.inner
+            .raw
+            .endpoint(Vendor::Postbreeze)
+            .raw(crate::postbreeze::Client::new_with_client)
     }
 
-    /// Aitronos' generated client, with this client's key, base URL and timeout.
+    /// Aitronos' generated client (a new one each call: cheap), with this client's key, base URL and
+    /// timeout.
     ///
     /// ### Example
     /// ```
     /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: &social_connect::aitronos::Client = client.aitronos();
+    /// let raw: social_connect::aitronos::Client = client.aitronos();
     /// ```
     #[cfg(feature = "aitronos")]
-    pub fn aitronos(&self) -> &crate::aitronos::Client {
-        &self.inner.raw.aitronos
+    pub fn aitronos(&self) -> crate::aitronos::Client {
+        self.inner
+            .raw
+            .endpoint(Vendor::Aitronos)
+            .raw(crate::aitronos::Client::new_with_client)
     }
 
-    /// Ocoya's generated client, with this client's key, base URL and timeout.
+    /// Ocoya's generated client (a new one each call: cheap), with this client's key, base URL and
+    /// timeout.
     ///
     /// ### Example
     /// ```
     /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: &social_connect::ocoya::Client = client.ocoya();
+    /// let raw: social_connect::ocoya::Client = client.ocoya();
     /// ```
     #[cfg(feature = "ocoya")]
-    pub fn ocoya(&self) -> &crate::ocoya::Client {
-        &self.inner.raw.ocoya
+    pub fn ocoya(&self) -> crate::ocoya::Client {
+        self.inner
+            .raw
+            .endpoint(Vendor::Ocoya)
+            .raw(crate::ocoya::Client::new_with_client)
     }
 }

@@ -25,6 +25,10 @@ pub use url::Url;
 pub use vendor::{ParseVendorError, Vendor};
 
 /// Recoup's complete client, as progenitor generates it from `specs/recoup/openapi.yaml`.
+///
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
+/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
+/// each answer it reads; [`Client`]'s accessors hand out one already configured.
 #[cfg(feature = "recoup")]
 #[allow(missing_docs, unreachable_pub, missing_debug_implementations, clippy::all, clippy::unwrap_used)]
 #[rustfmt::skip]
@@ -32,6 +36,10 @@ pub use vendor::{ParseVendorError, Vendor};
 pub mod recoup;
 
 /// WoopSocial's complete client, as progenitor generates it from `specs/woopsocial/openapi.yaml`.
+///
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
+/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
+/// each answer it reads; [`Client`]'s accessors hand out one already configured.
 #[cfg(feature = "woopsocial")]
 #[allow(missing_docs, unreachable_pub, missing_debug_implementations, clippy::all, clippy::unwrap_used)]
 #[rustfmt::skip]
@@ -39,6 +47,10 @@ pub mod recoup;
 pub mod woopsocial;
 
 /// Postbreeze's complete client, as progenitor generates it from `specs/postbreeze/openapi.yaml`.
+///
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
+/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
+/// each answer it reads; [`Client`]'s accessors hand out one already configured.
 #[cfg(feature = "postbreeze")]
 #[allow(missing_docs, unreachable_pub, missing_debug_implementations, clippy::all, clippy::unwrap_used)]
 #[rustfmt::skip]
@@ -47,6 +59,10 @@ pub mod postbreeze;
 
 /// Aitronos's complete client, as progenitor generates it from `specs/aitronos/openapi.yaml`
 /// (a spec authored from Aitronos's prose reference: the vendor publishes none).
+///
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
+/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
+/// each answer it reads; [`Client`]'s accessors hand out one already configured.
 #[cfg(feature = "aitronos")]
 #[allow(missing_docs, unreachable_pub, missing_debug_implementations, clippy::all, clippy::unwrap_used)]
 #[rustfmt::skip]
@@ -54,6 +70,10 @@ pub mod postbreeze;
 pub mod aitronos;
 
 /// Ocoya's complete client, as progenitor generates it from `specs/ocoya/openapi.yaml`.
+///
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
+/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
+/// each answer it reads; [`Client`]'s accessors hand out one already configured.
 #[cfg(feature = "ocoya")]
 #[allow(missing_docs, unreachable_pub, missing_debug_implementations, clippy::all, clippy::unwrap_used)]
 #[rustfmt::skip]

@@ -1,7 +1,6 @@
 //! Reading vendor responses: a bounded body read in the generated clients' `exec` hook, and the
 //! mapping of every outcome of a generated call onto [`Error`].
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
@@ -16,7 +15,18 @@ use crate::{Error, Vendor, VendorError};
 /// The most bytes of a response body a call reads; the rest is never read.
 pub const BODY_LIMIT: usize = 1 << 20;
 
-/// What the `exec` hook saw of the response, for errors the generated code reports without it.
+/// Where a generated client's `exec` hook leaves what it read of the response (status,
+/// headers, body), for the errors the generated code reports without them (an undecodable
+/// body, a status documented without one). It is the generated client's inner value: each call
+/// gets a client of its own (see [`crate::vendors::Endpoint`]), so what the hook leaves is that
+/// call's answer, handed to [`call`] directly.
+pub(crate) type Capture = std::sync::Arc<std::sync::Mutex<Option<http::Response<bytes::Bytes>>>>;
+
+/// Marks a captured response whose body was cut at [`BODY_LIMIT`].
+#[derive(Clone, Copy, Debug)]
+struct Truncated;
+
+/// What the `exec` hook saw of the response.
 #[derive(Debug)]
 struct Seen {
     status: StatusCode,
@@ -25,21 +35,33 @@ struct Seen {
     truncated: bool,
 }
 
-tokio::task_local! {
-    static SEEN: RefCell<Option<Seen>>;
+impl Seen {
+    fn take(capture: &Capture) -> Option<Seen> {
+        let response = capture.lock().ok()?.take()?;
+        let truncated = response.extensions().get::<Truncated>().is_some();
+        let (parts, body) = response.into_parts();
+        Some(Seen {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+            truncated,
+        })
+    }
 }
 
 /// Sends `request` and reads at most [`BODY_LIMIT`] bytes of the answer, so a huge body costs
-/// neither memory nor time; then hands the generated code a response holding what was read.
+/// neither memory nor time; then hands the generated code a response holding what was read, and
+/// leaves a copy in `capture` for [`call`].
 ///
-/// Nothing is copied on the way: a body that arrives in one chunk is handed on as it is, and the
-/// headers are moved, not cloned. On a success they go to [`SEEN`] only (the generated code
-/// decodes the body and [`call`] drops the `ResponseValue`'s headers, so the only reader is the
-/// error for an undecodable success body); on an error status they go to the response, which the
-/// generated code turns into the error value, and [`SEEN`] keeps a copy for an undecodable error
-/// body.
+/// Nothing is copied on the way: a body that arrives in one chunk is handed on as it is (the
+/// copy shares its bytes), and on a success the headers are moved, not cloned (the generated
+/// code decodes the body and [`call`] drops the `ResponseValue`'s headers, so the only reader
+/// is the error for an undecodable success body); on an error status they go to the response,
+/// which the generated code turns into the error value, and the capture keeps a copy for an
+/// undecodable error body.
 pub(crate) async fn exec(
     client: &reqwest::Client,
+    capture: &Capture,
     request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
     let mut response = client.execute(request).await?;
@@ -52,14 +74,15 @@ pub(crate) async fn exec(
     } else {
         headers.clone()
     };
-    let _ = SEEN.try_with(|seen| {
-        *seen.borrow_mut() = Some(Seen {
-            status,
-            headers: kept,
-            body: body.clone(),
-            truncated,
-        });
-    });
+    let mut seen = http::Response::new(body.clone());
+    *seen.status_mut() = status;
+    *seen.headers_mut() = kept;
+    if truncated {
+        seen.extensions_mut().insert(Truncated);
+    }
+    if let Ok(mut slot) = capture.lock() {
+        *slot = Some(seen);
+    }
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
@@ -96,32 +119,34 @@ async fn read_bounded(response: &mut reqwest::Response) -> reqwest::Result<(byte
 /// Lets the generated client of a vendor read bodies through [`exec`].
 macro_rules! bounded_exec_hook {
     ($client:ty) => {
-        impl progenitor_client::ClientHooks<()> for $client {
+        impl progenitor_client::ClientHooks<crate::response::Capture> for $client {
             async fn exec(
                 &self,
                 request: reqwest::Request,
                 _info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                crate::response::exec(progenitor_client::ClientInfo::client(self), request).await
+                use progenitor_client::ClientInfo as _;
+                crate::response::exec(self.client(), self.inner(), request).await
             }
         }
     };
 }
 pub(crate) use bounded_exec_hook;
 
-/// Runs one generated call and maps every way it can end onto [`Error`].
-pub(crate) async fn call<T, E, F>(vendor: Vendor, timeout: Duration, call: F) -> Result<T, Error>
+/// Runs one generated call, made on a client whose `exec` hook leaves what it read in
+/// `capture`, and maps every way it can end onto [`Error`].
+pub(crate) async fn call<T, E, F>(
+    vendor: Vendor,
+    timeout: Duration,
+    capture: &Capture,
+    call: F,
+) -> Result<T, Error>
 where
     F: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
     E: serde::Serialize,
 {
-    let (result, seen) = SEEN
-        .scope(RefCell::new(None), async {
-            let result = call.await;
-            let seen = SEEN.with(|s| s.borrow_mut().take());
-            (result, seen)
-        })
-        .await;
+    let result = call.await;
+    let seen = Seen::take(capture);
     let err = match result {
         Ok(value) => return Ok(value.into_inner()),
         Err(err) => err,

@@ -66,7 +66,16 @@ fn settings() -> progenitor_impl::GenerationSettings {
     };
     let mut settings = GenerationSettings::new();
     settings
-        .with_interface(InterfaceStyle::Positional)
+        // Builders, not positional methods: a parameter a spec adds is a new builder method,
+        // so the SDK's own calls keep compiling (README, "Regenerating").
+        .with_interface(InterfaceStyle::Builder)
+        // Each call's client carries a place where the SDK's `exec` hook leaves the status,
+        // headers and body it read, for the error mapping (sdk/src/response.rs).
+        .with_inner_type(quote::quote!(
+            ::std::sync::Arc<
+                ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+            >
+        ))
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_conversion(
@@ -286,12 +295,12 @@ pub(crate) fn change_report(root: &Path, generated: &[Output]) -> Result<Report,
             // No snapshot yet (the first generation): nothing to compare against.
             None => (Vec::new(), false),
         };
-        vendors.push(VendorReport {
-            vendor: vendor.name.to_owned(),
+        vendors.push(VendorReport::new(
+            vendor.name,
             spec_changed,
             changes,
-            api: report::api_changes(&old_client, new_client),
-        });
+            report::api_changes(&old_client, new_client),
+        ));
     }
     Ok(report::report(
         "the specs against what the last `cargo xtask codegen` read",
@@ -333,12 +342,12 @@ pub(crate) fn diff(
     let report = report::report(
         &format!("{} → {}", old.display(), new.display()),
         &sdk_version(root),
-        vec![VendorReport {
-            vendor: vendor.name.to_owned(),
-            spec_changed: old_text != new_text,
-            changes: report::compare(&old_contract, &new_contract),
-            api: report::api_changes(&old_client, &new_client),
-        }],
+        vec![VendorReport::new(
+            vendor.name,
+            old_text != new_text,
+            report::compare(&old_contract, &new_contract),
+            report::api_changes(&old_client, &new_client),
+        )],
     );
     if report.is_empty() {
         println!("{}: no change", vendor.name);
@@ -487,9 +496,12 @@ publish = false
 [workspace]
 
 [dependencies]
+bytes = "1.11"
+chrono = { version = "0.4.42", default-features = false, features = ["serde", "std"] }
+http = "1.4"
 progenitor-client = "0.15.1"
 reqwest = { version = "0.13.5", default-features = false, features = ["json", "query"] }
-schemars = { version = "0.8.22", features = ["uuid1", "url"] }
+schemars = { version = "0.8.22", features = ["uuid1", "url", "chrono"] }
 serde = { version = "1.0.226", features = ["derive"] }
 serde_json = "1.0.150"
 url = { version = "2.5.8", features = ["serde"] }

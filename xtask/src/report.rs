@@ -74,10 +74,37 @@ pub(crate) struct VendorReport {
     /// Whether the published spec's bytes changed at all.
     pub(crate) spec_changed: bool,
     pub(crate) changes: Vec<Change>,
+    /// What the change means for callers of the unified client (`Client::connect`, `begin`,
+    /// `ConnectOutcome`): its Rust API is hand-written and reaches the generated code only
+    /// through builders and JSON, so it keeps compiling; what can change is behaviour on the
+    /// wire, which is the contract's worst class (non-breaking when nothing changed).
+    pub(crate) unified: Class,
+    /// The generated client's own API (`social_connect::<vendor>`), for its direct callers.
     pub(crate) api: Vec<ApiChange>,
 }
 
 impl VendorReport {
+    /// The report of `vendor` from its contract changes and its generated API's changes.
+    pub(crate) fn new(
+        vendor: &str,
+        spec_changed: bool,
+        changes: Vec<Change>,
+        api: Vec<ApiChange>,
+    ) -> Self {
+        let unified = changes
+            .iter()
+            .map(|c| c.class)
+            .min()
+            .unwrap_or(Class::NonBreaking);
+        VendorReport {
+            vendor: vendor.to_owned(),
+            spec_changed,
+            changes,
+            unified,
+            api,
+        }
+    }
+
     fn breaking(&self) -> bool {
         self.changes.iter().any(|c| c.class == Class::Breaking)
             || self.api.iter().any(|a| a.breaking)
@@ -816,13 +843,23 @@ impl Report {
                     c.kind
                 );
             }
+            let _ = writeln!(
+                s,
+                "  unified client: {} for callers of social_connect::Client (its API is unchanged)",
+                v.unified.label()
+            );
             for a in &v.api {
+                let (kind, item) = a.item.split_once(' ').unwrap_or(("", &a.item));
                 let _ = writeln!(
                     s,
-                    "  rust api {:<8} {}{}",
+                    "  raw api {:<8} {kind} social_connect::{}::{item}{}",
                     a.change,
-                    a.item,
-                    if a.breaking { "  (breaks callers)" } else { "" }
+                    v.vendor,
+                    if a.breaking {
+                        "  (breaks direct callers of the generated client)"
+                    } else {
+                        ""
+                    }
                 );
             }
         }
@@ -856,15 +893,29 @@ impl Report {
             } else {
                 s.push_str("The connect contract is unchanged; the spec changed elsewhere.\n");
             }
+            let _ = writeln!(
+                s,
+                "\nFor callers of the unified client (`social_connect::Client`, whose API is \
+                 unchanged): **{}**.",
+                v.unified.label()
+            );
             if !v.api.is_empty() {
-                s.push_str("\nGenerated Rust API:\n\n");
+                let _ = writeln!(
+                    s,
+                    "\nThe generated client's API (`social_connect::{}`):\n",
+                    v.vendor
+                );
                 for a in &v.api {
                     let _ = writeln!(
                         s,
                         "- {} `{}`{}",
                         a.change,
                         a.item,
-                        if a.breaking { " (breaks callers)" } else { "" }
+                        if a.breaking {
+                            " (breaks its direct callers)"
+                        } else {
+                            ""
+                        }
                     );
                 }
             }

@@ -3,13 +3,36 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The workspace root: the parent of this crate's manifest directory.
+/// The workspace `cargo xtask` was run in: the nearest directory, from the current one up,
+/// whose `Cargo.toml` declares a `[workspace]` with an `xtask` member folder.
+///
+/// Found at run time, not from the path this crate was compiled in: two clones that share a
+/// target directory (a global `CARGO_TARGET_DIR`) run one xtask binary, which must work on the
+/// clone it was run in. When no such directory is found (a run from outside any clone), the
+/// compiled-in path is the fallback.
 pub(crate) fn project_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
+    let compiled = || {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        manifest
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| manifest.to_path_buf())
+    };
+    std::env::current_dir()
+        .ok()
+        .and_then(|dir| workspace_above(&dir))
+        .unwrap_or_else(compiled)
+}
+
+/// The nearest of `dir` and its ancestors that holds this project's workspace.
+pub(crate) fn workspace_above(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| {
+            d.join("xtask").is_dir()
+                && std::fs::read_to_string(d.join("Cargo.toml"))
+                    .is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
+        })
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest.to_path_buf())
 }
 
 /// Lower-case hex sha256 of `bytes`.
@@ -33,4 +56,37 @@ pub(crate) fn unified_diff(path: &str, old: &str, new: &str) -> String {
             &format!("b/{path} (generated)"),
         )
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workspace_is_found_from_where_xtask_runs() {
+        let scratch = tempfile::tempdir().unwrap();
+        let clone = scratch.path().join("other-clone");
+        std::fs::create_dir_all(clone.join("xtask/src")).unwrap();
+        std::fs::create_dir_all(clone.join("specs/ocoya")).unwrap();
+        std::fs::write(
+            clone.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"xtask\"]\n",
+        )
+        .unwrap();
+        std::fs::write(
+            clone.join("xtask/Cargo.toml"),
+            "[package]\nname = \"xtask\"\n",
+        )
+        .unwrap();
+        // From the root, from a member, from deeper down: the clone, not this workspace.
+        for dir in [
+            clone.clone(),
+            clone.join("xtask/src"),
+            clone.join("specs/ocoya"),
+        ] {
+            assert_eq!(workspace_above(&dir).as_deref(), Some(clone.as_path()));
+        }
+        // A folder outside any workspace has none.
+        assert_eq!(workspace_above(scratch.path()), None);
+    }
 }

@@ -34,6 +34,11 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
+    impl ErrorDetail {
+        pub fn builder() -> builder::ErrorDetail {
+            Default::default()
+        }
+    }
     ///`ErrorEnvelope`
     #[derive(
         ::serde::Deserialize,
@@ -46,6 +51,11 @@ pub mod types {
     pub struct ErrorEnvelope {
         pub error: ErrorDetail,
         pub success: bool,
+    }
+    impl ErrorEnvelope {
+        pub fn builder() -> builder::ErrorEnvelope {
+            Default::default()
+        }
     }
     ///`InitiateOauthRequest`
     #[derive(
@@ -66,6 +76,11 @@ pub mod types {
             ::serde_json::Value,
         >,
     }
+    impl InitiateOauthRequest {
+        pub fn builder() -> builder::InitiateOauthRequest {
+            Default::default()
+        }
+    }
     ///`InitiateOauthResponse`
     #[derive(
         ::serde::Deserialize,
@@ -80,6 +95,385 @@ pub mod types {
         pub authorization_url: url::Url,
         ///OAuth state token
         pub state: ::std::string::String,
+    }
+    impl InitiateOauthResponse {
+        pub fn builder() -> builder::InitiateOauthResponse {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct ErrorDetail {
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            details: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            system_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            trace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ErrorDetail {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    details: Ok(Default::default()),
+                    message: Err("no value supplied for message".to_string()),
+                    status: Ok(Default::default()),
+                    system_message: Ok(Default::default()),
+                    timestamp: Ok(Default::default()),
+                    trace_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl ErrorDetail {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for details: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn system_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.system_message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for system_message: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+            pub fn trace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trace_id: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ErrorDetail> for super::ErrorDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    details: value.details?,
+                    message: value.message?,
+                    status: value.status?,
+                    system_message: value.system_message?,
+                    timestamp: value.timestamp?,
+                    trace_id: value.trace_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ErrorDetail> for ErrorDetail {
+            fn from(value: super::ErrorDetail) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    details: Ok(value.details),
+                    message: Ok(value.message),
+                    status: Ok(value.status),
+                    system_message: Ok(value.system_message),
+                    timestamp: Ok(value.timestamp),
+                    trace_id: Ok(value.trace_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ErrorEnvelope {
+            error: ::std::result::Result<super::ErrorDetail, ::std::string::String>,
+            success: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for ErrorEnvelope {
+            fn default() -> Self {
+                Self {
+                    error: Err("no value supplied for error".to_string()),
+                    success: Err("no value supplied for success".to_string()),
+                }
+            }
+        }
+        impl ErrorEnvelope {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ErrorDetail>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ErrorEnvelope> for super::ErrorEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ErrorEnvelope> for ErrorEnvelope {
+            fn from(value: super::ErrorEnvelope) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct InitiateOauthRequest {
+            connector_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            integration_params: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for InitiateOauthRequest {
+            fn default() -> Self {
+                Self {
+                    connector_type: Err(
+                        "no value supplied for connector_type".to_string(),
+                    ),
+                    integration_params: Ok(Default::default()),
+                }
+            }
+        }
+        impl InitiateOauthRequest {
+            pub fn connector_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connector_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for connector_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn integration_params<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_params = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_params: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InitiateOauthRequest>
+        for super::InitiateOauthRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InitiateOauthRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connector_type: value.connector_type?,
+                    integration_params: value.integration_params?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InitiateOauthRequest> for InitiateOauthRequest {
+            fn from(value: super::InitiateOauthRequest) -> Self {
+                Self {
+                    connector_type: Ok(value.connector_type),
+                    integration_params: Ok(value.integration_params),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct InitiateOauthResponse {
+            authorization_url: ::std::result::Result<url::Url, ::std::string::String>,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for InitiateOauthResponse {
+            fn default() -> Self {
+                Self {
+                    authorization_url: Err(
+                        "no value supplied for authorization_url".to_string(),
+                    ),
+                    state: Err("no value supplied for state".to_string()),
+                }
+            }
+        }
+        impl InitiateOauthResponse {
+            pub fn authorization_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<url::Url>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authorization_url: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<InitiateOauthResponse>
+        for super::InitiateOauthResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: InitiateOauthResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authorization_url: value.authorization_url?,
+                    state: value.state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::InitiateOauthResponse>
+        for InitiateOauthResponse {
+            fn from(value: super::InitiateOauthResponse) -> Self {
+                Self {
+                    authorization_url: Ok(value.authorization_url),
+                    state: Ok(value.state),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -123,6 +517,9 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
 }
 impl Client {
     /// Create a new client.
@@ -130,7 +527,12 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(
+        baseurl: &str,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -138,7 +540,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -146,14 +548,25 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -163,12 +576,19 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(
+        &self,
+    ) -> &::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    > {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
-#[allow(clippy::all)]
+impl ClientHooks<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for &Client {}
 impl Client {
     /**Initiate Oauth
 
@@ -179,57 +599,150 @@ Sends a `POST` request to `/personal-connectors/authorize`
 Arguments:
 - `organization_id`: Organization ID
 - `body`
-*/
-    pub async fn authorize_connector<'a>(
-        &'a self,
-        organization_id: &'a str,
-        body: &'a types::InitiateOauthRequest,
-    ) -> Result<
-        ResponseValue<types::InitiateOauthResponse>,
-        Error<types::ErrorEnvelope>,
-    > {
-        let url = format!("{}/personal-connectors/authorize", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .query(
-                &progenitor_client::QueryParam::new("organization_id", &organization_id),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "authorize_connector",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+```ignore
+let response = client.authorize_connector()
+    .organization_id(organization_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn authorize_connector(&self) -> builder::AuthorizeConnector<'_> {
+        builder::AuthorizeConnector::new(self)
+    }
+}
+/// Types for composing operation parameters.
+#[allow(clippy::all)]
+pub mod builder {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::{
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
+    };
+    /**Builder for [`Client::authorize_connector`]
+
+[`Client::authorize_connector`]: super::Client::authorize_connector*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorizeConnector<'a> {
+        client: &'a super::Client,
+        organization_id: Result<::std::string::String, String>,
+        body: Result<types::builder::InitiateOauthRequest, String>,
+    }
+    impl<'a> AuthorizeConnector<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                organization_id: Err("organization_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
             }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+        }
+        pub fn organization_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.organization_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for organization_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::InitiateOauthRequest>,
+            <V as std::convert::TryInto<
+                types::InitiateOauthRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `InitiateOauthRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::InitiateOauthRequest,
+            ) -> types::builder::InitiateOauthRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/personal-connectors/authorize`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::InitiateOauthResponse>,
+            Error<types::ErrorEnvelope>,
+        > {
+            let Self { client, organization_id, body } = self;
+            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::InitiateOauthRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/personal-connectors/authorize", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "organization_id",
+                        &organization_id,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authorize_connector",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
-            _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    #[allow(unused_imports)]
-    pub use super::Client;
+    pub use self::super::Client;
 }

@@ -21,6 +21,11 @@ pub mod types {
         ///Social network used for the connection flow.
         pub provider: CreateConnectionUrlRequestProvider,
     }
+    impl CreateConnectionUrlRequest {
+        pub fn builder() -> builder::CreateConnectionUrlRequest {
+            Default::default()
+        }
+    }
     ///Social network used for the connection flow.
     #[derive(
         ::serde::Deserialize,
@@ -103,6 +108,99 @@ pub mod types {
         ///Browser URL to open while signed in to Ocoya to start the connection flow.
         pub url: ::std::string::String,
     }
+    impl CreateConnectionUrlResponse {
+        pub fn builder() -> builder::CreateConnectionUrlResponse {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateConnectionUrlRequest {
+            provider: ::std::result::Result<
+                super::CreateConnectionUrlRequestProvider,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateConnectionUrlRequest {
+            fn default() -> Self {
+                Self {
+                    provider: Err("no value supplied for provider".to_string()),
+                }
+            }
+        }
+        impl CreateConnectionUrlRequest {
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateConnectionUrlRequestProvider>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateConnectionUrlRequest>
+        for super::CreateConnectionUrlRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateConnectionUrlRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { provider: value.provider? })
+            }
+        }
+        impl ::std::convert::From<super::CreateConnectionUrlRequest>
+        for CreateConnectionUrlRequest {
+            fn from(value: super::CreateConnectionUrlRequest) -> Self {
+                Self {
+                    provider: Ok(value.provider),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateConnectionUrlResponse {
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateConnectionUrlResponse {
+            fn default() -> Self {
+                Self {
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl CreateConnectionUrlResponse {
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateConnectionUrlResponse>
+        for super::CreateConnectionUrlResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateConnectionUrlResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { url: value.url? })
+            }
+        }
+        impl ::std::convert::From<super::CreateConnectionUrlResponse>
+        for CreateConnectionUrlResponse {
+            fn from(value: super::CreateConnectionUrlResponse) -> Self {
+                Self { url: Ok(value.url) }
+            }
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -145,6 +243,9 @@ Version: 1.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
 }
 impl Client {
     /// Create a new client.
@@ -152,7 +253,12 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(
+        baseurl: &str,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -160,7 +266,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -168,14 +274,25 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for Client {
     fn api_version() -> &'static str {
         "1.1.0"
     }
@@ -185,12 +302,19 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(
+        &self,
+    ) -> &::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    > {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
-#[allow(clippy::all)]
+impl ClientHooks<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for &Client {}
 impl Client {
     /**Generate social connection URL
 
@@ -201,48 +325,132 @@ Sends a `POST` request to `/social-profiles/connection-url`
 Arguments:
 - `workspace_id`: Ocoya workspace ID. Get one from `GET /workspaces`.
 - `body`
-*/
-    pub async fn create_connection_url<'a>(
-        &'a self,
-        workspace_id: &'a str,
-        body: &'a types::CreateConnectionUrlRequest,
-    ) -> Result<ResponseValue<types::CreateConnectionUrlResponse>, Error<()>> {
-        let url = format!("{}/social-profiles/connection-url", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .query(&progenitor_client::QueryParam::new("workspaceId", &workspace_id))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "create_connection_url",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-            500u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
-            _ => Err(Error::UnexpectedResponse(response)),
+```ignore
+let response = client.create_connection_url()
+    .workspace_id(workspace_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_connection_url(&self) -> builder::CreateConnectionUrl<'_> {
+        builder::CreateConnectionUrl::new(self)
+    }
+}
+/// Types for composing operation parameters.
+#[allow(clippy::all)]
+pub mod builder {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::{
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
+    };
+    /**Builder for [`Client::create_connection_url`]
+
+[`Client::create_connection_url`]: super::Client::create_connection_url*/
+    #[derive(Debug, Clone)]
+    pub struct CreateConnectionUrl<'a> {
+        client: &'a super::Client,
+        workspace_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateConnectionUrlRequest, String>,
+    }
+    impl<'a> CreateConnectionUrl<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                workspace_id: Err("workspace_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn workspace_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.workspace_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for workspace_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateConnectionUrlRequest>,
+            <V as std::convert::TryInto<
+                types::CreateConnectionUrlRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateConnectionUrlRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateConnectionUrlRequest,
+            ) -> types::builder::CreateConnectionUrlRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/social-profiles/connection-url`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreateConnectionUrlResponse>, Error<()>> {
+            let Self { client, workspace_id, body } = self;
+            let workspace_id = workspace_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateConnectionUrlRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/social-profiles/connection-url", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("workspaceId", &workspace_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_connection_url",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                500u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    #[allow(unused_imports)]
-    pub use super::Client;
+    pub use self::super::Client;
 }

@@ -24,6 +24,11 @@ pub mod types {
         #[serde(rename = "workspaceId")]
         pub workspace_id: ::std::string::String,
     }
+    impl ConnectChannelDto {
+        pub fn builder() -> builder::ConnectChannelDto {
+            Default::default()
+        }
+    }
     ///Which platform to start the OAuth flow for. Reuse the `platform` value returned by `GET /social-accounts` rows.
     #[derive(
         ::serde::Deserialize,
@@ -141,6 +146,11 @@ pub mod types {
         )]
         pub status_code: ::std::option::Option<i64>,
     }
+    impl ConnectSocialAccountError {
+        pub fn builder() -> builder::ConnectSocialAccountError {
+            Default::default()
+        }
+    }
     ///`ConnectSocialAccountResponse`
     #[derive(
         ::serde::Deserialize,
@@ -161,6 +171,248 @@ pub mod types {
         ///Opaque random string echoed by the OAuth callback. Surface it in your UI if you need to disambiguate concurrent connect attempts.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
+    }
+    impl ConnectSocialAccountResponse {
+        pub fn builder() -> builder::ConnectSocialAccountResponse {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct ConnectChannelDto {
+            platform: ::std::result::Result<
+                super::ConnectChannelDtoPlatform,
+                ::std::string::String,
+            >,
+            workspace_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectChannelDto {
+            fn default() -> Self {
+                Self {
+                    platform: Err("no value supplied for platform".to_string()),
+                    workspace_id: Err("no value supplied for workspace_id".to_string()),
+                }
+            }
+        }
+        impl ConnectChannelDto {
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ConnectChannelDtoPlatform>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn workspace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.workspace_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for workspace_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectChannelDto> for super::ConnectChannelDto {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectChannelDto,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    platform: value.platform?,
+                    workspace_id: value.workspace_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConnectChannelDto> for ConnectChannelDto {
+            fn from(value: super::ConnectChannelDto) -> Self {
+                Self {
+                    platform: Ok(value.platform),
+                    workspace_id: Ok(value.workspace_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConnectSocialAccountError {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status_code: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectSocialAccountError {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    status_code: Ok(Default::default()),
+                }
+            }
+        }
+        impl ConnectSocialAccountError {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn status_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status_code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectSocialAccountError>
+        for super::ConnectSocialAccountError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectSocialAccountError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    message: value.message?,
+                    request_id: value.request_id?,
+                    status_code: value.status_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConnectSocialAccountError>
+        for ConnectSocialAccountError {
+            fn from(value: super::ConnectSocialAccountError) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    message: Ok(value.message),
+                    request_id: Ok(value.request_id),
+                    status_code: Ok(value.status_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConnectSocialAccountResponse {
+            authorize_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectSocialAccountResponse {
+            fn default() -> Self {
+                Self {
+                    authorize_url: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                }
+            }
+        }
+        impl ConnectSocialAccountResponse {
+            pub fn authorize_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorize_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for authorize_url: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectSocialAccountResponse>
+        for super::ConnectSocialAccountResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectSocialAccountResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authorize_url: value.authorize_url?,
+                    state: value.state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConnectSocialAccountResponse>
+        for ConnectSocialAccountResponse {
+            fn from(value: super::ConnectSocialAccountResponse) -> Self {
+                Self {
+                    authorize_url: Ok(value.authorize_url),
+                    state: Ok(value.state),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -204,6 +456,9 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
 }
 impl Client {
     /// Create a new client.
@@ -211,7 +466,12 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(
+        baseurl: &str,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -219,7 +479,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -227,14 +487,25 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -244,12 +515,19 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(
+        &self,
+    ) -> &::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    > {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
-#[allow(clippy::all)]
+impl ClientHooks<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for &Client {}
 impl Client {
     /**Start an OAuth connect flow
 
@@ -270,53 +548,126 @@ Only workspace **owners** and **admins** can start a connect flow.
 
 Sends a `POST` request to `/social-accounts/connect`
 
-*/
-    pub async fn connect_social_account<'a>(
-        &'a self,
-        body: &'a types::ConnectChannelDto,
-    ) -> Result<
-        ResponseValue<types::ConnectSocialAccountResponse>,
-        Error<types::ConnectSocialAccountError>,
-    > {
-        let url = format!("{}/social-accounts/connect", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "connect_social_account",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+```ignore
+let response = client.connect_social_account()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn connect_social_account(&self) -> builder::ConnectSocialAccount<'_> {
+        builder::ConnectSocialAccount::new(self)
+    }
+}
+/// Types for composing operation parameters.
+#[allow(clippy::all)]
+pub mod builder {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::{
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
+    };
+    /**Builder for [`Client::connect_social_account`]
+
+[`Client::connect_social_account`]: super::Client::connect_social_account*/
+    #[derive(Debug, Clone)]
+    pub struct ConnectSocialAccount<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ConnectChannelDto, String>,
+    }
+    impl<'a> ConnectSocialAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
             }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ConnectChannelDto>,
+            <V as std::convert::TryInto<
+                types::ConnectChannelDto,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ConnectChannelDto` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ConnectChannelDto,
+            ) -> types::builder::ConnectChannelDto,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/social-accounts/connect`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ConnectSocialAccountResponse>,
+            Error<types::ConnectSocialAccountError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ConnectChannelDto::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/social-accounts/connect", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "connect_social_account",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
-            _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    #[allow(unused_imports)]
-    pub use super::Client;
+    pub use self::super::Client;
 }

@@ -27,6 +27,11 @@ pub mod types {
         ///The connector slug to authorize (e.g., 'googlesheets', 'tiktok', 'youtube', 'twitter', 'linkedin')
         pub connector: ::std::string::String,
     }
+    impl AuthorizeConnectorRequest {
+        pub fn builder() -> builder::AuthorizeConnectorRequest {
+            Default::default()
+        }
+    }
     ///`AuthorizeConnectorResponse`
     #[derive(
         ::serde::Deserialize,
@@ -39,6 +44,11 @@ pub mod types {
     pub struct AuthorizeConnectorResponse {
         pub data: AuthorizeConnectorResponseData,
         pub success: bool,
+    }
+    impl AuthorizeConnectorResponse {
+        pub fn builder() -> builder::AuthorizeConnectorResponse {
+            Default::default()
+        }
     }
     ///`AuthorizeConnectorResponseData`
     #[derive(
@@ -56,6 +66,11 @@ pub mod types {
         #[serde(rename = "redirectUrl")]
         pub redirect_url: url::Url,
     }
+    impl AuthorizeConnectorResponseData {
+        pub fn builder() -> builder::AuthorizeConnectorResponseData {
+            Default::default()
+        }
+    }
     ///`Error`
     #[derive(
         ::serde::Deserialize,
@@ -68,6 +83,283 @@ pub mod types {
     pub struct Error {
         pub error: i32,
         pub message: ::std::string::String,
+    }
+    impl Error {
+        pub fn builder() -> builder::Error {
+            Default::default()
+        }
+    }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AuthorizeConnectorRequest {
+            account_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            callback_url: ::std::result::Result<
+                ::std::option::Option<url::Url>,
+                ::std::string::String,
+            >,
+            connector: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AuthorizeConnectorRequest {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    callback_url: Ok(Default::default()),
+                    connector: Err("no value supplied for connector".to_string()),
+                }
+            }
+        }
+        impl AuthorizeConnectorRequest {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn callback_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<url::Url>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.callback_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for callback_url: {e}")
+                    });
+                self
+            }
+            pub fn connector<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connector = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for connector: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizeConnectorRequest>
+        for super::AuthorizeConnectorRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizeConnectorRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    callback_url: value.callback_url?,
+                    connector: value.connector?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizeConnectorRequest>
+        for AuthorizeConnectorRequest {
+            fn from(value: super::AuthorizeConnectorRequest) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    callback_url: Ok(value.callback_url),
+                    connector: Ok(value.connector),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthorizeConnectorResponse {
+            data: ::std::result::Result<
+                super::AuthorizeConnectorResponseData,
+                ::std::string::String,
+            >,
+            success: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for AuthorizeConnectorResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    success: Err("no value supplied for success".to_string()),
+                }
+            }
+        }
+        impl AuthorizeConnectorResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthorizeConnectorResponseData>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizeConnectorResponse>
+        for super::AuthorizeConnectorResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizeConnectorResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    success: value.success?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizeConnectorResponse>
+        for AuthorizeConnectorResponse {
+            fn from(value: super::AuthorizeConnectorResponse) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    success: Ok(value.success),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AuthorizeConnectorResponseData {
+            connector: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            redirect_url: ::std::result::Result<url::Url, ::std::string::String>,
+        }
+        impl ::std::default::Default for AuthorizeConnectorResponseData {
+            fn default() -> Self {
+                Self {
+                    connector: Err("no value supplied for connector".to_string()),
+                    redirect_url: Err("no value supplied for redirect_url".to_string()),
+                }
+            }
+        }
+        impl AuthorizeConnectorResponseData {
+            pub fn connector<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connector = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for connector: {e}")
+                    });
+                self
+            }
+            pub fn redirect_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<url::Url>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AuthorizeConnectorResponseData>
+        for super::AuthorizeConnectorResponseData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizeConnectorResponseData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    connector: value.connector?,
+                    redirect_url: value.redirect_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AuthorizeConnectorResponseData>
+        for AuthorizeConnectorResponseData {
+            fn from(value: super::AuthorizeConnectorResponseData) -> Self {
+                Self {
+                    connector: Ok(value.connector),
+                    redirect_url: Ok(value.redirect_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Error {
+            error: ::std::result::Result<i32, ::std::string::String>,
+            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Error {
+            fn default() -> Self {
+                Self {
+                    error: Err("no value supplied for error".to_string()),
+                    message: Err("no value supplied for message".to_string()),
+                }
+            }
+        }
+        impl Error {
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Error> for super::Error {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Error,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error: value.error?,
+                    message: value.message?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Error> for Error {
+            fn from(value: super::Error) -> Self {
+                Self {
+                    error: Ok(value.error),
+                    message: Ok(value.message),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -111,6 +403,9 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
 }
 impl Client {
     /// Create a new client.
@@ -118,7 +413,12 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(
+        baseurl: &str,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -126,7 +426,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -134,14 +434,25 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -151,12 +462,19 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(
+        &self,
+    ) -> &::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    > {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
-#[allow(clippy::all)]
+impl ClientHooks<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for &Client {}
 impl Client {
     /**Generate an OAuth authorization URL for connecting a third-party service. Redirect to the returned URL to complete the OAuth flow.
 
@@ -164,53 +482,137 @@ Sends a `POST` request to `/api/connectors`
 
 Arguments:
 - `body`: Authorization request details
-*/
-    pub async fn authorize_connector<'a>(
-        &'a self,
-        body: &'a types::AuthorizeConnectorRequest,
-    ) -> Result<ResponseValue<types::AuthorizeConnectorResponse>, Error<types::Error>> {
-        let url = format!("{}/api/connectors", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "authorize_connector",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+```ignore
+let response = client.authorize_connector()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn authorize_connector(&self) -> builder::AuthorizeConnector<'_> {
+        builder::AuthorizeConnector::new(self)
+    }
+}
+/// Types for composing operation parameters.
+#[allow(clippy::all)]
+pub mod builder {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::{
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
+    };
+    /**Builder for [`Client::authorize_connector`]
+
+[`Client::authorize_connector`]: super::Client::authorize_connector*/
+    #[derive(Debug, Clone)]
+    pub struct AuthorizeConnector<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::AuthorizeConnectorRequest, String>,
+    }
+    impl<'a> AuthorizeConnector<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
             }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AuthorizeConnectorRequest>,
+            <V as std::convert::TryInto<
+                types::AuthorizeConnectorRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `AuthorizeConnectorRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::AuthorizeConnectorRequest,
+            ) -> types::builder::AuthorizeConnectorRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/connectors`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::AuthorizeConnectorResponse>,
+            Error<types::Error>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::AuthorizeConnectorRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/connectors", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "authorize_connector",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    #[allow(unused_imports)]
-    pub use super::Client;
+    pub use self::super::Client;
 }

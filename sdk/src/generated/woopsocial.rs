@@ -37,6 +37,11 @@ The redirect does not include tokens or credentials.
         )]
         pub redirect_url: ::std::option::Option<url::Url>,
     }
+    impl CreateOAuthAuthorizationRequest {
+        pub fn builder() -> builder::CreateOAuthAuthorizationRequest {
+            Default::default()
+        }
+    }
     ///`CreateOAuthAuthorizationResponse`
     #[derive(
         ::serde::Deserialize,
@@ -49,6 +54,11 @@ The redirect does not include tokens or credentials.
     pub struct CreateOAuthAuthorizationResponse {
         ///Browser URL that starts the OAuth authorization flow.
         pub url: url::Url,
+    }
+    impl CreateOAuthAuthorizationResponse {
+        pub fn builder() -> builder::CreateOAuthAuthorizationResponse {
+            Default::default()
+        }
     }
     /**Identifies which social media platform this data structure targets.
 */
@@ -138,6 +148,134 @@ The redirect does not include tokens or credentials.
             value.parse()
         }
     }
+    /// Types for composing complex structures.
+    pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreateOAuthAuthorizationRequest {
+            platform: ::std::result::Result<
+                super::SocialPlatform,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            redirect_url: ::std::result::Result<
+                ::std::option::Option<url::Url>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateOAuthAuthorizationRequest {
+            fn default() -> Self {
+                Self {
+                    platform: Err("no value supplied for platform".to_string()),
+                    project_id: Err("no value supplied for project_id".to_string()),
+                    redirect_url: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateOAuthAuthorizationRequest {
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SocialPlatform>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn redirect_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<url::Url>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateOAuthAuthorizationRequest>
+        for super::CreateOAuthAuthorizationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateOAuthAuthorizationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    platform: value.platform?,
+                    project_id: value.project_id?,
+                    redirect_url: value.redirect_url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateOAuthAuthorizationRequest>
+        for CreateOAuthAuthorizationRequest {
+            fn from(value: super::CreateOAuthAuthorizationRequest) -> Self {
+                Self {
+                    platform: Ok(value.platform),
+                    project_id: Ok(value.project_id),
+                    redirect_url: Ok(value.redirect_url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateOAuthAuthorizationResponse {
+            url: ::std::result::Result<url::Url, ::std::string::String>,
+        }
+        impl ::std::default::Default for CreateOAuthAuthorizationResponse {
+            fn default() -> Self {
+                Self {
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl CreateOAuthAuthorizationResponse {
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<url::Url>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateOAuthAuthorizationResponse>
+        for super::CreateOAuthAuthorizationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateOAuthAuthorizationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { url: value.url? })
+            }
+        }
+        impl ::std::convert::From<super::CreateOAuthAuthorizationResponse>
+        for CreateOAuthAuthorizationResponse {
+            fn from(value: super::CreateOAuthAuthorizationResponse) -> Self {
+                Self { url: Ok(value.url) }
+            }
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -181,6 +319,9 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
 }
 impl Client {
     /// Create a new client.
@@ -188,7 +329,12 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(
+        baseurl: &str,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -196,7 +342,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -204,14 +350,25 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::std::sync::Arc<
+            ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+        >,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -221,12 +378,19 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(
+        &self,
+    ) -> &::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    > {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
-#[allow(clippy::all)]
+impl ClientHooks<
+    ::std::sync::Arc<
+        ::std::sync::Mutex<::std::option::Option<::http::Response<::bytes::Bytes>>>,
+    >,
+> for &Client {}
 impl Client {
     /**Generate OAuth URL
 
@@ -277,44 +441,113 @@ The redirect never includes OAuth tokens or credentials.
 
 Sends a `POST` request to `/social-accounts/authorization-url`
 
-*/
-    pub async fn create_authorization_url<'a>(
-        &'a self,
-        body: &'a types::CreateOAuthAuthorizationRequest,
-    ) -> Result<ResponseValue<types::CreateOAuthAuthorizationResponse>, Error<()>> {
-        let url = format!("{}/social-accounts/authorization-url", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "create_authorization_url",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            _ => Err(Error::UnexpectedResponse(response)),
+```ignore
+let response = client.create_authorization_url()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_authorization_url(&self) -> builder::CreateAuthorizationUrl<'_> {
+        builder::CreateAuthorizationUrl::new(self)
+    }
+}
+/// Types for composing operation parameters.
+#[allow(clippy::all)]
+pub mod builder {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::{
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
+    };
+    /**Builder for [`Client::create_authorization_url`]
+
+[`Client::create_authorization_url`]: super::Client::create_authorization_url*/
+    #[derive(Debug, Clone)]
+    pub struct CreateAuthorizationUrl<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateOAuthAuthorizationRequest, String>,
+    }
+    impl<'a> CreateAuthorizationUrl<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateOAuthAuthorizationRequest>,
+            <V as std::convert::TryInto<
+                types::CreateOAuthAuthorizationRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateOAuthAuthorizationRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateOAuthAuthorizationRequest,
+            ) -> types::builder::CreateOAuthAuthorizationRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/social-accounts/authorization-url`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CreateOAuthAuthorizationResponse>, Error<()>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateOAuthAuthorizationRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/social-accounts/authorization-url", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_authorization_url",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    #[allow(unused_imports)]
-    pub use super::Client;
+    pub use self::super::Client;
 }

@@ -37,12 +37,12 @@ impl VendorApi for Aitronos {
     #[cfg(feature = "aitronos")]
     fn connect<'a>(
         &'a self,
-        clients: &'a super::Clients,
+        endpoint: &'a super::Endpoint,
         request: &'a crate::ConnectRequest,
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(&clients.aitronos, request, wire, timeout))
+        Box::pin(raw::connect(endpoint, request, wire, timeout))
     }
 }
 
@@ -52,18 +52,21 @@ mod raw {
     use std::time::Duration;
 
     use crate::aitronos::{Client as Raw, types};
+    use progenitor_client::ClientInfo as _;
+
     use crate::response::{bounded_exec_hook, call};
     use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
 
     bounded_exec_hook!(Raw);
 
     pub(crate) async fn connect(
-        raw: &Raw,
+        endpoint: &crate::vendors::Endpoint,
         request: &ConnectRequest,
         connector_type: String,
         timeout: Duration,
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::Aitronos;
+        let raw = endpoint.raw(Raw::new_with_client);
         let organization = request.owner.clone().unwrap_or_default();
         let body: types::InitiateOauthRequest = crate::vendors::request_body(
             vendor,
@@ -75,7 +78,11 @@ mod raw {
         let response = call(
             vendor,
             timeout,
-            raw.authorize_connector(&organization, &body),
+            raw.inner(),
+            raw.authorize_connector()
+                .organization_id(organization)
+                .body(body)
+                .send(),
         )
         .await?;
         Ok(AuthorizationLink {

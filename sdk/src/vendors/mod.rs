@@ -122,18 +122,18 @@ pub(crate) trait VendorApi: Sync {
     }
 
     /// Sends the connect call for `request` (already checked; its provider is `wire` on the
-    /// wire) through the vendor's generated client in `clients`, never retried.
+    /// wire) through the vendor's generated client on `endpoint`, never retried.
     ///
     /// A vendor implements this under its cargo feature; without it, there is no generated
     /// client and the call is [`Error::VendorDisabled`].
     fn connect<'a>(
         &'a self,
-        clients: &'a Clients,
+        endpoint: &'a Endpoint,
         request: &'a ConnectRequest,
         wire: String,
         timeout: Duration,
     ) -> Connecting<'a> {
-        let _ = (clients, request, wire, timeout);
+        let _ = (endpoint, request, wire, timeout);
         Box::pin(std::future::ready(Err(Error::VendorDisabled(
             self.vendor(),
         ))))
@@ -163,55 +163,73 @@ pub(crate) fn api(vendor: Vendor) -> &'static dyn VendorApi {
     }
 }
 
-/// The generated client of each enabled vendor, with its own HTTP client and base URL.
+/// Where one vendor is reached: its base URL and its HTTP client (auth header, timeouts).
+///
+/// Each call builds the vendor's generated client from it ([`Endpoint::raw`]): cheap (a string
+/// and a reference-counted handle), and it gives every call a [`Capture`](crate::response) of
+/// its own, through which the `exec` hook hands the call's answer to the error mapping.
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    pub(crate) base: String,
+    pub(crate) http: reqwest::Client,
+}
+
+impl Endpoint {
+    /// A generated client `C` for one call, made by its `new_with_client`.
+    #[cfg_attr(
+        not(any(
+            feature = "recoup",
+            feature = "woopsocial",
+            feature = "postbreeze",
+            feature = "aitronos",
+            feature = "ocoya"
+        )),
+        allow(dead_code)
+    )]
+    pub(crate) fn raw<C>(
+        &self,
+        new: fn(&str, reqwest::Client, crate::response::Capture) -> C,
+    ) -> C {
+        new(
+            &self.base,
+            self.http.clone(),
+            crate::response::Capture::default(),
+        )
+    }
+}
+
+/// Every vendor's [`Endpoint`], in [`Vendor::ALL`] order.
+#[derive(Debug)]
 pub(crate) struct Clients {
-    #[cfg(feature = "recoup")]
-    pub(crate) recoup: crate::recoup::Client,
-    #[cfg(feature = "woopsocial")]
-    pub(crate) woopsocial: crate::woopsocial::Client,
-    #[cfg(feature = "postbreeze")]
-    pub(crate) postbreeze: crate::postbreeze::Client,
-    #[cfg(feature = "aitronos")]
-    pub(crate) aitronos: crate::aitronos::Client,
-    #[cfg(feature = "ocoya")]
-    pub(crate) ocoya: crate::ocoya::Client,
+    endpoints: Vec<Endpoint>,
 }
 
 impl Clients {
-    /// Builds each enabled vendor's generated client on `base(vendor)` with `http(vendor)`, in
-    /// [`Vendor::ALL`] order (the first failure is the one reported).
+    /// Each vendor's endpoint on `base(vendor)` with `http(vendor)`, in [`Vendor::ALL`] order
+    /// (the first failure is the one reported).
     pub(crate) fn new(
         base: impl Fn(Vendor) -> String,
         http: impl Fn(Vendor) -> Result<reqwest::Client, Error>,
     ) -> Result<Self, Error> {
-        let _ = (&base, &http);
-        Ok(Self {
-            #[cfg(feature = "recoup")]
-            recoup: crate::recoup::Client::new_with_client(
-                &base(Vendor::Recoup),
-                http(Vendor::Recoup)?,
-            ),
-            #[cfg(feature = "woopsocial")]
-            woopsocial: crate::woopsocial::Client::new_with_client(
-                &base(Vendor::WoopSocial),
-                http(Vendor::WoopSocial)?,
-            ),
-            #[cfg(feature = "postbreeze")]
-            postbreeze: crate::postbreeze::Client::new_with_client(
-                &base(Vendor::Postbreeze),
-                http(Vendor::Postbreeze)?,
-            ),
-            #[cfg(feature = "aitronos")]
-            aitronos: crate::aitronos::Client::new_with_client(
-                &base(Vendor::Aitronos),
-                http(Vendor::Aitronos)?,
-            ),
-            #[cfg(feature = "ocoya")]
-            ocoya: crate::ocoya::Client::new_with_client(
-                &base(Vendor::Ocoya),
-                http(Vendor::Ocoya)?,
-            ),
-        })
+        let endpoints = Vendor::ALL
+            .into_iter()
+            .map(|vendor| {
+                Ok(Endpoint {
+                    base: base(vendor),
+                    http: http(vendor)?,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Self { endpoints })
+    }
+
+    /// `vendor`'s endpoint.
+    pub(crate) fn endpoint(&self, vendor: Vendor) -> &Endpoint {
+        let index = Vendor::ALL
+            .iter()
+            .position(|v| *v == vendor)
+            .unwrap_or_default();
+        &self.endpoints[index]
     }
 }
 

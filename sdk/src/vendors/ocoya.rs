@@ -37,12 +37,12 @@ impl VendorApi for Ocoya {
     #[cfg(feature = "ocoya")]
     fn connect<'a>(
         &'a self,
-        clients: &'a super::Clients,
+        endpoint: &'a super::Endpoint,
         request: &'a crate::ConnectRequest,
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(&clients.ocoya, request, wire, timeout))
+        Box::pin(raw::connect(endpoint, request, wire, timeout))
     }
 }
 
@@ -76,18 +76,21 @@ mod raw {
     use std::time::Duration;
 
     use crate::ocoya::{Client as Raw, types};
+    use progenitor_client::ClientInfo as _;
+
     use crate::response::{bounded_exec_hook, call};
     use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
 
     bounded_exec_hook!(Raw);
 
     pub(crate) async fn connect(
-        raw: &Raw,
+        endpoint: &crate::vendors::Endpoint,
         request: &ConnectRequest,
         provider: String,
         timeout: Duration,
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::Ocoya;
+        let raw = endpoint.raw(Raw::new_with_client);
         let workspace = request.owner.clone().unwrap_or_default();
         crate::vendors::parse_wire::<types::CreateConnectionUrlRequestProvider>(
             vendor, request, &provider,
@@ -97,7 +100,11 @@ mod raw {
         let response = call(
             vendor,
             timeout,
-            raw.create_connection_url(&workspace, &body),
+            raw.inner(),
+            raw.create_connection_url()
+                .workspace_id(workspace)
+                .body(body)
+                .send(),
         )
         .await?;
         let url = url::Url::parse(&response.url).map_err(|_| Error::UnexpectedResponse {

@@ -37,12 +37,12 @@ impl VendorApi for Postbreeze {
     #[cfg(feature = "postbreeze")]
     fn connect<'a>(
         &'a self,
-        clients: &'a super::Clients,
+        endpoint: &'a super::Endpoint,
         request: &'a crate::ConnectRequest,
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(&clients.postbreeze, request, wire, timeout))
+        Box::pin(raw::connect(endpoint, request, wire, timeout))
     }
 }
 
@@ -82,18 +82,21 @@ mod raw {
     use std::time::Duration;
 
     use crate::postbreeze::{Client as Raw, types};
+    use progenitor_client::ClientInfo as _;
+
     use crate::response::{bounded_exec_hook, call};
     use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
 
     bounded_exec_hook!(Raw);
 
     pub(crate) async fn connect(
-        raw: &Raw,
+        endpoint: &crate::vendors::Endpoint,
         request: &ConnectRequest,
         platform: String,
         timeout: Duration,
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::Postbreeze;
+        let raw = endpoint.raw(Raw::new_with_client);
         crate::vendors::parse_wire::<types::ConnectChannelDtoPlatform>(vendor, request, &platform)?;
         let body: types::ConnectChannelDto = crate::vendors::request_body(
             vendor,
@@ -102,7 +105,13 @@ mod raw {
                 "platform": platform,
             }),
         )?;
-        let response = call(vendor, timeout, raw.connect_social_account(&body)).await?;
+        let response = call(
+            vendor,
+            timeout,
+            raw.inner(),
+            raw.connect_social_account().body(body).send(),
+        )
+        .await?;
         // The spec marks neither field required and `authorizeUrl` is a plain string.
         let url = response
             .authorize_url

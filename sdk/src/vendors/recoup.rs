@@ -40,12 +40,12 @@ impl VendorApi for Recoup {
     #[cfg(feature = "recoup")]
     fn connect<'a>(
         &'a self,
-        clients: &'a super::Clients,
+        endpoint: &'a super::Endpoint,
         request: &'a crate::ConnectRequest,
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(&clients.recoup, request, wire, timeout))
+        Box::pin(raw::connect(endpoint, request, wire, timeout))
     }
 }
 
@@ -63,18 +63,21 @@ mod raw {
     use std::time::Duration;
 
     use crate::recoup::{Client as Raw, types};
+    use progenitor_client::ClientInfo as _;
+
     use crate::response::{bounded_exec_hook, call};
     use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
 
     bounded_exec_hook!(Raw);
 
     pub(crate) async fn connect(
-        raw: &Raw,
+        endpoint: &crate::vendors::Endpoint,
         request: &ConnectRequest,
         connector: String,
         timeout: Duration,
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::Recoup;
+        let raw = endpoint.raw(Raw::new_with_client);
         let account_id = match request.owner.as_deref() {
             None => None,
             Some(owner) => Some(
@@ -95,7 +98,13 @@ mod raw {
                 "callback_url": request.redirect_url,
             }),
         )?;
-        let response = call(vendor, timeout, raw.authorize_connector(&body)).await?;
+        let response = call(
+            vendor,
+            timeout,
+            raw.inner(),
+            raw.authorize_connector().body(body).send(),
+        )
+        .await?;
         if !response.success {
             return Err(Error::UnexpectedResponse {
                 vendor,

@@ -43,12 +43,12 @@ impl VendorApi for WoopSocial {
     #[cfg(feature = "woopsocial")]
     fn connect<'a>(
         &'a self,
-        clients: &'a super::Clients,
+        endpoint: &'a super::Endpoint,
         request: &'a crate::ConnectRequest,
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(&clients.woopsocial, request, wire, timeout))
+        Box::pin(raw::connect(endpoint, request, wire, timeout))
     }
 
     /// The documented result parameters (`status`, `projectId`, `platform`, `socialAccountIds`
@@ -145,6 +145,8 @@ fn spec_lists(wire: &str) -> bool {
 mod raw {
     use std::time::Duration;
 
+    use progenitor_client::ClientInfo as _;
+
     use crate::response::{bounded_exec_hook, call};
     use crate::woopsocial::{Client as Raw, types};
     use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
@@ -152,12 +154,13 @@ mod raw {
     bounded_exec_hook!(Raw);
 
     pub(crate) async fn connect(
-        raw: &Raw,
+        endpoint: &crate::vendors::Endpoint,
         request: &ConnectRequest,
         platform: String,
         timeout: Duration,
     ) -> Result<AuthorizationLink, Error> {
         let vendor = Vendor::WoopSocial;
+        let raw = endpoint.raw(Raw::new_with_client);
         crate::vendors::parse_wire::<types::SocialPlatform>(vendor, request, &platform)?;
         let body: types::CreateOAuthAuthorizationRequest = crate::vendors::request_body(
             vendor,
@@ -167,7 +170,13 @@ mod raw {
                 "redirectUrl": request.redirect_url,
             }),
         )?;
-        let response = call(vendor, timeout, raw.create_authorization_url(&body)).await?;
+        let response = call(
+            vendor,
+            timeout,
+            raw.inner(),
+            raw.create_authorization_url().body(body).send(),
+        )
+        .await?;
         Ok(AuthorizationLink {
             vendor,
             provider: request.provider.clone(),

@@ -534,7 +534,10 @@ async fn the_raw_client_shares_key_and_base_url() {
     };
     let got = client
         .ocoya()
-        .create_connection_url("ws_demo", &body)
+        .create_connection_url()
+        .workspace_id("ws_demo")
+        .body(body)
+        .send()
         .await
         .unwrap();
     assert_eq!(got.url, "https://o.example/x");

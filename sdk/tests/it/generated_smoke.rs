@@ -1,5 +1,6 @@
 //! Each generated client calls its operation against a wiremock `MockServer` and decodes the
-//! success body its vendor documents. This proves the generated code, not the unified layer.
+//! success body its vendor documents, through the builder interface (`operation().param(..)
+//! .body(..).send()`). This proves the generated code, not the unified layer.
 
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param};
@@ -20,14 +21,16 @@ async fn recoup_authorize_connector_decodes_the_documented_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), Default::default());
     let body = types::AuthorizeConnectorRequest {
         connector: "tiktok".into(),
         account_id: None,
         callback_url: None,
     };
     let got = client
-        .authorize_connector(&body)
+        .authorize_connector()
+        .body(body.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -57,14 +60,16 @@ async fn woopsocial_create_authorization_url_decodes_the_documented_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), Default::default());
     let body = types::CreateOAuthAuthorizationRequest {
         project_id: "proj_demo".into(),
         platform: types::SocialPlatform::Facebook,
         redirect_url: None,
     };
     let got = client
-        .create_authorization_url(&body)
+        .create_authorization_url()
+        .body(body.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -96,17 +101,27 @@ async fn postbreeze_connect_decodes_the_documented_body_and_errors() {
         })))
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), Default::default());
     let mut body = types::ConnectChannelDto {
         workspace_id: "ws_demo".into(),
         platform: types::ConnectChannelDtoPlatform::TiktokBusiness,
     };
-    let got = client.connect_social_account(&body).await.unwrap();
+    let got = client
+        .connect_social_account()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.status().as_u16(), 201);
     assert_eq!(got.state.as_deref(), Some("abc"));
 
     body.workspace_id = "ws_other".into();
-    match client.connect_social_account(&body).await {
+    match client
+        .connect_social_account()
+        .body(body.clone())
+        .send()
+        .await
+    {
         Err(Error::ErrorResponse(err)) => {
             assert_eq!(err.status().as_u16(), 401);
             assert_eq!(err.request_id.as_deref(), Some("req_1"));
@@ -130,13 +145,16 @@ async fn aitronos_authorize_decodes_the_documented_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), Default::default());
     let body = types::InitiateOauthRequest {
         connector_type: "github".into(),
         integration_params: Default::default(),
     };
     let got = client
-        .authorize_connector("org_demo", &body)
+        .authorize_connector()
+        .organization_id("org_demo")
+        .body(body.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -161,12 +179,15 @@ async fn ocoya_create_connection_url_decodes_the_documented_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), Default::default());
     let body = types::CreateConnectionUrlRequest {
         provider: types::CreateConnectionUrlRequestProvider::Instagram,
     };
     let got = client
-        .create_connection_url("cmayvq3hk00017apshay5qezu", &body)
+        .create_connection_url()
+        .workspace_id("cmayvq3hk00017apshay5qezu")
+        .body(body.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();

@@ -1,10 +1,17 @@
-//! A maintainer's regeneration, end to end: in a copy of this workspace, three vendors change
-//! their specs the way vendors do; one `cargo xtask codegen` reports each change, and the
-//! regenerated mock, built from the copy, follows: Ocoya's added provider connects through the
-//! whole flow with no mock code changed, Postbreeze's removed platform is refused, and
-//! WoopSocial's newly required field is enforced.
+//! A maintainer's regeneration, end to end, in a copy of this workspace, in two rounds.
 //!
-//! Slow (it builds the copy's mock, sharing this workspace's target directory so only the
+//! 1. **Additive edits** (the commonest): an optional query parameter, an optional body field,
+//!    new response properties in every format a spec gives (`date-time`, `date`, `uuid`,
+//!    `int64`), a new enum value and a new documented error status. One `cargo xtask codegen`
+//!    reports each as non-breaking for callers of the unified client while naming the raw
+//!    generated API's changes; then, with no hand edit, the copy's SDK and mock build and the
+//!    copy's tour connects at every vendor through them.
+//! 2. **Breaking edits** on top: Postbreeze removes a platform and WoopSocial requires a new
+//!    field. The report says so, and the regenerated mock follows: Ocoya's added provider
+//!    connects through the whole flow with no mock code changed, Postbreeze's removed platform
+//!    is refused, and WoopSocial's newly required field is enforced.
+//!
+//! Slow (it builds the copy's crates, sharing this workspace's target directory so only the
 //! workspace's own crates compile again; this workspace's xtask does the regeneration, with
 //! `--root`), and run with every `cargo test`: it is what makes "regenerate when a vendor
 //! changes its spec" a tested promise.
@@ -148,12 +155,76 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
         "name = \"social-connect-mock\"\npath = \"src/main.rs\"",
         "name = \"social-connect-mock-regenerated\"\npath = \"src/main.rs\"",
     );
-    // Ocoya adds a provider, Postbreeze removes a platform, WoopSocial requires a new field.
-    edit(
-        &copy.join("specs/ocoya/openapi.yaml"),
-        "                    - pinterest\n",
-        "                    - pinterest\n                    - mastodon\n",
+    // A tour of its own name too (an example file the copy adds), for the same reason.
+    std::fs::copy(
+        copy.join("tests/examples/tour.rs"),
+        copy.join("tests/examples/tour_regenerated.rs"),
+    )
+    .unwrap();
+    let copy_arg = copy.to_str().expect("a UTF-8 path");
+    // This workspace's xtask (the same code as the copy's), pointed at the copy.
+    let codegen = || {
+        cargo(
+            &root(),
+            &[
+                "run", "-q", "-p", "xtask", "--", "--root", copy_arg, "codegen",
+            ],
+        )
+    };
+
+    // Round 1: the additive edits.
+    additive_edits(&copy);
+    let report = codegen();
+    for expected in [
+        "body.scopes",
+        "query.locale",
+        "query.dryRun",
+        "response 200 body.data.expiresAt",
+        "response 200 body.request_id",
+        "enum value `mastodon` added",
+        "response 422",
+        "social_connect::aitronos::builder::AuthorizeConnector<'a>::locale",
+    ] {
+        assert!(
+            report.contains(expected),
+            "the report misses {expected:?}:\n{report}"
+        );
+    }
+    assert_eq!(
+        report
+            .matches("unified client: non-breaking for callers of social_connect::Client")
+            .count(),
+        5,
+        "every vendor's edit is non-breaking for the unified client:\n{report}"
     );
+    // With no hand edit, the copy builds, and its tour connects at every vendor through the
+    // regenerated SDK and mock (the tour exits non-zero on any error).
+    cargo(
+        &copy,
+        &[
+            "build",
+            "-q",
+            "--workspace",
+            "--example",
+            "tour_regenerated",
+        ],
+    );
+    let tour = Command::new(target_dir().join("debug/examples/tour_regenerated"))
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&tour.stdout);
+    assert!(
+        tour.status.success(),
+        "the regenerated tour failed:\n{printed}\n{}",
+        String::from_utf8_lossy(&tour.stderr)
+    );
+    assert_eq!(
+        printed.matches("connected").count(),
+        5,
+        "one connection per vendor:\n{printed}"
+    );
+
+    // Round 2: Postbreeze removes a platform, WoopSocial requires a new field.
     edit(
         &copy.join("specs/postbreeze/openapi.yaml"),
         "            - THREADS\n",
@@ -164,19 +235,11 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
         "      required:\n        - projectId\n        - platform\n      properties:\n",
         "      required:\n        - projectId\n        - platform\n        - clientName\n      properties:\n        clientName:\n          type: string\n",
     );
-
-    // This workspace's xtask (the same code as the copy's), pointed at the copy.
-    let copy_arg = copy.to_str().expect("a UTF-8 path");
-    let report = cargo(
-        &root(),
-        &[
-            "run", "-q", "-p", "xtask", "--", "--root", copy_arg, "codegen",
-        ],
-    );
+    let report = codegen();
     for expected in [
-        "enum value `mastodon` added",
         "enum value `THREADS` removed",
         "body.clientName",
+        "unified client: breaking",
         "semver: minor bump for social-connect",
     ] {
         assert!(
@@ -272,4 +335,49 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
     request["clientName"] = json!("Acme");
     let (status, body) = mock.connect(MockVendor::WoopSocial, "", &request).await;
     assert_eq!(status, 200, "with clientName: {body}");
+}
+
+/// The additive edits of round 1, one or more per vendor.
+fn additive_edits(copy: &Path) {
+    let spec = |vendor: &str| copy.join("specs").join(vendor).join("openapi.yaml");
+    // Recoup: an optional body field, and a timestamp and a date in the answer.
+    edit(
+        &spec("recoup"),
+        "        callback_url:\n",
+        "        scopes:\n          type: array\n          items:\n            type: string\n        callback_url:\n",
+    );
+    edit(
+        &spec("recoup"),
+        "            redirectUrl:\n              type: string\n              format: uri\n",
+        "            redirectUrl:\n              type: string\n              format: uri\n            expiresAt:\n              type: string\n              format: date-time\n            issuedOn:\n              type: string\n              format: date\n",
+    );
+    // Aitronos: an optional query parameter, and a uuid and an int64 in the answer.
+    edit(
+        &spec("aitronos"),
+        "          description: Organization ID\n          schema:\n            type: string\n",
+        "          description: Organization ID\n          schema:\n            type: string\n        - in: query\n          name: locale\n          required: false\n          schema:\n            type: string\n",
+    );
+    edit(
+        &spec("aitronos"),
+        "          description: OAuth state token\n          example: example_state\n",
+        "          description: OAuth state token\n          example: example_state\n        request_id:\n          type: string\n          format: uuid\n        ttl_ms:\n          type: integer\n          format: int64\n",
+    );
+    // Ocoya: a provider added to its enum.
+    edit(
+        &spec("ocoya"),
+        "                    - pinterest\n",
+        "                    - pinterest\n                    - mastodon\n",
+    );
+    // Postbreeze: a new documented error status, with a body of a shape of its own.
+    edit(
+        &spec("postbreeze"),
+        "        '409':\n",
+        "        '422':\n          description: Unprocessable\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  message:\n                    type: string\n                  fields:\n                    type: array\n                    items:\n                      type: string\n        '409':\n",
+    );
+    // WoopSocial: a first query parameter on an operation that had none.
+    edit(
+        &spec("woopsocial"),
+        "      operationId: createOAuthAuthorization\n",
+        "      operationId: createOAuthAuthorization\n      parameters:\n        - in: query\n          name: dryRun\n          required: false\n          schema:\n            type: boolean\n",
+    );
 }
