@@ -20,10 +20,10 @@ pub(crate) struct Ctx {
     pub(crate) base_path: String,
     pub(crate) vendors: Vec<MockVendor>,
     /// Per vendor, by [`MockVendor::index`]: its OAuth callback URL.
-    callbacks: [String; 5],
+    callbacks: [String; MockVendor::COUNT],
     /// Per vendor, by [`MockVendor::index`]: the provider's authorization URL up to the value of
     /// its `state` parameter.
-    authorize_prefixes: [String; 5],
+    authorize_prefixes: [String; MockVendor::COUNT],
 }
 
 impl Ctx {

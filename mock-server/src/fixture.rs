@@ -3,12 +3,14 @@
 //! A fixture is plain JSON (its schema: `social-connect-mock schema`); [`Fixture::default`] is the
 //! demo data documented in the crate docs.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::core::MockVendor;
+use crate::core::vendor::DemoMembers;
 
 /// The whole data set a mock starts from (and returns to on reset).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -16,21 +18,12 @@ use crate::core::MockVendor;
 pub struct Fixture {
     /// API keys every vendor accepts, each in its own scheme. Any other key gets a 401.
     pub api_keys: Vec<ApiKey>,
-    /// Recoup accounts (ids are uuids) and who may connect services for them.
+    /// Per vendor (by its lower-case name: `recoup`, `woopsocial`, …), the owners of
+    /// connections that keys may act on: Recoup accounts (ids are uuids), WoopSocial projects,
+    /// Postbreeze workspaces (only members with role owner or admin may connect), Aitronos
+    /// organizations, Ocoya workspaces. A vendor missing here has none.
     #[serde(default)]
-    pub recoup_accounts: Vec<Resource>,
-    /// WoopSocial projects.
-    #[serde(default)]
-    pub woopsocial_projects: Vec<Resource>,
-    /// Postbreeze workspaces (only members with role owner or admin may connect).
-    #[serde(default)]
-    pub postbreeze_workspaces: Vec<Resource>,
-    /// Aitronos organizations.
-    #[serde(default)]
-    pub aitronos_organizations: Vec<Resource>,
-    /// Ocoya workspaces.
-    #[serde(default)]
-    pub ocoya_workspaces: Vec<Resource>,
+    pub owners: BTreeMap<MockVendor, Vec<Resource>>,
     /// The Facebook pages the fake provider offers on WoopSocial's page-selection screen.
     #[serde(default)]
     pub facebook_pages: Vec<FacebookPage>,
@@ -150,39 +143,32 @@ pub const RECOUP_ARTIST_ACCOUNT: &str = "00000000-0000-4000-8000-000000000002";
 /// The member key's own Recoup account.
 pub const RECOUP_MEMBER_ACCOUNT: &str = "00000000-0000-4000-8000-000000000003";
 
-fn both(id: &str, name: &str) -> Resource {
+/// A demo owner of a vendor's manifest as a fixture resource.
+fn demo(id: &str, name: &str, members: DemoMembers) -> Resource {
+    let member = |key: &str, role| Membership {
+        key: key.to_owned(),
+        role,
+    };
     Resource {
         id: id.to_owned(),
         name: name.to_owned(),
-        members: vec![
-            Membership {
-                key: OWNER_KEY.to_owned(),
-                role: Role::Owner,
-            },
-            Membership {
-                key: MEMBER_KEY.to_owned(),
-                role: Role::Member,
-            },
-        ],
-    }
-}
-
-fn only(id: &str, name: &str, key: &str) -> Resource {
-    Resource {
-        id: id.to_owned(),
-        name: name.to_owned(),
-        members: vec![Membership {
-            key: key.to_owned(),
-            role: Role::Owner,
-        }],
+        members: match members {
+            DemoMembers::Both => vec![
+                member(OWNER_KEY, Role::Owner),
+                member(MEMBER_KEY, Role::Member),
+            ],
+            DemoMembers::Owner => vec![member(OWNER_KEY, Role::Owner)],
+            DemoMembers::Member => vec![member(MEMBER_KEY, Role::Owner)],
+        },
     }
 }
 
 impl Default for Fixture {
-    /// The demo fixture: keys `sk_test_owner` and `sk_test_member`; Recoup accounts `…0001` (the
-    /// owner's own), `…0002` (an artist the owner manages), `…0003` (the member's own); WoopSocial
-    /// project `proj_demo`; Postbreeze workspace `ws_demo` with an INSTAGRAM account connected;
-    /// Aitronos organization `org_demo`; Ocoya workspace `ws_demo`; three Facebook pages.
+    /// The demo fixture: keys `sk_test_owner` and `sk_test_member`; each vendor's demo owners
+    /// from its manifest (`mock.demo_owners`): Recoup accounts `…0001` (the owner's own),
+    /// `…0002` (an artist the owner manages), `…0003` (the member's own); WoopSocial project
+    /// `proj_demo`; Postbreeze workspace `ws_demo` with an INSTAGRAM account connected; Aitronos
+    /// organization `org_demo`; Ocoya workspace `ws_demo`; three Facebook pages.
     fn default() -> Self {
         Self {
             api_keys: vec![
@@ -197,15 +183,16 @@ impl Default for Fixture {
                     recoup_account_id: Some(RECOUP_MEMBER_ACCOUNT.to_owned()),
                 },
             ],
-            recoup_accounts: vec![
-                only(RECOUP_OWN_ACCOUNT, "Owner's own account", OWNER_KEY),
-                only(RECOUP_ARTIST_ACCOUNT, "Demo Artist", OWNER_KEY),
-                only(RECOUP_MEMBER_ACCOUNT, "Member's own account", MEMBER_KEY),
-            ],
-            woopsocial_projects: vec![both("proj_demo", "Demo project")],
-            postbreeze_workspaces: vec![both("ws_demo", "Demo workspace")],
-            aitronos_organizations: vec![both("org_demo", "Demo organization")],
-            ocoya_workspaces: vec![both("ws_demo", "Demo workspace")],
+            owners: MockVendor::ALL
+                .into_iter()
+                .map(|vendor| {
+                    let owners = vendor.demo_owners().iter();
+                    (
+                        vendor,
+                        owners.map(|o| demo(o.id, o.name, o.members)).collect(),
+                    )
+                })
+                .collect(),
             facebook_pages: vec![
                 FacebookPage {
                     id: "fbp_1001".to_owned(),
@@ -254,13 +241,7 @@ impl Fixture {
     }
 
     pub(crate) fn resources(&self, vendor: MockVendor) -> &[Resource] {
-        match vendor {
-            MockVendor::Recoup => &self.recoup_accounts,
-            MockVendor::WoopSocial => &self.woopsocial_projects,
-            MockVendor::Postbreeze => &self.postbreeze_workspaces,
-            MockVendor::Aitronos => &self.aitronos_organizations,
-            MockVendor::Ocoya => &self.ocoya_workspaces,
-        }
+        self.owners.get(&vendor).map_or(&[], Vec::as_slice)
     }
 
     /// The role of `key` in `vendor`'s resource `id`; `None` if unknown or not a member.

@@ -131,6 +131,7 @@ mod core;
 mod fixture;
 mod flow;
 mod html;
+mod limits;
 pub mod samples;
 mod service;
 mod standalone;
@@ -153,9 +154,8 @@ pub use fixture::{
 pub use service::MockService;
 pub use standalone::{ShutdownHandle, StandaloneConfig, StandaloneServer};
 pub use state::{AdminError, MAX_STATE_TTL, MockConfig, MockState, RecordedRequest};
-pub use wiremock_adapter::{
-    Aitronos, MockVendors, MountedVendor, Ocoya, Postbreeze, Recoup, WoopSocial,
-};
+// `MockVendors`, `MountedVendor`, and a unit struct per vendor (`Recoup`, `WoopSocial`, …).
+pub use wiremock_adapter::*;
 
 /// The JSON Schemas of the fixture format and the admin bodies, keyed by type name (what
 /// `social-connect-mock schema` prints).

@@ -52,47 +52,21 @@ pub struct ConnectSample {
     pub owner: Option<&'static str>,
     /// The provider the request connects, as the vendor spells it on the wire.
     pub provider: &'static str,
+    /// The JSON pointer of the link in the vendor's success answer (its manifest's
+    /// `connect.link`, e.g. `/data/redirectUrl`).
+    pub link: &'static str,
 }
 
-/// The valid connect request of `vendor` (owner key, the fixture's demo owner).
+#[allow(clippy::all)]
+#[rustfmt::skip]
+#[path = "generated/samples.rs"]
+mod table;
+
+/// The valid connect request of `vendor` (owner key, the fixture's demo owner), made from its
+/// manifest (`specs/<vendor>/vendor.toml`: the owner, the sample provider) and its contract
+/// (where each goes, how the key is sent).
 pub fn connect(vendor: MockVendor) -> ConnectSample {
-    let (scheme, query, body, owner, provider) = match vendor {
-        MockVendor::Recoup => (
-            KeyScheme::Header("x-api-key"),
-            "",
-            r#"{"connector":"youtube"}"#,
-            None,
-            "youtube",
-        ),
-        MockVendor::WoopSocial => (
-            KeyScheme::Bearer,
-            "",
-            r#"{"projectId":"proj_demo","platform":"X"}"#,
-            Some("proj_demo"),
-            "X",
-        ),
-        MockVendor::Postbreeze => (
-            KeyScheme::Bearer,
-            "",
-            r#"{"workspaceId":"ws_demo","platform":"YOUTUBE"}"#,
-            Some("ws_demo"),
-            "YOUTUBE",
-        ),
-        MockVendor::Aitronos => (
-            KeyScheme::Header("x-api-key"),
-            "organization_id=org_demo",
-            r#"{"connector_type":"notion"}"#,
-            Some("org_demo"),
-            "notion",
-        ),
-        MockVendor::Ocoya => (
-            KeyScheme::Header("x-api-key"),
-            "workspaceId=ws_demo",
-            r#"{"provider":"instagram"}"#,
-            Some("ws_demo"),
-            "instagram",
-        ),
-    };
+    let (scheme, query, body, owner, provider) = table::sample(vendor);
     ConnectSample {
         vendor,
         scheme,
@@ -100,6 +74,7 @@ pub fn connect(vendor: MockVendor) -> ConnectSample {
         body,
         owner,
         provider,
+        link: vendor.fields().link,
     }
 }
 

@@ -30,7 +30,7 @@ use crate::vendors;
 /// ```
 #[derive(Debug, Clone)]
 pub struct MockService {
-    ctx: Arc<Ctx>,
+    pub(crate) ctx: Arc<Ctx>,
 }
 
 impl MockService {

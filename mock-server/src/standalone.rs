@@ -15,25 +15,25 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
-use hyper::body::{Frame, Incoming, SizeHint};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
-use tokio::task::{AbortHandle, JoinHandle, JoinSet};
-use tokio::time::Sleep;
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::core::{MockRequest, MockResponse, MockVendor};
+use crate::limits::{
+    Busy, Limits, Live, MAX_HEAD_BYTES, OutBody, Reserved, WriteDeadline, millis_since,
+    shed_stalest,
+};
 use crate::service::MockService;
 use crate::state::{MockConfig, MockState};
 use crate::tenants::Tenants;
@@ -84,18 +84,6 @@ impl Default for StandaloneConfig {
         }
     }
 }
-
-/// The largest request head (request line and headers) read: hyper answers 431 beyond it.
-pub(crate) const MAX_HEAD_BYTES: usize = 32 * 1024;
-
-/// A response larger than this takes its size from the large-response budget.
-const LARGE_RESPONSE: usize = 64 * 1024;
-
-/// A large response must be sent whole within this many write timeouts (30 s by default).
-const LARGE_RESPONSE_TIMEOUTS: u32 = 3;
-
-/// The budget counts in KiB, so that it fits a semaphore's permits.
-const BUDGET_UNIT: usize = 1024;
 
 impl StandaloneConfig {
     /// `127.0.0.1:port` (0: any free port) with the default mock settings.
@@ -207,17 +195,13 @@ impl StandaloneServer {
             config.tenant_budget,
         ));
         let (tx, rx) = watch::channel(false);
-        let budget_units = u32::try_from(config.large_response_budget / BUDGET_UNIT)
-            .unwrap_or(u32::MAX)
-            .clamp(1, u32::try_from(Semaphore::MAX_PERMITS).unwrap_or(u32::MAX));
-        let limits = Limits {
-            max_connections: config.max_connections.max(1),
-            header_timeout: config.header_timeout,
-            body_timeout: config.body_timeout,
-            write_timeout: config.write_timeout,
-            budget: Arc::new(Semaphore::new(budget_units as usize)),
-            budget_units,
-        };
+        let limits = Limits::new(
+            config.max_connections,
+            config.header_timeout,
+            config.body_timeout,
+            config.write_timeout,
+            config.large_response_budget,
+        );
         let task = tokio::spawn(serve(listener, Arc::clone(&tenants), rx, limits));
         Ok(Self {
             addr,
@@ -271,26 +255,6 @@ impl StandaloneServer {
     pub async fn wait(self) {
         let _ = self.task.await;
     }
-}
-
-/// The bounds every connection is served under (see the module docs).
-#[derive(Debug, Clone)]
-struct Limits {
-    max_connections: usize,
-    header_timeout: Duration,
-    body_timeout: Duration,
-    write_timeout: Duration,
-    /// The large-response budget, in [`BUDGET_UNIT`]s, and its size.
-    budget: Arc<Semaphore>,
-    budget_units: u32,
-}
-
-/// A connection as the accept loop sees it: when it last finished a request (or was accepted),
-/// in milliseconds since the server started, and how to close it.
-#[derive(Debug)]
-struct Live {
-    last_done: Arc<AtomicU64>,
-    abort: AbortHandle,
 }
 
 async fn serve(
@@ -360,21 +324,6 @@ async fn serve(
     .await;
 }
 
-/// Closes the connection that has gone longest without finishing a request.
-fn shed_stalest(live: &mut HashMap<tokio::task::Id, Live>) {
-    let stalest = live
-        .iter()
-        .min_by_key(|(_, c)| c.last_done.load(Ordering::Relaxed))
-        .map(|(id, _)| *id);
-    if let Some(c) = stalest.and_then(|id| live.remove(&id)) {
-        c.abort.abort();
-    }
-}
-
-fn millis_since(epoch: Instant) -> u64 {
-    u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
 async fn respond(
     svc: Arc<Tenants>,
     req: hyper::Request<Incoming>,
@@ -415,27 +364,16 @@ async fn respond(
     if let Some(d) = resp.delay {
         tokio::time::sleep(d).await;
     }
-    let permit = if resp.body.len() > LARGE_RESPONSE {
-        // A response larger than the whole budget takes all of it.
-        let units = u32::try_from(resp.body.len().div_ceil(BUDGET_UNIT))
-            .unwrap_or(u32::MAX)
-            .min(limits.budget_units);
-        match Arc::clone(&limits.budget).try_acquire_many_owned(units) {
-            Ok(p) => Some((
-                p,
-                Instant::now() + limits.write_timeout * LARGE_RESPONSE_TIMEOUTS,
-            )),
-            Err(_) => {
-                let busy = MockResponse::json(
-                    503,
-                    &serde_json::json!({"error": "too many large responses are being sent; retry"}),
-                )
-                .header("retry-after", "1");
-                return Ok(to_hyper(busy, None));
-            }
+    let permit = match limits.reserve(resp.body.len()) {
+        Ok(permit) => permit,
+        Err(Busy) => {
+            let busy = MockResponse::json(
+                503,
+                &serde_json::json!({"error": "too many large responses are being sent; retry"}),
+            )
+            .header("retry-after", "1");
+            return Ok(to_hyper(busy, None));
         }
-    } else {
-        None
     };
     Ok(to_hyper(resp, permit))
 }
@@ -476,155 +414,12 @@ fn is_plain_query(query: &str) -> bool {
         .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'#' | b'<' | b'>' | b'\'' | b'%'))
 }
 
-fn to_hyper(
-    resp: MockResponse,
-    budget: Option<(OwnedSemaphorePermit, Instant)>,
-) -> hyper::Response<OutBody> {
-    let mut out = hyper::Response::new(OutBody {
-        data: resp.body,
-        budget,
-    });
+fn to_hyper(resp: MockResponse, budget: Option<Reserved>) -> hyper::Response<OutBody> {
+    let mut out = hyper::Response::new(OutBody::new(resp.body, budget));
     *out.status_mut() =
         http::StatusCode::from_u16(resp.status).unwrap_or(http::StatusCode::BAD_GATEWAY);
     *out.headers_mut() = resp.headers;
     out
-}
-
-/// A response body, handed to hyper in slices of at most 64 KiB so that hyper takes the next
-/// only when it has written the last; it holds its share of the large-response budget until
-/// it is dropped (written, or its connection gone).
-#[derive(Debug)]
-struct OutBody {
-    data: Bytes,
-    /// A large response holds the budget: it must be sent whole by this instant, so that
-    /// clients that read a byte now and then cannot hold the budget for ever.
-    budget: Option<(OwnedSemaphorePermit, Instant)>,
-}
-
-impl hyper::body::Body for OutBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        if self.data.is_empty() {
-            return Poll::Ready(None);
-        }
-        if let Some((_, deadline)) = &self.budget
-            && Instant::now() > *deadline
-        {
-            // Hyper closes the connection; dropping the body gives the budget back.
-            return Poll::Ready(Some(Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "a large response was not taken in time",
-            ))));
-        }
-        let n = self.data.len().min(LARGE_RESPONSE);
-        Poll::Ready(Some(Ok(Frame::data(self.data.split_to(n)))))
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.data.len() as u64)
-    }
-}
-
-/// A connection's socket, whose writes fail with `TimedOut` when the peer has taken nothing
-/// for `timeout`: a client that asks for a response and never reads it is dropped, and with
-/// it the response it held.
-#[derive(Debug)]
-struct WriteDeadline<S> {
-    io: S,
-    timeout: Duration,
-    stalled: Option<Pin<Box<Sleep>>>,
-}
-
-impl<S> WriteDeadline<S> {
-    fn new(io: S, timeout: Duration) -> Self {
-        Self {
-            io,
-            timeout,
-            stalled: None,
-        }
-    }
-
-    /// After a write that made no progress: pending until the deadline, then an error.
-    fn wait(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Error> {
-        let timeout = self.timeout;
-        let sleep = self
-            .stalled
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-        match sleep.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "the client took nothing within the write timeout",
-            )),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn progress<T>(
-        &mut self,
-        r: Poll<std::io::Result<T>>,
-        cx: &mut Context<'_>,
-    ) -> Poll<std::io::Result<T>> {
-        match r {
-            Poll::Ready(r) => {
-                self.stalled = None;
-                Poll::Ready(r)
-            }
-            Poll::Pending => self.wait(cx).map(Err),
-        }
-    }
-}
-
-impl<S: AsyncRead + Unpin> AsyncRead for WriteDeadline<S> {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.io).poll_read(cx, buf)
-    }
-}
-
-impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        let r = Pin::new(&mut self.io).poll_write(cx, buf);
-        self.progress(r, cx)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[std::io::IoSlice<'_>],
-    ) -> Poll<std::io::Result<usize>> {
-        let r = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
-        self.progress(r, cx)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        let r = Pin::new(&mut self.io).poll_flush(cx);
-        self.progress(r, cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        let r = Pin::new(&mut self.io).poll_shutdown(cx);
-        self.progress(r, cx)
-    }
 }
 
 #[cfg(test)]

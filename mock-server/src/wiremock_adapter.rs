@@ -254,23 +254,5 @@ macro_rules! vendor_mount {
     };
 }
 
-vendor_mount!(
-    /// Recoup, for [`mount`](Recoup::mount)ing into a wiremock server.
-    Recoup, Recoup, "/recoup"
-);
-vendor_mount!(
-    /// WoopSocial, for [`mount`](WoopSocial::mount)ing into a wiremock server.
-    WoopSocial, WoopSocial, "/woopsocial/v1"
-);
-vendor_mount!(
-    /// Postbreeze, for [`mount`](Postbreeze::mount)ing into a wiremock server.
-    Postbreeze, Postbreeze, "/postbreeze/api/v1"
-);
-vendor_mount!(
-    /// Aitronos, for [`mount`](Aitronos::mount)ing into a wiremock server.
-    Aitronos, Aitronos, "/aitronos/v1"
-);
-vendor_mount!(
-    /// Ocoya, for [`mount`](Ocoya::mount)ing into a wiremock server.
-    Ocoya, Ocoya, "/ocoya/api/_public/v1"
-);
+// A unit struct per vendor (`Recoup`, `WoopSocial`, …), generated from the manifests.
+include!("generated/mounts.rs");

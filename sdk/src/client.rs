@@ -378,84 +378,10 @@ impl Client {
         Ok((link, session))
     }
 
-    /// Recoup's generated client (a new one each call: cheap), with this client's key, base URL and
-    /// timeout.
-    ///
-    /// ### Example
-    /// ```
-    /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: social_connect::recoup::Client = client.recoup();
-    /// ```
-    #[cfg(feature = "recoup")]
-    pub fn recoup(&self) -> crate::recoup::Client {
-        self.inner
-            .raw
-            .endpoint(Vendor::Recoup)
-            .raw(crate::recoup::Client::new_with_client)
-    }
-
-    /// WoopSocial's generated client (a new one each call: cheap), with this client's key, base URL and
-    /// timeout.
-    ///
-    /// ### Example
-    /// ```
-    /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: social_connect::woopsocial::Client = client.woopsocial();
-    /// ```
-    #[cfg(feature = "woopsocial")]
-    pub fn woopsocial(&self) -> crate::woopsocial::Client {
-        self.inner
-            .raw
-            .endpoint(Vendor::WoopSocial)
-            .raw(crate::woopsocial::Client::new_with_client)
-    }
-
-    /// Postbreeze's generated client (a new one each call: cheap), with this client's key, base URL and
-    /// timeout (the local
-    /// server its spec names until a base URL is set).
-    ///
-    /// ### Example
-    /// ```
-    /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: social_connect::postbreeze::Client = client.postbreeze();
-    /// ```
-    #[cfg(feature = "postbreeze")]
-    pub fn postbreeze(&self) -> crate::postbreeze::Client {
-        self.inner
-            .raw
-            .endpoint(Vendor::Postbreeze)
-            .raw(crate::postbreeze::Client::new_with_client)
-    }
-
-    /// Aitronos' generated client (a new one each call: cheap), with this client's key, base URL and
-    /// timeout.
-    ///
-    /// ### Example
-    /// ```
-    /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: social_connect::aitronos::Client = client.aitronos();
-    /// ```
-    #[cfg(feature = "aitronos")]
-    pub fn aitronos(&self) -> crate::aitronos::Client {
-        self.inner
-            .raw
-            .endpoint(Vendor::Aitronos)
-            .raw(crate::aitronos::Client::new_with_client)
-    }
-
-    /// Ocoya's generated client (a new one each call: cheap), with this client's key, base URL and
-    /// timeout.
-    ///
-    /// ### Example
-    /// ```
-    /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: social_connect::ocoya::Client = client.ocoya();
-    /// ```
-    #[cfg(feature = "ocoya")]
-    pub fn ocoya(&self) -> crate::ocoya::Client {
-        self.inner
-            .raw
-            .endpoint(Vendor::Ocoya)
-            .raw(crate::ocoya::Client::new_with_client)
+    /// `vendor`'s endpoint (base URL and HTTP client), from which the accessors of the
+    /// generated clients (`client.recoup()`, …, in `generated/raw.rs`) build them.
+    #[allow(dead_code)] // unused when every vendor's feature is off
+    pub(crate) fn endpoint(&self, vendor: Vendor) -> &vendors::Endpoint {
+        self.inner.raw.endpoint(vendor)
     }
 }

@@ -1,8 +1,6 @@
 //! The result of a connect flow, read from the redirect back to the app.
 
-use url::Url;
-
-use crate::{Error, Provider, Vendor};
+use crate::{Provider, Vendor};
 
 /// How a connect flow ended, as the vendor reports it on the redirect back to the app.
 ///
@@ -62,30 +60,5 @@ pub enum ConnectOutcome {
     },
 }
 
-impl ConnectOutcome {
-    /// Reads the outcome from the URL the vendor redirected the browser to.
-    ///
-    /// **Unauthenticated**: it believes whatever URL it is given. Anyone who knows the app's
-    /// redirect URL can craft one, and an attacker's own finished redirect replayed in a
-    /// victim's browser reads as a success too. Apps should start flows with
-    /// [`Client::begin`](crate::Client::begin) and read returns with
-    /// [`ConnectSession::complete`](crate::ConnectSession::complete), which checks that the
-    /// redirect belongs to the user's own session first.
-    ///
-    /// Only WoopSocial documents result parameters (`status`, `projectId`, `platform`,
-    /// `socialAccountIds` or `error`); `status` and `error` are read before any id. For the
-    /// other vendors this returns [`Error::NotReportedByRedirect`]: confirm through their API.
-    ///
-    /// ### Example
-    /// ```
-    /// use social_connect::{ConnectOutcome, Error, Vendor};
-    /// let back: url::Url = "https://app.example.com/done".parse().unwrap();
-    /// assert!(matches!(
-    ///     ConnectOutcome::from_redirect(Vendor::Postbreeze, &back),
-    ///     Err(Error::NotReportedByRedirect(Vendor::Postbreeze))
-    /// ));
-    /// ```
-    pub fn from_redirect(vendor: Vendor, url: &Url) -> Result<Self, Error> {
-        crate::vendors::api(vendor).outcome(url)
-    }
-}
+// `ConnectOutcome::from_redirect`, which asks the vendor's module, is implemented in
+// `vendors/common.rs`: this file stays a value type that knows no vendor module.

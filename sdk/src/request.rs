@@ -136,9 +136,7 @@ impl ConnectRequest {
             check_redirect_url(url)
                 .map_err(|reason| Error::InvalidRedirectUrl { vendor, reason })?;
         }
-        if self.integration_params.is_some()
-            && !crate::vendors::api(vendor).accepts_integration_params()
-        {
+        if self.integration_params.is_some() && !vendor.accepts_integration_params() {
             return Err(Error::UnsupportedField {
                 vendor,
                 field: "integration_params",

@@ -295,8 +295,7 @@ impl ConnectSession {
             }));
         }
         // Compared as the vendor names them, so that two names of one wire value agree.
-        let api = crate::vendors::api(self.vendor);
-        if api.wire(&self.provider).ok() != api.wire(provider).ok() {
+        if !self.vendor.same_provider(&self.provider, provider) {
             return Err(Error::Session(SessionError::ProviderMismatch {
                 expected: self.provider.clone(),
                 got: provider.clone(),

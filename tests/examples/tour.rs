@@ -27,7 +27,8 @@ fn request(vendor: Vendor) -> ConnectRequest {
             ConnectRequest::new(Provider::Other("notion".into())).owner(demo_owner(vendor))
         }
         Vendor::Ocoya => ConnectRequest::new(Provider::Instagram).owner(demo_owner(vendor)),
-        other => unimplemented!("the tour has no stop at {other}"),
+        // Any other vendor (one added with `cargo xtask vendor new`): its typical request.
+        other => social_connect_tests::typical_request(other),
     }
 }
 

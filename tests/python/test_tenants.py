@@ -6,6 +6,7 @@ exact counts, so state leaking between tenants (or workers) fails it.
 
 import json
 import pathlib
+import tomllib
 import urllib.parse
 
 import pytest
@@ -16,22 +17,38 @@ OWNER_KEY = "sk_test_owner"
 
 SPECS = pathlib.Path(__file__).resolve().parents[2] / "specs"
 
-# What the test chooses to send at each vendor: the fixture's owner (in the vendor's required
-# query parameter, when it has one) and body values of the mock's demo data. Where to send it
-# and how the key goes are the vendor's contract, read from specs/<vendor>/contract.json (what
-# `cargo xtask codegen` read from the spec).
-SEND = {
-    "recoup": ({"connector": "youtube"}, None),
-    "woopsocial": ({"projectId": "proj_demo", "platform": "X"}, None),
-    "postbreeze": ({"workspaceId": "ws_demo", "platform": "YOUTUBE"}, None),
-    "aitronos": ({"connector_type": "notion"}, "org_demo"),
-    "ocoya": ({"provider": "instagram"}, "ws_demo"),
-}
-VENDORS = sorted(SEND)
+# What the test sends at each vendor: its manifest's sample provider and first demo owner
+# (specs/<vendor>/vendor.toml), in the fields its manifest names. Where to send it and how the key
+# goes are the vendor's contract, read from specs/<vendor>/contract.json (what `cargo xtask
+# codegen` read from the spec). Every vendor with a manifest is tested, a new one included.
+def manifest(vendor):
+    return tomllib.loads((SPECS / vendor / "vendor.toml").read_text())
 
 
 def contract(vendor):
     return json.loads((SPECS / vendor / "contract.json").read_text())["contract"]
+
+
+def send(vendor):
+    """(body, owner in the query): the sample request's fields, placed as the contract says."""
+    m, c = manifest(vendor), contract(vendor)
+    query = {q["name"] for q in c["query"]}
+    body_required = {p["name"] for p in (c.get("body") or {}).get("schema", {}).get("properties", []) if p.get("required")}
+    required = {q["name"] for q in c["query"] if q["required"]} | body_required
+    body, in_query = {}, None
+    owner_field = m["connect"].get("owner")
+    if owner_field in required:
+        owner = m["mock"]["demo_owners"][0]["id"]
+        if owner_field in query:
+            in_query = owner
+        else:
+            body[owner_field] = owner
+    body[m["connect"]["provider"]] = m["mock"]["sample_provider"]
+    return body, in_query
+
+
+VENDORS = sorted(p.parent.name for p in SPECS.glob("*/vendor.toml"))
+SEND = {vendor: send(vendor) for vendor in VENDORS}
 
 
 def connect_path(vendor):

@@ -16,7 +16,7 @@ pub use spec::Spec;
 /// Re-exported for the tour's Recoup account id.
 pub use uuid::Uuid;
 
-use social_connect::Vendor;
+use social_connect::{ConnectRequest, Provider, Vendor};
 use social_connect_mock::MockVendor;
 use social_connect_mock::samples::{self, ConnectSample};
 
@@ -39,6 +39,19 @@ pub fn demo_owner(vendor: Vendor) -> &'static str {
     sample(vendor)
         .owner
         .unwrap_or_else(|| panic!("{vendor} takes no owner: the key's own account is used"))
+}
+
+/// A typical connect request of `vendor`, made from its [`sample`]: the provider as the vendor
+/// spells it (as [`Provider::Other`], which every vendor takes for a value its spec lists or,
+/// free-form, any slug) and the sample's owner, where it names one. What every vendor can be
+/// asked the same way, a sixth one included.
+pub fn typical_request(vendor: Vendor) -> ConnectRequest {
+    let sample = sample(vendor);
+    let request = ConnectRequest::new(Provider::Other(sample.provider.to_owned()));
+    match sample.owner {
+        Some(owner) => request.owner(owner),
+        None => request,
+    }
 }
 
 /// The workspace README's Rust examples, compiled as doctests so they stay true.

@@ -8,8 +8,8 @@ use std::time::Instant;
 use crate::contract::{self, Contract, ContractError};
 use crate::normalize::{NormalizeError, normalize};
 use crate::report::{self, Format, Report, VendorReport};
-use crate::util::{sha256_hex, unified_diff};
-use crate::vendors::{VENDORS, Vendor};
+use crate::util::{Output, sha256_hex, unified_diff};
+use crate::vendors::{self, ManifestError, Vendor};
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +29,9 @@ pub(crate) enum CodegenError {
     /// The spec's contract could not be read.
     #[error(transparent)]
     Contract(#[from] ContractError),
+    /// A vendor manifest could not be read.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
     /// The normalised document is not an OpenAPI 3.0 document openapiv3 can read.
     #[error("{vendor}: after normalisation the spec is not a valid OpenAPI 3.0 document: {reason}")]
     OpenApi { vendor: String, reason: String },
@@ -51,7 +54,7 @@ pub(crate) enum CodegenError {
 
 /// Where a vendor's spec lives.
 pub(crate) fn spec_path(root: &Path, vendor: &Vendor) -> PathBuf {
-    root.join("specs").join(vendor.name).join("openapi.yaml")
+    root.join("specs").join(&vendor.name).join("openapi.yaml")
 }
 
 /// The settings every vendor is generated with.
@@ -163,15 +166,6 @@ pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, Codeg
     ))
 }
 
-/// One generated file: where it goes (relative to the root) and what it holds.
-#[derive(Debug)]
-pub(crate) struct Output {
-    /// Relative to the workspace root, with `/`.
-    pub(crate) path: String,
-    /// The file's text.
-    pub(crate) source: String,
-}
-
 /// Where the mock's contract module of `vendor` lives.
 pub(crate) fn mock_contract_path(vendor: &Vendor) -> String {
     format!("mock-server/src/contract/generated/{}.rs", vendor.name)
@@ -206,12 +200,12 @@ fn read_snapshot(root: &Path, vendor: &Vendor) -> Option<(Contract, String)> {
     Some((contract, sha))
 }
 
-/// Reads every vendor's spec under `root`.
-pub(crate) fn read_specs(root: &Path) -> Result<Vec<(&'static Vendor, String)>, CodegenError> {
-    VENDORS
-        .iter()
+/// Reads every vendor's manifest and spec under `root`.
+pub(crate) fn read_specs(root: &Path) -> Result<Vec<(Vendor, String)>, CodegenError> {
+    vendors::load(root)?
+        .into_iter()
         .map(|vendor| {
-            let path = spec_path(root, vendor);
+            let path = spec_path(root, &vendor);
             let text = std::fs::read_to_string(&path).map_err(|source| CodegenError::Io {
                 path: path.display().to_string(),
                 source,
@@ -229,16 +223,16 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
     for (vendor, text) in read_specs(root)? {
         outputs.push(Output {
             path: format!("sdk/src/generated/{}.rs", vendor.name),
-            source: generate(vendor, &text)?,
+            source: generate(&vendor, &text)?,
         });
-        let contract = contract_of(vendor, &text)?;
+        let contract = contract_of(&vendor, &text)?;
         let sha = sha256_hex(text.as_bytes());
         outputs.push(Output {
-            path: mock_contract_path(vendor),
-            source: contract::render_mock(&contract, vendor, &sha),
+            path: mock_contract_path(&vendor),
+            source: contract::render_mock(&contract, &vendor, &sha),
         });
         outputs.push(Output {
-            path: snapshot_path(vendor),
+            path: snapshot_path(&vendor),
             source: render_snapshot(&contract, &sha),
         });
         contracts.push((vendor, contract));
@@ -247,6 +241,13 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
         path: SDK_FACTS_PATH.to_owned(),
         source: contract::render_sdk(&contracts),
     });
+    let sdk_manifest = root.join("sdk/Cargo.toml");
+    let sdk_manifest =
+        std::fs::read_to_string(&sdk_manifest).map_err(|source| CodegenError::Io {
+            path: sdk_manifest.display().to_string(),
+            source,
+        })?;
+    outputs.extend(crate::registry::render(&contracts, &sdk_manifest));
     Ok(outputs)
 }
 
@@ -281,7 +282,7 @@ pub(crate) fn sdk_version(root: &Path) -> String {
 pub(crate) fn change_report(root: &Path, generated: &[Output]) -> Result<Report, CodegenError> {
     let mut vendors = Vec::new();
     for (vendor, text) in read_specs(root)? {
-        let new = contract_of(vendor, &text)?;
+        let new = contract_of(&vendor, &text)?;
         let sha = sha256_hex(text.as_bytes());
         let client_path = format!("sdk/src/generated/{}.rs", vendor.name);
         let old_client = std::fs::read_to_string(root.join(&client_path)).unwrap_or_default();
@@ -290,13 +291,13 @@ pub(crate) fn change_report(root: &Path, generated: &[Output]) -> Result<Report,
             .find(|o| o.path == client_path)
             .map(|o| o.source.as_str())
             .unwrap_or_default();
-        let (changes, spec_changed) = match read_snapshot(root, vendor) {
+        let (changes, spec_changed) = match read_snapshot(root, &vendor) {
             Some((old, old_sha)) => (report::compare(&old, &new), old_sha != sha),
             // No snapshot yet (the first generation): nothing to compare against.
             None => (Vec::new(), false),
         };
         vendors.push(VendorReport::new(
-            vendor.name,
+            &vendor.name,
             spec_changed,
             changes,
             report::api_changes(&old_client, new_client),
@@ -317,8 +318,9 @@ pub(crate) fn diff(
     vendor: Option<&str>,
     format: Format,
 ) -> Result<(), String> {
+    let known = vendors::load(root).map_err(|e| e.to_string())?;
     let vendor = match vendor {
-        Some(name) => crate::vendors::find(name)?,
+        Some(name) => vendors::find(&known, name)?,
         None => {
             let guess = [old, new].iter().find_map(|p| {
                 let parts: Vec<String> = p
@@ -328,7 +330,7 @@ pub(crate) fn diff(
                 parts
                     .windows(2)
                     .find(|w| w[0] == "specs")
-                    .and_then(|w| crate::vendors::find(&w[1]).ok())
+                    .and_then(|w| vendors::find(&known, &w[1]).ok())
             });
             guess.ok_or("name the vendor with --vendor (the paths do not say it)")?
         }
@@ -343,7 +345,7 @@ pub(crate) fn diff(
         &format!("{} → {}", old.display(), new.display()),
         &sdk_version(root),
         vec![VendorReport::new(
-            vendor.name,
+            &vendor.name,
             old_text != new_text,
             report::compare(&old_contract, &new_contract),
             report::api_changes(&old_client, &new_client),
@@ -442,14 +444,20 @@ mod tests {
         let root = project_root();
         for out in generate_all(&root).unwrap() {
             let text = std::fs::read_to_string(root.join(&out.path)).unwrap();
-            // JSON has no comments: its first key says it.
+            // JSON has no comments: its first key says it. A manifest holds a generated block,
+            // whose first line says it.
             let first = if out.path.ends_with(".json") {
                 text.lines().nth(1).unwrap_or_default().trim()
+            } else if out.path.ends_with("Cargo.toml") {
+                text.lines()
+                    .find(|l| l.starts_with("# Generated by"))
+                    .unwrap_or_default()
             } else {
                 text.lines().next().unwrap_or_default()
             };
             assert!(
                 first.starts_with("// Generated by `cargo xtask codegen`")
+                    || first.starts_with("# Generated by `cargo xtask codegen`")
                     || first.starts_with("\"$comment\": \"Generated by `cargo xtask codegen`"),
                 "{}: {first}",
                 out.path
@@ -471,7 +479,7 @@ paths:
         '200': {description: a, content: {application/json: {schema: {type: string}}}}
         '201': {description: b, content: {application/json: {schema: {type: integer}}}}
 "#;
-        let err = generate(vendors::find("postbreeze").unwrap(), spec).unwrap_err();
+        let err = generate(&vendors::compiled("postbreeze"), spec).unwrap_err();
         assert!(matches!(err, CodegenError::Progenitor { .. }), "{err}");
         assert!(
             err.to_string()
@@ -535,12 +543,12 @@ uuid = { version = "1.23", features = ["serde"] }
     /// committed clients and the SDK's manifest.
     fn copy_for_report(root: &Path) -> tempfile::TempDir {
         let scratch = tempfile::tempdir().unwrap();
-        for vendor in VENDORS {
-            let dir = scratch.path().join("specs").join(vendor.name);
+        for vendor in vendors::load(root).unwrap() {
+            let dir = scratch.path().join("specs").join(&vendor.name);
             std::fs::create_dir_all(&dir).unwrap();
-            for file in ["openapi.yaml", "contract.json"] {
+            for file in ["openapi.yaml", "contract.json", "vendor.toml"] {
                 std::fs::copy(
-                    root.join("specs").join(vendor.name).join(file),
+                    root.join("specs").join(&vendor.name).join(file),
                     dir.join(file),
                 )
                 .unwrap();
@@ -548,7 +556,7 @@ uuid = { version = "1.23", features = ["serde"] }
         }
         let generated = scratch.path().join("sdk/src/generated");
         std::fs::create_dir_all(&generated).unwrap();
-        for vendor in VENDORS {
+        for vendor in vendors::load(root).unwrap() {
             let name = format!("{}.rs", vendor.name);
             std::fs::copy(
                 root.join("sdk/src/generated").join(&name),
@@ -652,7 +660,12 @@ uuid = { version = "1.23", features = ["serde"] }
             "response 200 body.state",
         );
         has("recoup", Unclear, "response-status-removed", "response 403");
-        for v in &report.vendors {
+        let edited = ["ocoya", "postbreeze", "woopsocial", "aitronos", "recoup"];
+        for v in report
+            .vendors
+            .iter()
+            .filter(|v| edited.contains(&v.vendor.as_str()))
+        {
             assert_eq!(
                 v.changes.len(),
                 1,
@@ -723,11 +736,22 @@ uuid = { version = "1.23", features = ["serde"] }
     fn a_changed_spec_is_drift_and_its_regeneration_compiles() {
         let root = project_root();
         let scratch = tempfile::tempdir().unwrap();
-        for vendor in VENDORS {
-            let dir = scratch.path().join("specs").join(vendor.name);
+        for vendor in vendors::load(&root).unwrap() {
+            let dir = scratch.path().join("specs").join(&vendor.name);
             std::fs::create_dir_all(&dir).unwrap();
-            std::fs::copy(spec_path(&root, vendor), dir.join("openapi.yaml")).unwrap();
+            std::fs::copy(spec_path(&root, &vendor), dir.join("openapi.yaml")).unwrap();
+            std::fs::copy(
+                vendors::manifest_path(&root.join("specs").join(&vendor.name)),
+                vendors::manifest_path(&dir),
+            )
+            .unwrap();
         }
+        std::fs::create_dir_all(scratch.path().join("sdk")).unwrap();
+        std::fs::copy(
+            root.join("sdk/Cargo.toml"),
+            scratch.path().join("sdk/Cargo.toml"),
+        )
+        .unwrap();
         // A vendor adds a platform.
         let spec = scratch.path().join("specs/postbreeze/openapi.yaml");
         let text = std::fs::read_to_string(&spec).unwrap();

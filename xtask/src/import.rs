@@ -217,7 +217,7 @@ pub(crate) fn import_page(
     source: Option<&str>,
     date: &str,
 ) -> Result<Imported, ImportError> {
-    let dir = specs_dir.join(vendor.name);
+    let dir = specs_dir.join(&vendor.name);
     let spec_path = dir.join("openapi.yaml");
     let provenance_path = dir.join("provenance.toml");
     let io = |path: &Path| {
@@ -249,7 +249,7 @@ pub(crate) fn import_page(
     let previous = std::fs::read(&spec_path).ok();
     let sha256 = sha256_hex(block.text.as_bytes());
     let mut provenance = Provenance::default();
-    provenance.push("vendor", vendor.name);
+    provenance.push("vendor", vendor.name.clone());
     provenance.push("document", "openapi.yaml");
     provenance.push("page", page_name);
     if let Some(source) = source {
@@ -273,7 +273,7 @@ pub(crate) fn import_page(
     })
 }
 
-fn today() -> String {
+pub(crate) fn today() -> String {
     let date = time::OffsetDateTime::now_utc().date();
     format!(
         "{:04}-{:02}-{:02}",
@@ -291,7 +291,8 @@ pub(crate) fn run(
     source: Option<&str>,
     date: Option<&str>,
 ) -> Result<(), ImportError> {
-    let vendor = vendors::find(vendor).map_err(ImportError::Other)?;
+    let known = vendors::load(root).map_err(|e| ImportError::Other(e.to_string()))?;
+    let vendor = vendors::find(&known, vendor).map_err(ImportError::Other)?;
     let page = std::fs::read_to_string(page_path).map_err(|source| ImportError::Io {
         path: page_path.display().to_string(),
         source,
@@ -400,8 +401,8 @@ mod tests {
     #[test]
     fn import_writes_spec_and_provenance() {
         let dir = tempfile::tempdir().unwrap();
-        let vendor = vendors::find("ocoya").unwrap();
-        let got = import_page(dir.path(), vendor, "p.md", &page(DOC), None, "2026-01-02").unwrap();
+        let vendor = vendors::compiled("ocoya");
+        let got = import_page(dir.path(), &vendor, "p.md", &page(DOC), None, "2026-01-02").unwrap();
         assert!(matches!(got, Imported::Written { changed: true, .. }));
         let spec = std::fs::read_to_string(dir.path().join("ocoya/openapi.yaml")).unwrap();
         assert_eq!(spec, DOC);
@@ -423,13 +424,12 @@ mod specs_tests {
     //! The committed `specs/` against their provenance, and `import` reproducing them.
     use super::*;
     use crate::util::project_root;
-    use crate::vendors::VENDORS;
 
     #[test]
     fn every_spec_matches_its_provenance_sha256() {
         let root = project_root();
-        for vendor in VENDORS {
-            let dir = root.join("specs").join(vendor.name);
+        for vendor in crate::vendors::of_compiled_workspace().unwrap() {
+            let dir = root.join("specs").join(&vendor.name);
             let spec = std::fs::read(dir.join("openapi.yaml")).unwrap();
             let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap();
             assert_eq!(
@@ -449,9 +449,13 @@ mod specs_tests {
     #[test]
     fn the_authored_spec_says_so_at_its_top() {
         let root = project_root();
-        for vendor in VENDORS.iter().filter(|v| v.authored) {
+        for vendor in crate::vendors::of_compiled_workspace()
+            .unwrap()
+            .into_iter()
+            .filter(|v| v.authored)
+        {
             let spec =
-                std::fs::read_to_string(root.join("specs").join(vendor.name).join("openapi.yaml"))
+                std::fs::read_to_string(root.join("specs").join(&vendor.name).join("openapi.yaml"))
                     .unwrap();
             assert!(
                 spec.starts_with("# AUTHORED, NOT PUBLISHED"),
@@ -467,8 +471,12 @@ mod specs_tests {
     fn import_reproduces_every_published_spec() {
         let root = project_root();
         let scratch = tempfile::tempdir().unwrap();
-        for vendor in VENDORS.iter().filter(|v| !v.authored) {
-            let dir = root.join("specs").join(vendor.name);
+        for vendor in crate::vendors::of_compiled_workspace()
+            .unwrap()
+            .into_iter()
+            .filter(|v| !v.authored)
+        {
+            let dir = root.join("specs").join(&vendor.name);
             let spec = std::fs::read_to_string(dir.join("openapi.yaml")).unwrap();
             let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap();
             let reference = Provenance::read(&provenance, "openapi_ref").unwrap_or_default();
@@ -478,11 +486,18 @@ mod specs_tests {
                  # A page\n\n> Summary.\n\nSome prose, with `code` and a list:\n1. one\n2. two\n\n\
                  ## OpenAPI\n\n````yaml {reference}\n{spec}````"
             );
-            let got =
-                import_page(scratch.path(), vendor, "page.md", &page, None, "2026-11-22").unwrap();
+            let got = import_page(
+                scratch.path(),
+                &vendor,
+                "page.md",
+                &page,
+                None,
+                "2026-11-22",
+            )
+            .unwrap();
             assert!(matches!(got, Imported::Written { .. }));
             let imported =
-                std::fs::read(scratch.path().join(vendor.name).join("openapi.yaml")).unwrap();
+                std::fs::read(scratch.path().join(&vendor.name).join("openapi.yaml")).unwrap();
             assert_eq!(
                 imported,
                 spec.as_bytes(),
@@ -490,7 +505,7 @@ mod specs_tests {
                 vendor.name
             );
             let new_provenance =
-                std::fs::read_to_string(scratch.path().join(vendor.name).join("provenance.toml"))
+                std::fs::read_to_string(scratch.path().join(&vendor.name).join("provenance.toml"))
                     .unwrap();
             assert_eq!(
                 Provenance::read(&new_provenance, "sha256"),
@@ -502,20 +517,24 @@ mod specs_tests {
     #[test]
     fn an_authored_vendor_checks_its_reference_page() {
         let scratch = tempfile::tempdir().unwrap();
-        let vendor = VENDORS.iter().find(|v| v.authored).unwrap();
+        let vendor = crate::vendors::of_compiled_workspace()
+            .unwrap()
+            .into_iter()
+            .find(|v| v.authored)
+            .unwrap();
         let page = "title: Initiate Oauth # Initiate Oauth ... prose only";
-        let dir = scratch.path().join(vendor.name);
+        let dir = scratch.path().join(&vendor.name);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("provenance.toml"),
             format!("reference_sha256 = \"{}\"\n", sha256_hex(page.as_bytes())),
         )
         .unwrap();
-        let got = import_page(scratch.path(), vendor, "p.md", page, None, "2026-11-22").unwrap();
+        let got = import_page(scratch.path(), &vendor, "p.md", page, None, "2026-11-22").unwrap();
         assert_eq!(got, Imported::ReferenceUnchanged);
         let err = import_page(
             scratch.path(),
-            vendor,
+            &vendor,
             "p.md",
             "changed prose",
             None,

@@ -16,7 +16,9 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod codegen;
 mod import;
+mod registry;
 mod report;
+mod scaffold;
 
 mod util;
 
@@ -72,6 +74,9 @@ enum Task {
         #[arg(long, value_enum, default_value_t = report::Format::Text)]
         format: report::Format,
     },
+    /// Add a vendor: `cargo xtask vendor new NAME --spec FILE`.
+    #[command(subcommand)]
+    Vendor(VendorTask),
     /// Benchmark the mock and the SDK against their peers; writes BENCHMARKS.md's results.
     ///
     /// Runs the `xtask-bench` crate in release with these arguments (`cargo xtask bench --help`).
@@ -80,6 +85,38 @@ enum Task {
         /// Passed on unchanged to `xtask-bench`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<OsString>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum VendorTask {
+    /// Scaffold a vendor from its spec: its manifest, SDK module, mock module (on the engine's
+    /// default rules) and test modules; then regenerate every list of vendors. What is not
+    /// given is inferred from the spec, or the command says which flag supplies it.
+    New {
+        /// The vendor's name: lower-case letters and digits (its folder, module, feature, slug).
+        name: String,
+        /// Its OpenAPI 3 document (YAML or JSON), copied to `specs/NAME/openapi.yaml`.
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+        /// The connect operation's parameter or body field that names the owner.
+        #[arg(long, value_name = "FIELD")]
+        owner: Option<String>,
+        /// The field that names the provider (a path or query parameter, or a body field).
+        #[arg(long, value_name = "FIELD")]
+        provider: Option<String>,
+        /// The field that takes the URL to send the browser back to.
+        #[arg(long, value_name = "FIELD")]
+        redirect: Option<String>,
+        /// The JSON pointer of the link in the success answer (`/data/auth_url`).
+        #[arg(long, value_name = "POINTER")]
+        link: Option<String>,
+        /// The connect operation, where the spec has more than one (`"post /connect"`).
+        #[arg(long, value_name = "OPERATION")]
+        operation: Option<String>,
+        /// How the vendor names itself (default: NAME, capitalised).
+        #[arg(long)]
+        display: Option<String>,
     },
 }
 
@@ -103,6 +140,26 @@ fn main() -> ExitCode {
             vendor,
             format,
         } => codegen::diff(&root, &old, &new, vendor.as_deref(), format),
+        Task::Vendor(VendorTask::New {
+            name,
+            spec,
+            owner,
+            provider,
+            redirect,
+            link,
+            operation,
+            display,
+        }) => {
+            let choices = scaffold::Choices {
+                operation,
+                owner,
+                provider,
+                redirect,
+                link,
+                display,
+            };
+            scaffold::run(&root, &name, &spec, &choices).map_err(|e| e.to_string())
+        }
         Task::Bench { args } => return bench::run(&root, &args),
     };
     match result {

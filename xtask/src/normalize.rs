@@ -324,10 +324,8 @@ fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), N
             };
             let name = ctx
                 .vendor
-                .operations
-                .iter()
-                .find(|(m, p, _)| m == method && p == path)
-                .map(|(_, _, name)| (*name).to_owned())
+                .operation_name(method, path)
+                .map(str::to_owned)
                 .unwrap_or_else(|| synthesize_operation_id(method, path));
             operation.insert("operationId".into(), Value::from(name));
         }
@@ -734,8 +732,8 @@ mod tests {
     use super::*;
     use crate::vendors;
 
-    fn vendor() -> &'static Vendor {
-        vendors::find("woopsocial").unwrap()
+    fn vendor() -> Vendor {
+        vendors::compiled("woopsocial")
     }
 
     fn doc_with_schema(schema: Value) -> Value {
@@ -749,13 +747,13 @@ mod tests {
     }
 
     fn normalized_schema(schema: Value) -> Result<Value, NormalizeError> {
-        normalize(vendor(), doc_with_schema(schema))
+        normalize(&vendor(), doc_with_schema(schema))
             .map(|d| d["components"]["schemas"]["S"].clone())
     }
 
     #[test]
     fn down_converts_the_header() {
-        let doc = normalize(vendor(), doc_with_schema(json!({"type": "string"}))).unwrap();
+        let doc = normalize(&vendor(), doc_with_schema(json!({"type": "string"}))).unwrap();
         assert_eq!(doc["openapi"], "3.0.3");
         assert!(doc.get("webhooks").is_none());
         assert!(doc["info"].get("summary").is_none());
@@ -822,7 +820,7 @@ mod tests {
         );
         let err = normalized_schema(json!({"type": ["string", "integer"]})).unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/S/type");
-        let err = normalize(vendor(), json!({"openapi": "2.0", "paths": {}})).unwrap_err();
+        let err = normalize(&vendor(), json!({"openapi": "2.0", "paths": {}})).unwrap_err();
         assert_eq!(err.pointer, "/openapi");
     }
 
@@ -835,7 +833,7 @@ mod tests {
                 "/projects/{id}": {"get": {"responses": {}}}
             }
         });
-        let doc = normalize(vendor(), doc).unwrap();
+        let doc = normalize(&vendor(), doc).unwrap();
         assert_eq!(
             doc["paths"]["/social-accounts/authorization-url"]["post"]["operationId"],
             "create_authorization_url"
@@ -858,7 +856,7 @@ mod tests {
 
     #[test]
     fn inline_schemas_are_lifted_and_responses_made_tolerant() {
-        let doc = normalize(vendor(), op_doc(json!({
+        let doc = normalize(&vendor(), op_doc(json!({
             "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"url": {"type": "string"}}}}}}
         }))).unwrap();
         let op = &doc["paths"]["/social-accounts/authorization-url"]["post"];
@@ -885,7 +883,7 @@ mod tests {
 
     #[test]
     fn different_error_bodies_merge_into_one_type() {
-        let doc = normalize(vendor(), op_doc(json!({
+        let doc = normalize(&vendor(), op_doc(json!({
             "400": {"description": "a", "content": {"application/json": {"schema": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}},
             "401": {"description": "b", "content": {"application/json": {"schema": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string", "example": "Unauthorized"}}}}}},
             "409": {"description": "c"}
@@ -904,7 +902,7 @@ mod tests {
 
     #[test]
     fn conflicting_error_bodies_are_a_clear_error() {
-        let err = normalize(vendor(), op_doc(json!({
+        let err = normalize(&vendor(), op_doc(json!({
             "400": {"description": "a", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}}}}}},
             "401": {"description": "b", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "integer"}}}}}}
         }))).unwrap_err();
@@ -937,7 +935,7 @@ mod tests {
             "responses": {"204": {"description": "none"}}
         });
         let components = json!({"parameters": {"P": {"in": "query", "name": "p", "schema": {"type": ["integer", "null"]}}}});
-        let d = normalize(vendor(), doc_with_op(op, components)).unwrap();
+        let d = normalize(&vendor(), doc_with_op(op, components)).unwrap();
         let q =
             &d["paths"]["/social-accounts/authorization-url"]["post"]["parameters"][0]["schema"];
         assert_eq!(q, &json!({"type": "string", "nullable": true}));
@@ -966,7 +964,7 @@ mod tests {
             json!({}),
         );
         d["paths"]["/other"] = json!({"post": {"responses": {"204": {"description": "none"}}}});
-        let d = normalize(vendor(), d).unwrap();
+        let d = normalize(&vendor(), d).unwrap();
         assert_eq!(
             d["paths"]["/social-accounts/authorization-url"]["post"]["operationId"],
             "create_authorization_url"
@@ -981,7 +979,7 @@ mod tests {
             "400": {"description": "bad", "content": {"application/json": {"schema": {
                 "type": "object", "properties": {"message": {"type": "string"}}}}}}
         }});
-        let d = normalize(vendor(), doc_with_op(op, json!({}))).unwrap();
+        let d = normalize(&vendor(), doc_with_op(op, json!({}))).unwrap();
         assert_eq!(
             d["paths"]["/social-accounts/authorization-url"]["post"]["responses"]["400"]["content"]
                 ["application/json"]["schema"],
@@ -1001,14 +999,14 @@ mod tests {
             "responses": {"204": {"description": "none"}}
         });
         let same = json!({"schemas": {"CreateAuthorizationUrlRequest": body}});
-        let d = normalize(vendor(), doc_with_op(op.clone(), same)).unwrap();
+        let d = normalize(&vendor(), doc_with_op(op.clone(), same)).unwrap();
         assert_eq!(
             d["paths"]["/social-accounts/authorization-url"]["post"]["requestBody"]["content"]["application/json"]
                 ["schema"],
             json!({"$ref": "#/components/schemas/CreateAuthorizationUrlRequest"})
         );
         let other = json!({"schemas": {"CreateAuthorizationUrlRequest": {"type": "integer"}}});
-        let err = normalize(vendor(), doc_with_op(op, other)).unwrap_err();
+        let err = normalize(&vendor(), doc_with_op(op, other)).unwrap_err();
         assert!(
             err.problem.contains("already uses for another schema"),
             "{err}"
@@ -1024,7 +1022,7 @@ mod tests {
             json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
         ] {
             let op = json!({"responses": ok_response(schema.clone())});
-            let d = normalize(vendor(), doc_with_op(op, json!({}))).unwrap();
+            let d = normalize(&vendor(), doc_with_op(op, json!({}))).unwrap();
             assert_eq!(
                 d["paths"]["/social-accounts/authorization-url"]["post"]["responses"]["200"]["content"]
                     ["application/json"]["schema"],
@@ -1050,7 +1048,7 @@ mod tests {
             "RequestOnly": closed(json!({}))
         }});
         let op = json!({"responses": ok_response(response)});
-        let d = normalize(vendor(), doc_with_op(op, components)).unwrap();
+        let d = normalize(&vendor(), doc_with_op(op, components)).unwrap();
         let schemas = &d["components"]["schemas"];
         for name in ["A", "B", "C", "Deep"] {
             assert!(

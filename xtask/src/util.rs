@@ -35,6 +35,15 @@ pub(crate) fn workspace_above(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// One generated file: where it goes (relative to the root) and what it holds.
+#[derive(Debug)]
+pub(crate) struct Output {
+    /// Relative to the workspace root, with `/`.
+    pub(crate) path: String,
+    /// The file's text.
+    pub(crate) source: String,
+}
+
 /// Lower-case hex sha256 of `bytes`.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;

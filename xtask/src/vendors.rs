@@ -1,75 +1,338 @@
-//! What the tasks know of each vendor: where its spec lives and the good names of its operations.
+//! What the tasks know of each vendor: its manifest, `specs/<vendor>/vendor.toml`, the one place
+//! a vendor is listed. Every list of vendors on both sides (the SDK's `Vendor`, the mock's
+//! `MockVendor`, clients, contracts, mounts, test registration) is generated from these.
 
-/// One vendor's entry.
-#[derive(Debug)]
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// One vendor's manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Vendor {
-    /// Lower-case name: the folder under `specs/`, the generated file's stem and the cargo feature.
-    pub name: &'static str,
-    /// How the vendor names itself, for messages and docs.
-    pub display: &'static str,
+    /// Lower-case name: the folder under `specs/`, the module and file names, the cargo
+    /// feature, the URL slug.
+    pub name: String,
+    /// How the vendor names itself, for messages and docs; without punctuation, the Rust
+    /// variant.
+    pub display: String,
+    /// Where the vendor stands in every list (`Vendor::ALL`, the tour, the tables): ascending.
+    pub order: u32,
+    /// One line for the docs of the vendor's variant.
+    pub summary: String,
     /// `true` when the vendor publishes no OpenAPI document and ours was written from its prose
     /// reference (then `import` checks the reference page instead of extracting a block).
+    #[serde(default)]
     pub authored: bool,
-    /// Good operation names, by `(method, path)`. An operation missing here gets a stable name
-    /// made from its method and path, so a new vendor endpoint never stops generation.
-    pub operations: &'static [(&'static str, &'static str, &'static str)],
+    /// The connect operation and its fields.
+    pub connect: Connect,
+    /// The mock's rules that the spec does not state.
+    pub mock: MockRules,
 }
 
-pub const VENDORS: &[Vendor] = &[
-    Vendor {
-        name: "recoup",
-        display: "Recoup",
-        authored: false,
-        operations: &[("post", "/api/connectors", "authorize_connector")],
-    },
-    Vendor {
-        name: "woopsocial",
-        display: "WoopSocial",
-        authored: false,
-        operations: &[(
-            "post",
-            "/social-accounts/authorization-url",
-            "create_authorization_url",
-        )],
-    },
-    Vendor {
-        name: "postbreeze",
-        display: "Postbreeze",
-        authored: false,
-        operations: &[("post", "/social-accounts/connect", "connect_social_account")],
-    },
-    Vendor {
-        name: "aitronos",
-        display: "Aitronos",
-        authored: true,
-        operations: &[(
-            "post",
-            "/personal-connectors/authorize",
-            "authorize_connector",
-        )],
-    },
-    Vendor {
-        name: "ocoya",
-        display: "Ocoya",
-        authored: false,
-        operations: &[(
-            "post",
-            "/social-profiles/connection-url",
-            "create_connection_url",
-        )],
-    },
-];
+/// The connect operation, and which of its fields carry what the unified model names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connect {
+    /// Lower case (`post`).
+    pub method: String,
+    /// As the spec names it, relative to the server.
+    pub path: String,
+    /// The good name of the generated operation (progenitor's method).
+    pub operation: String,
+    /// The parameter or body field that names the owner of the connection, if any.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// The parameter or body field that names the provider.
+    pub provider: String,
+    /// The field that takes the URL the browser is sent back to, where there is one.
+    #[serde(default)]
+    pub redirect: Option<String>,
+    /// The JSON pointer of the link in the success answer.
+    pub link: String,
+}
 
-/// The vendor called `name` (case-insensitive), or an error listing the known ones.
-pub fn find(name: &str) -> Result<&'static Vendor, String> {
-    VENDORS
+/// The mock's rules for a vendor that its spec does not state.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MockRules {
+    /// Where the mock serves the vendor: this, then the path of the spec's first server URL.
+    pub mount: String,
+    /// What the vendor calls the owner, for the pages.
+    pub owner_kind: String,
+    /// The prefix of the ids of the accounts its flows connect.
+    pub account_prefix: String,
+    /// At most one connected account per platform and owner.
+    #[serde(default)]
+    pub one_account_per_platform: bool,
+    /// The provider of the sample connect request, as the vendor spells it.
+    pub sample_provider: String,
+    /// The owners the default fixture gives the vendor (the first is the sample's).
+    pub demo_owners: Vec<DemoOwner>,
+}
+
+/// An owner in the default fixture.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoOwner {
+    /// Its id.
+    pub id: String,
+    /// A label for humans.
+    pub name: String,
+    /// Which of the fixture's keys may act on it.
+    pub members: Members,
+}
+
+/// Which of the default fixture's keys may act on a demo owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Members {
+    /// The owner key as owner and the member key as a plain member.
+    Both,
+    /// The owner key alone, as owner.
+    Owner,
+    /// The member key alone, as owner (its own account).
+    Member,
+}
+
+impl Vendor {
+    /// The Rust variant: the display name's letters and digits (`WoopSocial`).
+    pub fn variant(&self) -> String {
+        let mut out: String = self
+            .display
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        if let Some(first) = out.get(0..1) {
+            let upper = first.to_ascii_uppercase();
+            out.replace_range(0..1, &upper);
+        }
+        out
+    }
+
+    /// The name in upper case, for statics (`WOOPSOCIAL`).
+    pub fn upper(&self) -> String {
+        self.name.to_ascii_uppercase()
+    }
+
+    /// The good name of the operation at `method path`, where the manifest gives one.
+    pub fn operation_name(&self, method: &str, path: &str) -> Option<&str> {
+        (self.connect.method.eq_ignore_ascii_case(method) && self.connect.path == path)
+            .then_some(self.connect.operation.as_str())
+    }
+}
+
+/// Why the manifests could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// A file or folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// A manifest is not what it must be.
+    #[error("{path}: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+/// The manifest file of the vendor in `dir`.
+pub fn manifest_path(dir: &Path) -> PathBuf {
+    dir.join("vendor.toml")
+}
+
+/// Reads one manifest, and checks it against the folder it sits in.
+pub fn read(dir: &Path) -> Result<Vendor, ManifestError> {
+    let path = manifest_path(dir);
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let vendor: Vendor = toml::from_str(&text).map_err(|e| ManifestError::Invalid {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    check(&vendor, dir).map_err(|reason| ManifestError::Invalid {
+        path: shown,
+        reason,
+    })?;
+    Ok(vendor)
+}
+
+/// What a manifest must be, beyond its shape.
+fn check(vendor: &Vendor, dir: &Path) -> Result<(), String> {
+    let name = &vendor.name;
+    let valid = name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !valid {
+        return Err(format!(
+            "name `{name}` must be 1-32 lower-case letters and digits, starting with a letter"
+        ));
+    }
+    if dir.file_name().and_then(|f| f.to_str()) != Some(name.as_str()) {
+        return Err(format!(
+            "name `{name}` must be the name of the folder it sits in"
+        ));
+    }
+    if vendor.variant().is_empty() {
+        return Err("display must hold a letter".to_owned());
+    }
+    if !vendor.connect.link.starts_with('/') {
+        return Err(format!(
+            "connect.link `{}` must be a JSON pointer (`/data/auth_url`)",
+            vendor.connect.link
+        ));
+    }
+    if vendor.mock.demo_owners.is_empty() {
+        return Err("mock.demo_owners must name at least one owner".to_owned());
+    }
+    let mount = &vendor.mock.mount;
+    if !mount.starts_with('/') || mount.ends_with('/') || mount.contains("//") {
+        return Err(format!(
+            "mock.mount `{mount}` must start with `/` and not end with one"
+        ));
+    }
+    Ok(())
+}
+
+/// Every vendor under `root/specs`, in their `order`.
+pub fn load(root: &Path) -> Result<Vec<Vendor>, ManifestError> {
+    let specs = root.join("specs");
+    let io = |source| ManifestError::Io {
+        path: specs.display().to_string(),
+        source,
+    };
+    let mut vendors = Vec::new();
+    for entry in std::fs::read_dir(&specs).map_err(io)? {
+        let dir = entry.map_err(io)?.path();
+        if dir.is_dir() && manifest_path(&dir).is_file() {
+            vendors.push(read(&dir)?);
+        }
+    }
+    vendors.sort_by_key(|v| (v.order, v.name.clone()));
+    for (i, b) in vendors.iter().enumerate() {
+        if let Some(a) = vendors[..i].iter().find(|a| {
+            a.order == b.order || a.variant() == b.variant() || a.mock.mount == b.mock.mount
+        }) {
+            return Err(ManifestError::Invalid {
+                path: manifest_path(&specs.join(&b.name)).display().to_string(),
+                reason: format!(
+                    "its order, display name or mock.mount repeats {}'s: each must be its own",
+                    a.name
+                ),
+            });
+        }
+    }
+    if vendors.is_empty() {
+        return Err(ManifestError::Invalid {
+            path: specs.display().to_string(),
+            reason: "no vendor manifest (specs/<vendor>/vendor.toml) found".to_owned(),
+        });
+    }
+    Ok(vendors)
+}
+
+/// The vendor called `name` (case-insensitive) among `vendors`, or an error listing the known
+/// ones.
+pub fn find<'a>(vendors: &'a [Vendor], name: &str) -> Result<&'a Vendor, String> {
+    vendors
         .iter()
         .find(|v| v.name.eq_ignore_ascii_case(name))
         .ok_or_else(|| {
-            let known: Vec<_> = VENDORS.iter().map(|v| v.name).collect();
+            let known: Vec<_> = vendors.iter().map(|v| v.name.as_str()).collect();
             format!(
                 "unknown vendor `{name}`; known vendors: {}",
                 known.join(", ")
             )
         })
+}
+
+/// The vendors of the workspace this crate was compiled in, for tests and the fuzz targets (the
+/// tasks load the workspace they are run in).
+pub fn of_compiled_workspace() -> Result<Vec<Vendor>, ManifestError> {
+    load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")))
+}
+
+/// The vendor called `name` in the workspace this crate was compiled in (tests).
+#[doc(hidden)]
+pub fn compiled(name: &str) -> Vendor {
+    let all = of_compiled_workspace().unwrap_or_default();
+    match find(&all, name) {
+        Ok(vendor) => vendor.clone(),
+        Err(why) => panic!("{why}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OCOYA: &str = include_str!("../../specs/ocoya/vendor.toml");
+
+    fn with_manifests(manifests: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in manifests {
+            let folder = dir.path().join("specs").join(name);
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(manifest_path(&folder), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_workspace_lists_its_vendors_in_their_order() {
+        let names: Vec<_> = of_compiled_workspace()
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.name.clone(), v.variant()))
+            .collect();
+        let expected = [
+            ("recoup", "Recoup"),
+            ("woopsocial", "WoopSocial"),
+            ("postbreeze", "Postbreeze"),
+            ("aitronos", "Aitronos"),
+            ("ocoya", "Ocoya"),
+        ];
+        assert_eq!(
+            names,
+            expected.map(|(n, v)| (n.to_owned(), v.to_owned())).to_vec()
+        );
+    }
+
+    #[test]
+    fn a_manifest_in_the_wrong_folder_is_refused_naming_the_file() {
+        let dir = with_manifests(&[("ocoya2", OCOYA)]);
+        let err = load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("ocoya2/vendor.toml"), "{err}");
+        assert!(err.contains("must be the name of the folder"), "{err}");
+    }
+
+    #[test]
+    fn a_manifest_with_a_missing_or_unknown_key_says_which() {
+        let missing = OCOYA.replace("link = \"/url\"\n", "");
+        let err = load(with_manifests(&[("ocoya", &missing)]).path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("link"), "{err}");
+        let unknown = OCOYA.replace("[mock]\n", "[mock]\nmonut = \"/x\"\n");
+        let err = load(with_manifests(&[("ocoya", &unknown)]).path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("monut"), "{err}");
+    }
+
+    #[test]
+    fn two_vendors_may_not_share_an_order_a_name_or_a_mount() {
+        let twin = OCOYA
+            .replace("name = \"ocoya\"", "name = \"ocoyb\"")
+            .replace("display = \"Ocoya\"", "display = \"Ocoyb\"");
+        let err = load(with_manifests(&[("ocoya", OCOYA), ("ocoyb", &twin)]).path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("repeats ocoya's"), "{err}");
+    }
 }

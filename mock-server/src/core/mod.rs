@@ -12,6 +12,6 @@ pub(crate) mod vendor;
 pub(crate) use clock::{Clock, rfc3339};
 pub(crate) use mode::Mode;
 pub(crate) use model::{MockRequest, MockResponse};
-pub(crate) use scenario::{ProviderErrorCode, Scenario};
+pub(crate) use scenario::{ProviderFault, Scenario};
 pub(crate) use token::{Token, random_id, random_token};
 pub(crate) use vendor::{FlowRules, MockVendor};

@@ -202,6 +202,20 @@ impl Scenario {
     }
 }
 
+/// What goes wrong on the provider's side of a flow (the provider-side scenarios), as a flow
+/// keeps it: a value of the core, so that the state holds it without reaching up into `flow`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ProviderFault {
+    /// The code the provider issues cannot be exchanged (`invalid_grant`).
+    ExchangeFails,
+    /// The provider answers with this error (and description) instead of a code.
+    Error(ProviderErrorCode, Option<String>),
+    /// The provider sends back a state that is not the flow's.
+    WrongState,
+    /// The provider's authorization endpoint answers after this long.
+    Slow(std::time::Duration),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,64 +1,20 @@
-//! Vendor identity: which vendors there are, their names and the paths they are served under.
+//! Vendor identity: which vendors there are (generated from the manifests,
+//! `specs/<vendor>/vendor.toml`), their names and the paths they are served under.
 //! What a vendor *does* lives in its module under `vendors/`; what the shared flow engine needs
 //! to know of it is handed down as data ([`FlowRules`]).
 
 use std::fmt;
 
-use schemars::JsonSchema;
-
 use crate::contract::Contract;
-use serde::{Deserialize, Serialize};
 
-/// One of the five mocked vendors.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum MockVendor {
-    /// Recoup: `POST /api/connectors`, served under `/recoup`.
-    Recoup,
-    /// WoopSocial: `POST /social-accounts/authorization-url`, served under `/woopsocial/v1`.
-    WoopSocial,
-    /// Postbreeze: `POST /social-accounts/connect`, served under `/postbreeze/api/v1`.
-    Postbreeze,
-    /// Aitronos: `POST /personal-connectors/authorize`, served under `/aitronos/v1`.
-    Aitronos,
-    /// Ocoya: `POST /social-profiles/connection-url`, served under `/ocoya/api/_public/v1`.
-    Ocoya,
-}
+#[allow(clippy::all)]
+#[rustfmt::skip]
+#[path = "../generated/vendor.rs"]
+mod list;
+
+pub use list::MockVendor;
 
 impl MockVendor {
-    /// All five, in a stable order.
-    pub const ALL: [MockVendor; 5] = [
-        MockVendor::Recoup,
-        MockVendor::WoopSocial,
-        MockVendor::Postbreeze,
-        MockVendor::Aitronos,
-        MockVendor::Ocoya,
-    ];
-
-    /// The lower-case name used in URLs and JSON (`recoup`, `woopsocial`, …).
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::Recoup => "recoup",
-            Self::WoopSocial => "woopsocial",
-            Self::Postbreeze => "postbreeze",
-            Self::Aitronos => "aitronos",
-            Self::Ocoya => "ocoya",
-        }
-    }
-
-    /// The vendor's display name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Recoup => "Recoup",
-            Self::WoopSocial => "WoopSocial",
-            Self::Postbreeze => "Postbreeze",
-            Self::Aitronos => "Aitronos",
-            Self::Ocoya => "Ocoya",
-        }
-    }
-
     /// Its position in [`ALL`](Self::ALL).
     pub(crate) fn index(self) -> usize {
         self as usize
@@ -109,4 +65,37 @@ pub(crate) struct FlowRules {
     /// At most one connected account per platform and owner (Postbreeze's
     /// `CHANNEL_ALREADY_CONNECTED`): a completion that would add a second fails.
     pub(crate) one_account_per_platform: bool,
+}
+
+/// An owner the default fixture gives a vendor (from its manifest).
+#[derive(Debug)]
+pub(crate) struct DemoOwner {
+    pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) members: DemoMembers,
+}
+
+/// Which of the default fixture's keys may act on a [`DemoOwner`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum DemoMembers {
+    /// The owner key as owner and the member key as a plain member.
+    Both,
+    /// The owner key alone, as owner.
+    Owner,
+    /// The member key alone, as owner (its own account).
+    Member,
+}
+
+/// Which fields of a vendor's connect operation carry what the unified model names, and where
+/// the link is in its answer (from its manifest).
+#[derive(Debug)]
+pub(crate) struct ConnectFields {
+    /// The parameter or body field that names the owner, if any.
+    pub(crate) owner: Option<&'static str>,
+    /// The parameter or body field that names the provider.
+    pub(crate) provider: &'static str,
+    /// The field that takes the URL the browser is sent back to, if any.
+    pub(crate) redirect: Option<&'static str>,
+    /// The JSON pointer of the link in the success answer.
+    pub(crate) link: &'static str,
 }

@@ -5,7 +5,7 @@ use super::shared::push_form_value;
 use crate::context::Ctx;
 use crate::core::clock::expiry;
 use crate::core::token::challenge_of;
-use crate::core::{FlowRules, MockVendor, Token, random_token};
+use crate::core::{FlowRules, MockVendor, ProviderFault, Token, random_token};
 use crate::state::{Flow, Snapshot, Stage};
 
 /// Flags a scenario puts on the flow a connect mints.
@@ -15,19 +15,6 @@ pub(crate) struct FlowOptions {
     pub(crate) deny: bool,
     /// A provider-side fault the flow meets (a scenario).
     pub(crate) fault: Option<ProviderFault>,
-}
-
-/// What goes wrong on the provider's side of a flow (the provider-side scenarios).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ProviderFault {
-    /// The code the provider issues cannot be exchanged (`invalid_grant`).
-    ExchangeFails,
-    /// The provider answers with this error (and description) instead of a code.
-    Error(crate::core::ProviderErrorCode, Option<String>),
-    /// The provider sends back a state that is not the flow's.
-    WrongState,
-    /// The provider's authorization endpoint answers after this long.
-    Slow(std::time::Duration),
 }
 
 /// What a vendor's connect asks the state machine for.

@@ -4,9 +4,9 @@
 use http::Method;
 use time::OffsetDateTime;
 
-use super::begin::ProviderFault;
 use super::shared::{STATE_GONE, bad_state, form_pairs, get, subject};
 use crate::context::Ctx;
+use crate::core::ProviderFault;
 use crate::core::clock::expiry;
 use crate::core::token::pkce_s256;
 use crate::core::{MockRequest, MockResponse, random_id, random_token};

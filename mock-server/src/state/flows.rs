@@ -34,7 +34,7 @@ pub(crate) struct Flow {
     pub(crate) stage: Stage,
     pub(crate) deny: bool,
     /// A provider-side fault this flow meets (a scenario at its connect).
-    pub(crate) fault: Option<crate::flow::ProviderFault>,
+    pub(crate) fault: Option<crate::core::ProviderFault>,
     /// Set when the decision came by `decision=` (automation): which pages to connect.
     pub(crate) auto_pages: Option<AutoPages>,
     pub(crate) seq: u64,

@@ -24,16 +24,9 @@ use serde_json::json;
 use super::api::{ErrKind, VendorModule};
 use super::request::{is_connector, known_key, text, validate};
 use crate::context::Ctx;
-use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, random_id, rfc3339};
+use crate::core::{MockRequest, MockResponse, MockVendor, random_id, rfc3339};
 use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
-
-/// What the shared engine needs to know of this vendor.
-static RULES: FlowRules = FlowRules {
-    owner_kind: "Organization",
-    account_prefix: "pc",
-    one_account_per_platform: false,
-};
 
 /// Aitronos's module.
 #[derive(Debug)]
@@ -163,7 +156,7 @@ pub(crate) fn connect(
         snap,
         NewFlow {
             vendor: MockVendor::Aitronos,
-            rules: &RULES,
+            rules: MockVendor::Aitronos.rules(),
             provider: connector.clone(),
             platform: connector,
             owner_id: org,

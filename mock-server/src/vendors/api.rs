@@ -13,17 +13,24 @@ pub(crate) trait VendorModule: Sync {
     /// Which vendor this is.
     fn vendor(&self) -> MockVendor;
 
-    /// The vendor's error response for `kind`.
-    fn error(&self, ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse;
+    /// The vendor's error response for `kind`; by default, the body its spec documents for
+    /// the status ([`defaults::error`](super::defaults::error)).
+    fn error(&self, ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
+        let _ = ctx;
+        super::defaults::error(self.vendor(), kind, message)
+    }
 
-    /// `POST {prefix}{connect_path}`, after the shared checks and the scenario.
+    /// `POST {prefix}{connect_path}`, after the shared checks and the scenario; by default,
+    /// the engine's default rules ([`defaults::connect`](super::defaults::connect)).
     fn connect(
         &self,
         ctx: &Ctx,
         snap: &Snapshot,
         req: &MockRequest,
         opts: FlowOptions,
-    ) -> MockResponse;
+    ) -> MockResponse {
+        super::defaults::connect(ctx, snap, req, opts, self.vendor())
+    }
 
     /// A route of the vendor's own outside its API prefix and the control routes (Ocoya's
     /// start URL); `None` when `req` is not one.

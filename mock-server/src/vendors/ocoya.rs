@@ -25,18 +25,11 @@ use super::api::{ErrKind, VendorModule};
 use super::request::{known_key, text, validate};
 use crate::context::Ctx;
 use crate::contract::ViolationKind;
-use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
+use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::flow::{self, FlowOptions, NewFlow, STATE_GONE, bad_state};
 use crate::html;
 use crate::state::Snapshot;
 use crate::state::Stage;
-
-/// What the shared engine needs to know of this vendor.
-static RULES: FlowRules = FlowRules {
-    owner_kind: "Workspace",
-    account_prefix: "sp",
-    one_account_per_platform: false,
-};
 
 /// Ocoya's module.
 #[derive(Debug)]
@@ -100,7 +93,7 @@ pub(crate) fn connect(
         snap,
         NewFlow {
             vendor: MockVendor::Ocoya,
-            rules: &RULES,
+            rules: MockVendor::Ocoya.rules(),
             provider: provider.clone(),
             platform: provider.clone(),
             owner_id: workspace.clone(),

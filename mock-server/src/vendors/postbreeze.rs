@@ -20,17 +20,10 @@ use super::api::{ErrKind, VendorModule};
 use super::request::{known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::random_id;
-use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
+use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::fixture::Role;
 use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
-
-/// What the shared engine needs to know of this vendor.
-static RULES: FlowRules = FlowRules {
-    owner_kind: "Workspace",
-    account_prefix: "acc",
-    one_account_per_platform: true,
-};
 
 /// Postbreeze's module.
 #[derive(Debug)]
@@ -125,7 +118,7 @@ pub(crate) fn connect(
         snap,
         NewFlow {
             vendor: MockVendor::Postbreeze,
-            rules: &RULES,
+            rules: MockVendor::Postbreeze.rules(),
             provider: platform.to_ascii_lowercase(),
             platform,
             owner_id: workspace,

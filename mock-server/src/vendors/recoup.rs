@@ -18,18 +18,11 @@ use super::api::{ErrKind, VendorModule};
 use super::request::{check_redirect_target, is_connector, known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::model::push_json_str;
-use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor};
+use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::fixture::Fixture;
 use crate::flow::{self, FlowOptions, NewFlow, Outcome};
 use crate::state::Flow;
 use crate::state::Snapshot;
-
-/// What the shared engine needs to know of this vendor.
-static RULES: FlowRules = FlowRules {
-    owner_kind: "Recoup account",
-    account_prefix: "conn",
-    one_account_per_platform: false,
-};
 
 /// Recoup's module.
 #[derive(Debug)]
@@ -138,7 +131,7 @@ pub(crate) fn connect(
         snap,
         NewFlow {
             vendor: MockVendor::Recoup,
-            rules: &RULES,
+            rules: MockVendor::Recoup.rules(),
             provider: connector.clone(),
             platform: connector.clone(),
             owner_id: account,

@@ -25,7 +25,7 @@ use super::request::{check_redirect_target, known_key, text, validate};
 use http::Method;
 
 use crate::context::Ctx;
-use crate::core::{FlowRules, MockRequest, MockResponse, MockVendor, Mode, random_token};
+use crate::core::{MockRequest, MockResponse, MockVendor, Mode, random_token};
 use crate::fixture::{FacebookPage, Fixture};
 use crate::flow::{
     self, Authorised, FlowOptions, NewFlow, Outcome, STATE_GONE, bad_state, form_pairs, get,
@@ -38,13 +38,6 @@ use crate::state::{AutoPages, Flow, Snapshot, Stage};
 /// WoopSocial's prose** ("For Facebook, WoopSocial shows a page-selection screen"): the spec
 /// states no such rule, so a `SocialPlatform` value it adds connects directly.
 pub(crate) const PAGE_SELECTION_PLATFORM: &str = "FACEBOOK";
-
-/// What the shared engine needs to know of this vendor.
-static RULES: FlowRules = FlowRules {
-    owner_kind: "Project",
-    account_prefix: "sa",
-    one_account_per_platform: false,
-};
 
 /// WoopSocial's module.
 #[derive(Debug)]
@@ -232,7 +225,7 @@ pub(crate) fn connect(
         snap,
         NewFlow {
             vendor: MockVendor::WoopSocial,
-            rules: &RULES,
+            rules: MockVendor::WoopSocial.rules(),
             provider: platform.to_ascii_lowercase(),
             platform,
             owner_id: project,

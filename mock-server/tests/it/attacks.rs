@@ -15,12 +15,14 @@ use social_connect_mock::{MockVendor, OWNER_KEY};
 async fn authorization_url(h: &Harness, v: MockVendor) -> String {
     let reply = send_sample(h, v, OWNER_KEY).await;
     assert!(reply.status < 300, "{}", reply.text);
-    let json = reply.json();
-    let url = ["url", "authorizeUrl", "authorization_url"]
-        .iter()
-        .find_map(|k| json[*k].as_str())
-        .or_else(|| json["data"]["redirectUrl"].as_str());
-    url.unwrap().to_owned()
+    // Where the link is: the vendor's manifest says (`connect.link`).
+    let link = social_connect_mock::samples::connect(v).link;
+    reply
+        .json()
+        .pointer(link)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_else(|| panic!("{v:?}: no link at {link}: {}", reply.text))
+        .to_owned()
 }
 
 #[tokio::test]
@@ -261,10 +263,10 @@ async fn ten_thousand_concurrent_flows_each_redeem_exactly_once() {
             let vendor = [MockVendor::Ocoya, MockVendor::Aitronos, MockVendor::Recoup][i % 3];
             let request = sample_request(&client, &h, vendor, OWNER_KEY);
             let json: serde_json::Value = request.send().await.unwrap().json().await.unwrap();
-            let url = ["url", "authorization_url"]
-                .iter()
-                .find_map(|k| json[*k].as_str())
-                .or_else(|| json["data"]["redirectUrl"].as_str())
+            let link = social_connect_mock::samples::connect(vendor).link;
+            let url = json
+                .pointer(link)
+                .and_then(|u| u.as_str())
                 .unwrap()
                 .to_owned();
             let mut next = format!("{url}&decision=approve");

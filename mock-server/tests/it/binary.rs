@@ -98,7 +98,7 @@ async fn serves_all_vendors_on_one_port_and_stops_on_sigterm() {
 async fn fixture_file_and_lax_flags() {
     let mut fixture = social_connect_mock::Fixture::default();
     fixture.api_keys[0].key = "sk_from_file".into();
-    for r in &mut fixture.woopsocial_projects {
+    for r in fixture.owners.get_mut(&MockVendor::WoopSocial).unwrap() {
         r.members[0].key = "sk_from_file".into();
     }
     let file = tempfile::NamedTempFile::new().unwrap();

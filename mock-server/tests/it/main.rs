@@ -1,4 +1,5 @@
-//! The mock's integration tests: one binary, a module per topic, the helpers in [`support`].
+//! The mock's integration tests: one binary, a module per topic and per vendor (`vendors/`, listed
+//! from the manifests), the helpers in [`support`].
 //!
 //! They drive the mock over HTTP on both adapters (wiremock and the standalone hyper server) and
 //! as a process. Whether its answers match the vendors' published specs is the contract suite's
@@ -6,7 +7,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod admin;
-mod aitronos;
 mod attacks;
 mod binary;
 mod bounds;
@@ -14,12 +14,9 @@ mod flow;
 mod guards;
 mod hostile;
 mod load;
-mod ocoya;
 mod parity;
-mod postbreeze;
-mod recoup;
 mod state;
 mod support;
 mod tenants;
+mod vendors;
 mod verify;
-mod woopsocial;

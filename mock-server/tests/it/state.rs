@@ -27,7 +27,7 @@ async fn the_state_reads_back_what_it_was_given() {
     let h = Harness::wiremock().await;
     let state = h.state();
     let mut fixture = Fixture::default();
-    fixture.woopsocial_projects[0].name = "Renamed project".to_owned();
+    fixture.owners.get_mut(&MockVendor::WoopSocial).unwrap()[0].name = "Renamed project".to_owned();
     state.load_fixture(fixture.clone());
     assert_eq!(state.fixture(), fixture);
 
@@ -194,9 +194,10 @@ fn account(vendor: MockVendor, owner: &str, platform: &str) -> ConnectedAccount 
 #[tokio::test]
 async fn one_account_per_platform_is_per_vendor_and_per_workspace() {
     let mut fixture = Fixture::default();
-    let mut other = fixture.postbreeze_workspaces[0].clone();
+    let workspaces = fixture.owners.get_mut(&MockVendor::Postbreeze).unwrap();
+    let mut other = workspaces[0].clone();
     other.id = "ws_other".to_owned();
-    fixture.postbreeze_workspaces.push(other);
+    workspaces.push(other);
     fixture.connected_accounts = vec![
         account(MockVendor::WoopSocial, "ws_demo", "YOUTUBE"),
         account(MockVendor::Postbreeze, "ws_other", "YOUTUBE"),

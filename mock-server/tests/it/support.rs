@@ -429,35 +429,10 @@ pub(crate) fn assert_self_contained_page(reply: &Reply, origin: &str) {
     }
 }
 
-/// The code `vendor` gives an error of `status` (`None`: its shape has no code there).
-fn vendor_error_code(vendor: MockVendor, status: u16) -> Option<&'static str> {
-    let code = match (vendor, status) {
-        (MockVendor::Recoup | MockVendor::Ocoya, _) => return None,
-        (MockVendor::Postbreeze, 401) => return None,
-        (MockVendor::WoopSocial, 400) => "VALIDATION_ERROR",
-        (MockVendor::Postbreeze, 400) => "VALIDATION_FAILED",
-        (MockVendor::Aitronos, 422) => "VALIDATION_ERROR",
-        (MockVendor::WoopSocial, 401) => "UNAUTHORIZED",
-        (MockVendor::Aitronos, 401) => "AUTHENTICATION_REQUIRED",
-        (MockVendor::Aitronos, 403) => "INSUFFICIENT_PERMISSIONS",
-        (_, 403) => "FORBIDDEN",
-        (_, 404) => "NOT_FOUND",
-        (_, 405) => "METHOD_NOT_ALLOWED",
-        (_, 413) => "PAYLOAD_TOO_LARGE",
-        _ => panic!("no expected {vendor:?} error code for {status}"),
-    };
-    Some(code)
-}
-
 impl Reply {
-    /// Asserts that this is `vendor`'s own error answer for `status`, as the vendor modules
-    /// document it: the status, a JSON body, and exactly the vendor's shape and code:
-    /// - Recoup `{"error":<status>,"message":"…"}`;
-    /// - WoopSocial `{"error":{"code","message"}}`;
-    /// - Postbreeze `{"statusCode":<status>,"code","message","requestId"}` (no `code` on a 401);
-    /// - Aitronos `{"success":false,"error":{"code","message","system_message","type","status",
-    ///   "trace_id","timestamp","details"}}`;
-    /// - Ocoya `{"message":"…"}`.
+    /// Asserts that this is `vendor`'s own error answer for `status`: the status, a JSON body,
+    /// and exactly the vendor's shape and code, which its test module states
+    /// (`vendors/<vendor>.rs`, `assert_error`).
     pub(crate) fn assert_vendor_error(&self, vendor: MockVendor, status: u16, what: &str) {
         let text = &self.text;
         assert_eq!(self.status, status, "{vendor:?} {what}: {text}");
@@ -469,81 +444,26 @@ impl Reply {
         );
         let body: Value = serde_json::from_str(text)
             .unwrap_or_else(|e| panic!("{vendor:?} {what}: not JSON ({e}): {text}"));
-        let keys = |v: &Value| {
-            let mut k: Vec<String> = v
-                .as_object()
-                .unwrap_or_else(|| panic!("{vendor:?} {what}: not an object: {text}"))
-                .keys()
-                .cloned()
-                .collect();
-            k.sort();
-            k
-        };
-        let message = |v: &Value| {
-            assert!(
-                v["message"].as_str().is_some_and(|m| !m.is_empty()),
-                "{vendor:?} {what}: no message: {text}"
-            );
-        };
-        let code = vendor_error_code(vendor, status);
-        match vendor {
-            MockVendor::Recoup => {
-                assert_eq!(
-                    keys(&body),
-                    ["error", "message"],
-                    "{vendor:?} {what}: {text}"
-                );
-                assert_eq!(body["error"], status, "{vendor:?} {what}: {text}");
-                message(&body);
-            }
-            MockVendor::WoopSocial => {
-                assert_eq!(keys(&body), ["error"], "{vendor:?} {what}: {text}");
-                let e = &body["error"];
-                assert_eq!(keys(e), ["code", "message"], "{vendor:?} {what}: {text}");
-                assert_eq!(e["code"].as_str(), code, "{vendor:?} {what}: {text}");
-                message(e);
-            }
-            MockVendor::Postbreeze => {
-                let mut expected = vec!["message", "requestId", "statusCode"];
-                if code.is_some() {
-                    expected.insert(0, "code");
-                }
-                assert_eq!(keys(&body), expected, "{vendor:?} {what}: {text}");
-                assert_eq!(body["statusCode"], status, "{vendor:?} {what}: {text}");
-                assert_eq!(body["code"].as_str(), code, "{vendor:?} {what}: {text}");
-                assert!(body["requestId"].is_string(), "{vendor:?} {what}: {text}");
-                message(&body);
-            }
-            MockVendor::Aitronos => {
-                assert_eq!(
-                    keys(&body),
-                    ["error", "success"],
-                    "{vendor:?} {what}: {text}"
-                );
-                assert_eq!(body["success"], false, "{vendor:?} {what}: {text}");
-                let e = &body["error"];
-                assert_eq!(
-                    keys(e),
-                    [
-                        "code",
-                        "details",
-                        "message",
-                        "status",
-                        "system_message",
-                        "timestamp",
-                        "trace_id",
-                        "type"
-                    ],
-                    "{vendor:?} {what}: {text}"
-                );
-                assert_eq!(e["code"].as_str(), code, "{vendor:?} {what}: {text}");
-                assert_eq!(e["status"], status, "{vendor:?} {what}: {text}");
-                message(e);
-            }
-            MockVendor::Ocoya => {
-                assert_eq!(keys(&body), ["message"], "{vendor:?} {what}: {text}");
-                message(&body);
-            }
-        }
+        crate::vendors::assert_error(vendor, &body, status, what);
     }
+}
+
+/// The keys of the object `v`, sorted.
+pub(crate) fn keys(v: &Value, what: &str) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("{what}: not an object: {v}"))
+        .keys()
+        .cloned()
+        .collect();
+    k.sort();
+    k
+}
+
+/// `v` has a non-empty `message`.
+pub(crate) fn assert_message(v: &Value, what: &str) {
+    assert!(
+        v["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{what}: no message: {v}"
+    );
 }

@@ -30,12 +30,11 @@ async fn connect(base: &str, vendor: MockVendor) -> String {
     )
     .await;
     assert!(r.status < 300, "{vendor:?}: {} {}", r.status, r.text);
-    let json = r.json();
-    ["url", "authorizeUrl", "authorization_url"]
-        .iter()
-        .find_map(|k| json[*k].as_str())
-        .or_else(|| json["data"]["redirectUrl"].as_str())
-        .unwrap()
+    // Where the link is: the vendor's manifest says (`connect.link`).
+    r.json()
+        .pointer(sample.link)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_else(|| panic!("{vendor:?}: no link at {}: {}", sample.link, r.text))
         .to_owned()
 }
 

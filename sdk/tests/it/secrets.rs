@@ -20,12 +20,21 @@ fn assert_clean(what: &str, text: &str) {
     );
 }
 
-/// A connect request `vendor` accepts (so the call reaches the server).
+/// A connect request `vendor` accepts (so the call reaches the server): the first provider it
+/// supports of its named ones and a few common names, and an owner where it needs one.
 fn request(vendor: Vendor) -> ConnectRequest {
-    match vendor {
-        Vendor::Recoup => ConnectRequest::new(Provider::X),
-        Vendor::Aitronos => ConnectRequest::new(Provider::Other("github".into())).owner("o"),
-        _ => ConnectRequest::new(Provider::X).owner("o"),
+    let common = ["x", "X", "github", "linkedin", "LINKEDIN"].map(|p| Provider::Other(p.into()));
+    let provider = vendor
+        .providers()
+        .into_iter()
+        .chain(common)
+        .find(|p| vendor.supports(p))
+        .unwrap_or_else(|| panic!("{vendor}: no provider this test knows is supported"));
+    let request = ConnectRequest::new(provider);
+    if vendor.requires_owner() {
+        request.owner("o")
+    } else {
+        request
     }
 }
 

@@ -33,7 +33,9 @@ fn offers(vendor: Vendor) -> Vec<Provider> {
         Vendor::Recoup => vec![Provider::YouTube],
         Vendor::Postbreeze => vec![Provider::LinkedInPage],
         Vendor::Aitronos => vec![Provider::Other("notion".into())],
-        _ => vec![Provider::Instagram],
+        Vendor::Ocoya => vec![Provider::Instagram],
+        // Any other vendor: what its sample connects.
+        other => vec![social_connect_tests::typical_request(other).provider],
     }
 }
 

@@ -12,10 +12,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::Value;
 use social_connect::{ConnectRequest, Error, Provider, Vendor};
 use social_connect_mock::OWNER_KEY;
 use social_connect_tests::skip::{self, Kind, skip};
-use social_connect_tests::{Harness, Spec, sample};
+use social_connect_tests::{Harness, Spec, sample, typical_request};
 use url::Url;
 
 use crate::common;
@@ -141,14 +142,11 @@ impl Check {
                     .find(|s| (200..300).contains(s))
                     .expect("the spec documents a success");
                 assert_eq!(r.status, success, "{}", r.body);
-                let link = match h.vendor {
-                    Vendor::Recoup => &r.body["data"]["redirectUrl"],
-                    Vendor::Postbreeze => &r.body["authorizeUrl"],
-                    Vendor::Aitronos => &r.body["authorization_url"],
-                    _ => &r.body["url"],
-                };
-                let link = link
-                    .as_str()
+                // Where the link is: the vendor's manifest says (`connect.link`).
+                let link = r
+                    .body
+                    .pointer(sample(h.vendor).link)
+                    .and_then(Value::as_str)
                     .unwrap_or_else(|| panic!("no link in {}", r.body));
                 let url =
                     Url::parse(link).unwrap_or_else(|e| panic!("{link:?} is not absolute: {e}"));
@@ -232,11 +230,15 @@ fn request(h: &Harness) -> ConnectRequest {
         Vendor::WoopSocial => Provider::X,
         Vendor::Aitronos => Provider::Other("notion".into()),
         Vendor::Ocoya => Provider::Instagram,
-        _ => Provider::YouTube,
+        Vendor::Recoup | Vendor::Postbreeze => Provider::YouTube,
+        // Any other vendor: its sample's provider.
+        other => typical_request(other).provider,
     };
-    match h.vendor {
-        Vendor::Recoup => ConnectRequest::new(provider),
-        _ => ConnectRequest::new(provider).owner(h.owner()),
+    let own_account = sample(h.vendor).owner.is_none() && h.live_owner().is_none();
+    if h.vendor == Vendor::Recoup || own_account {
+        ConnectRequest::new(provider)
+    } else {
+        ConnectRequest::new(provider).owner(h.owner())
     }
 }
 

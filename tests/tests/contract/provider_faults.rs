@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use social_connect::{ConnectRequest, Provider, Vendor};
 use social_connect_mock::{ProviderErrorCode, Scenario};
 use social_connect_tests::flow::{End, Walk, query};
-use social_connect_tests::{Harness, mock_vendor};
+use social_connect_tests::{Harness, mock_vendor, typical_request};
 
 use crate::common;
 
@@ -25,7 +25,9 @@ fn request(h: &Harness) -> ConnectRequest {
         Vendor::Aitronos => ConnectRequest::new(Provider::Other("notion".into())).owner(h.owner()),
         // The fixture's Postbreeze workspace has an Instagram account already.
         Vendor::Postbreeze => ConnectRequest::new(Provider::LinkedInPage).owner(h.owner()),
-        _ => ConnectRequest::new(Provider::Instagram).owner(h.owner()),
+        Vendor::Ocoya => ConnectRequest::new(Provider::Instagram).owner(h.owner()),
+        // Any other vendor: its own typical request (its sample's provider and owner).
+        other => typical_request(other),
     }
 }
 

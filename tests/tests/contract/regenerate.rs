@@ -6,7 +6,10 @@
 //!    reports each as non-breaking for callers of the unified client while naming the raw
 //!    generated API's changes; then, with no hand edit, the copy's SDK and mock build and the
 //!    copy's tour connects at every vendor through them.
-//! 2. **Breaking edits** on top: Postbreeze removes a platform and WoopSocial requires a new
+//! 2. **A sixth vendor**, from a spec of its own (`tests/data/lumen.yaml`), in one command:
+//!    `cargo xtask vendor new lumen --spec …` changes no existing file but generated ones, and
+//!    with no hand edit the copy builds and its tour connects at all six vendors.
+//! 3. **Breaking edits** on top: Postbreeze removes a platform and WoopSocial requires a new
 //!    field. The report says so, and the regenerated mock follows: Ocoya's added provider
 //!    connects through the whole flow with no mock code changed, Postbreeze's removed platform
 //!    is refused, and WoopSocial's newly required field is enforced.
@@ -20,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
+use social_connect::Vendor;
 use social_connect_mock::{MockVendor, OWNER_KEY, samples};
 use social_connect_tests::flow::{self, with_query};
 use url::Url;
@@ -220,9 +224,62 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
     );
     assert_eq!(
         printed.matches("connected").count(),
-        5,
+        Vendor::ALL.len(),
         "one connection per vendor:\n{printed}"
     );
+
+    // A sixth vendor, in one command; nothing else is touched by hand. (Named so as not to meet
+    // a vendor this workspace may have added already.)
+    let name = ["lumen", "lumentest", "lumentest2"]
+        .into_iter()
+        .find(|n| !copy.join("specs").join(n).exists())
+        .expect("a free name");
+    let display = format!("{}{}", name[..1].to_ascii_uppercase(), &name[1..]);
+    let before = files_of(&copy);
+    let added = cargo(
+        &root(),
+        &[
+            "run",
+            "-q",
+            "-p",
+            "xtask",
+            "--",
+            "--root",
+            copy_arg,
+            "vendor",
+            "new",
+            name,
+            "--spec",
+            copy.join("tests/data/lumen.yaml").to_str().unwrap(),
+        ],
+    );
+    assert!(added.contains(&format!("{name}: scaffolded")), "{added}");
+    assert_only_its_rooms_and_generated_files_changed(&before, &files_of(&copy), name);
+    cargo(
+        &copy,
+        &[
+            "build",
+            "-q",
+            "--workspace",
+            "--example",
+            "tour_regenerated",
+        ],
+    );
+    let tour = Command::new(target_dir().join("debug/examples/tour_regenerated"))
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&tour.stdout);
+    assert!(
+        tour.status.success(),
+        "the tour with a sixth vendor failed:\n{printed}\n{}",
+        String::from_utf8_lossy(&tour.stderr)
+    );
+    assert_eq!(
+        printed.matches("connected").count(),
+        Vendor::ALL.len() + 1,
+        "one connection per vendor, the new one's through the SDK and the mock:\n{printed}"
+    );
+    assert!(printed.contains(&format!("{display} ")), "{printed}");
 
     // Round 2: Postbreeze removes a platform, WoopSocial requires a new field.
     edit(
@@ -380,4 +437,90 @@ fn additive_edits(copy: &Path) {
         "      operationId: createOAuthAuthorization\n",
         "      operationId: createOAuthAuthorization\n      parameters:\n        - in: query\n          name: dryRun\n          required: false\n          schema:\n            type: boolean\n",
     );
+}
+
+/// Every file of the tree at `dir` (not `target/`, not `.git/`), by relative path, with its text.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name();
+            if name == "target" || name == ".git" {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// What `vendor new NAME` may change: new files in the vendor's own rooms, and existing files
+/// only where they are generated (their first line says so; `sdk/Cargo.toml`'s marked block).
+fn assert_only_its_rooms_and_generated_files_changed(
+    before: &std::collections::BTreeMap<String, Vec<u8>>,
+    after: &std::collections::BTreeMap<String, Vec<u8>>,
+    name: &str,
+) {
+    let rooms = [
+        format!("specs/{name}/"),
+        format!("sdk/src/vendors/{name}.rs"),
+        format!("sdk/src/generated/{name}.rs"),
+        format!("mock-server/src/vendors/{name}.rs"),
+        format!("mock-server/src/contract/generated/{name}.rs"),
+        format!("mock-server/tests/it/vendors/{name}.rs"),
+        format!("tests/tests/contract/vendors/{name}.rs"),
+    ];
+    let mut hand_edited = Vec::new();
+    for (path, text) in after {
+        match before.get(path) {
+            None => assert!(
+                rooms.iter().any(|r| path.starts_with(r.as_str())),
+                "`vendor new` wrote {path}, outside the vendor's rooms"
+            ),
+            Some(old) if old != text => {
+                let text = String::from_utf8_lossy(text);
+                let generated = text.starts_with("// Generated by `cargo xtask codegen`")
+                    || text.lines().nth(1).is_some_and(|l| {
+                        l.trim_start().starts_with("\"$comment\": \"Generated by")
+                    })
+                    || (path == "sdk/Cargo.toml"
+                        && outside_generated_block(&text)
+                            == outside_generated_block(&String::from_utf8_lossy(old)));
+                if !generated {
+                    hand_edited.push(path.clone());
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    assert!(
+        hand_edited.is_empty(),
+        "`vendor new` changed existing hand-written files: {hand_edited:?}"
+    );
+    assert!(
+        before.keys().all(|p| after.contains_key(p)),
+        "`vendor new` removed a file"
+    );
+}
+
+/// A manifest without its generated block (from its `# Generated by` line to its end mark).
+fn outside_generated_block(text: &str) -> String {
+    let begin = text.find("# Generated by `cargo xtask codegen`");
+    let end = text.find("# End of the generated features.");
+    match (begin, end) {
+        (Some(b), Some(e)) if b < e => format!("{}{}", &text[..b], &text[e..]),
+        _ => text.to_owned(),
+    }
 }

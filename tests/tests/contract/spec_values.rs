@@ -98,7 +98,8 @@ async fn the_sdk_and_the_mock_agree_on_what_a_connector_is() {
         let h = Harness::new(vendor).await;
         let field = match vendor {
             Vendor::Recoup => "connector",
-            _ => "connector_type",
+            Vendor::Aitronos => "connector_type",
+            other => panic!("{other} is not one of this test's free-form vendors"),
         };
         for slug in slugs {
             let (query, body) = with_value(vendor, field, slug);

@@ -2,6 +2,7 @@
 //! is checked in the contract suite.)
 
 use crate::support::*;
+use serde_json::Value;
 use serde_json::json;
 use social_connect_mock::{MockVendor, OWNER_KEY, Scenario};
 
@@ -74,4 +75,10 @@ async fn start_url_goes_through_the_provider() {
     done.assert_html_page();
     assert_eq!(h.state().accounts().last().unwrap().platform, "pinterest");
     get(&start).await.assert_state_error();
+}
+
+/// Ocoya's error body: `{"message":"…"}`.
+pub(crate) fn assert_error(body: &Value, _status: u16, what: &str) {
+    assert_eq!(keys(body, what), ["message"], "{what}: {body}");
+    assert_message(body, what);
 }

@@ -3,6 +3,7 @@
 //! these tests' connects included, are checked in the contract suite.)
 
 use crate::support::*;
+use serde_json::Value;
 use serde_json::json;
 use social_connect_mock::{MockConfig, MockVendor, Mode, OWNER_KEY};
 
@@ -280,4 +281,22 @@ async fn facebook_page_selection_needs_a_page_and_can_be_cancelled() {
     post_form(&pages, &[("selection", &token), ("page", "fbp_1001")])
         .await
         .assert_state_error();
+}
+
+/// WoopSocial's error body: `{"error":{"code","message"}}`.
+pub(crate) fn assert_error(body: &Value, status: u16, what: &str) {
+    let code = match status {
+        400 => "VALIDATION_ERROR",
+        401 => "UNAUTHORIZED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        413 => "PAYLOAD_TOO_LARGE",
+        other => panic!("no expected WoopSocial error code for {other}"),
+    };
+    assert_eq!(keys(body, what), ["error"], "{what}: {body}");
+    let e = &body["error"];
+    assert_eq!(keys(e, what), ["code", "message"], "{what}: {body}");
+    assert_eq!(e["code"], code, "{what}: {body}");
+    assert_message(e, what);
 }

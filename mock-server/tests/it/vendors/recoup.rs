@@ -2,6 +2,7 @@
 //! validated against the spec, is checked in the contract suite.)
 
 use crate::support::*;
+use serde_json::Value;
 use serde_json::json;
 use social_connect_mock::{MockVendor, OWNER_KEY, RECOUP_ARTIST_ACCOUNT};
 
@@ -73,4 +74,11 @@ async fn flow_without_callback_url_ends_on_a_completion_page() {
     assert_eq!(done.status, 200);
     done.assert_html_page();
     assert!(done.text.contains("account connected"));
+}
+
+/// Recoup's error body: `{"error":<status>,"message":"…"}`.
+pub(crate) fn assert_error(body: &Value, status: u16, what: &str) {
+    assert_eq!(keys(body, what), ["error", "message"], "{what}: {body}");
+    assert_eq!(body["error"], status, "{what}: {body}");
+    assert_message(body, what);
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::*;
+use serde_json::Value;
 use serde_json::json;
 use social_connect_mock::{ManualClock, MockConfig, MockVendor, OWNER_KEY};
 
@@ -74,4 +75,27 @@ async fn expiry_between_approval_and_callback() {
     clock.advance(Duration::from_secs(601));
     get(&callback).await.assert_state_error();
     assert_eq!(h.state().accounts().len(), 1);
+}
+
+/// Postbreeze's error body: `{"statusCode":<status>,"code","message","requestId"}` (no `code`
+/// on a 401).
+pub(crate) fn assert_error(body: &Value, status: u16, what: &str) {
+    let code = match status {
+        401 => None,
+        400 => Some("VALIDATION_FAILED"),
+        403 => Some("FORBIDDEN"),
+        404 => Some("NOT_FOUND"),
+        405 => Some("METHOD_NOT_ALLOWED"),
+        413 => Some("PAYLOAD_TOO_LARGE"),
+        other => panic!("no expected Postbreeze error code for {other}"),
+    };
+    let mut expected = vec!["message", "requestId", "statusCode"];
+    if code.is_some() {
+        expected.insert(0, "code");
+    }
+    assert_eq!(keys(body, what), expected, "{what}: {body}");
+    assert_eq!(body["statusCode"], status, "{what}: {body}");
+    assert_eq!(body["code"].as_str(), code, "{what}: {body}");
+    assert!(body["requestId"].is_string(), "{what}: {body}");
+    assert_message(body, what);
 }

@@ -1,0 +1,165 @@
+//! A smallest valid instance of a schema, for answers the mock builds from a spec alone (the
+//! default rules of a vendor that has no rules of its own yet): every required property, each
+//! the simplest value its type, format, `enum` and bounds allow.
+
+use serde_json::{Map, Value};
+
+use super::{Lit, Schema, Ty};
+
+/// A value valid against `schema` (as far as the mock's contract states it).
+pub(crate) fn example(schema: &Schema) -> Value {
+    if let Some(first) = schema.values.and_then(|v| v.first()) {
+        return literal(*first);
+    }
+    match schema.types.first() {
+        Some(Ty::Object) | None if !schema.properties.is_empty() => object(schema),
+        Some(Ty::Object) => Value::Object(Map::new()),
+        Some(Ty::Array) => Value::Array(Vec::new()),
+        Some(Ty::String) => Value::from(string(schema)),
+        Some(Ty::Integer) => Value::from(schema.minimum.map_or(0, |m| m.ceil() as i64)),
+        Some(Ty::Number) => Value::from(schema.minimum.unwrap_or(0.0)),
+        Some(Ty::Boolean) => Value::Bool(false),
+        Some(Ty::Null) | None => Value::Null,
+    }
+}
+
+fn object(schema: &Schema) -> Value {
+    let mut out = Map::new();
+    for p in schema.properties.iter().filter(|p| p.required) {
+        out.insert(p.name.to_owned(), example(p.schema));
+    }
+    Value::Object(out)
+}
+
+fn literal(lit: Lit) -> Value {
+    match lit {
+        Lit::Str(s) => Value::from(s),
+        Lit::Int(i) => Value::from(i),
+        Lit::Bool(b) => Value::Bool(b),
+        Lit::Null => Value::Null,
+        Lit::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
+    }
+}
+
+/// A string of the schema's format, padded to its minimum length.
+fn string(schema: &Schema) -> String {
+    let mut s = match schema.format {
+        Some("uri" | "url" | "uri-reference") => "https://example.com/".to_owned(),
+        Some("date-time") => "2026-01-01T00:00:00Z".to_owned(),
+        Some("date") => "2026-01-01".to_owned(),
+        Some("time") => "00:00:00Z".to_owned(),
+        Some("uuid") => "00000000-0000-4000-8000-000000000000".to_owned(),
+        Some("email") => "user@example.com".to_owned(),
+        Some("hostname") => "example.com".to_owned(),
+        Some("ipv4") => "127.0.0.1".to_owned(),
+        Some("ipv6") => "::1".to_owned(),
+        _ => "example".to_owned(),
+    };
+    let min = schema.min_length.unwrap_or(0) as usize;
+    while s.chars().count() < min {
+        s.push('x');
+    }
+    s
+}
+
+/// Sets the value at a JSON `pointer` in `target`, making the objects on the way.
+pub(crate) fn set_at(target: &mut Value, pointer: &str, value: Value) {
+    let mut at = target;
+    let mut parts = pointer
+        .split('/')
+        .skip(1)
+        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+        .peekable();
+    while let Some(part) = parts.next() {
+        if !at.is_object() {
+            *at = Value::Object(Map::new());
+        }
+        let Value::Object(map) = at else { return };
+        if parts.peek().is_none() {
+            map.insert(part, value);
+            return;
+        }
+        at = map.entry(part).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::contract::Property;
+
+    static URL: Schema = Schema {
+        types: &[Ty::String],
+        format: Some("uri"),
+        ..Schema::ANY
+    };
+    static WHEN: Schema = Schema {
+        types: &[Ty::String],
+        format: Some("date-time"),
+        ..Schema::ANY
+    };
+    static KIND: Schema = Schema {
+        types: &[Ty::String],
+        values: Some(&[Lit::Str("oauth"), Lit::Str("other")]),
+        ..Schema::ANY
+    };
+    static DATA: Schema = Schema {
+        types: &[Ty::Object],
+        properties: &[
+            Property {
+                name: "auth_url",
+                required: true,
+                schema: &URL,
+            },
+            Property {
+                name: "expires_at",
+                required: true,
+                schema: &WHEN,
+            },
+            Property {
+                name: "note",
+                required: false,
+                schema: &URL,
+            },
+        ],
+        ..Schema::ANY
+    };
+    static ANSWER: Schema = Schema {
+        types: &[Ty::Object],
+        properties: &[
+            Property {
+                name: "data",
+                required: true,
+                schema: &DATA,
+            },
+            Property {
+                name: "kind",
+                required: true,
+                schema: &KIND,
+            },
+        ],
+        ..Schema::ANY
+    };
+
+    #[test]
+    fn every_required_property_gets_a_value_of_its_format() {
+        assert_eq!(
+            example(&ANSWER),
+            json!({"data": {"auth_url": "https://example.com/", "expires_at": "2026-01-01T00:00:00Z"}, "kind": "oauth"})
+        );
+    }
+
+    #[test]
+    fn a_pointer_sets_a_nested_value_making_what_is_missing() {
+        let mut v = example(&ANSWER);
+        set_at(&mut v, "/data/auth_url", json!("https://mock/x"));
+        set_at(&mut v, "/link/href", json!("h"));
+        assert_eq!(v["data"]["auth_url"], "https://mock/x");
+        assert_eq!(v["link"]["href"], "h");
+        let mut top = Value::Null;
+        set_at(&mut top, "/url", json!("u"));
+        assert_eq!(top, json!({"url": "u"}));
+    }
+}

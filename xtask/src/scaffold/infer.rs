@@ -1,0 +1,420 @@
+//! What the scaffold infers from a new vendor's spec: the connect operation, which of its fields
+//! carry the owner, the provider and the redirect URL, and where the link is in its answer. A
+//! flag given always wins (and must name something the operation has).
+
+use serde_json::Value;
+
+use super::ScaffoldError;
+use super::inspect::{self, Field, Operation};
+
+/// What the maintainer said on the command line.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Choices {
+    /// `--operation "post /path"`, for a spec with more than one operation.
+    pub(crate) operation: Option<String>,
+    /// `--owner FIELD`.
+    pub(crate) owner: Option<String>,
+    /// `--provider FIELD`.
+    pub(crate) provider: Option<String>,
+    /// `--redirect FIELD`.
+    pub(crate) redirect: Option<String>,
+    /// `--link POINTER`.
+    pub(crate) link: Option<String>,
+    /// `--display NAME`.
+    pub(crate) display: Option<String>,
+}
+
+/// Everything the scaffold writes from.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) name: String,
+    pub(crate) display: String,
+    pub(crate) order: u32,
+    pub(crate) op: Operation,
+    pub(crate) owner: Option<Field>,
+    pub(crate) provider: Field,
+    pub(crate) redirect: Option<Field>,
+    pub(crate) link: String,
+}
+
+/// Names that say "this field names the owner", best first.
+const OWNER_WORDS: &[&str] = &[
+    "workspace",
+    "project",
+    "organization",
+    "organisation",
+    "org",
+    "account",
+    "team",
+    "tenant",
+    "brand",
+    "company",
+    "customer",
+    "owner",
+    "user",
+    "profile",
+];
+/// Names that say "this field names the provider".
+const PROVIDER_WORDS: &[&str] = &[
+    "provider",
+    "platform",
+    "connector",
+    "network",
+    "integration",
+    "service",
+    "channel",
+    "social",
+    "app",
+];
+/// Names that say "this field takes the URL to send the browser back to".
+const REDIRECT_WORDS: &[&str] = &["redirect", "callback", "return", "success", "continue"];
+/// Names that say "this answer field is the link to open".
+const LINK_WORDS: &[&str] = &[
+    "authorization",
+    "authorize",
+    "auth",
+    "redirect",
+    "connect",
+    "oauth",
+    "login",
+    "url",
+    "link",
+    "href",
+];
+
+fn lower(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+fn list(fields: &[Field]) -> String {
+    let names: Vec<_> = fields
+        .iter()
+        .map(|f| format!("`{}` ({})", f.name, f.place.label()))
+        .collect();
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The operation: the one named, else the only one, else the only `post`.
+fn pick_operation(doc: &Value, choices: &Choices) -> Result<Operation, ScaffoldError> {
+    let all = inspect::operations(doc);
+    let shown = || {
+        all.iter()
+            .map(|(m, p)| format!("`{m} {p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (method, path) = match &choices.operation {
+        Some(given) => {
+            let (m, p) = given
+                .trim()
+                .split_once(' ')
+                .ok_or_else(|| ScaffoldError::Infer {
+                    what: format!("--operation `{given}` is not `METHOD /path`"),
+                    hint: format!("the spec's operations: {}", shown()),
+                })?;
+            let m = m.to_ascii_lowercase();
+            let p = p.trim().to_owned();
+            if !all.iter().any(|(am, ap)| *am == m && *ap == p) {
+                return Err(ScaffoldError::Infer {
+                    what: format!("the spec has no operation `{m} {p}`"),
+                    hint: format!("its operations: {}", shown()),
+                });
+            }
+            (m, p)
+        }
+        None => {
+            let posts: Vec<_> = all.iter().filter(|(m, _)| m == "post").collect();
+            match (all.as_slice(), posts.as_slice()) {
+                ([one], _) => one.clone(),
+                (_, [one]) => (*one).clone(),
+                _ => {
+                    return Err(ScaffoldError::Infer {
+                        what: format!(
+                            "could not infer the connect operation among {}",
+                            if all.is_empty() {
+                                "no operation".to_owned()
+                            } else {
+                                shown()
+                            }
+                        ),
+                        hint: "name it with --operation \"post /path\"".to_owned(),
+                    });
+                }
+            }
+        }
+    };
+    inspect::operation(doc, &method, &path).ok_or_else(|| ScaffoldError::Infer {
+        what: format!("the operation `{method} {path}` could not be read"),
+        hint: "name another with --operation \"post /path\"".to_owned(),
+    })
+}
+
+/// The field `given` names, or the best one whose name holds one of `words`.
+fn pick_field(
+    op: &Operation,
+    given: Option<&str>,
+    flag: &str,
+    words: &[&str],
+    accept: impl Fn(&Field) -> bool,
+) -> Result<Option<Field>, ScaffoldError> {
+    if let Some(name) = given {
+        return op
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| ScaffoldError::Infer {
+                what: format!("{flag} `{name}` is no field of `{} {}`", op.method, op.path),
+                hint: format!("its fields: {}", list(&op.fields)),
+            });
+    }
+    for word in words {
+        let found = op
+            .fields
+            .iter()
+            .filter(|f| accept(f))
+            .find(|f| lower(&f.name).contains(word));
+        if let Some(f) = found {
+            return Ok(Some(f.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// The link in the answer: the pointer given (which must be a string of the answer), else the
+/// best string property whose name says link, a URL format first.
+fn pick_link(op: &Operation, given: Option<&str>) -> Result<String, ScaffoldError> {
+    let shown = || {
+        let all: Vec<_> = op.answer.iter().map(|(p, _)| format!("`{p}`")).collect();
+        if all.is_empty() {
+            "none".to_owned()
+        } else {
+            all.join(", ")
+        }
+    };
+    if let Some(pointer) = given {
+        if op.answer.iter().any(|(p, _)| p == pointer) {
+            return Ok(pointer.to_owned());
+        }
+        return Err(ScaffoldError::Infer {
+            what: format!("--link `{pointer}` is no string of the success answer"),
+            hint: format!("its strings: {}", shown()),
+        });
+    }
+    let uri = |f: &Option<String>| matches!(f.as_deref(), Some("uri" | "url" | "uri-reference"));
+    let last = |p: &str| lower(p.rsplit('/').next().unwrap_or(p));
+    let mut best: Option<(usize, &String)> = None;
+    for (pointer, format) in &op.answer {
+        let name = last(pointer);
+        let word = LINK_WORDS.iter().position(|w| name.contains(w));
+        let rank = match (uri(format), word) {
+            (true, Some(w)) => w,
+            (true, None) => LINK_WORDS.len(),
+            (false, Some(w)) if name.contains("url") || name.contains("link") => {
+                LINK_WORDS.len() + 1 + w
+            }
+            _ => continue,
+        };
+        if best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, pointer));
+        }
+    }
+    best.map(|(_, p)| p.clone())
+        .ok_or_else(|| ScaffoldError::Infer {
+            what: format!(
+                "could not infer where the link is in the success answer of `{} {}` (its \
+                 strings: {})",
+                op.method,
+                op.path,
+                shown()
+            ),
+            hint: "name it with --link POINTER (a JSON pointer, e.g. /data/auth_url)".to_owned(),
+        })
+}
+
+/// Infers the plan of a new vendor `name` from its spec `doc`.
+pub(crate) fn plan(
+    name: &str,
+    order: u32,
+    doc: &Value,
+    choices: &Choices,
+) -> Result<Plan, ScaffoldError> {
+    let op = pick_operation(doc, choices)?;
+    let provider = pick_field(
+        &op,
+        choices.provider.as_deref(),
+        "--provider",
+        PROVIDER_WORDS,
+        |f| f.format.is_none() || !f.values.is_empty(),
+    )?
+    .or_else(|| {
+        // A single required field that lists values is the provider of most connect calls.
+        let listed: Vec<_> = op
+            .fields
+            .iter()
+            .filter(|f| f.required && !f.values.is_empty())
+            .collect();
+        (listed.len() == 1).then(|| listed[0].clone())
+    })
+    .ok_or_else(|| ScaffoldError::Infer {
+        what: format!(
+            "could not infer which field of `{} {}` names the provider (its fields: {})",
+            op.method,
+            op.path,
+            list(&op.fields)
+        ),
+        hint: "name it with --provider FIELD".to_owned(),
+    })?;
+    let others = |f: &Field| f.name != provider.name;
+    let owner = pick_field(&op, choices.owner.as_deref(), "--owner", OWNER_WORDS, |f| {
+        others(f) && !matches!(f.format.as_deref(), Some("uri" | "url"))
+    })?;
+    let redirect = pick_field(
+        &op,
+        choices.redirect.as_deref(),
+        "--redirect",
+        REDIRECT_WORDS,
+        |f| {
+            others(f)
+                && owner.as_ref().is_none_or(|o| o.name != f.name)
+                && (matches!(f.format.as_deref(), Some("uri" | "url"))
+                    || lower(&f.name).contains("url")
+                    || lower(&f.name).contains("uri"))
+        },
+    )?;
+    let link = pick_link(&op, choices.link.as_deref())?;
+    let display = choices.display.clone().unwrap_or_else(|| {
+        let mut d = name.to_owned();
+        d[..1].make_ascii_uppercase();
+        d
+    });
+    Ok(Plan {
+        name: name.to_owned(),
+        display,
+        order,
+        op,
+        owner,
+        provider,
+        redirect,
+        link,
+    })
+}
+
+/// What a field's owner is called, for the pages: `workspaceId` → `Workspace`.
+fn owner_kind(owner: Option<&Field>) -> String {
+    let Some(owner) = owner else {
+        return "Account".to_owned();
+    };
+    let name = lower(&owner.name);
+    let word = OWNER_WORDS
+        .iter()
+        .find(|w| name.contains(*w))
+        .copied()
+        .unwrap_or("owner");
+    let mut kind = word.to_owned();
+    kind[..1].make_ascii_uppercase();
+    kind
+}
+
+/// A value of the provider field the spec accepts, for the sample request.
+fn sample_provider(provider: &Field) -> String {
+    provider
+        .values
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "linkedin".to_owned())
+}
+
+/// The demo owner's id: a uuid where the owner field is one.
+fn demo_owner(plan: &Plan) -> String {
+    match plan.owner.as_ref().and_then(|o| o.format.as_deref()) {
+        Some("uuid") => "00000000-0000-4000-8000-00000000d3e0".to_owned(),
+        _ => format!("{}_demo", plan.name),
+    }
+}
+
+/// The manifest's text.
+pub(crate) fn manifest(plan: &Plan) -> String {
+    let field = |f: &Option<Field>, key: &str, what: &str| match f {
+        Some(f) => format!(
+            "# The {} that {what}.\n{key} = {:?}\n",
+            f.place.label(),
+            f.name
+        ),
+        None => format!("# No field {what} (else: {key} = \"FIELD\").\n"),
+    };
+    let kind = owner_kind(plan.owner.as_ref());
+    format!(
+        r#"# What social-connect knows of {display} that its spec does not state. Written by
+# `cargo xtask vendor new` from the spec; edit it, then run `cargo xtask codegen`.
+
+# Lower case: the folder under specs/, the module and file names, the cargo feature, the URL slug.
+name = "{name}"
+# How the vendor names itself (also the Rust variant, without punctuation).
+display = "{display}"
+# Where it stands in every list of vendors (`Vendor::ALL`, the tour, the tables): ascending.
+order = {order}
+# One line for the docs of the vendor's variant.
+summary = "{display} (`{method} {path}`): scaffolded from its spec, on the engine's default rules."
+# true when the vendor publishes no OpenAPI document and its openapi.yaml was written from its
+# prose reference.
+authored = false
+
+# The connect operation, and which of its fields carry what the unified model names.
+[connect]
+method = "{method_lower}"
+path = "{path}"
+# The good name of the generated operation (progenitor's method).
+operation = "connect_account"
+{owner}# The {provider_place} that names the provider (the service connected).
+provider = "{provider}"
+{redirect}# The JSON pointer of the link in the success answer.
+link = "{link}"
+
+# The mock's rules for the vendor that its spec does not state.
+[mock]
+# Where the mock serves it: this, then the path of the first server URL its spec names.
+mount = "/{name}"
+# What the vendor calls the owner, for the pages.
+owner_kind = "{kind}"
+# The prefix of the ids of the accounts its flows connect.
+account_prefix = "{prefix}"
+# At most one connected account per platform and owner.
+one_account_per_platform = false
+# The provider of the sample connect request (`samples::connect`), as the vendor spells it.
+sample_provider = "{sample}"
+# The owners the default fixture gives the vendor. `members`: "both" (the owner key as owner,
+# the member key as a plain member), "owner" (the owner key alone) or "member" (the member key
+# alone, as owner). The sample request names the first one where the spec requires an owner.
+demo_owners = [{{ id = "{demo}", name = "Demo {kind_lower}", members = "both" }}]
+"#,
+        name = plan.name,
+        display = plan.display,
+        order = plan.order,
+        method = plan.op.method.to_ascii_uppercase(),
+        method_lower = plan.op.method,
+        path = plan.op.path,
+        owner = field(&plan.owner, "owner", "names the owner of the connection"),
+        provider_place = plan.provider.place.label(),
+        provider = plan.provider.name,
+        redirect = field(
+            &plan.redirect,
+            "redirect",
+            "takes the URL the browser is sent back to"
+        ),
+        link = plan.link,
+        kind = kind,
+        kind_lower = kind.to_ascii_lowercase(),
+        prefix = &plan.name[..plan.name.len().min(3)],
+        sample = sample_provider(&plan.provider),
+        demo = demo_owner(plan),
+    )
+}

@@ -1,0 +1,189 @@
+//! `cargo xtask vendor new NAME --spec FILE [--owner FIELD] [--provider FIELD] [--redirect
+//! FIELD] [--link POINTER]`: a sixth vendor from its spec, in one command.
+//!
+//! It reads the spec's connect operation, infers what is not given (and stops, naming the flag,
+//! where it cannot), then writes the vendor's own files only: `specs/NAME/` (the spec as given,
+//! its provenance, its manifest), the SDK module, the mock module (on the engine's default
+//! rules) and the contract test module; `cargo xtask codegen` then generates every list of
+//! vendors from the manifests, so no existing hand-written file changes.
+
+use std::path::{Path, PathBuf};
+
+use crate::codegen::{self, CodegenError};
+use crate::util::sha256_hex;
+use crate::vendors::{self, Vendor};
+
+mod infer;
+mod inspect;
+mod templates;
+
+pub(crate) use infer::Choices;
+
+/// Why a vendor could not be scaffolded.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ScaffoldError {
+    /// The name is not one a vendor can have, or is taken.
+    #[error("{0}")]
+    Name(String),
+    /// The spec could not be read or holds no usable connect operation.
+    #[error("{0}")]
+    Spec(String),
+    /// Something the spec does not say, naming the flag that says it.
+    #[error("{what}; {hint}")]
+    Infer { what: String, hint: String },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// Generation after the scaffold failed.
+    #[error(transparent)]
+    Codegen(#[from] CodegenError),
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> ScaffoldError + '_ {
+    move |source| ScaffoldError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// The files of a new vendor, relative to the workspace root, and their text.
+pub(crate) fn files(
+    root: &Path,
+    name: &str,
+    spec_file: &Path,
+    choices: &Choices,
+) -> Result<Vec<(PathBuf, String)>, ScaffoldError> {
+    let valid = !name.is_empty()
+        && name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !valid {
+        return Err(ScaffoldError::Name(format!(
+            "`{name}` cannot name a vendor: 1-32 lower-case letters and digits, starting with a \
+             letter (it names the folder, the module, the cargo feature and the URL slug)"
+        )));
+    }
+    let known = vendors::load(root).map_err(|e| ScaffoldError::Spec(e.to_string()))?;
+    if known.iter().any(|v| v.name == name) || root.join("specs").join(name).exists() {
+        return Err(ScaffoldError::Name(format!(
+            "`{name}` is taken: specs/{name}/ exists"
+        )));
+    }
+    let text = std::fs::read_to_string(spec_file).map_err(io(spec_file))?;
+    let doc: serde_json::Value = serde_norway::from_str::<serde_norway::Value>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|y| serde_json::to_value(&y).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            ScaffoldError::Spec(format!(
+                "{}: not a YAML or JSON document: {e}",
+                spec_file.display()
+            ))
+        })?;
+    if !doc
+        .get("openapi")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|v| v.starts_with('3'))
+    {
+        return Err(ScaffoldError::Spec(format!(
+            "{}: not an OpenAPI 3 document (no `openapi: 3.x` at its top)",
+            spec_file.display()
+        )));
+    }
+    let order = known.iter().map(|v| v.order).max().unwrap_or(0) + 1;
+    let plan = infer::plan(name, order, &doc, choices)?;
+    let manifest = infer::manifest(&plan);
+    // The manifest must read back as one: the same checks as every manifest.
+    let vendor: Vendor = toml::from_str(&manifest).map_err(|e| {
+        ScaffoldError::Spec(format!(
+            "the manifest written for `{name}` does not read: {e}"
+        ))
+    })?;
+    // The generated client, to name its types and builder methods in the SDK module.
+    let client = codegen::generate(&vendor, &text)?;
+    let dir = PathBuf::from("specs").join(name);
+    let spec_name = spec_file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let provenance = format!(
+        "# Where openapi.yaml beside this file came from; written by `cargo xtask vendor new`.\n\
+         vendor = \"{name}\"\ndocument = \"openapi.yaml\"\nsource = {spec_name:?}\n\
+         taken = \"{}\"\nsha256 = \"{}\"\n",
+        crate::import::today(),
+        sha256_hex(text.as_bytes())
+    );
+    Ok(vec![
+        (dir.join("openapi.yaml"), text),
+        (dir.join("provenance.toml"), provenance),
+        (dir.join("vendor.toml"), manifest),
+        (
+            PathBuf::from(format!("sdk/src/vendors/{name}.rs")),
+            templates::sdk(&plan, &vendor, &client)?,
+        ),
+        (
+            PathBuf::from(format!("mock-server/src/vendors/{name}.rs")),
+            templates::mock(&plan, &vendor),
+        ),
+        (
+            PathBuf::from(format!("tests/tests/contract/vendors/{name}.rs")),
+            templates::test(&plan, &vendor),
+        ),
+        (
+            PathBuf::from(format!("mock-server/tests/it/vendors/{name}.rs")),
+            templates::mock_test(&vendor),
+        ),
+    ])
+}
+
+/// The `vendor new` task: writes the vendor's files, then regenerates.
+pub(crate) fn run(
+    root: &Path,
+    name: &str,
+    spec_file: &Path,
+    choices: &Choices,
+) -> Result<(), ScaffoldError> {
+    let files = files(root, name, spec_file, choices)?;
+    for (path, _) in &files {
+        let full = root.join(path);
+        if full.exists() {
+            return Err(ScaffoldError::Name(format!(
+                "{} exists: `vendor new` writes only new files",
+                path.display()
+            )));
+        }
+    }
+    for (path, text) in &files {
+        let full = root.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&full, text).map_err(io(&full))?;
+        println!("wrote      {}", path.display());
+    }
+    // The modules as `cargo fmt` writes them (best effort: without rustfmt they still build).
+    let sources: Vec<PathBuf> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs"))
+        .map(|(p, _)| root.join(p))
+        .collect();
+    let formatted = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024"])
+        .args(&sources)
+        .status();
+    if !formatted.is_ok_and(|s| s.success()) {
+        println!("note: rustfmt did not run on the new modules; run `cargo fmt`");
+    }
+    codegen::run(root, false, crate::report::Format::Text)?;
+    println!(
+        "\n{name}: scaffolded on the engine's default rules. Next: `cargo test --workspace`, then \
+         edit only its own files (sdk/src/vendors/{name}.rs, mock-server/src/vendors/{name}.rs, \
+         tests/tests/contract/vendors/{name}.rs, specs/{name}/vendor.toml) for the rules its \
+         spec does not state (README.md, \"Adding a vendor\")."
+    );
+    Ok(())
+}

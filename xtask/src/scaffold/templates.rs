@@ -1,0 +1,465 @@
+//! The new vendor's three modules: the SDK's (its connect call through its generated client's
+//! builder, named from the generated code), the mock's (the engine's default rules) and the
+//! contract test's.
+
+use super::ScaffoldError;
+use super::infer::Plan;
+use super::inspect::{Field, Place};
+use crate::vendors::Vendor;
+
+fn lower(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+fn tokens(t: &impl quote::ToTokens) -> String {
+    t.to_token_stream().to_string().replace(' ', "")
+}
+
+/// The methods of the generated type `owner` that take a `V: TryInto<T>`: `(name, T)`.
+fn setters(file: &syn::File, owner: &str) -> Vec<(String, String)> {
+    fn walk(items: &[syn::Item], owner: &str, out: &mut Vec<(String, String)>) {
+        for item in items {
+            match item {
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        walk(inner, owner, out);
+                    }
+                }
+                syn::Item::Impl(i) if i.trait_.is_none() => {
+                    let syn::Type::Path(p) = &*i.self_ty else {
+                        continue;
+                    };
+                    if p.path.segments.last().is_none_or(|s| s.ident != owner) {
+                        continue;
+                    }
+                    for it in &i.items {
+                        let syn::ImplItem::Fn(f) = it else { continue };
+                        let bound = f.sig.generics.where_clause.iter().flat_map(|w| {
+                            w.predicates.iter().filter_map(|p| match p {
+                                syn::WherePredicate::Type(t) => Some(t),
+                                _ => None,
+                            })
+                        });
+                        for pred in bound {
+                            for b in &pred.bounds {
+                                let syn::TypeParamBound::Trait(t) = b else {
+                                    continue;
+                                };
+                                let Some(last) = t.path.segments.last() else {
+                                    continue;
+                                };
+                                if last.ident != "TryInto" {
+                                    continue;
+                                }
+                                if let syn::PathArguments::AngleBracketed(a) = &last.arguments
+                                    && let Some(syn::GenericArgument::Type(ty)) = a.args.first()
+                                {
+                                    out.push((f.sig.ident.to_string(), tokens(ty)));
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&file.items, owner, &mut out);
+    out
+}
+
+/// `connect_account` → `ConnectAccount`.
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut w = w.to_owned();
+            if let Some(first) = w.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            w
+        })
+        .collect()
+}
+
+/// `super::X` or `types::X` as a path from the vendor's `raw` module.
+fn from_raw(ty: &str) -> String {
+    let bare = ty
+        .trim_start_matches("super::")
+        .trim_start_matches("types::")
+        .trim_start_matches("self::");
+    if bare.starts_with("::") || bare.contains("::std::") {
+        bare.to_owned()
+    } else {
+        format!("types::{bare}")
+    }
+}
+
+/// What the SDK module needs of the generated client.
+struct Names {
+    /// The builder's setter of each path and query field: `(field, method, type)`.
+    params: Vec<(String, String, String)>,
+    /// The request body's type, where the operation takes one.
+    body: Option<String>,
+    /// The generated enum of the provider, where the spec lists its values.
+    provider_enum: Option<String>,
+}
+
+fn names(plan: &Plan, vendor: &Vendor, client: &str) -> Result<Names, ScaffoldError> {
+    let file = syn::parse_file(client)
+        .map_err(|e| ScaffoldError::Spec(format!("the generated client does not parse: {e}")))?;
+    let builder = setters(&file, &pascal(&vendor.connect.operation));
+    let params = plan
+        .op
+        .fields
+        .iter()
+        .filter(|f| f.place != Place::Body)
+        .filter_map(|f| {
+            builder
+                .iter()
+                .find(|(m, _)| lower(m) == lower(&f.name))
+                .map(|(m, t)| (f.name.clone(), m.clone(), from_raw(t)))
+        })
+        .collect();
+    let body = builder
+        .iter()
+        .find(|(m, _)| m == "body")
+        .map(|(_, t)| from_raw(t));
+    let provider_enum = if plan.provider.values.is_empty() {
+        None
+    } else if plan.provider.place == Place::Body {
+        let body_name = body
+            .as_deref()
+            .and_then(|b| b.rsplit("::").next())
+            .unwrap_or_default()
+            .to_owned();
+        setters(&file, &body_name)
+            .into_iter()
+            .find(|(m, _)| lower(m) == lower(&plan.provider.name))
+            .map(|(_, t)| from_raw(&t))
+    } else {
+        builder
+            .iter()
+            .find(|(m, _)| lower(m) == lower(&plan.provider.name))
+            .map(|(_, t)| from_raw(t))
+    };
+    Ok(Names {
+        params,
+        body,
+        provider_enum,
+    })
+}
+
+/// How the spec writes its provider values: the `Provider::Other` name is put in this case.
+fn case(provider: &Field) -> &'static str {
+    let v = &provider.values;
+    if !v.is_empty() && v.iter().all(|s| !s.chars().any(|c| c.is_ascii_lowercase())) {
+        "str::to_ascii_uppercase"
+    } else if !v.is_empty() && v.iter().all(|s| !s.chars().any(|c| c.is_ascii_uppercase())) {
+        "str::to_ascii_lowercase"
+    } else {
+        "str::to_owned"
+    }
+}
+
+/// The statements that fill the call: body fields into a JSON object, parameters through the
+/// builder's setters.
+fn call_parts(plan: &Plan, names: &Names) -> (Vec<String>, Vec<String>) {
+    let mut body = Vec::new();
+    let mut setters = Vec::new();
+    let roles = [
+        (Some(&plan.provider), "Some(wire.clone())"),
+        (plan.owner.as_ref(), "request.owner.clone()"),
+        (
+            plan.redirect.as_ref(),
+            "request.redirect_url.as_ref().map(|u| u.to_string())",
+        ),
+    ];
+    for (field, value) in roles {
+        let Some(field) = field else { continue };
+        if field.place == Place::Body {
+            body.push(format!("{:?}: {value},", field.name));
+            continue;
+        }
+        let Some((_, method, ty)) = names.params.iter().find(|(f, _, _)| *f == field.name) else {
+            continue;
+        };
+        let conversion = if ty.contains("Uuid") {
+            format!(
+                ".map(|v| v.parse::<uuid::Uuid>().map_err(|e| Error::InvalidOwner {{ vendor, \
+                 owner: v.clone(), reason: format!(\"{} is a UUID ({{e}})\") }}))\n\
+                 .transpose()?",
+                field.name
+            )
+        } else {
+            String::new()
+        };
+        setters.push(format!(
+            "if let Some(value) = {value}{conversion} {{ builder = builder.{method}(value); }}"
+        ));
+    }
+    (body, setters)
+}
+
+/// The SDK module of the new vendor.
+pub(super) fn sdk(plan: &Plan, vendor: &Vendor, client: &str) -> Result<String, ScaffoldError> {
+    let names = names(plan, vendor, client)?;
+    let variant = vendor.variant();
+    let name = &vendor.name;
+    let (body_fields, setters) = call_parts(plan, &names);
+    let wire = match &names.provider_enum {
+        Some(_) => format!(
+            "    /// Named providers from the table (empty until you fill it); [`Provider::Other`]\n    \
+             /// for any value the spec's enum lists, in its case.\n    \
+             fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {{\n        \
+             enum_value(self, provider, {})\n    }}\n\n    \
+             fn table(&self) -> Table {{\n        PROVIDERS\n    }}\n\n    \
+             fn spec_lists(&self, wire: &str) -> Option<bool> {{\n        \
+             cfg!(feature = \"{name}\").then(|| spec_lists(wire))\n    }}\n",
+            case(&plan.provider)
+        ),
+        None => "    /// Named providers from the table (empty until you fill it), or any free-form slug.\n    \
+             fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {\n        \
+             match provider {\n            Provider::Other(slug) => free_form(slug),\n            \
+             named => table_wire(PROVIDERS, named),\n        }\n    }\n\n    \
+             fn table(&self) -> Table {\n        PROVIDERS\n    }\n"
+            .to_owned(),
+    };
+    let spec_lists = match &names.provider_enum {
+        Some(ty) => format!(
+            "\n/// Whether {display}'s generated enum lists `wire`; without the `{name}` feature, only\n\
+             /// [`PROVIDERS`] counts.\nfn spec_lists(wire: &str) -> bool {{\n    \
+             #[cfg(feature = \"{name}\")]\n    let listed = wire.parse::<crate::{name}::{ty}>().is_ok();\n    \
+             #[cfg(not(feature = \"{name}\"))]\n    let listed = {{\n        let _ = wire;\n        false\n    }};\n    \
+             listed\n}}\n",
+            display = vendor.display,
+        ),
+        None => String::new(),
+    };
+    let imports = if names.provider_enum.is_some() {
+        "Facts, Table, Unsupported, VendorApi, enum_value, facts"
+    } else {
+        "Facts, Table, Unsupported, VendorApi, facts, free_form, table_wire"
+    };
+    let owner_name = match &plan.owner {
+        Some(o) => format!("{:?}", o.name),
+        None => "\"owner\"".to_owned(),
+    };
+    let redirect = plan
+        .redirect
+        .as_ref()
+        .map(|r| {
+            format!(
+                "\n    fn redirect_field(&self) -> Option<&'static str> {{\n        Some({:?})\n    }}\n",
+                r.name
+            )
+        })
+        .unwrap_or_default();
+    let body = match &names.body {
+        Some(ty) => format!(
+            "        let body: {ty} = crate::vendors::request_body(\n            vendor,\n            \
+             serde_json::json!({{ {} }}),\n        )?;\n",
+            body_fields.join(" ")
+        ),
+        None => String::new(),
+    };
+    let with_body = if names.body.is_some() {
+        ".body(body)"
+    } else {
+        ""
+    };
+    Ok(format!(
+        r#"//! {display}: `{method} {path}` (scaffolded by `cargo xtask vendor new` from its spec; this
+//! module is the vendor's own: edit it for the rules its spec does not state).
+
+use super::{{{imports}}};
+use crate::{{Provider, Vendor}};
+
+/// {display}'s [`VendorApi`].
+#[derive(Debug)]
+pub(crate) struct {variant};
+
+impl VendorApi for {variant} {{
+    fn vendor(&self) -> Vendor {{
+        Vendor::{variant}
+    }}
+
+{wire}
+    fn facts(&self) -> &'static Facts {{
+        &facts::{upper}
+    }}
+
+    fn owner_name(&self) -> &'static str {{
+        {owner_name}
+    }}
+{redirect}
+    #[cfg(feature = "{name}")]
+    fn connect<'a>(
+        &'a self,
+        endpoint: &'a super::Endpoint,
+        request: &'a crate::ConnectRequest,
+        wire: String,
+        timeout: std::time::Duration,
+    ) -> super::Connecting<'a> {{
+        Box::pin(raw::connect(endpoint, request, wire, timeout))
+    }}
+}}
+
+/// {display}'s named providers and their wire values (the project's choice: none yet).
+const PROVIDERS: Table = &[];
+{spec_lists}
+/// The connect call through {display}'s generated client.
+#[cfg(feature = "{name}")]
+mod raw {{
+    use std::time::Duration;
+
+    use progenitor_client::ClientInfo as _;
+
+    #[allow(unused_imports)]
+    use crate::{name}::{{Client as Raw, types}};
+    use crate::response::{{bounded_exec_hook, call}};
+    use crate::{{AuthorizationLink, ConnectRequest, Error, Vendor}};
+
+    bounded_exec_hook!(Raw);
+
+    pub(crate) async fn connect(
+        endpoint: &crate::vendors::Endpoint,
+        request: &ConnectRequest,
+        wire: String,
+        timeout: Duration,
+    ) -> Result<AuthorizationLink, Error> {{
+        let vendor = Vendor::{variant};
+        let raw = endpoint.raw(Raw::new_with_client);
+{body}        #[allow(unused_mut)]
+        let mut builder = raw.{operation}(){with_body};
+        {setters}
+        let response = call(vendor, timeout, raw.inner(), builder.send()).await?;
+        Ok(AuthorizationLink {{
+            vendor,
+            provider: request.provider.clone(),
+            url: crate::vendors::link_at(vendor, &response, {link:?})?,
+            state: crate::vendors::text_at(&response, "/state"),
+            expires_at: None,
+            single_use: false,
+        }})
+    }}
+}}
+"#,
+        display = vendor.display,
+        method = plan.op.method.to_ascii_uppercase(),
+        path = plan.op.path,
+        upper = vendor.upper(),
+        operation = vendor.connect.operation,
+        setters = setters.join("\n        "),
+        link = vendor.connect.link,
+    ))
+}
+
+/// The mock module of the new vendor: the engine's default rules.
+pub(super) fn mock(plan: &Plan, vendor: &Vendor) -> String {
+    format!(
+        r#"//! {display}: `{method} {path}` (scaffolded by `cargo xtask vendor new`). It starts on the
+//! engine's default rules (`defaults.rs`): the request checked against its spec, the owner
+//! against the fixture, a flow begun, the spec's answer with the link at the manifest's
+//! pointer, errors in the shapes its spec documents. Override [`VendorModule`]'s methods here
+//! for the rules its spec does not state.
+
+use super::VendorModule;
+use crate::core::MockVendor;
+
+/// {display}'s module.
+#[derive(Debug)]
+pub(crate) struct {variant};
+
+impl VendorModule for {variant} {{
+    fn vendor(&self) -> MockVendor {{
+        MockVendor::{variant}
+    }}
+}}
+"#,
+        display = vendor.display,
+        method = plan.op.method.to_ascii_uppercase(),
+        path = plan.op.path,
+        variant = vendor.variant(),
+    )
+}
+
+/// The contract test module of the new vendor.
+pub(super) fn test(plan: &Plan, vendor: &Vendor) -> String {
+    format!(
+        r#"//! {display}: `{method} {path}` (scaffolded by `cargo xtask vendor new`): the SDK connects at
+//! the mock, the flow is followed to an account recorded at the mock, and every answer is what
+//! the spec documents.
+
+use social_connect::Vendor;
+use social_connect_tests::Harness;
+
+use crate::common;
+
+#[tokio::test]
+async fn connects_through_the_sdk_and_the_mock_to_a_recorded_account() {{
+    let vendor: Vendor = "{name}".parse().expect("the vendor's name parses");
+    assert_eq!(vendor.as_str(), "{name}");
+    let h = Harness::new(vendor).await;
+    let account = common::connect_and_follow(&h).await;
+    assert_eq!(account["vendor"], "{name}", "{{account}}");
+}}
+
+#[tokio::test]
+async fn documented_statuses_match_the_spec() {{
+    let h = Harness::new("{name}".parse().expect("the vendor's name parses")).await;
+    common::documented_statuses_match_the_spec(&h).await;
+}}
+"#,
+        display = vendor.display,
+        name = vendor.name,
+        method = plan.op.method.to_ascii_uppercase(),
+        path = plan.op.path,
+    )
+}
+
+/// The mock's test module of the new vendor.
+pub(super) fn mock_test(vendor: &Vendor) -> String {
+    format!(
+        r#"//! {display} (scaffolded by `cargo xtask vendor new`): its sample connect request starts a flow
+//! on both adapters, with the link where its manifest says, and a request without a key is
+//! refused.
+
+use crate::support::*;
+use serde_json::Value;
+use social_connect_mock::{{MockVendor, OWNER_KEY}};
+
+const V: MockVendor = MockVendor::{variant};
+
+#[tokio::test]
+async fn the_sample_request_starts_a_flow_on_both_adapters() {{
+    for h in [Harness::wiremock().await, Harness::standalone().await] {{
+        let r = send_sample(&h, V, OWNER_KEY).await;
+        assert!((200..300).contains(&r.status), "{{}}", r.text);
+        let link = r.json().pointer({link:?}).and_then(Value::as_str).map(str::to_owned);
+        let link = link.expect("the link at the manifest's pointer");
+        assert!(link.starts_with(&h.origin()), "{{link}}");
+        assert!(query_param(&link, "state").is_some(), "{{link}}");
+        assert_eq!(send_sample(&h, V, "sk_unknown").await.status, 401);
+    }}
+}}
+
+/// {display}'s error body, as the engine's default rules answer: the body its spec documents
+/// for the status (with the message where it has a place for one), else `{{"message"}}`. State
+/// the vendor's own shape here once its module answers in it.
+pub(crate) fn assert_error(body: &Value, _status: u16, what: &str) {{
+    assert!(
+        body.as_object().is_some_and(|o| !o.is_empty()),
+        "{{what}}: {{body}}"
+    );
+}}
+"#,
+        display = vendor.display,
+        variant = vendor.variant(),
+        link = vendor.connect.link,
+    )
+}
