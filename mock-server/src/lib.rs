@@ -22,22 +22,25 @@
 //! | layer | modules | what it holds |
 //! |---|---|---|
 //! | adapters | `wiremock_adapter`, `standalone`, `main.rs` | HTTP in and out, nothing else |
+//! | limits | `limits` | the standalone server's bounds, apart from serving: head and body deadlines, connection shedding, the write deadline, the large-response budget |
 //! | tenants | `tenants` | the standalone server's `/t/{tenant}/…`: a service per tenant, created on first use, forgotten least recently used first |
 //! | router | `service` | path → admin, engine route or vendor module; the request log |
 //! | admin | `admin` | the admin API over [`MockState`] |
-//! | vendors | `vendors/` | one module per vendor behind one trait (`vendors/api.rs`): its connect handler, error shape, extra routes (WoopSocial's page selection, Ocoya's start URL) and completion rule (where the browser goes) |
+//! | vendors | `vendors/` | one module per vendor behind one trait (`vendors/api.rs`): its connect handler, error shape, extra routes (WoopSocial's page selection, Ocoya's start URL) and completion rule (where the browser goes); the engine's default rules (`vendors/defaults.rs`) for what a module does not state; `vendors/mod.rs`, the list and the dispatch, is generated from the manifests |
 //! | engine | `flow/` | the OAuth flow shared by all: `begin` (state, PKCE), `provider` (consent, codes, token endpoint), `callback` (consume the state, exchange the code → the authorised flow, handed back to the vendor) |
 //! | context | `context` | the state, the origin and the URL prefixes built once per service |
 //! | state | `state/` | [`MockState`]: `pending` (bounded maps), `flows`, `codes`, `accounts`, `log` |
 //! | pages, fixture | `html`, `fixture` | the HTML pages; who may do what |
-//! | core | `core/` | vendor identity, tokens, mode, the request/response model, clock, scenarios |
+//! | core | `core/` | vendor identity (generated from the manifests, `specs/<vendor>/vendor.toml`, with each vendor's rules and demo owners), tokens, mode, the request/response model, clock, scenarios and provider faults |
 //! | contract | `contract/` | each vendor's contract, generated from `specs/` by `cargo xtask codegen` (servers, path, auth, query and body schemas, statuses), and the validator every connect runs first |
 //!
 //! The engine and the router never match on a vendor: what the engine needs to know of one
 //! (what it calls an owner, its account ids, Postbreeze's one account per platform) is data the
 //! vendor's module hands it when a flow starts, and what happens after the callback is the
 //! vendor module's decision. [`samples`] holds one valid connect request per vendor, for tests,
-//! benches and tools.
+//! benches and tools. Every list of vendors (the enum, the contracts, the dispatch, the samples,
+//! the mounts) is generated from the manifests by `cargo xtask codegen`, and `cargo xtask vendor
+//! new` adds a vendor whose module starts on the default rules.
 //!
 //! # URLs
 //!

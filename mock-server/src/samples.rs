@@ -52,6 +52,9 @@ pub struct ConnectSample {
     pub owner: Option<&'static str>,
     /// The provider the request connects, as the vendor spells it on the wire.
     pub provider: &'static str,
+    /// The connect path, relative to the vendor's base URL, with its path parameters filled in
+    /// (the spec's path as it is where it has none).
+    pub path: &'static str,
     /// The JSON pointer of the link in the vendor's success answer (its manifest's
     /// `connect.link`, e.g. `/data/redirectUrl`).
     pub link: &'static str,
@@ -66,7 +69,7 @@ mod table;
 /// manifest (`specs/<vendor>/vendor.toml`: the owner, the sample provider) and its contract
 /// (where each goes, how the key is sent).
 pub fn connect(vendor: MockVendor) -> ConnectSample {
-    let (scheme, query, body, owner, provider) = table::sample(vendor);
+    let (scheme, path, query, body, owner, provider) = table::sample(vendor);
     ConnectSample {
         vendor,
         scheme,
@@ -74,6 +77,7 @@ pub fn connect(vendor: MockVendor) -> ConnectSample {
         body,
         owner,
         provider,
+        path,
         link: vendor.fields().link,
     }
 }
@@ -82,7 +86,7 @@ impl ConnectSample {
     /// The connect path with its query, relative to the vendor's base URL
     /// (e.g. `/personal-connectors/authorize?organization_id=org_demo`).
     pub fn relative_target(&self) -> String {
-        let path = self.vendor.connect_path();
+        let path = self.path;
         if self.query.is_empty() {
             path.to_owned()
         } else {

@@ -162,7 +162,7 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
         (Some(from), Some(to)) if from != to => text.replace(from, to),
         _ => text.to_owned(),
     };
-    let path = vendor.connect_path();
+    let path = sample.path;
     let query = swap(sample.query);
     let body = swap(sample.body);
     let target = |query: &str| {

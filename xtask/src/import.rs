@@ -335,7 +335,7 @@ pub(crate) fn run(
                     .and_then(|g| crate::codegen::change_report(root, &g))
                     .map_err(|e| ImportError::Other(e.to_string()))?;
                 if !report.is_empty() {
-                    print!("{}", report.render(crate::report::Format::Text));
+                    print!("{}", report.render(crate::codegen::report::Format::Text));
                 }
             }
         }

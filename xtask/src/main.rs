@@ -3,7 +3,10 @@
 //! - `cargo xtask import <vendor> <docs-page.md>`: take a vendor's OpenAPI document out of its
 //!   published docs page into `specs/<vendor>/`, with fresh provenance.
 //! - `cargo xtask codegen [--check]`: normalise every spec and generate the SDK's per-vendor
-//!   clients with progenitor; `--check` regenerates in memory and fails on drift.
+//!   clients with progenitor, the contracts, and every list of vendors from the manifests
+//!   (`specs/<vendor>/vendor.toml`); `--check` regenerates in memory and fails on drift. Its
+//!   parts are in `codegen/`: `normalize`, `contract`, `report`, `registry`.
+//! - `cargo xtask vendor new NAME --spec FILE`: a new vendor from its spec (`scaffold/`).
 //! - `cargo xtask bench [ARGS]`: the benchmark, which lives in `xtask/bench/` (package
 //!   `xtask-bench`); its arguments are passed on unchanged (`cargo xtask bench --help`).
 
@@ -16,8 +19,6 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod codegen;
 mod import;
-mod registry;
-mod report;
 mod scaffold;
 
 mod util;
@@ -57,8 +58,8 @@ enum Task {
         #[arg(long)]
         check: bool,
         /// How to print the change report.
-        #[arg(long, value_enum, default_value_t = report::Format::Text)]
-        format: report::Format,
+        #[arg(long, value_enum, default_value_t = codegen::report::Format::Text)]
+        format: codegen::report::Format,
     },
     /// Compare two versions of a vendor's spec: the change report for going from OLD to NEW.
     Diff {
@@ -71,8 +72,8 @@ enum Task {
         #[arg(long)]
         vendor: Option<String>,
         /// How to print the report.
-        #[arg(long, value_enum, default_value_t = report::Format::Text)]
-        format: report::Format,
+        #[arg(long, value_enum, default_value_t = codegen::report::Format::Text)]
+        format: codegen::report::Format,
     },
     /// Add a vendor: `cargo xtask vendor new NAME --spec FILE`.
     #[command(subcommand)]

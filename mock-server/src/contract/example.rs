@@ -62,6 +62,26 @@ fn string(schema: &Schema) -> String {
     s
 }
 
+/// Adds to `value` every property `schema` requires that it lacks (recursively, each the
+/// smallest valid value), and says whether it added any. What is there is left as it is.
+pub(crate) fn complete(schema: &Schema, value: &mut Value) -> bool {
+    let Some(map) = value.as_object_mut() else {
+        return false;
+    };
+    let mut added = false;
+    for p in schema.properties {
+        match map.get_mut(p.name) {
+            Some(inner) => added |= complete(p.schema, inner),
+            None if p.required => {
+                map.insert(p.name.to_owned(), example(p.schema));
+                added = true;
+            }
+            None => {}
+        }
+    }
+    added
+}
+
 /// Sets the value at a JSON `pointer` in `target`, making the objects on the way.
 pub(crate) fn set_at(target: &mut Value, pointer: &str, value: Value) {
     let mut at = target;
@@ -161,5 +181,19 @@ mod tests {
         let mut top = Value::Null;
         set_at(&mut top, "/url", json!("u"));
         assert_eq!(top, json!({"url": "u"}));
+    }
+
+    #[test]
+    fn what_a_module_writes_is_kept_and_only_what_it_lacks_is_added() {
+        let mut written = json!({"data": {"auth_url": "https://mock/x"}, "kind": "other"});
+        assert!(complete(&ANSWER, &mut written));
+        assert_eq!(
+            written,
+            json!({"data": {"auth_url": "https://mock/x", "expires_at": "2026-01-01T00:00:00Z"}, "kind": "other"})
+        );
+        assert!(
+            !complete(&ANSWER, &mut written),
+            "complete now: nothing to add"
+        );
     }
 }

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 mod example;
 mod validate;
 
-pub(crate) use example::{example, set_at};
+pub(crate) use example::{complete, example, set_at};
 
 pub(crate) use validate::{Validated, Violation, ViolationKind};
 
@@ -205,6 +205,19 @@ impl Contract {
         find(&exact)
             .or_else(|| find(&class))
             .or_else(|| find("default"))
+    }
+
+    /// `body`, an answer of `status` a vendor module wrote, with every property the spec
+    /// requires of it and the module does not write (one the spec added since) filled in with
+    /// the smallest valid value; `None` when nothing is missing.
+    pub(crate) fn complete_answer(&self, status: u16, body: &[u8]) -> Option<Vec<u8>> {
+        let schema = self.response(status)?.schema?;
+        let mut value: Value = serde_json::from_slice(body).ok()?;
+        if complete(schema, &mut value) {
+            serde_json::to_vec(&value).ok()
+        } else {
+            None
+        }
     }
 
     /// Where an answer departs from what the spec documents: an undocumented status, another

@@ -42,9 +42,40 @@ impl MockVendor {
         self.contract().mock_prefix
     }
 
-    /// The connect endpoint's path, relative to [`prefix`](Self::prefix), as its spec names it.
+    /// The connect endpoint's path, relative to [`prefix`](Self::prefix), as its spec names it
+    /// (a template, where it has path parameters: `/connect/{provider}`).
     pub fn connect_path(self) -> &'static str {
         self.contract().path
+    }
+
+    /// The path parameters of `rel` (a path after the prefix) when it is this vendor's connect
+    /// path: each `{name}` segment of the template matches one non-empty segment,
+    /// percent-decoded; `None` when `rel` is not the connect path.
+    pub(crate) fn path_params(self, rel: &str) -> Option<Vec<(&'static str, String)>> {
+        let template = self.connect_path();
+        if !template.contains('{') {
+            return (rel == template).then(Vec::new);
+        }
+        let (mut want, mut got) = (template.split('/'), rel.split('/'));
+        let mut params = Vec::new();
+        loop {
+            match (want.next(), got.next()) {
+                (None, None) => return Some(params),
+                (Some(w), Some(g)) => match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                    Some(name) if !g.is_empty() => {
+                        let value = percent_encoding::percent_decode_str(g)
+                            .decode_utf8()
+                            .ok()?
+                            .into_owned();
+                        params.push((name, value));
+                    }
+                    Some(_) => return None,
+                    None if w == g => {}
+                    None => return None,
+                },
+                _ => return None,
+            }
+        }
     }
 }
 

@@ -3,14 +3,24 @@
 
 use super::KeyScheme;
 use crate::core::MockVendor;
-/// `vendor`'s sample: how it takes the key, its query, its body, its owner and its provider.
+/// `vendor`'s sample: how it takes the key, its path, its query, its body, its owner and its
+/// provider.
+#[allow(clippy::type_complexity)]
 pub(super) fn sample(
     vendor: MockVendor,
-) -> (KeyScheme, &'static str, &'static str, Option<&'static str>, &'static str) {
+) -> (
+    KeyScheme,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+) {
     match vendor {
         MockVendor::Recoup => {
             (
                 KeyScheme::Header("x-api-key"),
+                "/api/connectors",
                 "",
                 "{\"connector\":\"youtube\"}",
                 None,
@@ -20,6 +30,7 @@ pub(super) fn sample(
         MockVendor::WoopSocial => {
             (
                 KeyScheme::Bearer,
+                "/social-accounts/authorization-url",
                 "",
                 "{\"projectId\":\"proj_demo\",\"platform\":\"X\"}",
                 Some("proj_demo"),
@@ -29,6 +40,7 @@ pub(super) fn sample(
         MockVendor::Postbreeze => {
             (
                 KeyScheme::Bearer,
+                "/social-accounts/connect",
                 "",
                 "{\"workspaceId\":\"ws_demo\",\"platform\":\"YOUTUBE\"}",
                 Some("ws_demo"),
@@ -38,6 +50,7 @@ pub(super) fn sample(
         MockVendor::Aitronos => {
             (
                 KeyScheme::Header("x-api-key"),
+                "/personal-connectors/authorize",
                 "organization_id=org_demo",
                 "{\"connector_type\":\"notion\"}",
                 Some("org_demo"),
@@ -47,6 +60,7 @@ pub(super) fn sample(
         MockVendor::Ocoya => {
             (
                 KeyScheme::Header("x-api-key"),
+                "/social-profiles/connection-url",
                 "workspaceId=ws_demo",
                 "{\"provider\":\"instagram\"}",
                 Some("ws_demo"),

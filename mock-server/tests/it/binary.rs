@@ -22,7 +22,8 @@ fn start(args: &[&str]) -> Running {
         ..
     } = Binary::start(args, Stdio::null());
     let mut lines = vec![first_line.trim_end().to_owned()];
-    for _ in 1..7 {
+    // The address, a line per vendor, and the admin API's.
+    for _ in 0..=MockVendor::ALL.len() {
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         lines.push(line.trim_end().to_owned());
@@ -59,15 +60,19 @@ fn terminate(mut r: Running) {
 async fn serves_all_vendors_on_one_port_and_stops_on_sigterm() {
     let r = start(&[]);
     assert!(r.origin.starts_with("http://127.0.0.1:"));
-    for (line, prefix) in r.lines[1..6].iter().zip([
-        "/recoup",
-        "/woopsocial/v1",
-        "/postbreeze/api/v1",
-        "/aitronos/v1",
-        "/ocoya/api/_public/v1",
-    ]) {
-        assert!(line.ends_with(&format!("{}{prefix}", r.origin)), "{line}");
+    for (line, vendor) in r.lines[1..].iter().zip(MockVendor::ALL) {
+        assert!(
+            line.ends_with(&format!("{}{}", r.origin, vendor.prefix())),
+            "{line}"
+        );
     }
+    assert_eq!(
+        MockVendor::Recoup.prefix(),
+        "/recoup",
+        "the prefix is the manifest's mount and the path of the spec's server"
+    );
+    assert_eq!(MockVendor::WoopSocial.prefix(), "/woopsocial/v1");
+    assert_eq!(MockVendor::Ocoya.prefix(), "/ocoya/api/_public/v1");
     let o = r.origin.clone();
     let resp = post_json(
         &format!("{o}/recoup/api/connectors"),

@@ -156,7 +156,7 @@ async fn unread_get(addr: std::net::SocketAddr, path: &str) -> TcpStream {
 async fn large_reads_share_a_budget_and_an_unread_one_is_dropped_by_the_write_timeout() {
     let s = server(StandaloneConfig {
         large_response_budget: 8 * 1024 * 1024,
-        write_timeout: Duration::from_millis(500),
+        write_timeout: Duration::from_millis(1500),
         ..StandaloneConfig::default()
     })
     .await;
@@ -167,14 +167,22 @@ async fn large_reads_share_a_budget_and_an_unread_one_is_dropped_by_the_write_ti
     // first megabytes of each; the rest waits in the mock)...
     let a = unread_request(s.addr()).await;
     let b = unread_request(s.addr()).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Once the mock has answered both (their first bytes have arrived: peeked, not read; on a
+    // loaded machine that takes a while), a third large read finds the budget spent.
+    for unread in [&a, &b] {
+        let mut first = [0u8; 1];
+        tokio::time::timeout(Duration::from_secs(10), unread.peek(&mut first))
+            .await
+            .expect("the mock answers an unread request")
+            .unwrap();
+    }
     let busy = get(&format!("{}/requests", s.admin_url())).await;
     assert_eq!(busy.status, 503, "{} bytes", busy.text.len());
     assert_eq!(busy.header("retry-after"), Some("1"));
     // ...small answers are not held up...
     assert_eq!(get(&s.admin_url()).await.status, 200);
     // ...until the write timeout drops them, and the budget is back.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(4000)).await;
     let r = get(&format!("{}/requests", s.admin_url())).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.text.len(), size);

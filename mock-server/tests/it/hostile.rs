@@ -151,6 +151,17 @@ fn cases(v: MockVendor) -> Vec<Case> {
             ..case("", good)
         });
     }
+    if good == "{}" {
+        // A vendor whose request carries nothing in its body (the provider in the path, an
+        // optional owner): an empty or foreign object is a valid request there, and there is
+        // no value in the body to spoil.
+        all.retain(|c| {
+            !matches!(
+                c.name,
+                "empty object" | "wrong types" | "control characters in ids" | "unicode in ids"
+            )
+        });
+    }
     all
 }
 

@@ -67,7 +67,12 @@ impl Harness {
         }
     }
     pub(crate) fn connect_url(&self, v: MockVendor) -> String {
-        format!("{}{}", self.base(v), v.connect_path())
+        // The sample's path: the connect path with any path parameters filled in.
+        format!(
+            "{}{}",
+            self.base(v),
+            social_connect_mock::samples::connect(v).path
+        )
     }
 }
 

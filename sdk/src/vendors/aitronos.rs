@@ -113,4 +113,45 @@ mod tests {
         assert_eq!(wire(Provider::Instagram), None);
         assert_eq!(wire(Provider::Other(String::new())), None);
     }
+
+    // The generated client alone, against a wiremock server: it calls its operation and decodes
+    // the success body the vendor documents, through the builder interface. This proves the
+    // generated code, not the unified layer (which the rest of the SDK's tests do).
+    #[cfg(feature = "aitronos")]
+    #[tokio::test]
+    async fn aitronos_authorize_decodes_the_documented_body() {
+        use crate::aitronos::{Client, types};
+        use serde_json::json;
+        use wiremock::matchers::*;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/personal-connectors/authorize"))
+            .and(query_param("organization_id", "org_demo"))
+            .and(body_json(json!({"connector_type": "github"})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "authorization_url": "https://example.com/resource", "state": "example_state"
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri(), Default::default());
+        let body = types::InitiateOauthRequest {
+            connector_type: "github".into(),
+            integration_params: Default::default(),
+        };
+        let got = client
+            .authorize_connector()
+            .organization_id("org_demo")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            got.authorization_url.as_str(),
+            "https://example.com/resource"
+        );
+        assert_eq!(got.state, "example_state");
+    }
 }

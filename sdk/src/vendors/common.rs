@@ -543,33 +543,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(all(feature = "postbreeze", feature = "woopsocial"))]
-    fn request_bodies_fit_the_generated_types_or_say_why_not() {
-        use serde_json::json;
-        let ok: Result<crate::postbreeze::types::ConnectChannelDto, _> = request_body(
-            Vendor::Postbreeze,
-            json!({"workspaceId": "ws", "platform": "X"}),
-        );
-        assert!(ok.is_ok(), "{ok:?}");
-        let missing: Result<crate::postbreeze::types::ConnectChannelDto, _> =
-            request_body(Vendor::Postbreeze, json!({"platform": "X"}));
-        assert!(
-            matches!(&missing, Err(Error::UnsupportedRequest { vendor: Vendor::Postbreeze, reason }) if reason.contains("workspaceId")),
-            "{missing:?}"
-        );
-        // WoopSocial's request schema takes no other field.
-        let extra: Result<crate::woopsocial::types::CreateOAuthAuthorizationRequest, _> =
-            request_body(
-                Vendor::WoopSocial,
-                json!({"projectId": "p", "platform": "X", "gone": 1}),
-            );
-        assert!(
-            matches!(extra, Err(Error::UnsupportedRequest { .. })),
-            "{extra:?}"
-        );
-    }
-
-    #[test]
     fn base_urls_come_from_each_specs_servers() {
         for vendor in Vendor::ALL {
             let api = api(vendor);

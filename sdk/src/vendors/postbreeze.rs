@@ -183,4 +183,82 @@ mod tests {
             "another vendor's value"
         );
     }
+
+    // The generated client alone, against a wiremock server: it calls its operation and decodes
+    // the success body the vendor documents, through the builder interface. This proves the
+    // generated code, not the unified layer (which the rest of the SDK's tests do).
+    #[cfg(feature = "postbreeze")]
+    #[tokio::test]
+    async fn postbreeze_connect_decodes_the_documented_body_and_errors() {
+        use crate::postbreeze::{Client, Error, types};
+        use serde_json::json;
+        use wiremock::matchers::*;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/social-accounts/connect"))
+            .and(body_json(
+                json!({"workspaceId": "ws_demo", "platform": "TIKTOK_BUSINESS"}),
+            ))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+                "authorizeUrl": "https://pb.example/authorize?state=abc", "state": "abc"
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/social-accounts/connect"))
+            .and(body_json(
+                json!({"workspaceId": "ws_other", "platform": "TIKTOK_BUSINESS"}),
+            ))
+            .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+                "statusCode": 401, "message": "Unauthorized", "requestId": "req_1"
+            })))
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri(), Default::default());
+        let mut body = types::ConnectChannelDto {
+            workspace_id: "ws_demo".into(),
+            platform: types::ConnectChannelDtoPlatform::TiktokBusiness,
+        };
+        let got = client
+            .connect_social_account()
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.status().as_u16(), 201);
+        assert_eq!(got.state.as_deref(), Some("abc"));
+
+        body.workspace_id = "ws_other".into();
+        match client
+            .connect_social_account()
+            .body(body.clone())
+            .send()
+            .await
+        {
+            Err(Error::ErrorResponse(err)) => {
+                assert_eq!(err.status().as_u16(), 401);
+                assert_eq!(err.request_id.as_deref(), Some("req_1"));
+            }
+            other => panic!("expected the documented 401 body, got {other:?}"),
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "postbreeze")]
+    fn request_bodies_fit_the_generated_type_or_say_why_not() {
+        use serde_json::json;
+        let ok: Result<crate::postbreeze::types::ConnectChannelDto, _> =
+            crate::vendors::request_body(
+                Vendor::Postbreeze,
+                json!({"workspaceId": "ws", "platform": "X"}),
+            );
+        assert!(ok.is_ok(), "{ok:?}");
+        let missing: Result<crate::postbreeze::types::ConnectChannelDto, _> =
+            crate::vendors::request_body(Vendor::Postbreeze, json!({"platform": "X"}));
+        assert!(
+            matches!(&missing, Err(crate::Error::UnsupportedRequest { vendor: Vendor::Postbreeze, reason }) if reason.contains("workspaceId")),
+            "{missing:?}"
+        );
+    }
 }

@@ -148,4 +148,46 @@ mod tests {
         assert_eq!(wire(Provider::Bluesky), None);
         assert_eq!(wire(Provider::Other("bad slug!".into())), None);
     }
+
+    // The generated client alone, against a wiremock server: it calls its operation and decodes
+    // the success body the vendor documents, through the builder interface. This proves the
+    // generated code, not the unified layer (which the rest of the SDK's tests do).
+    #[cfg(feature = "recoup")]
+    #[tokio::test]
+    async fn recoup_authorize_connector_decodes_the_documented_body() {
+        use crate::recoup::{Client, types};
+        use serde_json::json;
+        use wiremock::matchers::*;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/connectors"))
+            .and(body_json(json!({"connector": "tiktok"})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "success": true,
+                "data": {"connector": "tiktok", "redirectUrl": "https://auth.example.com/o?state=s"}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri(), Default::default());
+        let body = types::AuthorizeConnectorRequest {
+            connector: "tiktok".into(),
+            account_id: None,
+            callback_url: None,
+        };
+        let got = client
+            .authorize_connector()
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(got.success);
+        assert_eq!(got.data.connector, "tiktok");
+        assert_eq!(
+            got.data.redirect_url.as_str(),
+            "https://auth.example.com/o?state=s"
+        );
+    }
 }

@@ -299,4 +299,60 @@ mod tests {
             matches!(got, ConnectOutcome::Connected { provider: Provider::Other(ref p), .. } if p == "MASTODON")
         );
     }
+
+    // The generated client alone, against a wiremock server: it calls its operation and decodes
+    // the success body the vendor documents, through the builder interface. This proves the
+    // generated code, not the unified layer (which the rest of the SDK's tests do).
+    #[cfg(feature = "woopsocial")]
+    #[tokio::test]
+    async fn woopsocial_create_authorization_url_decodes_the_documented_body() {
+        use crate::woopsocial::{Client, types};
+        use serde_json::json;
+        use wiremock::matchers::*;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/social-accounts/authorization-url"))
+            .and(body_json(
+                json!({"projectId": "proj_demo", "platform": "FACEBOOK"}),
+            ))
+            // A field the spec does not list: the tolerant response type must still decode.
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"url": "https://woop.example/oauth?s=1", "added": 1})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::new(&server.uri(), Default::default());
+        let body = types::CreateOAuthAuthorizationRequest {
+            project_id: "proj_demo".into(),
+            platform: types::SocialPlatform::Facebook,
+            redirect_url: None,
+        };
+        let got = client
+            .create_authorization_url()
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(got.url.as_str(), "https://woop.example/oauth?s=1");
+    }
+
+    #[test]
+    #[cfg(feature = "woopsocial")]
+    fn a_body_field_the_spec_does_not_take_is_refused_before_sending() {
+        use serde_json::json;
+        // WoopSocial's request schema takes no other field.
+        let extra: Result<crate::woopsocial::types::CreateOAuthAuthorizationRequest, _> =
+            crate::vendors::request_body(
+                Vendor::WoopSocial,
+                json!({"projectId": "p", "platform": "X", "gone": 1}),
+            );
+        assert!(
+            matches!(extra, Err(Error::UnsupportedRequest { .. })),
+            "{extra:?}"
+        );
+    }
 }

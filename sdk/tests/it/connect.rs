@@ -516,33 +516,6 @@ async fn checks_fail_before_any_request_is_sent() {
     ));
 }
 
-#[tokio::test]
-async fn the_raw_client_shares_key_and_base_url() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/social-profiles/connection-url"))
-        .and(header("x-api-key", KEY))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"url": "https://o.example/x"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = client_for(&server, Vendor::Ocoya, Duration::from_secs(5)).await;
-    let body = social_connect::ocoya::types::CreateConnectionUrlRequest {
-        provider: social_connect::ocoya::types::CreateConnectionUrlRequestProvider::X,
-    };
-    let got = client
-        .ocoya()
-        .create_connection_url()
-        .workspace_id("ws_demo")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(got.url, "https://o.example/x");
-}
-
 #[test]
 fn no_key_in_debug_output() {
     let builder = Client::builder().api_key(Vendor::WoopSocial, KEY);

@@ -4,6 +4,5 @@
 #![allow(clippy::unwrap_used)]
 
 mod connect;
-mod generated_smoke;
 mod secrets;
 mod support;

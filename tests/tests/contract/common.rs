@@ -16,9 +16,10 @@ use url::Url;
 /// does too), each with its reason. Any other undocumented status fails [`answer_to`].
 pub fn undocumented_but_expected(vendor: Vendor, status: u16) -> Option<&'static str> {
     match (vendor, status) {
-        // Every vendor refuses a request without a key, documented or not.
+        // Every vendor refuses a request without a key, or one it cannot read, documented or
+        // not.
         (_, 401) => Some("the spec documents no auth failure"),
-        (Vendor::WoopSocial, 400) => Some("the spec documents no validation failure"),
+        (_, 400) => Some("the spec documents no validation failure"),
         (Vendor::WoopSocial | Vendor::Ocoya, 404) => Some("an unknown owner"),
         (Vendor::Aitronos, 422) => Some("the reference documents no validation failure"),
         (Vendor::Postbreeze, 403) => Some("the prose says only owners and admins may connect"),
@@ -36,7 +37,8 @@ pub struct Answer {
 
 /// The vendor's connect endpoint with `query` (without `?`; empty for none).
 pub fn connect_url(h: &Harness, query: &str) -> String {
-    let url = format!("{}{}", h.base_url(), mock_vendor(h.vendor).connect_path());
+    // The sample's path: the connect path with any path parameters filled in.
+    let url = format!("{}{}", h.base_url(), sample(h.vendor).path);
     if query.is_empty() {
         url
     } else {

@@ -126,7 +126,7 @@ impl Mock {
             "{}{}{}",
             self.origin.as_str().trim_end_matches('/'),
             vendor.prefix(),
-            vendor.connect_path()
+            sample.path
         );
         if !query.is_empty() {
             url = format!("{url}?{query}");
@@ -408,11 +408,17 @@ fn additive_edits(copy: &Path) {
         "            redirectUrl:\n              type: string\n              format: uri\n",
         "            redirectUrl:\n              type: string\n              format: uri\n            expiresAt:\n              type: string\n              format: date-time\n            issuedOn:\n              type: string\n              format: date\n",
     );
-    // Aitronos: an optional query parameter, and a uuid and an int64 in the answer.
+    // Aitronos: an optional query parameter, and a uuid (required: always in the answer, which
+    // the mock's module does not write) and an int64 in the answer.
     edit(
         &spec("aitronos"),
         "          description: Organization ID\n          schema:\n            type: string\n",
         "          description: Organization ID\n          schema:\n            type: string\n        - in: query\n          name: locale\n          required: false\n          schema:\n            type: string\n",
+    );
+    edit(
+        &spec("aitronos"),
+        "      required:\n        - authorization_url\n        - state\n",
+        "      required:\n        - authorization_url\n        - state\n        - request_id\n",
     );
     edit(
         &spec("aitronos"),

@@ -87,7 +87,7 @@ impl Bench {
                 ));
             }
             routes.insert(
-                format!("{}{}", v.prefix(), v.connect_path()),
+                format!("{}{}", v.prefix(), samples::connect(v).path),
                 floor::Route {
                     status,
                     content_type,

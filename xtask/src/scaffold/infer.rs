@@ -418,3 +418,132 @@ demo_owners = [{{ id = "{demo}", name = "Demo {kind_lower}", members = "both" }}
         demo = demo_owner(plan),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scaffold::inspect::Place;
+
+    fn doc(yaml: &str) -> Value {
+        let y: serde_norway::Value = serde_norway::from_str(yaml).unwrap();
+        serde_json::to_value(y).unwrap()
+    }
+
+    const LUMEN: &str = include_str!("../../../tests/data/lumen.yaml");
+
+    fn infer(yaml: &str, choices: &Choices) -> Result<Plan, String> {
+        plan("acme", 6, &doc(yaml), choices).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn every_field_of_a_plain_spec_is_inferred() {
+        let p = infer(LUMEN, &Choices::default()).unwrap();
+        assert_eq!(
+            (p.op.method.as_str(), p.op.path.as_str()),
+            ("post", "/connections")
+        );
+        assert_eq!(p.provider.name, "network");
+        assert_eq!(p.provider.place, Place::Body);
+        let owner = p.owner.as_ref().unwrap();
+        assert_eq!((owner.name.as_str(), owner.place), ("teamId", Place::Query));
+        assert_eq!(p.redirect.as_ref().unwrap().name, "returnUrl");
+        assert_eq!(p.link, "/data/auth_url");
+        let manifest = manifest(&p);
+        let v: crate::vendors::Vendor = toml::from_str(&manifest).unwrap();
+        assert_eq!(v.mock.sample_provider, "linkedin");
+        assert_eq!(v.mock.owner_kind, "Team");
+    }
+
+    /// A provider in the path, no owner at all, and a link named `href` under `links`.
+    const PATHED: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /oauth/{service}/start:
+    post:
+      parameters:
+        - {in: path, name: service, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  links:
+                    type: object
+                    properties:
+                      href: {type: string, format: uri}
+"#;
+
+    #[test]
+    fn a_provider_in_the_path_and_no_owner() {
+        let p = infer(PATHED, &Choices::default()).unwrap();
+        assert_eq!(
+            (p.provider.name.as_str(), p.provider.place),
+            ("service", Place::Path)
+        );
+        assert!(p.owner.is_none());
+        assert!(p.redirect.is_none());
+        assert_eq!(p.link, "/links/href");
+        assert!(manifest(&p).contains("# No field names the owner of the connection"));
+    }
+
+    #[test]
+    fn what_cannot_be_inferred_is_named_with_its_flag() {
+        let vague = PATHED
+            .replace("{service}", "{thing}")
+            .replace("name: service", "name: thing")
+            .replace("format: uri", "format: byte")
+            .replace("href:", "blob:");
+        let err = infer(&vague, &Choices::default()).unwrap_err();
+        assert!(err.contains("--provider FIELD"), "{err}");
+        assert!(err.contains("`thing` (path parameter)"), "{err}");
+        let choices = Choices {
+            provider: Some("thing".into()),
+            ..Choices::default()
+        };
+        let err = infer(&vague, &choices).unwrap_err();
+        assert!(err.contains("--link POINTER"), "{err}");
+        assert!(err.contains("`/links/blob`"), "{err}");
+        let choices = Choices {
+            provider: Some("thing".into()),
+            link: Some("/links/blob".into()),
+            ..Choices::default()
+        };
+        assert_eq!(infer(&vague, &choices).unwrap().link, "/links/blob");
+    }
+
+    #[test]
+    fn a_flag_must_name_what_the_operation_has() {
+        let choices = Choices {
+            owner: Some("tenant".into()),
+            ..Choices::default()
+        };
+        let err = infer(LUMEN, &choices).unwrap_err();
+        assert!(err.contains("--owner `tenant` is no field"), "{err}");
+        assert!(err.contains("`teamId` (query parameter)"), "{err}");
+        let choices = Choices {
+            link: Some("/url".into()),
+            ..Choices::default()
+        };
+        let err = infer(LUMEN, &choices).unwrap_err();
+        assert!(err.contains("`/data/auth_url`"), "{err}");
+    }
+
+    #[test]
+    fn several_operations_need_the_one_named() {
+        let two = LUMEN.replace(
+            "components:",
+            "  /connections/{id}:\n    post:\n      responses: {'204': {description: gone}}\ncomponents:",
+        );
+        let err = infer(&two, &Choices::default()).unwrap_err();
+        assert!(err.contains("--operation"), "{err}");
+        let choices = Choices {
+            operation: Some("post /connections".into()),
+            ..Choices::default()
+        };
+        assert_eq!(infer(&two, &choices).unwrap().provider.name, "network");
+    }
+}

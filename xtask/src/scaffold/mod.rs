@@ -178,7 +178,7 @@ pub(crate) fn run(
     if !formatted.is_ok_and(|s| s.success()) {
         println!("note: rustfmt did not run on the new modules; run `cargo fmt`");
     }
-    codegen::run(root, false, crate::report::Format::Text)?;
+    codegen::run(root, false, crate::codegen::report::Format::Text)?;
     println!(
         "\n{name}: scaffolded on the engine's default rules. Next: `cargo test --workspace`, then \
          edit only its own files (sdk/src/vendors/{name}.rs, mock-server/src/vendors/{name}.rs, \

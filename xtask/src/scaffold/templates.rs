@@ -211,35 +211,7 @@ pub(super) fn sdk(plan: &Plan, vendor: &Vendor, client: &str) -> Result<String, 
     let variant = vendor.variant();
     let name = &vendor.name;
     let (body_fields, setters) = call_parts(plan, &names);
-    let wire = match &names.provider_enum {
-        Some(_) => format!(
-            "    /// Named providers from the table (empty until you fill it); [`Provider::Other`]\n    \
-             /// for any value the spec's enum lists, in its case.\n    \
-             fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {{\n        \
-             enum_value(self, provider, {})\n    }}\n\n    \
-             fn table(&self) -> Table {{\n        PROVIDERS\n    }}\n\n    \
-             fn spec_lists(&self, wire: &str) -> Option<bool> {{\n        \
-             cfg!(feature = \"{name}\").then(|| spec_lists(wire))\n    }}\n",
-            case(&plan.provider)
-        ),
-        None => "    /// Named providers from the table (empty until you fill it), or any free-form slug.\n    \
-             fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {\n        \
-             match provider {\n            Provider::Other(slug) => free_form(slug),\n            \
-             named => table_wire(PROVIDERS, named),\n        }\n    }\n\n    \
-             fn table(&self) -> Table {\n        PROVIDERS\n    }\n"
-            .to_owned(),
-    };
-    let spec_lists = match &names.provider_enum {
-        Some(ty) => format!(
-            "\n/// Whether {display}'s generated enum lists `wire`; without the `{name}` feature, only\n\
-             /// [`PROVIDERS`] counts.\nfn spec_lists(wire: &str) -> bool {{\n    \
-             #[cfg(feature = \"{name}\")]\n    let listed = wire.parse::<crate::{name}::{ty}>().is_ok();\n    \
-             #[cfg(not(feature = \"{name}\"))]\n    let listed = {{\n        let _ = wire;\n        false\n    }};\n    \
-             listed\n}}\n",
-            display = vendor.display,
-        ),
-        None => String::new(),
-    };
+    let (wire, spec_lists) = provider_parts(plan, vendor, &names);
     let imports = if names.provider_enum.is_some() {
         "Facts, Table, Unsupported, VendorApi, enum_value, facts"
     } else {
@@ -357,6 +329,42 @@ mod raw {{
         setters = setters.join("\n        "),
         link = vendor.connect.link,
     ))
+}
+
+/// The SDK module's provider mapping: `wire`, `table` (and `spec_lists` where the spec lists
+/// the values), and the free function that asks the generated enum.
+fn provider_parts(plan: &Plan, vendor: &Vendor, names: &Names) -> (String, String) {
+    let name = &vendor.name;
+    let wire = match &names.provider_enum {
+        Some(_) => format!(
+            "    /// Named providers from the table (empty until you fill it); [`Provider::Other`]\n    \
+             /// for any value the spec's enum lists, in its case.\n    \
+             fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {{\n        \
+             enum_value(self, provider, {})\n    }}\n\n    \
+             fn table(&self) -> Table {{\n        PROVIDERS\n    }}\n\n    \
+             fn spec_lists(&self, wire: &str) -> Option<bool> {{\n        \
+             cfg!(feature = \"{name}\").then(|| spec_lists(wire))\n    }}\n",
+            case(&plan.provider)
+        ),
+        None => "    /// Named providers from the table (empty until you fill it), or any free-form slug.\n    \
+             fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {\n        \
+             match provider {\n            Provider::Other(slug) => free_form(slug),\n            \
+             named => table_wire(PROVIDERS, named),\n        }\n    }\n\n    \
+             fn table(&self) -> Table {\n        PROVIDERS\n    }\n"
+            .to_owned(),
+    };
+    let spec_lists = match &names.provider_enum {
+        Some(ty) => format!(
+            "\n/// Whether {display}'s generated enum lists `wire`; without the `{name}` feature, only\n\
+             /// [`PROVIDERS`] counts.\nfn spec_lists(wire: &str) -> bool {{\n    \
+             #[cfg(feature = \"{name}\")]\n    let listed = wire.parse::<crate::{name}::{ty}>().is_ok();\n    \
+             #[cfg(not(feature = \"{name}\"))]\n    let listed = {{\n        let _ = wire;\n        false\n    }};\n    \
+             listed\n}}\n",
+            display = vendor.display,
+        ),
+        None => String::new(),
+    };
+    (wire, spec_lists)
 }
 
 /// The mock module of the new vendor: the engine's default rules.

@@ -182,9 +182,31 @@ enum Side {
 }
 
 /// Compares two schemas at `at`, appending the changes.
+/// The changes from `old` to `new` at `at` (a request or response schema, or a part of one).
 fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
-    use Class::*;
     let req = side == Side::Request;
+    type_change(req, at, old, new, out);
+    enum_changes(req, at, old, new, out);
+    format_changes(req, at, old, new, out);
+    limits_change(req, at, old, new, out);
+    property_changes(side, at, old, new, out);
+    removed_properties(req, at, old, new, out);
+    additional_change(req, at, old, new, out);
+    match (&old.items, &new.items) {
+        (Some(a), Some(b)) => schemas(side, &format!("{at}[]"), a, b, out),
+        (None, None) => {}
+        _ => out.push(change(
+            Class::Unclear,
+            "items-changed",
+            at,
+            "array items changed",
+        )),
+    }
+}
+
+/// A type widened, narrowed or changed.
+fn type_change(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
     if old.types != new.types {
         // Widening a request type (or narrowing a response type) keeps clients working.
         let widened = !old.types.is_empty() && old.types.iter().all(|t| new.types.contains(t));
@@ -213,6 +235,11 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
             ),
         ));
     }
+}
+
+/// Enum values added or removed, an enum added or dropped.
+fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
     match (&old.values, &new.values) {
         (Some(a), Some(b)) => {
             for v in b.iter().filter(|v| !a.contains(v)) {
@@ -265,6 +292,11 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
         )),
         (None, None) => {}
     }
+}
+
+/// A format or pattern added, removed or changed.
+fn format_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
     for (what, a, b) in [
         ("format", &old.format, &new.format),
         ("pattern", &old.pattern, &new.pattern),
@@ -301,6 +333,11 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
             ));
         }
     }
+}
+
+/// Length or range limits tightened or loosened.
+fn limits_change(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
     let limits_tighter = new.min_length > old.min_length
         || (new.max_length.is_some()
             && (old.max_length.is_none() || new.max_length < old.max_length))
@@ -329,6 +366,13 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
             "length or range limits changed",
         ));
     }
+}
+
+/// Properties added, or changed in required-ness or schema (whose changes are compared in
+/// turn).
+fn property_changes(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
+    let req = side == Side::Request;
     let field = |name: &str| {
         if at.is_empty() {
             name.to_owned()
@@ -391,6 +435,18 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
             }
         }
     }
+}
+
+/// Properties removed.
+fn removed_properties(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
+    let field = |name: &str| {
+        if at.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{at}.{name}")
+        }
+    };
     for q in &old.properties {
         if !new.properties.iter().any(|p| p.name == q.name) {
             out.push(match (req, q.required) {
@@ -416,6 +472,11 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
             });
         }
     }
+}
+
+/// Other properties allowed or no longer allowed.
+fn additional_change(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+    use Class::*;
     if old.additional != new.additional {
         out.push(change(
             if req && !new.additional {
@@ -436,11 +497,6 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
             },
         ));
     }
-    match (&old.items, &new.items) {
-        (Some(a), Some(b)) => schemas(side, &format!("{at}[]"), a, b, out),
-        (None, None) => {}
-        _ => out.push(change(Unclear, "items-changed", at, "array items changed")),
-    }
 }
 
 fn auth_text(a: &Auth) -> String {
@@ -454,8 +510,17 @@ fn auth_text(a: &Auth) -> String {
 
 /// The changes from `old` to `new`, in a stable order.
 pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
-    use Class::*;
     let mut out = Vec::new();
+    operation_changes(old, new, &mut out);
+    query_changes(old, new, &mut out);
+    body_changes(old, new, &mut out);
+    response_changes(old, new, &mut out);
+    out
+}
+
+/// The operation moved, its servers or its auth schemes changed.
+fn operation_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
+    use Class::*;
     if old.method != new.method || old.path != new.path {
         out.push(change(
             Breaking,
@@ -492,6 +557,11 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
             format!("{} no longer accepted", auth_text(a)),
         ));
     }
+}
+
+/// Query parameters added, removed, or changed.
+fn query_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
+    use Class::*;
     for p in &new.query {
         match old.query.iter().find(|q| q.name == p.name) {
             None if p.required => out.push(change(
@@ -529,7 +599,7 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
                     &format!("query.{}", p.name),
                     &q.schema,
                     &p.schema,
-                    &mut out,
+                    out,
                 );
             }
         }
@@ -544,6 +614,11 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
             ));
         }
     }
+}
+
+/// The request body added, removed, or changed.
+fn body_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
+    use Class::*;
     match (&old.body, &new.body) {
         (Some(a), Some(b)) => {
             if a.required != b.required {
@@ -566,7 +641,7 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
                     format!("{} → {}", a.media, b.media),
                 ));
             }
-            schemas(Side::Request, "body", &a.schema, &b.schema, &mut out);
+            schemas(Side::Request, "body", &a.schema, &b.schema, out);
         }
         (None, Some(b)) => out.push(change(
             if b.required { Breaking } else { NonBreaking },
@@ -582,6 +657,11 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
         )),
         (None, None) => {}
     }
+}
+
+/// The success status, and documented statuses added, removed or changed.
+fn response_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
+    use Class::*;
     if old.success_status() != new.success_status() {
         out.push(change(
             Breaking,
@@ -621,9 +701,7 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
                     ));
                 }
                 match (&o.schema, &r.schema) {
-                    (Some(a), Some(b)) => {
-                        schemas(Side::Response, &format!("{at} body"), a, b, &mut out)
-                    }
+                    (Some(a), Some(b)) => schemas(Side::Response, &format!("{at} body"), a, b, out),
                     (None, Some(_)) => out.push(change(
                         NonBreaking,
                         "response-body-documented",
@@ -655,7 +733,6 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
             ));
         }
     }
-    out
 }
 
 /// The public items of a generated client: `item → signature`.

@@ -7,9 +7,12 @@ use std::time::Instant;
 
 use crate::contract::{self, Contract, ContractError};
 use crate::normalize::{NormalizeError, normalize};
-use crate::report::{self, Format, Report, VendorReport};
+pub(crate) mod registry;
+pub(crate) mod report;
+
 use crate::util::{Output, sha256_hex, unified_diff};
 use crate::vendors::{self, ManifestError, Vendor};
+use report::{Format, Report, VendorReport};
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -38,7 +41,7 @@ pub(crate) enum CodegenError {
     /// progenitor refused the document (or panicked on it).
     #[error(
         "{vendor}: progenitor could not generate a client: {reason}. Fix the spec construct it \
-         names, or teach xtask/src/normalize.rs to convert it"
+         names, or teach xtask/src/codegen/normalize.rs to convert it"
     )]
     Progenitor { vendor: String, reason: String },
     /// progenitor produced tokens that are not a Rust file.
@@ -247,7 +250,7 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
             path: sdk_manifest.display().to_string(),
             source,
         })?;
-    outputs.extend(crate::registry::render(&contracts, &sdk_manifest));
+    outputs.extend(registry::render(&contracts, &sdk_manifest));
     Ok(outputs)
 }
 
@@ -582,7 +585,7 @@ uuid = { version = "1.23", features = ["serde"] }
 
     #[test]
     fn the_report_names_and_classifies_each_kind_of_spec_edit() {
-        use crate::report::Class::*;
+        use report::Class::*;
         let root = project_root();
         let scratch = copy_for_report(&root);
         let dir = scratch.path();

@@ -197,36 +197,13 @@ fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<()
             &format!("{pointer}/{}", seg(keyword)),
             format!("`{keyword}` has no OpenAPI 3.0 equivalent"),
             "rewrite that schema without it in specs/<vendor>/openapi.yaml (keep the original in \
-             provenance), or teach xtask/src/normalize.rs to convert it",
+             provenance), or teach xtask/src/codegen/normalize.rs to convert it",
         ));
     }
     for keyword in DROPPED_ANNOTATIONS {
         map.remove(*keyword);
     }
-    // `type: [X, "null"]` → `type: X, nullable: true`.
-    if let Some(Value::Array(types)) = map.get("type") {
-        let non_null: Vec<Value> = types
-            .iter()
-            .filter(|t| t.as_str() != Some("null"))
-            .cloned()
-            .collect();
-        let nullable = non_null.len() < types.len();
-        match non_null.as_slice() {
-            [single] => {
-                map.insert("type".into(), single.clone());
-                if nullable {
-                    map.insert("nullable".into(), Value::Bool(true));
-                }
-            }
-            _ => {
-                return Err(ctx.err(
-                    &format!("{pointer}/type"),
-                    format!("`type: {}` names several types", Value::Array(types.clone())),
-                    "OpenAPI 3.0 takes one type per schema: rewrite it as `anyOf` of one schema per type",
-                ));
-            }
-        }
-    }
+    nullable_type(ctx, map, pointer)?;
     if map.get("type").and_then(Value::as_str) == Some("null") {
         return Err(ctx.err(
             &format!("{pointer}/type"),
@@ -252,7 +229,66 @@ fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<()
             map.insert(exclusive.into(), Value::Bool(true));
         }
     }
-    // `anyOf`/`oneOf` with a `{type: null}` arm → the other arms, nullable.
+    nullable_unions(ctx, map, pointer)?;
+    // Subschemas.
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = map.get_mut(key).filter(|c| c.is_object()) {
+            convert_schema(ctx, child, &format!("{pointer}/{key}"))?;
+        }
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        for (name, child) in properties.iter_mut() {
+            convert_schema(ctx, child, &format!("{pointer}/properties/{}", seg(name)))?;
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(Value::Array(arms)) = map.get_mut(key) {
+            for (index, child) in arms.iter_mut().enumerate() {
+                convert_schema(ctx, child, &format!("{pointer}/{key}/{index}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `type: [X, "null"]` → `type: X, nullable: true`; several types are refused.
+fn nullable_type(
+    ctx: &Ctx<'_>,
+    map: &mut Map<String, Value>,
+    pointer: &str,
+) -> Result<(), NormalizeError> {
+    if let Some(Value::Array(types)) = map.get("type") {
+        let non_null: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
+        let nullable = non_null.len() < types.len();
+        match non_null.as_slice() {
+            [single] => {
+                map.insert("type".into(), single.clone());
+                if nullable {
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
+            }
+            _ => {
+                return Err(ctx.err(
+                    &format!("{pointer}/type"),
+                    format!("`type: {}` names several types", Value::Array(types.clone())),
+                    "OpenAPI 3.0 takes one type per schema: rewrite it as `anyOf` of one schema per type",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `anyOf`/`oneOf` with a `{type: null}` arm → the other arms, nullable.
+fn nullable_unions(
+    ctx: &Ctx<'_>,
+    map: &mut Map<String, Value>,
+    pointer: &str,
+) -> Result<(), NormalizeError> {
     for combinator in ["anyOf", "oneOf"] {
         let Some(Value::Array(arms)) = map.get(combinator) else {
             continue;
@@ -280,24 +316,6 @@ fn convert_schema(ctx: &Ctx<'_>, schema: &mut Value, pointer: &str) -> Result<()
             }
             _ => {
                 map.insert(combinator.into(), Value::Array(rest));
-            }
-        }
-    }
-    // Subschemas.
-    for key in ["items", "not", "additionalProperties"] {
-        if let Some(child) = map.get_mut(key).filter(|c| c.is_object()) {
-            convert_schema(ctx, child, &format!("{pointer}/{key}"))?;
-        }
-    }
-    if let Some(Value::Object(properties)) = map.get_mut("properties") {
-        for (name, child) in properties.iter_mut() {
-            convert_schema(ctx, child, &format!("{pointer}/properties/{}", seg(name)))?;
-        }
-    }
-    for key in ["allOf", "anyOf", "oneOf"] {
-        if let Some(Value::Array(arms)) = map.get_mut(key) {
-            for (index, child) in arms.iter_mut().enumerate() {
-                convert_schema(ctx, child, &format!("{pointer}/{key}/{index}"))?;
             }
         }
     }
@@ -393,112 +411,7 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
                     .and_then(Value::as_str)
                     .unwrap_or_default(),
             );
-            if let Some(body) = operation.get_mut("requestBody") {
-                for (media, content) in body
-                    .get_mut("content")
-                    .and_then(Value::as_object_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(schema) = content.get_mut("schema") {
-                        lift(
-                            &mut components,
-                            schema,
-                            &format!("{op_name}Request"),
-                            &format!("{op_pointer}/requestBody/content/{}", seg(media)),
-                            ctx,
-                        )?;
-                    }
-                }
-            }
-            let Some(responses) = operation
-                .get_mut("responses")
-                .and_then(Value::as_object_mut)
-            else {
-                continue;
-            };
-            // Success bodies.
-            for (code, response) in responses.iter_mut().filter(|(c, _)| !is_error_status(c)) {
-                for (_, content) in response
-                    .get_mut("content")
-                    .and_then(Value::as_object_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(schema) = content.get_mut("schema") {
-                        lift(
-                            &mut components,
-                            schema,
-                            &format!("{op_name}Response"),
-                            &format!("{op_pointer}/responses/{code}"),
-                            ctx,
-                        )?;
-                    }
-                }
-            }
-            // Error bodies: one type per operation.
-            let mut distinct: Vec<(String, Value)> = Vec::new();
-            for (code, response) in responses.iter().filter(|(c, _)| is_error_status(c)) {
-                for (media, content) in response
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(schema) = content.get("schema")
-                        && !distinct.iter().any(|(_, s)| s == schema)
-                    {
-                        distinct.push((
-                            format!(
-                                "{op_pointer}/responses/{code}/content/{}/schema",
-                                seg(media)
-                            ),
-                            schema.clone(),
-                        ));
-                    }
-                }
-            }
-            // progenitor needs one error kind per operation: once some error responses have a
-            // body, those documented without one (Postbreeze's 409) are left undocumented in the
-            // normalised copy, so the client hands them back raw (`UnexpectedResponse`) instead of
-            // asserting a body the vendor never described.
-            if !distinct.is_empty() {
-                responses.retain(|code, response| {
-                    !is_error_status(code)
-                        || response
-                            .get("content")
-                            .is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()))
-                });
-            }
-            let unified = match distinct.as_slice() {
-                [] => continue,
-                [(_, only)] if only.get("$ref").is_some() => continue,
-                [(pointer, only)] => {
-                    let name = format!("{op_name}Error");
-                    insert_component(&mut components, &name, only.clone(), pointer, ctx)?;
-                    name
-                }
-                several => {
-                    let name = format!("{op_name}Error");
-                    let merged = merge_error_bodies(ctx, &components, several)?;
-                    insert_component(&mut components, &name, merged, &several[0].0, ctx)?;
-                    name
-                }
-            };
-            let reference =
-                serde_json::json!({ "$ref": format!("#/components/schemas/{unified}") });
-            for (_, response) in responses.iter_mut().filter(|(c, _)| is_error_status(c)) {
-                for (_, content) in response
-                    .get_mut("content")
-                    .and_then(Value::as_object_mut)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(schema) = content.get_mut("schema") {
-                        *schema = reference.clone();
-                    }
-                }
-            }
+            lift_operation(ctx, &mut components, operation, &op_pointer, &op_name)?;
         }
     }
     if !components.is_empty() {
@@ -507,6 +420,135 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
             .or_insert_with(|| Value::Object(Map::new()));
         if let Some(obj) = entry.as_object_mut() {
             obj.insert("schemas".into(), Value::Object(components));
+        }
+    }
+    Ok(())
+}
+
+/// Lifts one operation's inline request and success bodies into named components, then unifies
+/// its error bodies.
+fn lift_operation(
+    ctx: &Ctx<'_>,
+    components: &mut Map<String, Value>,
+    operation: &mut Map<String, Value>,
+    op_pointer: &str,
+    op_name: &str,
+) -> Result<(), NormalizeError> {
+    if let Some(body) = operation.get_mut("requestBody") {
+        for (media, content) in body
+            .get_mut("content")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(schema) = content.get_mut("schema") {
+                lift(
+                    components,
+                    schema,
+                    &format!("{op_name}Request"),
+                    &format!("{op_pointer}/requestBody/content/{}", seg(media)),
+                    ctx,
+                )?;
+            }
+        }
+    }
+    let Some(responses) = operation
+        .get_mut("responses")
+        .and_then(Value::as_object_mut)
+    else {
+        return Ok(());
+    };
+    // Success bodies.
+    for (code, response) in responses.iter_mut().filter(|(c, _)| !is_error_status(c)) {
+        for (_, content) in response
+            .get_mut("content")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(schema) = content.get_mut("schema") {
+                lift(
+                    components,
+                    schema,
+                    &format!("{op_name}Response"),
+                    &format!("{op_pointer}/responses/{code}"),
+                    ctx,
+                )?;
+            }
+        }
+    }
+    unify_errors(ctx, components, responses, op_pointer, op_name)
+}
+
+/// One error type per operation (progenitor asserts on more): the distinct error bodies merged
+/// into `{Op}Error`, which every error response then refers to.
+fn unify_errors(
+    ctx: &Ctx<'_>,
+    components: &mut Map<String, Value>,
+    responses: &mut Map<String, Value>,
+    op_pointer: &str,
+    op_name: &str,
+) -> Result<(), NormalizeError> {
+    // Error bodies: one type per operation.
+    let mut distinct: Vec<(String, Value)> = Vec::new();
+    for (code, response) in responses.iter().filter(|(c, _)| is_error_status(c)) {
+        for (media, content) in response
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(schema) = content.get("schema")
+                && !distinct.iter().any(|(_, s)| s == schema)
+            {
+                distinct.push((
+                    format!(
+                        "{op_pointer}/responses/{code}/content/{}/schema",
+                        seg(media)
+                    ),
+                    schema.clone(),
+                ));
+            }
+        }
+    }
+    // progenitor needs one error kind per operation: once some error responses have a
+    // body, those documented without one (Postbreeze's 409) are left undocumented in the
+    // normalised copy, so the client hands them back raw (`UnexpectedResponse`) instead of
+    // asserting a body the vendor never described.
+    if !distinct.is_empty() {
+        responses.retain(|code, response| {
+            !is_error_status(code)
+                || response
+                    .get("content")
+                    .is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()))
+        });
+    }
+    let unified = match distinct.as_slice() {
+        [] => return Ok(()),
+        [(_, only)] if only.get("$ref").is_some() => return Ok(()),
+        [(pointer, only)] => {
+            let name = format!("{op_name}Error");
+            insert_component(components, &name, only.clone(), pointer, ctx)?;
+            name
+        }
+        several => {
+            let name = format!("{op_name}Error");
+            let merged = merge_error_bodies(ctx, components, several)?;
+            insert_component(components, &name, merged, &several[0].0, ctx)?;
+            name
+        }
+    };
+    let reference = serde_json::json!({ "$ref": format!("#/components/schemas/{unified}") });
+    for (_, response) in responses.iter_mut().filter(|(c, _)| is_error_status(c)) {
+        for (_, content) in response
+            .get_mut("content")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(schema) = content.get_mut("schema") {
+                *schema = reference.clone();
+            }
         }
     }
     Ok(())

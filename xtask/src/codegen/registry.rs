@@ -288,6 +288,78 @@ fn sdk_features(vendors: &[Vendor], manifest: &str) -> String {
 /// its manifest gives.
 fn mock_vendor(contracts: &[(Vendor, Contract)]) -> String {
     let vendors: Vec<Vendor> = contracts.iter().map(|(v, _)| v.clone()).collect();
+    let Arms {
+        variants,
+        rules,
+        owners,
+        fields,
+    } = mock_vendor_arms(contracts);
+    let source = format!(
+        r#"
+use schemars::JsonSchema;
+use serde::{{Deserialize, Serialize}};
+
+use super::{{ConnectFields, DemoMembers, DemoOwner, FlowRules}};
+
+/// One of the mocked vendors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum MockVendor {{
+{variants}
+}}
+
+impl MockVendor {{
+    /// Every vendor, in a stable order.
+    pub const ALL: [MockVendor; {count}] = {all};
+
+    /// How many vendors there are.
+    pub(crate) const COUNT: usize = {count};
+
+    /// The lower-case name used in URLs and JSON (`recoup`, `woopsocial`, …).
+    pub fn slug(self) -> &'static str {{
+        match self {{ {slug} }}
+    }}
+
+    /// The vendor's display name.
+    pub fn name(self) -> &'static str {{
+        match self {{ {name} }}
+    }}
+
+    /// What the shared OAuth engine needs to know of the vendor (its manifest's `[mock]`).
+    pub(crate) fn rules(self) -> &'static FlowRules {{
+        match self {{ {rules} }}
+    }}
+
+    /// The owners the default fixture gives the vendor.
+    pub(crate) fn demo_owners(self) -> &'static [DemoOwner] {{
+        match self {{ {owners} }}
+    }}
+
+    /// Which fields of its connect operation carry the owner, the provider and the redirect
+    /// URL, and where the link is in its answer (its manifest's `[connect]`).
+    pub(crate) fn fields(self) -> &'static ConnectFields {{
+        match self {{ {fields} }}
+    }}
+}}
+"#,
+        count = vendors.len(),
+        all = all("MockVendor", &vendors),
+        slug = arms("Self", &vendors, |v| format!("{:?}", v.name)),
+        name = arms("Self", &vendors, |v| format!("{:?}", v.display)),
+    );
+    header("The mock's list of vendors; src/core/vendor.rs adds what is the same for all.")
+        + &pretty(&source, "mock vendor list")
+}
+
+/// The per-vendor parts of `MockVendor`: its variants, and the arms of `rules`, `demo_owners`
+/// and `fields`.
+struct Arms {
+    variants: String,
+    rules: String,
+    owners: String,
+    fields: String,
+}
+
+fn mock_vendor_arms(contracts: &[(Vendor, Contract)]) -> Arms {
     let mut variants = String::new();
     let mut rules = String::new();
     let mut owners = String::new();
@@ -346,60 +418,12 @@ fn mock_vendor(contracts: &[(Vendor, Contract)]) -> String {
             .collect();
         let _ = writeln!(owners, "Self::{} => &[{}],", v.variant(), list.join(", "));
     }
-    let source = format!(
-        r#"
-use schemars::JsonSchema;
-use serde::{{Deserialize, Serialize}};
-
-use super::{{ConnectFields, DemoMembers, DemoOwner, FlowRules}};
-
-/// One of the mocked vendors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-pub enum MockVendor {{
-{variants}
-}}
-
-impl MockVendor {{
-    /// Every vendor, in a stable order.
-    pub const ALL: [MockVendor; {count}] = {all};
-
-    /// How many vendors there are.
-    pub(crate) const COUNT: usize = {count};
-
-    /// The lower-case name used in URLs and JSON (`recoup`, `woopsocial`, …).
-    pub fn slug(self) -> &'static str {{
-        match self {{ {slug} }}
-    }}
-
-    /// The vendor's display name.
-    pub fn name(self) -> &'static str {{
-        match self {{ {name} }}
-    }}
-
-    /// What the shared OAuth engine needs to know of the vendor (its manifest's `[mock]`).
-    pub(crate) fn rules(self) -> &'static FlowRules {{
-        match self {{ {rules} }}
-    }}
-
-    /// The owners the default fixture gives the vendor.
-    pub(crate) fn demo_owners(self) -> &'static [DemoOwner] {{
-        match self {{ {owners} }}
-    }}
-
-    /// Which fields of its connect operation carry the owner, the provider and the redirect
-    /// URL, and where the link is in its answer (its manifest's `[connect]`).
-    pub(crate) fn fields(self) -> &'static ConnectFields {{
-        match self {{ {fields} }}
-    }}
-}}
-"#,
-        count = vendors.len(),
-        all = all("MockVendor", &vendors),
-        slug = arms("Self", &vendors, |v| format!("{:?}", v.name)),
-        name = arms("Self", &vendors, |v| format!("{:?}", v.display)),
-    );
-    header("The mock's list of vendors; src/core/vendor.rs adds what is the same for all.")
-        + &pretty(&source, "mock vendor list")
+    Arms {
+        variants,
+        rules,
+        owners,
+        fields,
+    }
 }
 
 /// `mock-server/src/contract/generated/mod.rs`: each vendor's contract module, and all of them
@@ -482,7 +506,8 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
         };
         let in_query = |field: &str| c.query.iter().any(|p| p.name == field);
         let required = |field: &str| {
-            c.query.iter().any(|p| p.name == field && p.required)
+            c.path.contains(&format!("{{{field}}}"))
+                || c.query.iter().any(|p| p.name == field && p.required)
                 || c.body.as_ref().is_some_and(|b| {
                     b.schema
                         .properties
@@ -498,8 +523,12 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
             .map(|f| (f, v.mock.demo_owners[0].id.as_str()));
         let mut query = Vec::new();
         let mut body = serde_json::Map::new();
+        let mut path = c.path.clone();
         let mut put = |field: &str, value: &str| {
-            if in_query(field) {
+            let param = format!("{{{field}}}");
+            if path.contains(&param) {
+                path = path.replace(&param, value);
+            } else if in_query(field) {
                 query.push(format!("{field}={value}"));
             } else {
                 body.insert(field.to_owned(), serde_json::Value::from(value));
@@ -512,7 +541,7 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
         let body = serde_json::Value::Object(body).to_string();
         let _ = writeln!(
             arms,
-            "MockVendor::{variant} => ({scheme}, {query:?}, {body:?}, {owner}, {provider:?}),",
+            "MockVendor::{variant} => ({scheme}, {path:?}, {query:?}, {body:?}, {owner}, {provider:?}),",
             variant = v.variant(),
             query = query.join("&"),
             owner = match owner {
@@ -527,10 +556,12 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
 use super::KeyScheme;
 use crate::core::MockVendor;
 
-/// `vendor`'s sample: how it takes the key, its query, its body, its owner and its provider.
+/// `vendor`'s sample: how it takes the key, its path, its query, its body, its owner and its
+/// provider.
+#[allow(clippy::type_complexity)]
 pub(super) fn sample(
     vendor: MockVendor,
-) -> (KeyScheme, &'static str, &'static str, Option<&'static str>, &'static str) {{
+) -> (KeyScheme, &'static str, &'static str, &'static str, Option<&'static str>, &'static str) {{
     match vendor {{ {arms} }}
 }}
 "#

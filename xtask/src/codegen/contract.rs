@@ -292,7 +292,21 @@ impl Reader<'_> {
                 merge_all_of(&mut s, p);
             }
         }
-        // oneOf/anyOf of enums (a common way to document values): the union of the values.
+        self.unions(obj, pointer, depth, &mut s)?;
+        s.types.sort();
+        s.types.dedup();
+        Ok(s)
+    }
+
+    /// `oneOf`/`anyOf` of enums (a common way to document values): the union of the values
+    /// goes into `s`. Other unions are not narrowed: the validator accepts any value there.
+    fn unions(
+        &self,
+        obj: &serde_json::Map<String, Value>,
+        pointer: &str,
+        depth: usize,
+        s: &mut Schema,
+    ) -> Result<(), ContractError> {
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(parts)) = obj.get(key) {
                 let mut parts_read = Vec::new();
@@ -324,9 +338,7 @@ impl Reader<'_> {
                 // Other unions are not narrowed: the validator accepts any value there.
             }
         }
-        s.types.sort();
-        s.types.dedup();
-        Ok(s)
+        Ok(())
     }
 }
 
@@ -422,7 +434,30 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
         method.to_ascii_lowercase()
     );
 
-    // Security: the operation's own, else the document's.
+    let auth = auth_of(&r, doc, op, &op_ptr)?;
+    let query = query_of(&r, op, &op_ptr)?;
+    let body = body_of(&r, op, &op_ptr)?;
+    let responses = responses_of(&r, op, &op_ptr)?;
+    Ok(Contract {
+        vendor: vendor.name.to_owned(),
+        version,
+        servers,
+        method,
+        path,
+        auth,
+        query,
+        body,
+        responses,
+    })
+}
+
+/// The ways the operation takes the key: its own security, else the document's.
+fn auth_of(
+    r: &Reader<'_>,
+    doc: &Value,
+    op: &Value,
+    op_ptr: &str,
+) -> Result<Vec<Auth>, ContractError> {
     let security = op
         .get("security")
         .or_else(|| doc.get("security"))
@@ -437,10 +472,8 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
         for name in requirement.keys() {
             let scheme = doc
                 .pointer(&format!("/components/securitySchemes/{name}"))
-                .ok_or_else(|| {
-                    r.err(&op_ptr, format!("security scheme {name:?} is not defined"))
-                })?;
-            let scheme = r.deref(scheme, &op_ptr)?;
+                .ok_or_else(|| r.err(op_ptr, format!("security scheme {name:?} is not defined")))?;
+            let scheme = r.deref(scheme, op_ptr)?;
             let kind = scheme.get("type").and_then(Value::as_str).unwrap_or("");
             let a = match kind {
                 "http"
@@ -471,6 +504,11 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
         }
     }
 
+    Ok(auth)
+}
+
+/// The operation's query parameters.
+fn query_of(r: &Reader<'_>, op: &Value, op_ptr: &str) -> Result<Vec<Param>, ContractError> {
     let mut query = Vec::new();
     for (i, p) in op
         .get("parameters")
@@ -502,7 +540,12 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
         });
     }
 
-    let body = match op.get("requestBody") {
+    Ok(query)
+}
+
+/// The operation's request body, if it has one.
+fn body_of(r: &Reader<'_>, op: &Value, op_ptr: &str) -> Result<Option<Body>, ContractError> {
+    Ok(match op.get("requestBody") {
         None => None,
         Some(b) => {
             let pointer = format!("{op_ptr}/requestBody");
@@ -521,8 +564,11 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
                 },
             })
         }
-    };
+    })
+}
 
+/// The operation's documented responses, in the spec's order.
+fn responses_of(r: &Reader<'_>, op: &Value, op_ptr: &str) -> Result<Vec<Response>, ContractError> {
     let mut responses = Vec::new();
     if let Some(Value::Object(rs)) = op.get("responses") {
         for (status, resp) in rs {
@@ -546,17 +592,7 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
         }
     }
 
-    Ok(Contract {
-        vendor: vendor.name.to_owned(),
-        version,
-        servers,
-        method,
-        path,
-        auth,
-        query,
-        body,
-        responses,
-    })
+    Ok(responses)
 }
 
 fn first_content(v: &Value) -> Option<(String, &Map<String, Value>)> {
