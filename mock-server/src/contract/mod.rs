@@ -52,6 +52,17 @@ pub(crate) struct Contract {
     pub(crate) responses: &'static [Response],
 }
 
+/// What [`Contract::complete_answer`] made of an answer.
+#[derive(Debug)]
+pub(crate) enum Completion {
+    /// It holds everything the spec requires of its status (or the spec requires nothing).
+    Complete,
+    /// It lacked something the spec requires: the answer with it filled in.
+    Filled(Vec<u8>),
+    /// It is not JSON: left as it is.
+    Unread,
+}
+
 /// A documented response.
 #[derive(Debug)]
 pub(crate) struct Response {
@@ -209,14 +220,23 @@ impl Contract {
 
     /// `body`, an answer of `status` a vendor module wrote, with every property the spec
     /// requires of it and the module does not write (one the spec added since) filled in with
-    /// the smallest valid value; `None` when nothing is missing.
-    pub(crate) fn complete_answer(&self, status: u16, body: &[u8]) -> Option<Vec<u8>> {
-        let schema = self.response(status)?.schema?;
-        let mut value: Value = serde_json::from_slice(body).ok()?;
-        if complete(schema, &mut value) {
-            serde_json::to_vec(&value).ok()
-        } else {
-            None
+    /// the smallest valid value.
+    pub(crate) fn complete_answer(&self, status: u16, body: &[u8]) -> Completion {
+        let Some(schema) = self.response(status).and_then(|r| r.schema) else {
+            return Completion::Complete;
+        };
+        if schema.properties.is_empty() {
+            return Completion::Complete;
+        }
+        let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
+            return Completion::Unread;
+        };
+        if !complete(schema, &mut value) {
+            return Completion::Complete;
+        }
+        match serde_json::to_vec(&value) {
+            Ok(body) => Completion::Filled(body),
+            Err(_) => Completion::Unread,
         }
     }
 

@@ -4,13 +4,21 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::context::Ctx;
+use crate::contract::Completion;
 use crate::core::{MockRequest, MockResponse, MockVendor, Scenario};
 use crate::flow::{FlowOptions, ProviderFault};
 
 use super::{ErrKind, module};
 
-/// A request to `vendor`'s API; `rel` is the path after the vendor prefix.
+/// A request to `vendor`'s API; `rel` is the path after the vendor prefix. The answer, whoever
+/// wrote it, holds what the spec requires of its status ([`complete`]).
 pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str) -> MockResponse {
+    let mut resp = answer(ctx, vendor, req, rel);
+    complete(vendor, &mut resp);
+    resp
+}
+
+fn answer(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str) -> MockResponse {
     let m = module(vendor);
     if req.body.len() > ctx.state.max_body_bytes() {
         return m.error(
@@ -80,7 +88,6 @@ pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str
         }
     }
     let mut resp = m.connect(ctx, &snap, req, opts);
-    complete_success(vendor, &mut resp);
     resp.delay = delay;
     resp
 }
@@ -90,20 +97,61 @@ pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str
 /// written, filled in on every answer).
 static SHAPE: [AtomicU8; MockVendor::COUNT] = [const { AtomicU8::new(0) }; MockVendor::COUNT];
 
-/// Fills into a success answer what the vendor's spec requires and its module does not write,
-/// so that a property a regenerated spec adds to an answer needs no hand edit. A module's
-/// answers have one shape: once one is seen complete, the others are not parsed again.
-fn complete_success(vendor: MockVendor, resp: &mut MockResponse) {
+/// Fills into a JSON answer what the vendor's spec requires of its status and the module does
+/// not write, so that a property or a documented status a regenerated spec adds needs no hand
+/// edit. A module's success answers have one shape: once one is seen complete, the others are
+/// not parsed again (the hot path); errors, rarer, are checked each time. A body that is not
+/// JSON (a scenario's malformed or HTML answer) is left as it is.
+fn complete(vendor: MockVendor, resp: &mut MockResponse) {
     let contract = vendor.contract();
+    let success = resp.status == contract.success;
     let shape = &SHAPE[vendor.index()];
-    if resp.status != contract.success || shape.load(Ordering::Relaxed) == 1 {
+    if success && shape.load(Ordering::Relaxed) == 1 {
         return;
     }
     match contract.complete_answer(resp.status, &resp.body) {
-        Some(body) => {
+        Completion::Filled(body) => {
             resp.body = body.into();
-            shape.store(2, Ordering::Relaxed);
+            if success {
+                shape.store(2, Ordering::Relaxed);
+            }
         }
-        None => shape.store(1, Ordering::Relaxed),
+        Completion::Complete if success => shape.store(1, Ordering::Relaxed),
+        Completion::Complete | Completion::Unread => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(vendor: MockVendor, r: &MockResponse) -> Vec<String> {
+        let content_type = r.headers.get("content-type").and_then(|v| v.to_str().ok());
+        vendor
+            .contract()
+            .check_response(r.status, content_type, &r.body)
+    }
+
+    /// An error answer short of what the spec requires of its status (as a module written
+    /// before the spec documented the status would answer) gets it filled in; what it had stays.
+    #[test]
+    fn an_answer_short_of_what_its_status_requires_is_completed() {
+        let vendor = MockVendor::Aitronos;
+        let mut r = MockResponse::json(401, &serde_json::json!({"message": "no key"}));
+        assert!(!check(vendor, &r).is_empty(), "short before");
+        complete(vendor, &mut r);
+        assert!(check(vendor, &r).is_empty(), "{:?}", check(vendor, &r));
+        let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(body["message"], "no key");
+        assert!(body["error"]["code"].is_string(), "{body}");
+    }
+
+    /// A body that is not JSON (a scenario's HTML or malformed answer) is left as it is.
+    #[test]
+    fn an_answer_that_is_not_json_is_left_alone() {
+        let mut r = MockResponse::new(200).with_body(&b"{\"url\": \"http://unterminated"[..]);
+        let before = r.body.clone();
+        complete(MockVendor::Ocoya, &mut r);
+        assert_eq!(r.body, before);
     }
 }
