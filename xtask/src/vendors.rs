@@ -141,6 +141,92 @@ pub fn manifest_path(dir: &Path) -> PathBuf {
     dir.join("vendor.toml")
 }
 
+/// Names a vendor cannot have: the modules its own modules sit beside (in the SDK's crate root
+/// and `vendors/`, the mock's `vendors/`, the test suites' `vendors/`) and Rust's keywords.
+const RESERVED: &[&str] = &[
+    // The SDK's crate root and `vendors/`.
+    "client",
+    "error",
+    "link",
+    "outcome",
+    "provider",
+    "request",
+    "response",
+    "session",
+    "vendor",
+    "vendors",
+    "raw",
+    "common",
+    "facts",
+    "generated",
+    // The mock's `vendors/` and the test suites.
+    "api",
+    "defaults",
+    "serve",
+    "support",
+    "common",
+    // Rust.
+    "as",
+    "async",
+    "await",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "priv",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "yield",
+    "macro",
+    "abstract",
+    "become",
+    "do",
+    "final",
+    "override",
+    "unsized",
+    "virtual",
+    "std",
+    "core",
+    "alloc",
+];
+
+/// Whether `name` is one a vendor cannot have ([`RESERVED`]).
+pub fn reserved(name: &str) -> bool {
+    RESERVED.contains(&name)
+}
+
 /// Reads one manifest, and checks it against the folder it sits in.
 pub fn read(dir: &Path) -> Result<Vendor, ManifestError> {
     let path = manifest_path(dir);
@@ -178,8 +264,17 @@ fn check(vendor: &Vendor, dir: &Path) -> Result<(), String> {
             "name `{name}` must be the name of the folder it sits in"
         ));
     }
-    if vendor.variant().is_empty() {
-        return Err("display must hold a letter".to_owned());
+    if reserved(name) {
+        return Err(format!(
+            "name `{name}` is taken by a module of the SDK, the mock or the tests, or by Rust: \
+             choose another (e.g. `{name}hq`)"
+        ));
+    }
+    if !vendor
+        .variant()
+        .starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        return Err("display must start with a letter (it is the Rust variant)".to_owned());
     }
     if !vendor.connect.link.starts_with('/') {
         return Err(format!(
@@ -334,5 +429,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("repeats ocoya's"), "{err}");
+    }
+
+    #[test]
+    fn a_name_a_module_or_rust_already_has_is_refused() {
+        let named = |n: &str| OCOYA.replace("name = \"ocoya\"", &format!("name = \"{n}\""));
+        for taken in ["request", "common", "type", "defaults"] {
+            let err = load(with_manifests(&[(taken, &named(taken))]).path())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("is taken"), "{taken}: {err}");
+        }
     }
 }

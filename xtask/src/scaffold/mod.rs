@@ -68,6 +68,12 @@ pub(crate) fn files(
              letter (it names the folder, the module, the cargo feature and the URL slug)"
         )));
     }
+    if vendors::reserved(name) {
+        return Err(ScaffoldError::Name(format!(
+            "`{name}` is taken by a module of the SDK, the mock or the tests, or by Rust: \
+             choose another (e.g. `{name}hq`)"
+        )));
+    }
     let known = vendors::load(root).map_err(|e| ScaffoldError::Spec(e.to_string()))?;
     if known.iter().any(|v| v.name == name) || root.join("specs").join(name).exists() {
         return Err(ScaffoldError::Name(format!(
