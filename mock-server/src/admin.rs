@@ -41,8 +41,9 @@ fn not_allowed(allow: &str) -> MockResponse {
 }
 
 /// Why a web page cannot drive the admin API, checked before anything else of the request:
-/// - `Host` must be a loopback name or address, the mock's own host, or an allowed host
-///   (`--allow-host`): a DNS-rebinding page reaches the mock under its own name, and is refused;
+/// - `Host` must be sent (an HTTP/1.0 request may omit it), and be a loopback name or address,
+///   the mock's own host, or an allowed host (`--allow-host`): a DNS-rebinding page reaches
+///   the mock under its own name, and is refused;
 /// - an `Origin`, if sent, must be the mock's own (a browser sends one with every cross-site
 ///   `POST`, and with every `fetch`);
 /// - a write (`POST`, `PUT`, `DELETE`, `PATCH`) must say `Content-Type: application/json`,
@@ -58,10 +59,14 @@ pub(crate) fn guard(ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
     {
         return Some(admin_error(403, "the admin API refuses an unreadable Host"));
     }
-    let host = req.header("host");
-    if let Some(h) = host
-        && !host_allowed(ctx, h)
-    {
+    let Some(h) = req.header("host") else {
+        return Some(admin_error(
+            403,
+            "the admin API answers only a request that names its Host (loopback, the mock's own \
+             or an allowed one)",
+        ));
+    };
+    if !host_allowed(ctx, h) {
         return Some(admin_error(
             403,
             &format!(
@@ -72,7 +77,7 @@ pub(crate) fn guard(ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
     }
     if let Some(origin) = req.header("origin")
         && origin != ctx.site
-        && host.is_none_or(|h| origin.strip_prefix("http://") != Some(h))
+        && origin.strip_prefix("http://") != Some(h)
     {
         return Some(admin_error(
             403,

@@ -87,7 +87,8 @@
 //! and the flow ends as the vendor's failures do.
 //!
 //! The admin API is closed to web pages: a `Host` other than loopback, the mock's own or an
-//! allowed one ([`MockConfig::allowed_hosts`]) and an `Origin` other than the mock's own get 403,
+//! allowed one ([`MockConfig::allowed_hosts`]), no `Host` at all, and an `Origin` other than the
+//! mock's own get 403,
 //! and a write not sent as `application/json` gets 415. The standalone server bounds every
 //! connection in time and memory: see [`StandaloneConfig`].
 //!

@@ -148,6 +148,19 @@ async fn a_rebound_host_cannot_read_the_fixture_but_vendor_endpoints_answer_it()
         let r = send(c.get(&fixture).header("host", host)).await;
         assert_eq!(r.status, 200, "{host}: {}", r.text);
     }
+    // A request that names no Host (HTTP/1.0 may omit it) is refused too; a vendor endpoint
+    // still answers one.
+    for (path, status) in [("/__admin/fixture", "403"), ("/__admin/requests", "403")] {
+        let answer = http10(&h.origin(), path).await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.0 {status}")),
+            "{path}: {answer}"
+        );
+        assert!(!answer.contains(OWNER_KEY), "{path}: {answer}");
+    }
+    let answer = http10(&h.origin(), "/").await;
+    assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
+
     // Vendor endpoints are for anyone who can reach them.
     let r =
         send(sample_request(&c, &h, MockVendor::Ocoya, OWNER_KEY).header("host", "evil.example"))
@@ -161,6 +174,22 @@ async fn a_rebound_host_cannot_read_the_fixture_but_vendor_endpoints_answer_it()
     assert_eq!(r.status, 200, "{}", r.text);
     let r = send(c.get(&fixture).header("host", "mock.evil.example")).await;
     assert_eq!(r.status, 403, "{}", r.text);
+}
+
+/// `GET {path} HTTP/1.0` with no header at all; the whole answer.
+async fn http10(origin: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let authority = origin.trim_start_matches("http://");
+    let mut c = tokio::net::TcpStream::connect(authority).await.unwrap();
+    c.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
+        .await
+        .expect("an HTTP/1.0 answer ends with its connection")
+        .unwrap();
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[test]
