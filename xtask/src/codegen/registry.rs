@@ -33,6 +33,18 @@ fn arms(ty: &str, vendors: &[Vendor], value: impl Fn(&Vendor) -> String) -> Stri
     out
 }
 
+/// A `{vis}mod <vendor>;` line per vendor, in rustfmt's order (by name): the files that hold
+/// them are formatted by `cargo fmt` too.
+fn mod_lines(vendors: &[Vendor], vis: &str) -> String {
+    let mut names: Vec<_> = vendors.iter().map(|v| v.name.as_str()).collect();
+    names.sort_unstable();
+    let mut out = String::new();
+    for name in names {
+        let _ = writeln!(out, "{vis}mod {name};");
+    }
+    out
+}
+
 /// `[Ty::A, Ty::B, …]`.
 fn all(ty: &str, vendors: &[Vendor]) -> String {
     let items: Vec<_> = vendors
@@ -152,13 +164,7 @@ impl Vendor {{
 
 /// `sdk/src/vendors/mod.rs`: the vendor modules and the dispatch to them.
 fn sdk_vendors(vendors: &[Vendor]) -> String {
-    // In rustfmt's order (by name): this file is formatted by `cargo fmt` too.
-    let mut names: Vec<_> = vendors.iter().map(|v| v.name.as_str()).collect();
-    names.sort_unstable();
-    let mut mods = String::new();
-    for name in names {
-        let _ = writeln!(mods, "pub(crate) mod {name};");
-    }
+    let mods = mod_lines(vendors, "pub(crate) ");
     let source = format!(
         r#"
 //! One vendor, one module: everything a vendor spells or does its own way lives in its module
@@ -451,13 +457,7 @@ pub(crate) static ALL: [&super::Contract; {count}] = [{list}];
 
 /// `mock-server/src/vendors/mod.rs`: the vendor modules and the dispatch to them.
 fn mock_vendors(vendors: &[Vendor]) -> String {
-    // In rustfmt's order (by name): this file is formatted by `cargo fmt` too.
-    let mut names: Vec<_> = vendors.iter().map(|v| v.name.as_str()).collect();
-    names.sort_unstable();
-    let mut mods = String::new();
-    for name in names {
-        let _ = writeln!(mods, "pub(crate) mod {name};");
-    }
+    let mods = mod_lines(vendors, "pub(crate) ");
     let source = format!(
         r#"
 //! The vendors: one module each, owning its connect handler, its error shape, its extra routes
@@ -593,13 +593,10 @@ fn mock_mounts(contracts: &[(Vendor, Contract)]) -> String {
 
 /// A test suite's `vendors/mod.rs`: one module per vendor.
 fn test_modules(vendors: &[Vendor], what: &str) -> String {
-    // In rustfmt's order (by name): this file is formatted by `cargo fmt` too.
-    let mut names: Vec<_> = vendors.iter().map(|v| v.name.as_str()).collect();
-    names.sort_unstable();
-    let mut source = format!("//! {what}: a module each, `<vendor>.rs`.\n\n");
-    for name in names {
-        let _ = writeln!(source, "mod {name};");
-    }
+    let source = format!(
+        "//! {what}: a module each, `<vendor>.rs`.\n\n{}",
+        mod_lines(vendors, "")
+    );
     header(&format!("{what}, listed from the manifests.")) + &source
 }
 

@@ -82,7 +82,9 @@ const LINK_WORDS: &[&str] = &[
     "href",
 ];
 
-fn lower(s: &str) -> String {
+/// A name's letters and digits, lower case: how field and method names are compared
+/// (`workspaceId` and `workspace_id` alike).
+pub(super) fn lower(s: &str) -> String {
     s.chars()
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()

@@ -3,16 +3,9 @@
 //! contract test's.
 
 use super::ScaffoldError;
-use super::infer::Plan;
+use super::infer::{Plan, lower};
 use super::inspect::{Field, Place};
 use crate::vendors::Vendor;
-
-fn lower(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
 
 fn tokens(t: &impl quote::ToTokens) -> String {
     t.to_token_stream().to_string().replace(' ', "")
