@@ -156,7 +156,10 @@ pub use fixture::{
     OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_MEMBER_ACCOUNT, RECOUP_OWN_ACCOUNT, Resource, Role,
 };
 pub use service::MockService;
-pub use standalone::{ShutdownHandle, StandaloneConfig, StandaloneServer};
+pub use standalone::{
+    PublicUrl, PublicUrlError, SHUTDOWN_GRACE, ShutdownHandle, StandaloneConfig, StandaloneServer,
+    reachable,
+};
 pub use state::{AdminError, MAX_STATE_TTL, MockConfig, MockState, RecordedRequest};
 // `MockVendors`, `MountedVendor`, and a unit struct per vendor (`Recoup`, `WoopSocial`, …).
 pub use wiremock_adapter::*;

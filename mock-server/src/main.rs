@@ -13,52 +13,62 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use social_connect_mock::{
-    Fixture, MockConfig, MockVendor, Mode, StandaloneConfig, StandaloneServer,
+    Fixture, MockConfig, MockVendor, Mode, PublicUrl, StandaloneConfig, StandaloneServer,
 };
 
 /// A mock of five vendors' social-connect OAuth APIs, with their redirect flows.
+///
+/// Every option can also be given as an environment variable (`SOCIAL_CONNECT_MOCK_` and the
+/// option's name in capitals, `-` as `_`); the command line wins. `--allow-host` takes a
+/// comma-separated list there.
 #[derive(Debug, Parser)]
 #[command(name = "social-connect-mock", version)]
 struct Cli {
     /// Port to listen on (0: any free port; the bound address is printed).
-    #[arg(long, default_value_t = 4010)]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_PORT", default_value_t = 4010)]
     port: u16,
-    /// Address to bind.
-    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    /// Address to bind (`0.0.0.0` for all interfaces, as in the container image).
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_HOST", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     host: IpAddr,
+    /// The base URL every minted URL is built on, for a mock reached through a port mapping or
+    /// a proxy (`http://localhost:18080/mock`; a path prefix is served with or without it).
+    /// Default: `http://ADDR`, loopback in place of `0.0.0.0`.
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<PublicUrl>,
     /// A fixture JSON file replacing the default fixture (schema: `social-connect-mock schema`).
-    #[arg(long)]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_FIXTURE", value_name = "FILE")]
     fixture: Option<PathBuf>,
     /// Lax mode: accept redirect targets and fields lenient vendors accept.
-    #[arg(long)]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_LAX")]
     lax: bool,
     /// How long a state / authorization URL lives, in seconds (1 to 31536000, a year).
-    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=MAX_TTL_SECS))]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_STATE_TTL_SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=MAX_TTL_SECS))]
     state_ttl_secs: u64,
     /// Let the admin API answer to this host name too (repeatable), e.g. `mock` for
-    /// `http://mock:4010` in a compose network. Loopback and the bound address always work.
-    #[arg(long = "allow-host", value_name = "NAME", value_parser = host_name)]
+    /// `http://mock:4010` in a compose network. Loopback, the bound address and the public
+    /// URL's host always work.
+    #[arg(long = "allow-host", env = "SOCIAL_CONNECT_MOCK_ALLOW_HOST", value_name = "NAME", value_parser = host_name, value_delimiter = ',')]
     allow_hosts: Vec<String>,
     /// Most connections open at once; at the cap the stalest is closed for a new one.
-    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     max_connections: u32,
     /// Seconds a request's head may take to arrive.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     header_timeout_secs: u64,
     /// Seconds a request's body may take to arrive (then 408).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_BODY_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     body_timeout_secs: u64,
     /// Seconds a response may wait for the client to read more of it (then the connection is
     /// closed).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_WRITE_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     write_timeout_secs: u64,
     /// Most tenants (`/t/{tenant}/…`, a world each) kept at once; beyond, the least recently
     /// used is forgotten.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_MAX_TENANTS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     max_tenants: u32,
     /// What the tenants may weigh together, in MiB by the mock's count (README, "Bounds");
     /// beyond, the least recently used are forgotten.
-    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_TENANT_BUDGET_MIB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     tenant_budget_mib: u32,
     #[command(subcommand)]
     command: Option<Command>,
@@ -91,6 +101,10 @@ fn host_name(s: &str) -> Result<String, String> {
 enum Command {
     /// Print the JSON Schemas of the fixture format and the admin bodies.
     Schema,
+    /// Ask a running mock, at `--host` (loopback for `0.0.0.0`) and `--port`, whether it
+    /// answers (exit 0: it does; 1: it does not): a container's `HEALTHCHECK`, with no shell
+    /// or curl.
+    Health,
     /// Send the same harmless requests to a live vendor and to the mock, check both against the
     /// vendor's spec, and report where they differ (exit 0: none; 1: differences; 2: could not
     /// run). The key is read from the environment and never printed or saved.
@@ -222,9 +236,42 @@ fn main() -> ExitCode {
     match cli.command.take() {
         Some(Command::Verify(args)) => return verify(args),
         Some(Command::Schema) => return schema(),
+        Some(Command::Health) => return health(&cli),
         None => {}
     }
     run_server(cli)
+}
+
+/// `health`: `GET /__admin` on the mock at the options' address, answered 200 within 2 s.
+fn health(cli: &Cli) -> ExitCode {
+    let addr = social_connect_mock::reachable(SocketAddr::new(cli.host, cli.port));
+    match ask_health(addr) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("unhealthy: {addr}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ask_health(addr: SocketAddr) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let timeout = Duration::from_secs(2);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET /__admin HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head)?;
+    if head.starts_with(b"HTTP/1.1 200") {
+        Ok(())
+    } else {
+        let line = String::from_utf8_lossy(&head);
+        Err(std::io::Error::other(format!("answered {}", line.trim())))
+    }
 }
 
 /// `schema`: the JSON Schemas of the fixture and the admin bodies.
@@ -267,6 +314,7 @@ fn run_server(cli: Cli) -> ExitCode {
         write_timeout: Duration::from_secs(cli.write_timeout_secs),
         max_tenants: cli.max_tenants as usize,
         tenant_budget: cli.tenant_budget_mib as usize * 1024 * 1024,
+        public_url: cli.public_url,
         ..StandaloneConfig::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -294,6 +342,9 @@ async fn run(config: StandaloneConfig) -> ExitCode {
     };
     // Write errors (a closed stdout) must not stop the server: no println!.
     let mut banner = format!("social-connect-mock listening on {}\n", server.uri());
+    if server.uri() != format!("http://{}", server.addr()) {
+        banner.push_str(&format!("  {:<11} {}\n", "bound to", server.addr()));
+    }
     for v in MockVendor::ALL {
         banner.push_str(&format!("  {:<11} {}\n", v.slug(), server.base_url(v)));
     }

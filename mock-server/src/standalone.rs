@@ -14,7 +14,7 @@
 //!   state's own caps are on [`MockState`](crate::MockState). README.md, "Bounds", adds it up.
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -37,6 +37,11 @@ use crate::limits::{
 use crate::service::MockService;
 use crate::state::{MockConfig, MockState};
 use crate::tenants::Tenants;
+
+/// How long a stopping server lets in-flight requests finish: short enough that a container
+/// stops well within the 2 s a CI gives it (`docker stop` sends SIGTERM, then SIGKILL), long
+/// enough for any answer but a scenario's latency. Idle keep-alive connections close at once.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// Settings of the standalone server.
 #[derive(Debug, Clone)]
@@ -67,6 +72,122 @@ pub struct StandaloneConfig {
     /// size); beyond, the least recently used tenants other than the one just used are
     /// forgotten.
     pub tenant_budget: usize,
+    /// The base every minted URL is built on (authorization links, forms, callbacks, Ocoya's
+    /// start URL, the tenants' URLs), for a mock reached through a port mapping or a proxy
+    /// ([`PublicUrl::parse`]). `None` (the default): `http://{addr}`, with loopback in place of
+    /// an unspecified address (`0.0.0.0`, `::`), so that a client on the same machine can open
+    /// what the mock mints.
+    pub public_url: Option<PublicUrl>,
+}
+
+/// The base URL a mock behind a port mapping or a proxy is reached at: `http` or `https`, a
+/// host, an optional port and an optional path prefix (`http://localhost:18080/mock`), no
+/// credentials, query or fragment.
+///
+/// The mock mints every URL on it. A request whose path starts with the prefix is served as if
+/// it did not (a proxy may strip the prefix or pass it on).
+///
+/// ### Example
+/// ```
+/// use social_connect_mock::PublicUrl;
+///
+/// let url = PublicUrl::parse("http://localhost:18080/mock/").unwrap();
+/// assert_eq!(url.as_str(), "http://localhost:18080/mock");
+/// assert_eq!(url.path_prefix(), "/mock");
+/// assert!(PublicUrl::parse("ftp://example.com").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    /// No trailing `/`.
+    base: String,
+    /// `""` or `/a/b` (no trailing `/`).
+    prefix_len: usize,
+}
+
+/// Why a [`PublicUrl`] was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PublicUrlError {
+    /// Not a URL at all.
+    #[error("not a URL: {0}")]
+    Invalid(String),
+    /// A scheme other than `http` or `https`.
+    #[error("the public URL must be http or https, not {0}")]
+    Scheme(String),
+    /// Credentials, a query or a fragment: the mock appends paths and queries itself.
+    #[error("the public URL must be a scheme, host, optional port and optional path, without {0}")]
+    Extra(&'static str),
+}
+
+impl PublicUrl {
+    /// Checks and normalises a public URL (a trailing `/` is dropped).
+    pub fn parse(s: &str) -> Result<Self, PublicUrlError> {
+        let url = url::Url::parse(s.trim()).map_err(|e| PublicUrlError::Invalid(e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(PublicUrlError::Scheme(url.scheme().to_owned()));
+        }
+        if url.host().is_none() {
+            return Err(PublicUrlError::Invalid("no host".to_owned()));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(PublicUrlError::Extra("credentials"));
+        }
+        if url.query().is_some() {
+            return Err(PublicUrlError::Extra("a query"));
+        }
+        if url.fragment().is_some() {
+            return Err(PublicUrlError::Extra("a fragment"));
+        }
+        let prefix = url.path().trim_end_matches('/');
+        let origin = url.origin().ascii_serialization();
+        Ok(Self {
+            base: format!("{origin}{prefix}"),
+            prefix_len: prefix.len(),
+        })
+    }
+
+    /// The URL, without a trailing `/`.
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+
+    /// Its path (`""` when it has none, else `/…` without a trailing `/`).
+    pub fn path_prefix(&self) -> &str {
+        &self.base[self.base.len() - self.prefix_len..]
+    }
+}
+
+impl std::fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.base)
+    }
+}
+
+impl std::str::FromStr for PublicUrl {
+    type Err = PublicUrlError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// The address a client on the same machine reaches a listener bound to `addr` at: loopback of
+/// the same family for an unspecified address (`0.0.0.0`, `::`), else `addr`.
+///
+/// ```
+/// use std::net::SocketAddr;
+/// let any: SocketAddr = "0.0.0.0:4010".parse().unwrap();
+/// assert_eq!(social_connect_mock::reachable(any).to_string(), "127.0.0.1:4010");
+/// ```
+pub fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port()))
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
 }
 
 impl Default for StandaloneConfig {
@@ -81,6 +202,7 @@ impl Default for StandaloneConfig {
             large_response_budget: 32 * 1024 * 1024,
             max_tenants: 1000,
             tenant_budget: 128 * 1024 * 1024,
+            public_url: None,
         }
     }
 }
@@ -181,8 +303,17 @@ impl StandaloneServer {
         let mut mock = config.mock;
         // One fixture for the default tenant and every other (until one loads its own).
         let fixture = Arc::new(std::mem::take(&mut mock.fixture));
+        let origin = match &config.public_url {
+            Some(url) => url.as_str().to_owned(),
+            None => format!("http://{}", reachable(addr)),
+        };
+        let prefix: Arc<str> = config
+            .public_url
+            .as_ref()
+            .map_or("", PublicUrl::path_prefix)
+            .into();
         let service = MockService::from_parts(
-            format!("http://{addr}"),
+            origin,
             String::new(),
             MockVendor::ALL.to_vec(),
             MockState::with_fixture(Arc::clone(&fixture), &mock, true),
@@ -202,7 +333,7 @@ impl StandaloneServer {
             config.write_timeout,
             config.large_response_budget,
         );
-        let task = tokio::spawn(serve(listener, Arc::clone(&tenants), rx, limits));
+        let task = tokio::spawn(serve(listener, Arc::clone(&tenants), rx, limits, prefix));
         Ok(Self {
             addr,
             tenants,
@@ -216,7 +347,8 @@ impl StandaloneServer {
         self.addr
     }
 
-    /// `http://ADDR`.
+    /// The URL the mock mints on: the [public URL](StandaloneConfig::public_url) when one was
+    /// given, else `http://ADDR` (loopback in place of an unspecified address).
     pub fn uri(&self) -> String {
         self.service().origin().to_owned()
     }
@@ -245,7 +377,7 @@ impl StandaloneServer {
         self.shutdown.clone()
     }
 
-    /// Stops accepting, lets in-flight requests finish (at most 5 s), and waits.
+    /// Stops accepting, lets in-flight requests finish (at most [`SHUTDOWN_GRACE`]), and waits.
     pub async fn shutdown(self) {
         self.shutdown.shutdown();
         let _ = self.task.await;
@@ -262,6 +394,7 @@ async fn serve(
     service: Arc<Tenants>,
     mut stop: watch::Receiver<bool>,
     limits: Limits,
+    prefix: Arc<str>,
 ) {
     let epoch = Instant::now();
     let mut tasks = JoinSet::new();
@@ -286,6 +419,7 @@ async fn serve(
         let mut conn_stop = stop.clone();
         let lim = limits.clone();
         let stamp = Arc::clone(&last_done);
+        let prefix = Arc::clone(&prefix);
         let abort = tasks.spawn(async move {
             let mut builder = http1::Builder::new();
             builder
@@ -300,6 +434,7 @@ async fn serve(
                     respond(
                         Arc::clone(&svc),
                         req,
+                        Arc::clone(&prefix),
                         lim.clone(),
                         Arc::clone(&stamp),
                         epoch,
@@ -311,14 +446,14 @@ async fn serve(
                 _ = conn.as_mut() => {}
                 _ = conn_stop.changed() => {
                     conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(Duration::from_secs(5), conn.as_mut()).await;
+                    let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn.as_mut()).await;
                 }
             }
         });
         live.insert(abort.id(), Live { last_done, abort });
     }
     drop(listener);
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
         while tasks.join_next().await.is_some() {}
     })
     .await;
@@ -327,6 +462,7 @@ async fn serve(
 async fn respond(
     svc: Arc<Tenants>,
     req: hyper::Request<Incoming>,
+    prefix: Arc<str>,
     limits: Limits,
     last_done: Arc<AtomicU64>,
     epoch: Instant,
@@ -349,8 +485,8 @@ async fn respond(
     };
     let resp = match split_target(&parts.uri) {
         Some((path, query)) => svc.handle(MockRequest {
+            path: without_prefix(path, &prefix),
             method: parts.method,
-            path,
             query,
             headers: parts.headers,
             body,
@@ -376,6 +512,19 @@ async fn respond(
         }
     };
     Ok(to_hyper(resp, permit))
+}
+
+/// `path` without the public URL's path prefix, when it starts with it (a proxy that passes the
+/// prefix on); else as it is (a proxy that strips it, or a client on the same machine).
+fn without_prefix(path: String, prefix: &str) -> String {
+    if prefix.is_empty() {
+        return path;
+    }
+    match path.strip_prefix(prefix) {
+        Some("") => "/".to_owned(),
+        Some(rest) if rest.starts_with('/') => rest.to_owned(),
+        _ => path,
+    }
 }
 
 /// The path and query of a request target, normalised as wiremock does it (through

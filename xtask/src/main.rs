@@ -7,6 +7,7 @@
 //!   (`specs/<vendor>/vendor.toml`); `--check` regenerates in memory and fails on drift. Its
 //!   parts are in `codegen/`: `normalize`, `contract`, `report`, `registry`.
 //! - `cargo xtask vendor new NAME --spec FILE`: a new vendor from its spec (`scaffold/`).
+//! - `cargo xtask image [--tag NAME:TAG]`: the standalone mock's container image (`image`).
 //! - `cargo xtask bench [ARGS]`: the benchmark, which lives in `xtask/bench/` (package
 //!   `xtask-bench`); its arguments are passed on unchanged (`cargo xtask bench --help`).
 
@@ -18,6 +19,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod codegen;
+mod image;
 mod import;
 mod scaffold;
 
@@ -74,6 +76,16 @@ enum Task {
         /// How to print the report.
         #[arg(long, value_enum, default_value_t = codegen::report::Format::Text)]
         format: codegen::report::Format,
+    },
+    /// Build the standalone mock's container image, `social-connect-mock:<version>` (Linux,
+    /// with Docker; nothing is pulled: `FROM scratch` and a static release binary).
+    Image {
+        /// The image's name and tag.
+        #[arg(long, value_name = "NAME:TAG")]
+        tag: Option<String>,
+        /// Also tag it `social-connect-mock:latest`.
+        #[arg(long)]
+        latest: bool,
     },
     /// Add a vendor: `cargo xtask vendor new NAME --spec FILE`.
     #[command(subcommand)]
@@ -161,6 +173,7 @@ fn main() -> ExitCode {
             };
             scaffold::run(&root, &name, &spec, &choices).map_err(|e| e.to_string())
         }
+        Task::Image { tag, latest } => image::run(&root, &image::Options { tag, latest }),
         Task::Bench { args } => return bench::run(&root, &args),
     };
     match result {

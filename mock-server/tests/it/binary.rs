@@ -154,3 +154,154 @@ fn a_bad_fixture_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid fixture"));
 }
+
+/// The binary started with `env` and no option but `--port 0`: its banner's first line and the
+/// process.
+fn start_with_env(env: &[(&str, &str)]) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"));
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
+        .env("SOCIAL_CONNECT_MOCK_PORT", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    (child, first.trim_end().to_owned())
+}
+
+#[tokio::test]
+async fn every_option_can_come_from_the_environment() {
+    let (mut child, first) = start_with_env(&[
+        ("SOCIAL_CONNECT_MOCK_HOST", "0.0.0.0"),
+        ("SOCIAL_CONNECT_MOCK_LAX", "true"),
+        ("SOCIAL_CONNECT_MOCK_STATE_TTL_SECS", "31"),
+        ("SOCIAL_CONNECT_MOCK_ALLOW_HOST", "mock,other-mock"),
+        (
+            "SOCIAL_CONNECT_MOCK_PUBLIC_URL",
+            "http://mock.public.invalid:18080/p",
+        ),
+    ]);
+    assert_eq!(
+        first,
+        "social-connect-mock listening on http://mock.public.invalid:18080/p"
+    );
+    // Where it listens: the other lines say (bound to all interfaces, a free port).
+    let port = bound_port(&child);
+    let admin = client()
+        .get(format!("http://127.0.0.1:{port}/p/__admin"))
+        .header("host", "other-mock:4010")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 200);
+    let admin: serde_json::Value = admin.json().await.unwrap();
+    assert_eq!(admin["mode"], json!("lax"));
+    assert_eq!(admin["state_ttl_secs"], json!(31));
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // A bad value is the same clear error as on the command line, exit code 2.
+    let out = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        .env("SOCIAL_CONNECT_MOCK_STATE_TTL_SECS", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--state-ttl-secs"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The port of a running mock, from the kernel's table (its banner shows the public URL).
+fn bound_port(child: &Child) -> u16 {
+    let inode_of = |fd: std::fs::DirEntry| {
+        std::fs::read_link(fd.path())
+            .ok()?
+            .to_str()?
+            .strip_prefix("socket:[")?
+            .strip_suffix(']')
+            .map(str::to_owned)
+    };
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+        .unwrap()
+        .filter_map(|fd| inode_of(fd.ok()?))
+        .collect();
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        // state 0A: listening.
+        .find(|f| f.get(3) == Some(&"0A") && inodes.iter().any(|i| f.get(9) == Some(&i.as_str())))
+        .and_then(|f| u16::from_str_radix(f[1].rsplit(':').next()?, 16).ok())
+        .expect("the mock listens on an IPv4 port")
+}
+
+#[test]
+fn every_option_names_its_environment_variable_in_help_and_the_readme() {
+    let out = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let mut options = 0;
+    for line in help.lines().map(str::trim_start) {
+        let Some(option) = line
+            .strip_prefix("--")
+            .and_then(|l| l.split([' ', '<']).next())
+        else {
+            continue;
+        };
+        if matches!(option, "help" | "version") {
+            continue;
+        }
+        options += 1;
+        let var = format!(
+            "SOCIAL_CONNECT_MOCK_{}",
+            option.to_ascii_uppercase().replace('-', "_")
+        );
+        assert!(
+            help.contains(&format!("[env: {var}")),
+            "--{option}: no {var} in --help"
+        );
+        assert!(
+            readme.contains(&format!("`--{option}")) && readme.contains(&format!("`{var}`")),
+            "README's options table lacks --{option} or {var}"
+        );
+    }
+    assert!(options >= 12, "{help}");
+}
+
+#[test]
+fn health_says_whether_the_mock_at_its_port_answers() {
+    let b = Binary::start(&[], Stdio::null());
+    let port = b.origin.rsplit(':').next().unwrap().to_owned();
+    let health = |port: &str| {
+        Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+            .env("SOCIAL_CONNECT_MOCK_PORT", port)
+            .arg("health")
+            .output()
+            .unwrap()
+    };
+    let up = health(&port);
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let mut child = b.child;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let down = health(&port);
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).starts_with("unhealthy: "));
+}

@@ -15,6 +15,7 @@ mod guards;
 mod hostile;
 mod load;
 mod parity;
+mod public_url;
 mod state;
 mod support;
 mod tenants;
