@@ -111,6 +111,11 @@ impl Tenants {
         }
         let id = id.to_owned();
         let tail = if tail.is_empty() { "/" } else { tail };
+        if matches!(tail, "/__admin/tenants" | "/__admin/tenants/") {
+            // The list, asked inside a tenant: that of the server holding it (behind a fleet's
+            // proxy, which sends a tenant's paths to one server, the one that has it).
+            return no_store(self.list(&req));
+        }
         if matches!(tail, "/__admin" | "/__admin/")
             && !matches!(req.method, Method::GET | Method::HEAD)
         {

@@ -278,6 +278,13 @@ class Tenant:
     def requests(self) -> list:
         return self.admin("GET", "/requests")
 
+    def listed(self) -> Optional[dict]:
+        """This tenant's entry in ``GET /__admin/tenants`` (its pending flows, accounts, logged
+        requests, weight), or ``None``. Asked inside the tenant, so that behind a fleet's proxy
+        it reaches the mock that holds the tenant."""
+        listed = _admin(request("GET", self.origin + "/__admin/tenants"))["tenants"]
+        return next((t for t in listed if t["id"] == self.id), None)
+
     def drop(self) -> bool:
         """Forgets the tenant (``DELETE /t/{id}/__admin``); whether it existed."""
         return bool(self.admin("DELETE")["dropped"])
