@@ -70,6 +70,11 @@ struct Cli {
     /// beyond, the least recently used are forgotten.
     #[arg(long, env = "SOCIAL_CONNECT_MOCK_TENANT_BUDGET_MIB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     tenant_budget_mib: u32,
+    /// Stop when standard input closes: a parent that gives the mock a pipe and keeps its
+    /// end open makes the mock live exactly as long as the parent process, however it ends
+    /// (the pytest plugin does; so does the test suite).
+    #[arg(long, env = "SOCIAL_CONNECT_MOCK_STOP_WITH_STDIN")]
+    stop_with_stdin: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -327,10 +332,10 @@ fn run_server(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(config))
+    runtime.block_on(run(config, cli.stop_with_stdin))
 }
 
-async fn run(config: StandaloneConfig) -> ExitCode {
+async fn run(config: StandaloneConfig, stop_with_stdin: bool) -> ExitCode {
     let addr = config.addr;
     let server = match StandaloneServer::start(config).await {
         Ok(s) => s,
@@ -361,7 +366,10 @@ async fn run(config: StandaloneConfig) -> ExitCode {
         let _ = out.flush();
     }
     let handle = server.shutdown_handle();
-    shutdown_signal().await;
+    tokio::select! {
+        () = shutdown_signal() => {}
+        () = stdin_closed(), if stop_with_stdin => {}
+    }
     {
         use std::io::Write;
         let _ = writeln!(std::io::stderr(), "social-connect-mock: shutting down");
@@ -369,6 +377,28 @@ async fn run(config: StandaloneConfig) -> ExitCode {
     handle.shutdown();
     server.wait().await;
     ExitCode::SUCCESS
+}
+
+/// Resolves when standard input reaches its end (or cannot be read): the parent holding the
+/// pipe's other end has closed it, or has died. Read on a thread of its own, as a blocking read
+/// on a pipe must be.
+async fn stdin_closed() {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = [0u8; 256];
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        let _ = tx.send(());
+    });
+    let _ = rx.await;
 }
 
 async fn shutdown_signal() {

@@ -238,8 +238,9 @@ impl ShutdownHandle {
 ///
 /// Everything it serves is also served under `{origin}/t/{tenant}/…`, where `{tenant}` is 1
 /// to 64 of `A-Z a-z 0-9 _ -` (anything else: 400): each tenant is a world of its own (fixture,
-/// pending flows, codes, accounts, scenarios, mode, request log), created on first use from the
-/// server's fixture, so that parallel tests can share one server. The URLs a tenant mints stay
+/// pending flows, codes, accounts, scenarios, mode, request log), created from the server's
+/// fixture by a vendor call carrying its key or an admin write sent as JSON (anything else under
+/// an unknown tenant is a 404), so that parallel tests can share one server. The URLs a tenant mints stay
 /// inside it, and its request log records paths inside it (without `/t/{tenant}`). The bare
 /// origin is the default tenant. `GET /__admin/tenants` lists the others with their sizes,
 /// `DELETE /t/{tenant}/__admin` forgets one (with the admin API's guards, so sent as

@@ -5,8 +5,8 @@
 //!
 //! A tenant is a [`MockService`] whose origin is `{origin}/t/{tenant}`, so every URL it mints
 //! (authorization, consent form, callback, Ocoya's start URL) stays inside it, and a state it
-//! mints is unknown to every other. Tenants are created on first use from the server's
-//! fixture, and forgotten least recently used first: beyond `max_tenants`, and while their
+//! mints is unknown to every other. Tenants are created from the server's fixture, only by a
+//! request a web page cannot send cross-site (`Tenants::may_create`), and forgotten least recently used first: beyond `max_tenants`, and while their
 //! weight ([`MockState::weight`](crate::MockState)) is over the budget.
 
 use std::collections::HashMap;
@@ -121,22 +121,64 @@ impl Tenants {
         {
             return no_store(self.drop_request(&req, &id));
         }
+        let service = match self.enter(&id, || self.may_create(&req, tail)) {
+            Ok(service) => service,
+            Err(refused) => return no_store(*refused),
+        };
         req.path = tail.to_owned();
-        let service = self.enter(&id);
         let resp = service.handle(req);
         self.weigh(&id, &service);
         resp
     }
 
-    /// The tenant `id`, created if it does not exist, marked as just used.
-    fn enter(&self, id: &str) -> MockService {
+    /// Whether a request to a tenant that does not exist may create it: only one a web page
+    /// cannot send cross-site without a CORS preflight (which the mock never grants), so that
+    /// an `<img>` or a form on any page can neither create tenants nor, past `--max-tenants`,
+    /// evict other tests' tenants. That is a vendor API call carrying the vendor's key in a
+    /// header, or an admin write that passes the admin API's guards (sent as
+    /// `application/json`, from loopback or an allowed host, with no foreign `Origin`).
+    /// Anything else is a 404 that creates nothing.
+    /// Returns the refusal, if any.
+    fn may_create(&self, req: &MockRequest, tail: &str) -> Option<MockResponse> {
+        let admin = tail
+            .strip_prefix("/__admin")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if admin && !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            return self.default.guard_admin(req);
+        }
+        let keyed = !admin
+            && MockVendor::ALL.iter().any(|v| {
+                tail.strip_prefix(v.prefix())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                    && v.contract().header_key(req).is_some()
+            });
+        if keyed {
+            return None;
+        }
+        Some(admin::admin_error(
+            404,
+            "no such tenant: a tenant is created by a vendor API call carrying the vendor's key, \
+             or by an admin write sent as application/json (e.g. POST /t/{tenant}/__admin/reset)",
+        ))
+    }
+
+    /// The tenant `id`, marked as just used; created first if it does not exist and `create`
+    /// allows it (else its refusal).
+    fn enter(
+        &self,
+        id: &str,
+        create: impl FnOnce() -> Option<MockResponse>,
+    ) -> Result<MockService, Box<MockResponse>> {
         let mut r = self.registry();
         r.tick += 1;
         let tick = r.tick;
         if let Some(slot) = r.map.get_mut(id) {
             slot.tick = tick;
             slot.used = Instant::now();
-            return slot.service.clone();
+            return Ok(slot.service.clone());
+        }
+        if let Some(refused) = create() {
+            return Err(Box::new(refused));
         }
         while r.map.len() >= self.max_tenants {
             if !r.evict_stalest(id) {
@@ -159,7 +201,7 @@ impl Tenants {
                 weight: TENANT_BASE_WEIGHT,
             },
         );
-        service
+        Ok(service)
     }
 
     /// Records what tenant `id` weighs after a request, and forgets the least recently used

@@ -1,6 +1,7 @@
 """The plugin itself, each case in a pytest session of its own: it passes a fixture file on,
 fails with the binary's own message, and leaves no mock process behind however the session
-ends (a failing test, Ctrl-C, or a killed pytest)."""
+ends (a failing test, Ctrl-C, or a killed pytest), while a mock started from a helper thread
+lives as long as its process."""
 
 import json
 import os
@@ -89,6 +90,62 @@ def test_an_interrupted_session_leaves_no_mock_behind(pytester, session_env, tmp
         pytest_process.kill()
         pytest_process.wait()
     assert gone(pid), f"mock {pid} outlived a pytest stopped by {how.name}"
+
+
+def test_a_mock_started_from_a_helper_thread_outlives_the_thread(pytester, session_env):
+    # The mock lives as long as the process that started it, not the thread: a thread that
+    # ends must not take the mock with it.
+    pytester.makepyfile(
+        """
+import threading, time
+from social_connect_mock.client import Mock, request
+
+def test_thread():
+    box = []
+    t = threading.Thread(target=lambda: box.append(Mock.start()))
+    t.start()
+    t.join()
+    mock = box[0]
+    time.sleep(1.0)
+    try:
+        assert mock.process.poll() is None, "the mock died with the thread that started it"
+        assert request("GET", mock.origin + "/").status == 200
+    finally:
+        mock.stop()
+"""
+    )
+    result = pytester.runpytest_subprocess(*session_env)
+    result.assert_outcomes(passed=1)
+
+
+@linux_only
+def test_a_parent_that_dies_at_once_after_starting_leaves_no_mock(pytester, session_env, tmp_path):
+    # The parent dies right after the fork and exec, before the mock has even started serving:
+    # the mock still ends with it.
+    script = pytester.makepyfile(
+        parent="""
+import os, subprocess
+from social_connect_mock import client
+
+real_popen = subprocess.Popen
+
+def popen_then_die(*args, **kwargs):
+    p = real_popen(*args, **kwargs)
+    with open(os.environ["PID_FILE"], "w") as f:
+        f.write(str(p.pid))
+    os._exit(0)
+
+client.subprocess.Popen = popen_then_die
+client.Mock.start()
+"""
+    )
+    env = dict(os.environ)
+    if FROM_SOURCE:
+        env["PYTHONPATH"] = SOURCE + os.pathsep + env.get("PYTHONPATH", "")
+    parent = subprocess.run([sys.executable, str(script)], env=env, cwd=pytester.path, timeout=30)
+    assert parent.returncode == 0
+    pid = int((tmp_path / "mock.pid").read_text())
+    assert gone(pid), f"mock {pid} outlived the process that started it"
 
 
 def test_a_mock_that_cannot_start_fails_with_its_own_message(pytester, session_env):

@@ -193,7 +193,7 @@ def test_a_reset_forgets_the_tenants_flows_and_accounts_only(social_connect_mock
 
 
 def test_a_state_from_one_tenant_is_unknown_in_another(social_connect_mock, mock_tenant):
-    other = social_connect_mock.tenant()
+    other = social_connect_mock.tenant().create()
     try:
         link = link_of("ocoya", connect(mock_tenant, "ocoya"))
         moved = other.origin + link[len(mock_tenant.origin):]
@@ -226,8 +226,17 @@ def test_bad_tenant_ids_are_refused_with_a_400(social_connect_mock, tenant_id):
 
 
 def test_the_longest_tenant_id_is_accepted(social_connect_mock):
-    tenant = social_connect_mock.tenant("y" * 64)
+    tenant = social_connect_mock.tenant("y" * 64).create()
     try:
         assert tenant.admin("GET")["pending_flows"] == 0
     finally:
         tenant.drop()
+
+
+def test_a_plain_get_creates_no_tenant(social_connect_mock):
+    # What any web page can send (an <img>, a link): never a new tenant, so never an eviction.
+    tenant = social_connect_mock.tenant()
+    for path in ["/__admin", "/__admin/accounts", "/", tenant.base_url("ocoya")[len(tenant.origin):]]:
+        r = request("GET", tenant.origin + path)
+        assert r.status == 404, (path, r.status, r.text)
+    assert tenant.listed() is None

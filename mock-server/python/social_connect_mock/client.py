@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import sysconfig
@@ -82,20 +81,6 @@ def find_binary() -> str:
     )
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: on Linux, be sent SIGTERM when the process that started the
-    mock dies, however it dies (so an interrupted or killed pytest leaves no mock behind)."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            PR_SET_PDEATHSIG = 1
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-        except Exception:  # pragma: no cover - best effort
-            pass
-
-
 class Mock:
     """A running mock: one the caller started elsewhere (``Mock(origin)``), or a process this
     object owns (``Mock.start()``), stopped by ``stop()`` or on leaving a ``with`` block."""
@@ -116,17 +101,19 @@ class Mock:
     ) -> "Mock":
         """Starts the binary on a free loopback port and waits until it answers. Raises
         ``MockError`` with the binary's own message if it cannot start."""
-        cmd = [binary or find_binary(), "--port", "0", *args]
+        # `--stop-with-stdin`: the mock stops when its stdin closes. This process holds the
+        # pipe's only writing end, and the kernel closes it when this process ends, however it
+        # ends and whichever of its threads started the mock (even between fork and exec).
+        cmd = [binary or find_binary(), "--port", "0", "--stop-with-stdin", *args]
         if fixture:
             cmd += ["--fixture", str(fixture)]
         log = tempfile.TemporaryFile()
         try:
             process = subprocess.Popen(
                 cmd,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
         except OSError as e:
             log.close()
@@ -166,8 +153,9 @@ class Mock:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
-        if p.stdout:
-            p.stdout.close()
+        for pipe in (p.stdin, p.stdout):
+            if pipe:
+                pipe.close()
         if self._log:
             self._log.close()
             self._log = None
@@ -185,7 +173,9 @@ class Mock:
         return self._vendors
 
     def tenant(self, tenant_id: Optional[str] = None) -> "Tenant":
-        """A tenant of this mock (a fresh id when none is given); created on its first use."""
+        """A tenant of this mock (a fresh id when none is given). It exists once a vendor call
+        carrying a key, or an admin write (``create()``, ``reset()``, …), has reached it; until
+        then a read of it is a 404."""
         return Tenant(self, tenant_id or "t-" + uuid.uuid4().hex[:16])
 
     def tenants(self) -> dict:
@@ -260,6 +250,11 @@ class Tenant:
 
     def reset(self) -> None:
         self.admin("POST", "/reset")
+
+    def create(self) -> "Tenant":
+        """Makes sure the tenant exists (an admin write: a reset of a fresh tenant)."""
+        self.reset()
+        return self
 
     def set_scenario(self, vendor: str, scenario: dict) -> None:
         """E.g. ``set_scenario("ocoya", {"kind": "server_error", "status": 503})``."""

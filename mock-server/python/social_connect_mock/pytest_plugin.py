@@ -71,6 +71,7 @@ def mock_tenant(social_connect_mock, request) -> Tenant:
     ``.requests()``, ``.follow(url, decision=..., pages=...)``."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     tenant = social_connect_mock.tenant(f"{worker}-{os.urandom(6).hex()}")
+    tenant.create()
     yield tenant
     try:
         tenant.drop()

@@ -313,6 +313,12 @@ impl Contract {
         })
     }
 
+    /// The key the request carries in a header of one of the contract's schemes (not the
+    /// query: a web page can put a query on a cross-site request, not a header).
+    pub(crate) fn header_key(&self, req: &crate::core::MockRequest) -> Option<String> {
+        self.key(|name| req.header(name), |_| None)
+    }
+
     /// Validates a request's query and body against the contract (see [`validate`]).
     pub(crate) fn validate(
         &self,

@@ -1,7 +1,7 @@
 //! The binary, started as a process and driven over HTTP.
 
 use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::*;
@@ -9,7 +9,7 @@ use serde_json::json;
 use social_connect_mock::{MockVendor, OWNER_KEY};
 
 struct Running {
-    child: Child,
+    child: Guarded,
     origin: String,
     lines: Vec<String>,
 }
@@ -157,8 +157,8 @@ fn a_bad_fixture_file_is_a_clear_error() {
 
 /// The binary started with `env` and no option but `--port 0`: its banner's first line and the
 /// process.
-fn start_with_env(env: &[(&str, &str)]) -> (Child, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"));
+fn start_with_env(env: &[(&str, &str)]) -> (Guarded, String) {
+    let mut command = mock_command();
     for (name, value) in env {
         command.env(name, value);
     }
@@ -172,7 +172,7 @@ fn start_with_env(env: &[(&str, &str)]) -> (Child, String) {
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    (child, first.trim_end().to_owned())
+    (Guarded::new(child), first.trim_end().to_owned())
 }
 
 #[tokio::test]
@@ -207,7 +207,7 @@ async fn every_option_can_come_from_the_environment() {
     child.wait().unwrap();
 
     // A bad value is the same clear error as on the command line, exit code 2.
-    let out = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+    let out = mock_command()
         .env("SOCIAL_CONNECT_MOCK_STATE_TTL_SECS", "0")
         .output()
         .unwrap();
@@ -220,7 +220,7 @@ async fn every_option_can_come_from_the_environment() {
 }
 
 /// The port of a running mock, from the kernel's table (its banner shows the public URL).
-fn bound_port(child: &Child) -> u16 {
+fn bound_port(child: &Guarded) -> u16 {
     let inode_of = |fd: std::fs::DirEntry| {
         std::fs::read_link(fd.path())
             .ok()?
@@ -304,4 +304,54 @@ fn health_says_whether_the_mock_at_its_port_answers() {
     let down = health(&port);
     assert_eq!(down.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&down.stderr).starts_with("unhealthy: "));
+}
+
+#[test]
+fn a_dropped_guard_or_a_closed_stdin_stops_the_mock() {
+    let gone = |pid: u32| {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(5) {
+            match std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                Err(_) => return true,
+                Ok(s) if s.contains("\nState:\tZ") => return true,
+                Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        false
+    };
+    // A test that fails before its clean-up drops its guard: the mock is killed and reaped.
+    let b = Binary::start(&[], Stdio::null());
+    let pid = b.child.id();
+    drop(b);
+    assert!(gone(pid), "mock {pid} outlived its guard");
+
+    // The lifeline alone: its parent closing the pipe (as the kernel does when the test process
+    // dies, however it dies) stops the mock cleanly.
+    let mut child = mock_command()
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("social-connect-mock listening on"));
+    drop(child.stdin.take());
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "the mock ignored its closed stdin"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("shutting down"), "{err}");
 }

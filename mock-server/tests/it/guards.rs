@@ -40,7 +40,9 @@ fn a_ttl_past_a_year_is_refused_at_start_up_with_exit_code_2() {
         ["--allow-host", "evil.example/x"],
         ["--allow-host", "mock:4010"],
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        // With a closed stdin lifeline: should an option wrongly pass, the mock stops at once
+        // instead of hanging the test.
+        let out = crate::support::mock_command()
             .args(args)
             .stdout(Stdio::null())
             .output()

@@ -2,7 +2,7 @@
 //! replies they give, and the vendors' sample connect requests sent over HTTP.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
 use social_connect_mock::{
@@ -243,10 +243,60 @@ pub(crate) async fn send_sample(h: &Harness, vendor: MockVendor, key: &str) -> R
     .await
 }
 
+/// A process a test started, killed and reaped when dropped, so that a test that fails before
+/// its own clean-up leaves nothing running. Given a lifeline (the writing end of a pipe to the
+/// mock's stdin, with `--stop-with-stdin`), the process also ends with the test process however
+/// that ends: the kernel closes the pipe, and the mock stops.
+pub(crate) struct Guarded {
+    child: Child,
+    _lifeline: Option<ChildStdin>,
+}
+
+impl Guarded {
+    /// Guards `child`, keeping its stdin pipe (if any) open as its lifeline.
+    pub(crate) fn new(mut child: Child) -> Self {
+        let lifeline = child.stdin.take();
+        Self {
+            child,
+            _lifeline: lifeline,
+        }
+    }
+}
+
+impl std::ops::Deref for Guarded {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.child
+    }
+}
+
+impl std::ops::DerefMut for Guarded {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.child
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// The mock's binary as a test starts it: `--stop-with-stdin`, with stdin a pipe this process
+/// holds (see [`Guarded`]).
+pub(crate) fn mock_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"));
+    command.arg("--stop-with-stdin").stdin(Stdio::piped());
+    command
+}
+
 /// The mock's binary, running: started on a free port with `--port 0` (and more arguments), its
-/// first line read.
+/// first line read; stopped when dropped, or when the test process ends.
 pub(crate) struct Binary {
-    pub(crate) child: Child,
+    pub(crate) child: Guarded,
     /// The rest of what it prints.
     pub(crate) stdout: BufReader<ChildStdout>,
     /// Its first line, as printed (`social-connect-mock listening on {origin}`).
@@ -257,7 +307,7 @@ pub(crate) struct Binary {
 
 impl Binary {
     pub(crate) fn start(args: &[&str], stderr: Stdio) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        let mut child = mock_command()
             .args(["--port", "0"])
             .args(args)
             .stdout(Stdio::piped())
@@ -265,6 +315,7 @@ impl Binary {
             .spawn()
             .unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let child = Guarded::new(child);
         let mut first_line = String::new();
         stdout.read_line(&mut first_line).unwrap();
         let origin = first_line.trim().rsplit(' ').next().unwrap().to_owned();

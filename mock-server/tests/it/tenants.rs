@@ -1,5 +1,5 @@
-//! Tenants of the standalone server (`/t/{tenant}/…`): a world each, created on first use,
-//! listed, dropped, and forgotten least recently used first.
+//! Tenants of the standalone server (`/t/{tenant}/…`): a world each, created only by a request
+//! a web page cannot send cross-site, listed, dropped, and forgotten least recently used first.
 
 use serde_json::{Value, json};
 use social_connect_mock::{MockVendor, OWNER_KEY, StandaloneConfig, StandaloneServer, samples};
@@ -69,6 +69,17 @@ async fn admin_get(url: &str) -> Value {
     r.json()
 }
 
+/// Creates tenant `id` (or marks it used): an admin write, which may create one.
+async fn create(origin: &str, id: &str) {
+    let r = admin_send(
+        reqwest::Method::POST,
+        &format!("{origin}/t/{id}/__admin/reset"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
 async fn admin_send(method: reqwest::Method, url: &str, body: Option<Value>) -> Reply {
     let mut req = client()
         .request(method, url)
@@ -104,6 +115,7 @@ async fn every_vendors_flow_stays_inside_its_tenant_and_connects_there_only() {
     );
     // Nothing reached the default tenant or another one.
     assert_eq!(s.state().accounts().len(), fixture_accounts);
+    create(&origin, "ci-2").await;
     let other = admin_get(&format!("{origin}/t/ci-2/__admin/accounts")).await;
     assert_eq!(other.as_array().unwrap().len(), fixture_accounts);
     let log = admin_get(&format!("{origin}/t/ci-1/__admin/requests")).await;
@@ -134,6 +146,7 @@ async fn a_state_minted_in_one_tenant_is_unknown_in_every_other() {
     };
     let code = query_param(&callback, "code").unwrap();
     let state = query_param(&callback, "state").unwrap();
+    create(&origin, "b").await;
     for elsewhere in [format!("{origin}/t/b"), origin.clone()] {
         let forged = format!("{elsewhere}/__vendor/postbreeze/callback?code={code}&state={state}");
         get(&forged).await.assert_state_error();
@@ -277,6 +290,7 @@ async fn bad_tenant_ids_are_a_clear_400() {
         assert_eq!(r.header("cache-control"), Some("no-store"));
     }
     let longest = "x".repeat(64);
+    create(&origin, &longest).await;
     let r = get(&format!("{origin}/t/{longest}/__admin")).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
@@ -292,7 +306,7 @@ async fn tenants_are_listed_with_their_sizes_and_dropped() {
         MockVendor::Aitronos,
     )
     .await;
-    admin_get(&format!("{origin}/t/two/__admin")).await;
+    create(&origin, "two").await;
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
     let ids = ids(&listed);
     assert_eq!(ids, ["two", "one"], "most recently used first: {listed}");
@@ -344,7 +358,9 @@ async fn tenants_are_listed_with_their_sizes_and_dropped() {
     assert_eq!(r.json(), json!({"ok": true, "dropped": false}));
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
     assert_eq!(listed["tenants"].as_array().unwrap().len(), 1, "{listed}");
-    // Used again, it starts afresh.
+    // Dropped, it is unknown; created again, it starts afresh.
+    assert_eq!(get(&format!("{origin}/t/one/__admin")).await.status, 404);
+    create(&origin, "one").await;
     let again = admin_get(&format!("{origin}/t/one/__admin")).await;
     assert_eq!(again["pending_flows"], 0);
     // The mock's own origin may drive a tenant's admin API (a page it serves never does, but
@@ -368,7 +384,7 @@ async fn beyond_max_tenants_the_least_recently_used_is_forgotten() {
     .await;
     let origin = s.uri();
     for t in ["a", "b", "c", "a", "d"] {
-        admin_get(&format!("{origin}/t/{t}/__admin")).await;
+        create(&origin, t).await;
     }
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
     let ids = ids(&listed);
@@ -387,7 +403,7 @@ async fn beyond_the_budget_the_least_recently_used_tenants_are_forgotten() {
     let v = MockVendor::Recoup;
     let early = connect(&tenant_base(&s, "early", v), v).await;
     for t in ["b", "c", "d"] {
-        admin_get(&format!("{origin}/t/{t}/__admin")).await;
+        create(&origin, t).await;
     }
     for _ in 0..20 {
         connect(&tenant_base(&s, "busy", v), v).await;
@@ -400,8 +416,67 @@ async fn beyond_the_budget_the_least_recently_used_tenants_are_forgotten() {
         listed["weight_bytes"].as_u64().unwrap() <= 200 * 1024,
         "{listed}"
     );
-    // Its flow went with it.
-    get(&format!("{early}&decision=approve"))
-        .await
-        .assert_state_error();
+    // Its flow went with it, and a GET does not bring the tenant back.
+    assert_eq!(get(&format!("{early}&decision=approve")).await.status, 404);
+    let after = admin_get(&format!("{origin}/__admin/tenants")).await;
+    assert!(!self::ids(&after).contains(&"early"), "{after}");
+}
+
+#[tokio::test]
+async fn only_a_request_a_page_cannot_send_cross_site_creates_a_tenant() {
+    let s = server(StandaloneConfig {
+        max_tenants: 2,
+        ..StandaloneConfig::default()
+    })
+    .await;
+    let origin = s.uri();
+    let v = MockVendor::Ocoya;
+    let link_a = connect(&tenant_base(&s, "a", v), v).await;
+    create(&origin, "b").await;
+    // What any web page can make a browser send: plain GETs (an <img>, a link), forms (a
+    // urlencoded or text/plain POST), a vendor call without its key. None creates a tenant,
+    // so none evicts one.
+    for i in 0..50 {
+        let t = format!("{origin}/t/page-{i}");
+        for url in [
+            format!("{t}/"),
+            format!("{t}/__admin"),
+            format!("{t}/__admin/accounts"),
+            format!("{t}/__provider/authorize?response_type=code&state=x"),
+            format!("{t}{}{}", v.prefix(), v.connect_path()),
+        ] {
+            let r = get(&url).await;
+            assert_eq!(r.status, 404, "{url}: {}", r.text);
+        }
+        let form = client()
+            .post(format!("{t}/__admin/reset"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("a=b")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(form.status(), 415);
+        let keyless = client()
+            .post(samples::connect(v).url(&format!("{t}{}", v.prefix())))
+            .header("content-type", "text/plain")
+            .body(samples::connect(v).body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(keyless.status(), 404);
+        // An admin write from a foreign page's origin is refused before it creates anything.
+        let foreign = client()
+            .post(format!("{t}/__admin/reset"))
+            .header("content-type", "application/json")
+            .header("origin", "https://evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(foreign.status(), 403);
+    }
+    let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
+    assert_eq!(ids(&listed), ["b", "a"], "{listed}");
+    // A's flow is untouched.
+    let (_, last) = walk(&link_a, &origin, &format!("{origin}/t/a/")).await;
+    assert_eq!(last.status, 200, "{}", last.text);
 }

@@ -293,12 +293,15 @@ async fn against_prism_it_reports_what_prism_does_differently() {
         env!("CARGO_MANIFEST_DIR"),
         "/../specs/postbreeze/openapi.yaml"
     );
-    let mut child = Command::new(prism)
-        .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), spec])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    // Killed when dropped, should an assertion below fail first.
+    let mut child = crate::support::Guarded::new(
+        Command::new(prism)
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), spec])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let url = format!("http://127.0.0.1:{port}");
     let started = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {

@@ -104,8 +104,11 @@ impl Drop for Mock {
 impl Mock {
     fn start(binary: &Path) -> Mock {
         use std::io::{BufRead, BufReader};
+        // `--stop-with-stdin` with a pipe this process holds: the mock ends with the test
+        // process even if it is killed before `Drop` runs.
         let mut child = Command::new(binary)
-            .args(["--port", "0"])
+            .args(["--port", "0", "--stop-with-stdin"])
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
