@@ -88,7 +88,7 @@ pub enum Error {
     Server(VendorError),
     /// The vendor answered something this client cannot read: an undocumented status, or a
     /// success whose body is not the documented JSON.
-    #[error("unexpected response from {vendor}: HTTP {status}{}", excerpt.as_deref().map(|e| format!(", body starts {e:?}")).unwrap_or_default())]
+    #[error("unexpected response from {vendor}: HTTP {status}{}", excerpt.as_deref().map(|e| format!(", body starts {}", quoted(e))).unwrap_or_default())]
     UnexpectedResponse {
         /// The vendor.
         vendor: Vendor,
@@ -100,7 +100,7 @@ pub enum Error {
         excerpt: Option<String>,
     },
     /// The request did not complete within the client's timeout.
-    #[error("{vendor} did not answer within {after:?}")]
+    #[error("{vendor} did not answer within {}", seconds(*after))]
     Timeout {
         /// The vendor.
         vendor: Vendor,
@@ -134,7 +134,7 @@ pub enum Error {
         field: &'static str,
     },
     /// The owner is not of the form the vendor takes (Recoup's `account_id` is a UUID).
-    #[error("{vendor} cannot take owner {owner:?}: {reason}")]
+    #[error("{vendor} cannot take owner {}: {reason}", quoted(owner))]
     InvalidOwner {
         /// The vendor.
         vendor: Vendor,
@@ -228,6 +228,29 @@ impl Error {
 }
 
 /// Cuts `bytes` to at most [`EXCERPT_LIMIT`] bytes of (lossy) UTF-8, on a character boundary.
+/// Text from a vendor or a caller, as an error message shows it: in quotes, each control
+/// character (a newline, say) shown as a space, so that the message stays one line of plain
+/// words (never Rust's debug syntax).
+pub(crate) fn quoted(text: &str) -> String {
+    let plain: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("\u{201c}{plain}\u{201d}")
+}
+
+/// A duration as people read it: `250 ms`, `5 s`, `1.5 s`.
+pub(crate) fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
 pub(crate) fn excerpt(bytes: &[u8]) -> Option<String> {
     if bytes.is_empty() {
         return None;
@@ -238,4 +261,30 @@ pub(crate) fn excerpt(bytes: &[u8]) -> Option<String> {
         end -= 1;
     }
     Some(text[..end].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_plain_words() {
+        let timeout = Error::Timeout {
+            vendor: Vendor::Ocoya,
+            after: Duration::from_millis(1500),
+        };
+        assert_eq!(timeout.to_string(), "Ocoya did not answer within 1.5 s");
+        assert_eq!(seconds(Duration::from_millis(250)), "250 ms");
+        assert_eq!(seconds(Duration::from_secs(5)), "5 s");
+        let odd = Error::UnexpectedResponse {
+            vendor: Vendor::Postbreeze,
+            status: 201,
+            content_type: None,
+            excerpt: Some("{\"authorizeUrl\":\"ad\"}\n".to_owned()),
+        };
+        assert_eq!(
+            odd.to_string(),
+            "unexpected response from Postbreeze: HTTP 201, body starts \u{201c}{\"authorizeUrl\":\"ad\"} \u{201d}"
+        );
+    }
 }

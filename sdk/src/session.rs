@@ -116,7 +116,7 @@ pub enum SessionError {
         got: String,
     },
     /// The session has expired.
-    #[error("the session expired {ago:?} ago")]
+    #[error("the session expired {} ago", crate::error::seconds(*ago))]
     Expired {
         /// How long ago.
         ago: Duration,
@@ -125,7 +125,11 @@ pub enum SessionError {
     #[error("the redirect's `state` is not the one this session's vendor returned")]
     WrongState,
     /// The vendor reports another owner than the session's.
-    #[error("the redirect names owner {got:?}, the session {expected:?}")]
+    #[error(
+        "the redirect names owner {}, the session {}",
+        crate::error::quoted(got),
+        crate::error::quoted(expected)
+    )]
     OwnerMismatch {
         /// The session's owner.
         expected: String,

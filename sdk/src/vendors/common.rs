@@ -398,11 +398,16 @@ pub(crate) fn link_at<T: serde::Serialize>(
             vendor,
             status: 200,
             content_type: None,
-            excerpt: Some(match text {
-                Some(t) => format!("the link at {pointer} is not a URL: {t:?}"),
-                None => format!("the answer has no link at {pointer}"),
-            }),
+            excerpt: answer_excerpt(answer),
         })
+}
+
+/// The start of a vendor's answer, as [`Error::UnexpectedResponse`] shows it: the answer as
+/// read, written back as JSON (the field that could not be used is in it, with its value).
+pub(crate) fn answer_excerpt<T: serde::Serialize>(answer: &T) -> Option<String> {
+    serde_json::to_vec(answer)
+        .ok()
+        .and_then(|bytes| crate::error::excerpt(&bytes))
 }
 
 /// The string at the JSON `pointer` of a vendor's answer, if there is one.

@@ -111,7 +111,7 @@ mod raw {
             vendor,
             status: 200,
             content_type: None,
-            excerpt: crate::error::excerpt(response.url.as_bytes()),
+            excerpt: crate::vendors::answer_excerpt(&response),
         })?;
         Ok(AuthorizationLink {
             vendor,

@@ -121,13 +121,7 @@ mod raw {
                 vendor,
                 status: 201,
                 content_type: None,
-                excerpt: Some(format!(
-                    "authorizeUrl is not a URL: {:?}",
-                    response
-                        .authorize_url
-                        .as_deref()
-                        .map(|u| crate::error::excerpt(u.as_bytes()))
-                )),
+                excerpt: crate::vendors::answer_excerpt(&response),
             })?;
         Ok(AuthorizationLink {
             vendor,

@@ -110,7 +110,7 @@ mod raw {
                 vendor,
                 status: 200,
                 content_type: None,
-                excerpt: Some("200 with `success: false`".into()),
+                excerpt: crate::vendors::answer_excerpt(&response),
             });
         }
         Ok(AuthorizationLink {
