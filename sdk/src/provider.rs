@@ -95,6 +95,47 @@ impl Provider {
     }
 }
 
+impl Provider {
+    /// The name people read (`Facebook Page`, `TikTok Business`), for a page or a message; a
+    /// vendor's own name for [`Provider::Other`] in words (`google_sheets` → `Google Sheets`).
+    ///
+    /// ### Example
+    /// ```
+    /// use social_connect::Provider;
+    /// assert_eq!(Provider::FacebookPage.display_name(), "Facebook Page");
+    /// assert_eq!(Provider::Other("notion".into()).display_name(), "Notion");
+    /// ```
+    pub fn display_name(&self) -> String {
+        let named = match self {
+            Provider::Instagram => "Instagram",
+            Provider::FacebookPage => "Facebook Page",
+            Provider::LinkedIn => "LinkedIn",
+            Provider::LinkedInPage => "LinkedIn Page",
+            Provider::TikTok => "TikTok",
+            Provider::TikTokBusiness => "TikTok Business",
+            Provider::X => "X",
+            Provider::YouTube => "YouTube",
+            Provider::Pinterest => "Pinterest",
+            Provider::Threads => "Threads",
+            Provider::Bluesky => "Bluesky",
+            Provider::Other(name) => {
+                return name
+                    .split(['_', '-', ' '])
+                    .filter(|w| !w.is_empty())
+                    .map(|w| {
+                        let mut chars = w.chars();
+                        chars.next().map_or_else(String::new, |first| {
+                            first.to_uppercase().chain(chars).collect()
+                        })
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+        };
+        named.to_owned()
+    }
+}
+
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

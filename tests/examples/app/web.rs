@@ -1,10 +1,25 @@
 //! The example app's web side: its routes, its users' sessions, its pages. Shared by the
 //! example (`main.rs`) and the browser tests that click through it.
 //!
-//! Each visitor gets an opaque, random `app_sid` cookie (HttpOnly, SameSite=Lax); the app keeps,
-//! under it and per vendor, the [`ConnectSession`] of the flow the visitor started, and the
-//! accounts that got connected. The session lives on the server: a cookie that carried it would
-//! have to be signed, and a session store is what most apps already have.
+//! What to copy from it (README, "The example app"):
+//! - **Sessions are minted by the server only.** A visitor gets an opaque, random `app_sid`
+//!   cookie (HttpOnly, SameSite=Lax) when a page with a form is first served; a cookie value
+//!   the app did not issue is never adopted (fixation): the visitor gets a fresh one. The app
+//!   keeps, under it and per vendor, the [`ConnectSession`] of the flow the visitor started, and
+//!   the accounts that got connected. The session lives on the server: a cookie that carried it
+//!   would have to be signed, and a session store is what most apps already have.
+//! - **State-changing POSTs come from the app's own pages only**: each carries the session's
+//!   anti-forgery token (a hidden field, compared in constant time), and a request whose
+//!   `Origin` is another site is refused. SameSite=Lax already keeps the cookie off a
+//!   cross-site POST; the token and the check hold where it does not (an older browser, a
+//!   same-site sibling host).
+//! - **A return is routed only for vendors that redirect back** ([`Vendor::accepts_redirect_url`]);
+//!   for the others there is no callback to forge, so a cross-site link cannot consume the
+//!   visitor's pending session.
+//! - Providers are shown by [`Provider::display_name`] ("Facebook Page").
+//!
+//! What not to copy: plain `http://` on loopback (use `Secure` cookies behind TLS), and the
+//! in-memory session store (use your app's).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -50,8 +65,10 @@ struct Connected {
 }
 
 /// A visitor's server-side session.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Visitor {
+    /// The anti-forgery token the app's forms carry.
+    token: String,
     /// The flow under way at each vendor (one at a time per vendor).
     pending: HashMap<Vendor, ConnectSession>,
     connected: Vec<Connected>,
@@ -138,7 +155,11 @@ async fn home() -> Html<String> {
     )
 }
 
-async fn vendor_page(Path(slug): Path<String>) -> Response {
+async fn vendor_page(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Ok(vendor) = slug.parse::<Vendor>() else {
         return refused(
             StatusCode::NOT_FOUND,
@@ -146,15 +167,24 @@ async fn vendor_page(Path(slug): Path<String>) -> Response {
             "This app knows five vendors.",
         );
     };
+    let (sid, new_cookie) = session_for(&app, &headers);
+    let token = app
+        .visitors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&sid)
+        .map(|v| v.token.clone())
+        .unwrap_or_default();
     let mut buttons = String::new();
     for p in offers(vendor) {
         let _ = write!(
             buttons,
-            "<form method=\"post\" action=\"/connect/{v}/{p}\"><button type=\"submit\" \
-             data-provider=\"{p}\">Connect {name}</button></form>",
+            "<form method=\"post\" action=\"/connect/{v}/{p}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{token}\">\
+             <button type=\"submit\" data-provider=\"{p}\">Connect {name}</button></form>",
             v = vendor.as_str(),
             p = esc(&p.to_string()),
-            name = esc(p.as_str()),
+            name = esc(&p.display_name()),
         );
     }
     let returns = if vendor.accepts_redirect_url() {
@@ -165,7 +195,7 @@ async fn vendor_page(Path(slug): Path<String>) -> Response {
              the app confirms through {vendor}'s API."
         )
     };
-    page(
+    let mut response = page(
         &vendor.to_string(),
         &format!(
             "<h1>{name}</h1><p>{returns}</p>{buttons}<p><a href=\"/\">All vendors</a></p>",
@@ -173,14 +203,29 @@ async fn vendor_page(Path(slug): Path<String>) -> Response {
             returns = esc(&returns),
         ),
     )
-    .into_response()
+    .into_response();
+    if let Some(cookie) = new_cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 async fn connect(
     State(app): State<AppState>,
     Path((slug, provider)): Path<(String, String)>,
     headers: HeaderMap,
+    form: axum::body::Bytes,
 ) -> Response {
+    // Only the app's own page may start a flow: the visitor's session, its token, and no
+    // other site's Origin. A refusal changes nothing: no cookie, no flow.
+    let Some(sid) = posted_from_our_page(&app, &headers, &form) else {
+        return refused(
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "This request did not come from this app's own page. Nothing was started; open \
+             the vendor's page and use its button.",
+        );
+    };
     let Ok(vendor) = slug.parse::<Vendor>() else {
         return refused(
             StatusCode::NOT_FOUND,
@@ -214,26 +259,15 @@ async fn connect(
             );
         }
     };
-    let (sid, new_cookie) = match visitor_id(&headers) {
-        Some(sid) => (sid, None),
-        None => {
-            let sid = new_id();
-            let cookie = format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax");
-            (sid, Some(cookie))
-        }
-    };
-    app.visitors
+    if let Some(visitor) = app
+        .visitors
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .entry(sid)
-        .or_default()
-        .pending
-        .insert(vendor, session);
-    let mut response = Redirect::to(link.url.as_str()).into_response();
-    if let Some(cookie) = new_cookie.and_then(|c| c.parse().ok()) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
+        .get_mut(&sid)
+    {
+        visitor.pending.insert(vendor, session);
     }
-    response
+    Redirect::to(link.url.as_str()).into_response()
 }
 
 /// The vendor's redirect back: the visitor's session for that vendor, taken (a session
@@ -244,14 +278,20 @@ async fn callback(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let Ok(vendor) = slug.parse::<Vendor>() else {
+    // Only a vendor that sends the browser back has a return to take: for the others, a link
+    // here is a forgery, and must not touch the visitor's pending session.
+    let Some(vendor) = slug
+        .parse::<Vendor>()
+        .ok()
+        .filter(|v| v.accepts_redirect_url())
+    else {
         return refused(
             StatusCode::NOT_FOUND,
-            "No such vendor",
-            "This app knows five vendors.",
+            "No such page",
+            "This app takes returns only from vendors that send the browser back.",
         );
     };
-    let session = visitor_id(&headers).and_then(|sid| {
+    let session = visitor_id(&app, &headers).and_then(|sid| {
         app.visitors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -307,7 +347,13 @@ async fn callback(
                 ),
             );
         }
-        Ok(other) => return refused(StatusCode::OK, "Not connected", &format!("{other:?}")),
+        Ok(_) => {
+            return refused(
+                StatusCode::OK,
+                "Not connected",
+                &format!("{vendor} ended the flow without connecting an account."),
+            );
+        }
         Err(Error::Session(why)) => {
             // Not this flow's return (a forged link the visitor was sent): the visitor's own
             // flow stays under way, so that its real return still completes. An expired one
@@ -336,7 +382,7 @@ async fn callback(
 }
 
 async fn connected(State(app): State<AppState>, headers: HeaderMap) -> Html<String> {
-    let rows: Vec<Connected> = visitor_id(&headers)
+    let rows: Vec<Connected> = visitor_id(&app, &headers)
         .and_then(|sid| {
             app.visitors
                 .lock()
@@ -350,7 +396,7 @@ async fn connected(State(app): State<AppState>, headers: HeaderMap) -> Html<Stri
         let _ = write!(
             list,
             "<li class=\"account\"><strong>{provider}</strong> at {vendor}{owner}: {detail}</li>",
-            provider = esc(c.provider.as_str()),
+            provider = esc(&c.provider.display_name()),
             vendor = esc(&c.vendor.to_string()),
             owner = c
                 .owner
@@ -374,41 +420,90 @@ async fn connected(State(app): State<AppState>, headers: HeaderMap) -> Html<Stri
 // ---------------------------------------------------------------------------------------------
 
 fn keep_pending(app: &AppState, headers: &HeaderMap, session: ConnectSession) {
-    if let Some(sid) = visitor_id(headers) {
-        app.visitors
+    if let Some(sid) = visitor_id(app, headers)
+        && let Some(visitor) = app
+            .visitors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(sid)
-            .or_default()
-            .pending
-            .entry(session.vendor())
-            .or_insert(session);
+            .get_mut(&sid)
+    {
+        visitor.pending.entry(session.vendor()).or_insert(session);
     }
 }
 
 fn record(app: &AppState, headers: &HeaderMap, c: Connected) {
-    if let Some(sid) = visitor_id(headers) {
-        app.visitors
+    if let Some(sid) = visitor_id(app, headers)
+        && let Some(visitor) = app
+            .visitors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(sid)
-            .or_default()
-            .connected
-            .push(c);
+            .get_mut(&sid)
+    {
+        visitor.connected.push(c);
     }
 }
 
-/// The visitor's id from the `Cookie` header (`app_sid=…`), if it is one the app could have made.
-fn visitor_id(headers: &HeaderMap) -> Option<String> {
-    headers
+/// The visitor's session id from the `Cookie` header (`app_sid=…`), only if the app issued it
+/// (and still has it): a value it did not mint names no session.
+fn visitor_id(app: &AppState, headers: &HeaderMap) -> Option<String> {
+    let sid = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(_, v)| v.to_owned())?;
+    app.visitors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains_key(&sid)
+        .then_some(sid)
+}
+
+/// The visitor's session, or a new one minted here, with the `Set-Cookie` that hands it over.
+/// An unknown cookie value is replaced, never adopted.
+fn session_for(app: &AppState, headers: &HeaderMap) -> (String, Option<String>) {
+    if let Some(sid) = visitor_id(app, headers) {
+        return (sid, None);
+    }
+    let sid = new_id();
+    app.visitors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(
+            sid.clone(),
+            Visitor {
+                token: new_id(),
+                pending: HashMap::new(),
+                connected: Vec::new(),
+            },
+        );
+    let cookie = format!("{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax");
+    (sid, Some(cookie))
+}
+
+/// The session of a POST sent by the app's own page: a known session, the form's `csrf` equal
+/// to its token, and no `Origin` of another site.
+fn posted_from_our_page(app: &AppState, headers: &HeaderMap, form: &[u8]) -> Option<String> {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let ours = app.origin.origin().ascii_serialization();
+        if origin.to_str().ok()? != ours {
+            return None;
+        }
+    }
+    let sid = visitor_id(app, headers)?;
+    let sent = url::form_urlencoded::parse(form)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned())?;
+    let visitors = app.visitors.lock().unwrap_or_else(|e| e.into_inner());
+    let token = &visitors.get(&sid)?.token;
+    same(token.as_bytes(), sent.as_bytes()).then_some(sid)
+}
+
+/// Whether two tokens are equal, in time that does not depend on where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A random visitor id (128 bits from the OS, hex).
