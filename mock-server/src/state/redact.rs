@@ -6,7 +6,11 @@
 //! `-` or `_`: a name that ends in `key`, `token`, `secret`, `password`, `passwd`,
 //! `credential(s)`, `authorization`, `bearer` or `verifier`, such as `api_key`, `X-Auth-Token`,
 //! `client_secret`, `privateKey`), and any of the fixture's keys is replaced wherever it
-//! appears. Then each part is cut to its cap (on a character boundary).
+//! appears. Both rules look through encodings: names and values are decoded first
+//! (percent-encoding, `+`, JSON `\u` escapes; names compared without case), and a body that is
+//! not JSON is read as text that may still hold `name=value` items and `"name": "value"`
+//! pairs. Then each part is cut to its cap (on a character boundary), after redaction, so no
+//! cut leaves a prefix of a secret that redaction would have caught whole.
 
 use std::borrow::Cow;
 
@@ -78,7 +82,92 @@ pub(crate) fn truncate(s: String, max: usize) -> (String, bool) {
     (s[..end].to_owned(), true)
 }
 
-/// Replaces every occurrence of a known key.
+/// Whether `text` may hold something in an encoded form the plain checks would miss:
+/// percent-encoding, `+` for a space, a JSON escape. Text without any of them (most requests)
+/// takes the fast path: plain substring checks only.
+fn encoded(text: &str) -> bool {
+    text.bytes().any(|b| matches!(b, b'%' | b'+' | b'\\'))
+}
+
+/// `text` percent-decoded, `+` read as a space when `plus` (a form), invalid UTF-8 replaced.
+fn percent_decoded(text: &str, plus: bool) -> String {
+    let spaced: Cow<'_, str> = if plus && text.contains('+') {
+        Cow::Owned(text.replace('+', " "))
+    } else {
+        Cow::Borrowed(text)
+    };
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// `text` with JSON string escapes (`\u0074`, surrogate pairs, `\n`, `\/`, …) decoded; an
+/// escape that is not one is kept as it is.
+fn json_unescaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let hex = |s: &str| {
+            s.get(2..6)
+                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+        };
+        let (decoded, used) = match rest.as_bytes().get(1) {
+            Some(b'u') => match hex(rest) {
+                Some(hi @ 0xD800..=0xDBFF) => match rest.get(6..8).filter(|s| *s == "\\u") {
+                    Some(_) => match hex(&rest[6..]) {
+                        Some(lo @ 0xDC00..=0xDFFF) => (
+                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)),
+                            12,
+                        ),
+                        _ => (None, 1),
+                    },
+                    None => (None, 1),
+                },
+                Some(c) => (char::from_u32(c), 6),
+                None => (None, 1),
+            },
+            Some(b'n') => (Some('\n'), 2),
+            Some(b't') => (Some('\t'), 2),
+            Some(b'r') => (Some('\r'), 2),
+            Some(b'b') => (Some('\u{8}'), 2),
+            Some(b'f') => (Some('\u{c}'), 2),
+            Some(b'/') => (Some('/'), 2),
+            Some(b'\\') => (Some('\\'), 2),
+            Some(b'"') => (Some('"'), 2),
+            _ => (None, 1),
+        };
+        match decoded {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[..used]),
+        }
+        rest = &rest[used..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether any of the fixture's keys is in `text`, as sent or in any decoding of it
+/// (percent-encoding with or without `+`, JSON escapes, and JSON escapes inside
+/// percent-encoding).
+fn holds_key(text: &str, keys: &[String]) -> bool {
+    let any = |t: &str| keys.iter().any(|k| !k.is_empty() && t.contains(k.as_str()));
+    if any(text) {
+        return true;
+    }
+    if !encoded(text) {
+        return false;
+    }
+    let percent = percent_decoded(text, true);
+    any(&percent)
+        || any(&percent_decoded(text, false))
+        || any(&json_unescaped(text))
+        || any(&json_unescaped(&percent))
+}
+
+/// Replaces every plain occurrence of a known key.
 fn scrub_keys<'a>(text: Cow<'a, str>, keys: &[String]) -> Cow<'a, str> {
     let mut text = text;
     for k in keys.iter().filter(|k| !k.is_empty()) {
@@ -89,63 +178,163 @@ fn scrub_keys<'a>(text: Cow<'a, str>, keys: &[String]) -> Cow<'a, str> {
     text
 }
 
-/// A path with every known key scrubbed (a key pasted into a path segment).
+/// A path with every known key scrubbed (a key pasted into a path segment, even
+/// percent-encoded: that segment is replaced whole).
 pub(crate) fn scrub(path: String, keys: &[String]) -> String {
-    match scrub_keys(Cow::Borrowed(&path), keys) {
+    let path = match scrub_keys(Cow::Borrowed(&path), keys) {
         Cow::Borrowed(_) => path,
         Cow::Owned(o) => o,
+    };
+    if !encoded(&path) || !holds_key(&path, keys) {
+        return path;
     }
+    path.split('/')
+        .map(|segment| {
+            if holds_key(segment, keys) {
+                REDACTED
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Replaces the value of each `name=value` item of `text` (items split at any of `seps`) whose
+/// decoded name is a credential's, or whose value holds a known key in any encoding; `None`
+/// when none is.
+fn redact_items(text: &str, seps: &[u8], keys: &[String]) -> Option<String> {
+    let mut out = String::new();
+    let mut kept_to = 0;
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || seps.contains(&bytes[i])) {
+        let item = &text[start..end];
+        if let Some(eq) = item.find('=') {
+            let (name, value) = (&item[..eq], &item[eq + 1..]);
+            if value != REDACTED && (is_secret_name(&decoded(name)) || holds_key(value, keys)) {
+                out.push_str(&text[kept_to..start + eq + 1]);
+                out.push_str(REDACTED);
+                kept_to = end;
+            }
+        }
+        start = end + 1;
+    }
+    (kept_to > 0).then(|| {
+        out.push_str(&text[kept_to..]);
+        out
+    })
 }
 
 /// A query string (or form body) with the value of every credential-named parameter replaced
-/// and every known key scrubbed; the rest is kept byte for byte.
+/// and every known key scrubbed, names and values decoded first (percent-encoding, `+`,
+/// case); the rest is kept byte for byte.
 pub(crate) fn query<'a>(q: &'a str, keys: &[String]) -> Cow<'a, str> {
-    let named = SECRET_HINTS.iter().any(|h| contains_ignore_case(q, h)) && {
-        q.split('&').any(|pair| {
-            let name = pair.split('=').next().unwrap_or_default();
-            is_secret_name(&decoded(name))
-        })
-    };
-    let q: Cow<'a, str> = if named {
-        let parts: Vec<String> = q
-            .split('&')
-            .map(|pair| {
-                let name = pair.split('=').next().unwrap_or_default();
-                if is_secret_name(&decoded(name)) {
-                    format!("{name}={REDACTED}")
-                } else {
-                    pair.to_owned()
-                }
-            })
-            .collect();
-        Cow::Owned(parts.join("&"))
-    } else {
-        Cow::Borrowed(q)
+    let worth_a_look = encoded(q) || SECRET_HINTS.iter().any(|h| contains_ignore_case(q, h));
+    let q: Cow<'a, str> = match worth_a_look.then(|| redact_items(q, b"&", keys)).flatten() {
+        Some(redacted) => Cow::Owned(redacted),
+        None => Cow::Borrowed(q),
     };
     scrub_keys(q, keys)
 }
 
 fn decoded(name: &str) -> String {
-    url::form_urlencoded::parse(name.as_bytes())
+    let name = url::form_urlencoded::parse(name.as_bytes())
         .next()
         .map(|(k, _)| k.into_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if name.contains('\\') {
+        json_unescaped(&name)
+    } else {
+        name
+    }
 }
 
-/// A request body as the log keeps it: JSON with credential-named fields replaced (at any
-/// depth), a form with credential-named parameters replaced, known keys scrubbed either way.
+/// A request body as the log keeps it. JSON: credential-named fields replaced at any depth
+/// (names and values decoded by the parser), and known keys scrubbed from the decoded strings.
+/// Anything else is text that may still hold `name=value` items and `"name": "value"` pairs,
+/// whose credentials are replaced; a known key hidden in an encoding there takes the whole
+/// body.
 pub(crate) fn body<'a>(text: &'a str, keys: &[String]) -> Cow<'a, str> {
-    if !SECRET_HINTS.iter().any(|h| contains_ignore_case(text, h)) {
+    let hinted = SECRET_HINTS.iter().any(|h| contains_ignore_case(text, h));
+    if !hinted && !encoded(text) {
         return scrub_keys(Cow::Borrowed(text), keys);
     }
     if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(text) {
-        if redact_json(&mut v) {
+        // Written back when a field was redacted, or when escapes may hide a key or a name:
+        // the parser decoded them, and serde_json writes names and strings unescaped.
+        if redact_json(&mut v) || encoded(text) {
             let out = serde_json::to_string(&v).unwrap_or_else(|_| REDACTED.to_owned());
             return scrub_keys(Cow::Owned(out), keys);
         }
         return scrub_keys(Cow::Borrowed(text), keys);
     }
-    query(text, keys)
+    // Not JSON: a form, or text (a broken JSON body, say).
+    let mut out: Cow<'a, str> = match redact_items(text, b"&;, \t\r\n", keys) {
+        Some(redacted) => Cow::Owned(redacted),
+        None => Cow::Borrowed(text),
+    };
+    if let Some(redacted) = redact_quoted_pairs(&out) {
+        out = Cow::Owned(redacted);
+    }
+    let out = scrub_keys(out, keys);
+    if encoded(&out) && holds_key(&out, keys) {
+        return Cow::Owned(REDACTED.to_owned());
+    }
+    out
+}
+
+/// In text that is not JSON, each `"name": value` whose decoded name is a credential's gets
+/// its value replaced (a quoted string, or a bare value up to `,`, `}`, `]` or a line's end);
+/// `None` when none does.
+fn redact_quoted_pairs(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut kept_to = 0;
+    let mut at = 0;
+    while let Some(open) = text[at..].find('"').map(|i| at + i) {
+        let Some(close) = closing_quote(text, open + 1) else {
+            break;
+        };
+        let after = text[close + 1..].trim_start();
+        let Some(value) = after.strip_prefix(':') else {
+            at = close + 1;
+            continue;
+        };
+        let value_start = text.len() - value.trim_start().len();
+        let value_end = if text[value_start..].starts_with('"') {
+            closing_quote(text, value_start + 1).map_or(text.len(), |c| c + 1)
+        } else {
+            text[value_start..]
+                .find([',', '}', ']', '\n', '\r'])
+                .map_or(text.len(), |i| value_start + i)
+        };
+        if is_secret_name(&json_unescaped(&text[open + 1..close])) {
+            out.push_str(&text[kept_to..value_start]);
+            out.push('"');
+            out.push_str(REDACTED);
+            out.push('"');
+            kept_to = value_end;
+        }
+        at = value_end.max(close + 1);
+    }
+    (kept_to > 0).then(|| {
+        out.push_str(&text[kept_to..]);
+        out
+    })
+}
+
+/// The index of the `"` that closes a JSON string whose content starts at `from`.
+fn closing_quote(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Replaces the values of credential-named fields; whether any was.

@@ -16,6 +16,7 @@ mod hostile;
 mod load;
 mod parity;
 mod public_url;
+mod redaction;
 mod state;
 mod support;
 mod tenants;
