@@ -205,7 +205,7 @@ fn verify(args: VerifyArgs) -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return fail(format!("cannot start the runtime: {e}")),
             };
-            match runtime.block_on(verify::live_answers(&against, &cases)) {
+            match runtime.block_on(verify::live_answers(&against, &cases, &key)) {
                 Ok(answers) => answers,
                 Err(e) => return fail(e.to_string()),
             }

@@ -329,3 +329,190 @@ async fn against_prism_it_reports_what_prism_does_differently() {
     // Without a key, both refuse, in the spec's shape.
     assert!(differences(&report, "no_key").is_empty(), "{report:#}");
 }
+
+/// A key with characters every encoding changes.
+const ODD_KEY: &str = "sk_live_4f/9+Q=z&w<1>\"x'y z9";
+
+/// The ways a careless live vendor may echo a key: raw, percent-encoded (upper and lower
+/// case), form-encoded (`+` for a space), JSON-escaped (short and `\u` escapes), HTML-escaped
+/// (named and numeric entities); and raw again across the 4 KiB at which `verify` cuts a text.
+fn echoes(key: &str) -> String {
+    let all_percent = |lower: bool| -> String {
+        key.bytes()
+            .map(|b| {
+                if lower {
+                    format!("%{b:02x}")
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    let form: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
+    let json_short = serde_json::to_string(key).unwrap();
+    let json_u: String = key
+        .chars()
+        .map(|c| format!("\\u{:04X}", c as u32))
+        .collect();
+    let html_named = key
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;");
+    let html_dec: String = key.chars().map(|c| format!("&#{};", c as u32)).collect();
+    let html_hex: String = key.chars().map(|c| format!("&#x{:x};", c as u32)).collect();
+    let forms = [
+        key.to_owned(),
+        all_percent(false),
+        all_percent(true),
+        form,
+        json_short,
+        json_u,
+        html_named,
+        html_dec,
+        html_hex,
+    ];
+    let mut body = forms.join("\n");
+    body.push('\n');
+    // The raw key again, straddling the 4,096th character.
+    while body.chars().count() < 4090 {
+        body.push('.');
+    }
+    body.push_str(key);
+    body.push_str("\nend\n");
+    body
+}
+
+/// Every way a reader could decode what verify wrote.
+fn decoded_readings(text: &str) -> Vec<String> {
+    let percent = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let form = |s: &str| percent(&s.replace('+', " "));
+    let json = |s: &str| {
+        let mut out = s.replace("\\\"", "\"").replace("\\/", "/");
+        while let Some(i) = out.find("\\u") {
+            let Some(c) = out
+                .get(i + 2..i + 6)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+            else {
+                break;
+            };
+            out.replace_range(i..i + 6, &c.to_string());
+        }
+        out
+    };
+    let html = |s: &str| {
+        let mut out = s
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'");
+        while let Some(i) = out.find("&#") {
+            let Some(end) = out[i..].find(';').map(|e| i + e) else {
+                break;
+            };
+            let digits = &out[i + 2..end];
+            let c = match digits.strip_prefix(['x', 'X']) {
+                Some(h) => u32::from_str_radix(h, 16).ok(),
+                None => digits.parse().ok(),
+            }
+            .and_then(char::from_u32);
+            match c {
+                Some(c) => out.replace_range(i..=end, &c.to_string()),
+                None => break,
+            }
+        }
+        out
+    };
+    vec![
+        text.to_owned(),
+        percent(text),
+        form(text),
+        json(text),
+        html(text),
+    ]
+}
+
+/// A fake live vendor answering every request with the key echoed in each form.
+async fn echoing_vendor(key: &'static str) -> (String, tokio::task::JoinHandle<()>) {
+    use hyper::server::conn::http1;
+    use hyper::service::service_fn;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let service = service_fn(move |_req| async move {
+                    let body = http_body_util::Full::new(bytes::Bytes::from(echoes(key)));
+                    let mut response = hyper::Response::new(body);
+                    response.headers_mut().insert(
+                        "content-type",
+                        hyper::header::HeaderValue::from_static("text/plain"),
+                    );
+                    Ok::<_, std::convert::Infallible>(response)
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (url, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_the_vendor_echoes_in_any_encoding_is_never_printed_or_saved() {
+    let (url, vendor) = echoing_vendor(ODD_KEY).await;
+    let saved = tempfile::NamedTempFile::new().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        .args(["verify", "--vendor", "ocoya", "--url", &url, "--key-env"])
+        .arg("VERIFY_ODD_KEY")
+        .args(["--format", "json", "--save"])
+        .arg(saved.path())
+        .env("VERIFY_ODD_KEY", ODD_KEY)
+        .output()
+        .unwrap();
+    vendor.abort();
+    let written = [
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        std::fs::read_to_string(saved.path()).unwrap(),
+    ];
+    assert!(
+        written[2].contains("[redacted]"),
+        "the saved answers hold no echo: {}",
+        written[2]
+    );
+    let prefix: String = ODD_KEY.chars().take(8).collect();
+    for text in &written {
+        for reading in decoded_readings(text) {
+            assert!(!reading.contains(ODD_KEY), "the key leaked: {text}");
+            assert!(
+                !reading.contains(&prefix),
+                "a prefix of the key leaked: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn scrub_finds_each_encoding_and_leaves_the_rest() {
+    let text = echoes(ODD_KEY);
+    let scrubbed = verify::scrub(&text, ODD_KEY);
+    assert_eq!(scrubbed.matches("[redacted]").count(), 10, "{scrubbed}");
+    assert!(scrubbed.ends_with("[redacted]\nend\n"));
+    assert_eq!(verify::scrub("no key here", ODD_KEY), "no key here");
+    assert_eq!(
+        verify::scrub("a&#;b&#99999999999;c", "k"),
+        "a&#;b&#99999999999;c"
+    );
+}
