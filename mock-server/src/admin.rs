@@ -164,10 +164,13 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
         "/fixture" => match *m {
             Method::GET => json_of(&st.fixture()),
             Method::PUT | Method::POST => match body::<Fixture>(req) {
-                Ok(f) => {
-                    st.load_fixture(f);
-                    ok()
-                }
+                Ok(f) => match f.check() {
+                    Ok(()) => {
+                        st.load_fixture(f);
+                        ok()
+                    }
+                    Err(e) => admin_error(400, &e.to_string()),
+                },
                 Err(e) => invalid_body(e),
             },
             _ => not_allowed("GET, PUT, POST"),

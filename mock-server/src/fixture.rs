@@ -130,7 +130,19 @@ pub enum FixtureError {
     /// The JSON is not a valid fixture.
     #[error("invalid fixture JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A string of the fixture is longer than the mock keeps ([`MAX_FIXTURE_STRING`]): owner
+    /// ids, keys and names are copied into every flow and account, so each is capped.
+    #[error("fixture {field} is {len} bytes long; at most {MAX_FIXTURE_STRING} are taken")]
+    TooLong {
+        /// Where it is (`owners.woopsocial[0].id`).
+        field: String,
+        /// Its length in bytes.
+        len: usize,
+    },
 }
+
+/// The longest string a fixture may hold (an id, a key, a name, a role, a platform), in bytes.
+pub const MAX_FIXTURE_STRING: usize = 256;
 
 /// The owner key of the default fixture: owner/admin of everything.
 pub const OWNER_KEY: &str = "sk_test_owner";
@@ -221,9 +233,62 @@ impl Default for Fixture {
 }
 
 impl Fixture {
-    /// Parses a fixture from JSON.
+    /// Parses a fixture from JSON, and checks it ([`Fixture::check`]).
     pub fn from_json(json: &str) -> Result<Self, FixtureError> {
-        Ok(serde_json::from_str(json)?)
+        let fixture: Self = serde_json::from_str(json)?;
+        fixture.check()?;
+        Ok(fixture)
+    }
+
+    /// Refuses a string longer than [`MAX_FIXTURE_STRING`], naming where it is.
+    pub fn check(&self) -> Result<(), FixtureError> {
+        let mut strings: Vec<(String, &str)> = Vec::new();
+        for (i, k) in self.api_keys.iter().enumerate() {
+            strings.push((format!("api_keys[{i}].key"), &k.key));
+            strings.push((format!("api_keys[{i}].name"), &k.name));
+            if let Some(a) = &k.recoup_account_id {
+                strings.push((format!("api_keys[{i}].recoup_account_id"), a));
+            }
+        }
+        for (vendor, resources) in &self.owners {
+            for (i, r) in resources.iter().enumerate() {
+                let at = format!("owners.{}[{i}]", vendor.slug());
+                strings.push((format!("{at}.id"), &r.id));
+                strings.push((format!("{at}.name"), &r.name));
+                for (j, m) in r.members.iter().enumerate() {
+                    strings.push((format!("{at}.members[{j}].key"), &m.key));
+                }
+            }
+        }
+        for (i, p) in self.facebook_pages.iter().enumerate() {
+            strings.push((format!("facebook_pages[{i}].id"), &p.id));
+            strings.push((format!("facebook_pages[{i}].name"), &p.name));
+        }
+        for (i, a) in self.connected_accounts.iter().enumerate() {
+            let at = format!("connected_accounts[{i}]");
+            for (name, value) in [
+                ("id", Some(&a.id)),
+                ("owner_id", Some(&a.owner_id)),
+                ("platform", Some(&a.platform)),
+                ("name", Some(&a.name)),
+                ("page_id", a.page_id.as_ref()),
+                ("connected_at", a.connected_at.as_ref()),
+            ] {
+                if let Some(v) = value {
+                    strings.push((format!("{at}.{name}"), v));
+                }
+            }
+        }
+        match strings
+            .into_iter()
+            .find(|(_, v)| v.len() > MAX_FIXTURE_STRING)
+        {
+            Some((field, v)) => Err(FixtureError::TooLong {
+                field,
+                len: v.len(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Reads a fixture from a JSON file.

@@ -152,13 +152,14 @@ pub use crate::core::scenario::{ProviderErrorCode, Scenario};
 pub use crate::core::token::pkce_s256;
 pub use crate::core::vendor::MockVendor;
 pub use fixture::{
-    ApiKey, ConnectedAccount, FacebookPage, Fixture, FixtureError, MEMBER_KEY, Membership,
-    OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_MEMBER_ACCOUNT, RECOUP_OWN_ACCOUNT, Resource, Role,
+    ApiKey, ConnectedAccount, FacebookPage, Fixture, FixtureError, MAX_FIXTURE_STRING, MEMBER_KEY,
+    Membership, OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_MEMBER_ACCOUNT, RECOUP_OWN_ACCOUNT,
+    Resource, Role,
 };
 pub use service::MockService;
 pub use standalone::{
-    PublicUrl, PublicUrlError, SHUTDOWN_GRACE, ShutdownHandle, StandaloneConfig, StandaloneServer,
-    reachable,
+    MAX_METHOD, PublicUrl, PublicUrlError, SHUTDOWN_GRACE, ShutdownHandle, StandaloneConfig,
+    StandaloneServer, reachable,
 };
 pub use state::{AdminError, MAX_STATE_TTL, MockConfig, MockState, RecordedRequest};
 // `MockVendors`, `MountedVendor`, and a unit struct per vendor (`Recoup`, `WoopSocial`, …).

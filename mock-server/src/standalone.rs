@@ -38,6 +38,10 @@ use crate::service::MockService;
 use crate::state::{MockConfig, MockState};
 use crate::tenants::Tenants;
 
+/// The longest HTTP method the standalone server takes (`PROPPATCH` is 9, `VERSION-CONTROL` 15);
+/// a longer one is answered 501 before it reaches the mock, or its log.
+pub const MAX_METHOD: usize = 32;
+
 /// How long a stopping server lets in-flight requests finish: short enough that a container
 /// stops well within the 2 s a CI gives it (`docker stop` sends SIGTERM, then SIGKILL), long
 /// enough for any answer but a scenario's latency. Idle keep-alive connections close at once.
@@ -469,6 +473,18 @@ async fn respond(
     epoch: Instant,
 ) -> Result<hyper::Response<OutBody>, DropConnection> {
     let (parts, body) = req.into_parts();
+    if parts.method.as_str().len() > MAX_METHOD {
+        // hyper takes any token up to the head's limit as a method; the log would keep it.
+        let resp = MockResponse::json(
+            501,
+            &serde_json::json!({"error": format!(
+                "a method is at most {MAX_METHOD} characters (the mock serves GET, POST, PUT, \
+                 DELETE and the like)"
+            )}),
+        )
+        .header("connection", "close");
+        return Ok(to_hyper(resp, None));
+    }
     let max = svc.default_service().state().max_body_bytes();
     let read = tokio::time::timeout(limits.body_timeout, Limited::new(body, max).collect()).await;
     let body = match read {

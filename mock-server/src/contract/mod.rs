@@ -20,7 +20,7 @@ mod validate;
 
 pub(crate) use example::{complete, example, set_at};
 
-pub(crate) use validate::{Validated, Violation, ViolationKind};
+pub(crate) use validate::{MAX_STRING_BYTES, Validated, Violation, ViolationKind};
 
 /// Each vendor's generated contract module, and all of them in `MockVendor::ALL` order.
 #[allow(clippy::all, clippy::unwrap_used)]

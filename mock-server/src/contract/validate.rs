@@ -257,7 +257,17 @@ fn constraint(path: &Path<'_>, message: impl FnOnce(&str) -> String) -> Violatio
     Violation::new(ViolationKind::Constraint, &field, message)
 }
 
+/// The longest string value the mock takes in a request, in bytes, whatever the spec allows:
+/// a flow keeps what its connect named, and the mock's memory bound counts on this cap (the
+/// longest redirect target it keeps is the same).
+pub(crate) const MAX_STRING_BYTES: usize = 2048;
+
 fn check_string(path: &Path<'_>, s: &Schema, text: &str) -> Result<(), Violation> {
+    if text.len() > MAX_STRING_BYTES {
+        return Err(constraint(path, |f| {
+            format!("{f} is longer than the mock keeps ({MAX_STRING_BYTES} bytes)")
+        }));
+    }
     if s.min_length.is_some() || s.max_length.is_some() {
         let chars = text.chars().count() as u64;
         if let Some(min) = s.min_length

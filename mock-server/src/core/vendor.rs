@@ -67,6 +67,10 @@ impl MockVendor {
                             .decode_utf8()
                             .ok()?
                             .into_owned();
+                        // A flow keeps it: no longer than any string the mock takes.
+                        if value.len() > crate::contract::MAX_STRING_BYTES {
+                            return None;
+                        }
                         params.push((name, value));
                     }
                     Some(_) => return None,

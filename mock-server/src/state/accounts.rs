@@ -39,7 +39,9 @@ impl Data {
             && self.accounts.len() > self.fixture_accounts
         {
             let oldest = self.fixture_accounts;
-            self.accounts.remove(oldest);
+            if let Some(gone) = self.accounts.remove(oldest) {
+                self.accounts_bytes -= account_weight(&gone);
+            }
         }
         let at = rfc3339(now);
         let mut ids = Vec::new();
@@ -51,7 +53,7 @@ impl Data {
         for page in items {
             let n = self.next();
             let id = format!("{}_{n:06}", flow.rules.account_prefix);
-            self.accounts.push_back(ConnectedAccount {
+            let account = ConnectedAccount {
                 id: id.clone(),
                 vendor: flow.vendor,
                 owner_id: flow.owner_id.clone(),
@@ -62,11 +64,27 @@ impl Data {
                 ),
                 page_id: page.map(|p| p.id.clone()),
                 connected_at: Some(at.clone()),
-            });
+            };
+            self.accounts_bytes += account_weight(&account);
+            self.accounts.push_back(account);
             ids.push(id);
         }
         Ok(ids)
     }
+}
+
+/// What an account weighs: its slot and its strings.
+pub(crate) fn account_weight(a: &ConnectedAccount) -> usize {
+    use super::allocation;
+    std::mem::size_of::<ConnectedAccount>()
+        + allocation(a.id.capacity())
+        + allocation(a.owner_id.capacity())
+        + allocation(a.platform.capacity())
+        + allocation(a.name.capacity())
+        + a.page_id.as_ref().map_or(0, |s| allocation(s.capacity()))
+        + a.connected_at
+            .as_ref()
+            .map_or(0, |s| allocation(s.capacity()))
 }
 
 #[cfg(test)]

@@ -23,4 +23,8 @@ impl Expiring for IssuedCode {
     fn expires_at(&self) -> OffsetDateTime {
         self.expires_at
     }
+    fn weight(&self) -> usize {
+        super::allocation(self.client_id.capacity())
+            + super::allocation(self.redirect_uri.capacity())
+    }
 }

@@ -62,4 +62,16 @@ impl Expiring for Flow {
     fn expires_at(&self) -> OffsetDateTime {
         self.expires_at
     }
+    /// Its strings at their capacity, the redirect target's parsed form (the URL text and its
+    /// index), and the pages an automated decision may add later at their most.
+    fn weight(&self) -> usize {
+        use super::allocation;
+        allocation(self.provider.capacity())
+            + allocation(self.platform.capacity())
+            + allocation(self.owner_id.capacity())
+            + self.redirect_target.as_ref().map_or(0, |u| {
+                allocation(u.as_str().len()) + std::mem::size_of::<url::Url>()
+            })
+            + allocation(MAX_PAGES_PARAM)
+    }
 }

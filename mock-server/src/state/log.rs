@@ -104,10 +104,15 @@ impl Logged {
     /// The bytes this entry holds: itself and its strings' allocations.
     fn weight(&self) -> usize {
         let e = &self.entry;
+        // A method beyond the standard ones and 15 bytes is allocated (the standalone server
+        // takes at most 32 bytes of one).
+        let method = e.method.as_str().len();
+        use super::allocation;
         std::mem::size_of::<Self>()
-            + e.path.capacity()
-            + e.query.as_ref().map_or(0, String::capacity)
-            + e.body.as_ref().map_or(0, String::capacity)
+            + if method > 15 { allocation(method) } else { 0 }
+            + allocation(e.path.capacity())
+            + e.query.as_ref().map_or(0, |q| allocation(q.capacity()))
+            + e.body.as_ref().map_or(0, |b| allocation(b.capacity()))
     }
 
     pub(crate) fn to_public(&self) -> RecordedRequest {
@@ -155,9 +160,15 @@ impl RequestLog {
         }
     }
 
+    /// Empties it, memory included.
     pub(crate) fn clear(&mut self) {
-        self.entries.clear();
+        self.entries = VecDeque::new();
         self.bytes = 0;
+    }
+
+    /// What it weighs: its entries and the queue's allocated slots.
+    pub(crate) fn weight(&self) -> usize {
+        self.bytes + self.entries.capacity() * std::mem::size_of::<Logged>()
     }
 }
 

@@ -113,6 +113,9 @@ pub(crate) struct Data {
     /// The fixture's accounts first (`fixture_accounts` of them), then those flows connected.
     pub(crate) accounts: VecDeque<ConnectedAccount>,
     pub(crate) fixture_accounts: usize,
+    /// What the accounts flows connected weigh ([`accounts::account_weight`]); the fixture's
+    /// are counted with the fixture.
+    pub(crate) accounts_bytes: usize,
     /// Boxed: the map stays small (key + pointer per slot) and an insert moves no flow.
     pub(crate) flows: Pending<Box<Flow>>,
     pub(crate) codes: Pending<IssuedCode>,
@@ -208,6 +211,7 @@ impl MockState {
                     state_ttl: config.state_ttl.min(MAX_STATE_TTL),
                     fixture_accounts: accounts.len(),
                     accounts,
+                    accounts_bytes: 0,
                     flows: Pending::new(),
                     codes: Pending::new(),
                     scenarios: BTreeMap::new(),
@@ -273,6 +277,7 @@ impl MockState {
             let mut d = self.lock();
             d.accounts = d.fixture.connected_accounts.iter().cloned().collect();
             d.fixture_accounts = d.accounts.len();
+            d.accounts_bytes = 0;
             d.flows.clear();
             d.codes.clear();
             d.scenarios.clear();
@@ -400,32 +405,33 @@ impl MockState {
         log.push(Logged { seq, at, entry });
     }
 
-    /// About how many bytes this state holds beyond an empty one, counted from above: each
-    /// pending flow, code and account at the most it can weigh, the log's entries at their
-    /// size, and a fixture loaded through the admin API at [`FIXTURE_EXPANSION`] times its JSON.
+    /// About how many bytes this state holds beyond an empty one, at their real sizes: each
+    /// pending flow, code and account by its strings, the tables by their capacity (which a
+    /// reset gives back), the log's entries by their size, and a fixture loaded through the
+    /// admin API at [`FIXTURE_EXPANSION`] times its JSON.
     /// The standalone server keeps its tenants' total weight under a budget with it.
     pub(crate) fn weight(&self) -> usize {
         let held = {
             let d = self.lock();
-            d.flows.len() * FLOW_WEIGHT
-                + d.codes.len() * CODE_WEIGHT
-                + d.accounts.len() * ACCOUNT_WEIGHT
+            d.flows.bytes()
+                + d.codes.bytes()
+                + d.accounts_bytes
+                + d.accounts.capacity() * std::mem::size_of::<ConnectedAccount>()
         };
-        held + self.log().bytes + self.inner.own_fixture_weight.load(Ordering::Relaxed)
+        held + self.log().weight() + self.inner.own_fixture_weight.load(Ordering::Relaxed)
     }
 }
 
-/// The most a pending flow weighs: its redirect target (at most 2 KiB, kept parsed and as
-/// text), the strings its connect named, and its slots in the map and the queue.
-const FLOW_WEIGHT: usize = 6 * 1024;
-/// The most an issued code weighs: its redirect URI (the mock's own callback) and its slots.
-const CODE_WEIGHT: usize = 1024;
-/// What a connected account weighs at most when a flow connected it (ids from the fixture and
-/// the mock's own, a timestamp).
-const ACCOUNT_WEIGHT: usize = 1024;
 /// How many bytes of memory a byte of fixture JSON may become once parsed: a JSON string of
 /// one character (`"a",`, 4 bytes) becomes a `String` (24 bytes) and an allocation.
 const FIXTURE_EXPANSION: usize = 16;
+
+/// What an allocation of `n` bytes costs: allocators hand out size classes (mimalloc's are up
+/// to a quarter larger than asked for) and keep a little bookkeeping, so the count takes a
+/// quarter more and 16 bytes, never less than the memory really taken.
+pub(crate) fn allocation(n: usize) -> usize {
+    if n == 0 { 0 } else { n + n / 4 + 16 }
+}
 
 fn keys_of(fixture: &Fixture) -> Arc<[String]> {
     fixture.api_keys.iter().map(|k| k.key.clone()).collect()

@@ -12,6 +12,9 @@ pub(crate) const MAX_FLOWS: usize = 10_000;
 pub(crate) trait Expiring {
     fn seq(&self) -> u64;
     fn expires_at(&self) -> OffsetDateTime;
+    /// What it holds on the heap, in bytes (its strings and boxes; fixed once inserted, or
+    /// counted at the most it can grow to).
+    fn weight(&self) -> usize;
 }
 
 impl<T: Expiring> Expiring for Box<T> {
@@ -20,6 +23,9 @@ impl<T: Expiring> Expiring for Box<T> {
     }
     fn expires_at(&self) -> OffsetDateTime {
         (**self).expires_at()
+    }
+    fn weight(&self) -> usize {
+        super::allocation(std::mem::size_of::<T>()) + (**self).weight()
     }
 }
 
@@ -34,6 +40,8 @@ pub(crate) struct Pending<V> {
     /// `(seq, key)` in insertion order. An entry is stale when its key is gone from the map or
     /// now holds another seq.
     order: VecDeque<(u64, Token)>,
+    /// The sum of the entries' [`Expiring::weight`].
+    held: usize,
 }
 
 impl<V: Expiring> Pending<V> {
@@ -41,16 +49,42 @@ impl<V: Expiring> Pending<V> {
         Self {
             map: HashMap::new(),
             order: VecDeque::new(),
+            held: 0,
         }
+    }
+
+    /// What it weighs: its entries' heap and the tables' allocated slots (the capacity, which
+    /// outlives the entries until the tables shrink).
+    pub(crate) fn bytes(&self) -> usize {
+        self.held
+            + self.map.capacity() * (std::mem::size_of::<(Token, V)>() + 1)
+            + self.order.capacity() * std::mem::size_of::<(u64, Token)>()
+    }
+
+    /// Gives memory back once the tables are mostly empty (after expiry or eviction).
+    fn shrink_if_sparse(&mut self) {
+        let len = self.map.len().max(64);
+        if self.map.capacity() > 4 * len {
+            self.map.shrink_to(2 * len);
+        }
+        if self.order.capacity() > 4 * self.order.len().max(64) {
+            self.order.shrink_to(2 * self.order.len().max(64));
+        }
+    }
+
+    fn take(&mut self, key: &Token) -> Option<V> {
+        let v = self.map.remove(key)?;
+        self.held -= v.weight();
+        Some(v)
     }
 
     pub(crate) fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// Empties it, memory included: the tables start small again.
     pub(crate) fn clear(&mut self) {
-        self.map.clear();
-        self.order.clear();
+        *self = Self::new();
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
@@ -62,7 +96,11 @@ impl<V: Expiring> Pending<V> {
     }
 
     pub(crate) fn remove(&mut self, key: &str) -> Option<V> {
-        self.map.remove(&Token::from_text(key)?)
+        let v = self.take(&Token::from_text(key)?);
+        if self.map.is_empty() {
+            self.shrink_if_sparse();
+        }
+        v
     }
 
     /// Inserts `value` under `key`, first dropping entries from the old end that have expired
@@ -77,15 +115,19 @@ impl<V: Expiring> Pending<V> {
                 self.order.push_front((seq, k));
                 break;
             }
-            self.map.remove(&k);
+            self.take(&k);
         }
         if self.order.len() >= 2 * MAX_FLOWS {
             let map = &self.map;
             self.order
                 .retain(|(seq, k)| map.get(k).is_some_and(|v| v.seq() == *seq));
         }
+        self.shrink_if_sparse();
         self.order.push_back((value.seq(), key));
-        self.map.insert(key, value);
+        self.held += value.weight();
+        if let Some(old) = self.map.insert(key, value) {
+            self.held -= old.weight();
+        }
     }
 }
 
@@ -106,6 +148,9 @@ mod tests {
         }
         fn expires_at(&self) -> OffsetDateTime {
             self.expires_at
+        }
+        fn weight(&self) -> usize {
+            100
         }
     }
 
@@ -135,6 +180,22 @@ mod tests {
             };
             p.insert(tok(&format!("k{seq}")), e, at(now));
         }
+    }
+
+    #[test]
+    fn a_clear_gives_the_tables_memory_back_and_the_count_follows() {
+        let mut p = Pending::new();
+        fill(&mut p, 0..2000, 100, 0);
+        let full = p.bytes();
+        assert!(full >= 2000 * 100, "{full}");
+        p.clear();
+        assert_eq!(p.bytes(), 0, "an emptied store still holds its tables");
+        // Entries taken out one by one leave the count, and the tables shrink once empty.
+        fill(&mut p, 0..500, 100, 0);
+        for seq in 0..500 {
+            assert!(p.remove(&k(seq)).is_some());
+        }
+        assert!(p.bytes() < 64 * 1024, "{}", p.bytes());
     }
 
     #[test]

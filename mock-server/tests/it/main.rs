@@ -10,6 +10,7 @@ mod admin;
 mod attacks;
 mod binary;
 mod bounds;
+mod counted;
 mod flow;
 mod guards;
 mod hostile;

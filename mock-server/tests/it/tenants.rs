@@ -405,7 +405,7 @@ async fn beyond_the_budget_the_least_recently_used_tenants_are_forgotten() {
     for t in ["b", "c", "d"] {
         create(&origin, t).await;
     }
-    for _ in 0..20 {
+    for _ in 0..50 {
         connect(&tenant_base(&s, "busy", v), v).await;
     }
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
