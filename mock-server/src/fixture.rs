@@ -6,14 +6,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::core::MockVendor;
 use crate::core::vendor::DemoMembers;
 
 /// The whole data set a mock starts from (and returns to on reset).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
     /// API keys every vendor accepts, each in its own scheme. Any other key gets a 401.
@@ -33,7 +33,8 @@ pub struct Fixture {
 }
 
 /// An API key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApiKey {
     /// The secret value, sent as `x-api-key`, `X-API-Key` or `Authorization: Bearer`.
@@ -47,7 +48,8 @@ pub struct ApiKey {
 }
 
 /// A project, workspace, organization or account that keys may act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     /// The vendor's identifier.
@@ -61,7 +63,8 @@ pub struct Resource {
 }
 
 /// One key's role in a resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Membership {
     /// The API key.
@@ -71,7 +74,8 @@ pub struct Membership {
 }
 
 /// A member's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Owner: may do everything.
@@ -83,7 +87,8 @@ pub enum Role {
 }
 
 /// A Facebook page the fake provider offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FacebookPage {
     /// The page id (used in the selection form and in `pages=` for automation).
@@ -93,7 +98,8 @@ pub struct FacebookPage {
 }
 
 /// An account connected to a vendor resource (from the fixture or by a completed flow).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectedAccount {
     /// The account id (WoopSocial reports these as `socialAccountIds`).

@@ -13,7 +13,7 @@
 //!   [`MockVendor::mount`] (or [`Postbreeze::mount`] etc.) mounts one into your own server. wiremock
 //!   keeps a clone of every matched request for the server's lifetime, so use it in tests.
 //! - **hyper** — [`StandaloneServer::start`] serves the same handlers with bounded memory; the
-//!   binary (`cargo run -p social-connect-mock -- --port 4010`) uses it.
+//!   binary (`cargo run -p social-connect-mock --features cli -- --port 4010`) uses it.
 //!
 //! ## Layers
 //!
@@ -166,7 +166,9 @@ pub use state::{AdminError, MAX_STATE_TTL, MockConfig, MockState, RecordedReques
 pub use wiremock_adapter::*;
 
 /// The JSON Schemas of the fixture format and the admin bodies, keyed by type name (what
-/// `social-connect-mock schema` prints).
+/// `social-connect-mock schema` prints). With the `schema` feature (the binary's `cli` turns it
+/// on).
+#[cfg(feature = "schema")]
 pub fn schemas() -> serde_json::Value {
     fn s<T: schemars::JsonSchema>() -> serde_json::Value {
         serde_json::to_value(schemars::schema_for!(T)).unwrap_or(serde_json::Value::Null)

@@ -15,7 +15,6 @@
 //! replaced by `[redacted]`.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use http::Method;
 use serde::{Deserialize, Serialize};
@@ -274,7 +273,8 @@ pub fn fixture_for(vendor: MockVendor, key: &str, owner: Option<&str>) -> Fixtur
 /// Sends the cases to the live base URL `url`.
 ///
 /// `key` is scrubbed ([`scrub`]) from every text body before it is cut to 4 KiB, so that a cut
-/// never keeps part of it.
+/// never keeps part of it. With the `verify-live` feature (the binary's `cli` turns it on).
+#[cfg(feature = "verify-live")]
 pub async fn live_answers(
     url: &str,
     cases: &[Case],
@@ -285,7 +285,7 @@ pub async fn live_answers(
         .ok_or_else(|| VerifyError::BadUrl(url.to_owned()))?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
+        .timeout(std::time::Duration::from_secs(30))
         .build()
         .map_err(|e| VerifyError::Client(e.to_string()))?;
     let base_url = url.trim_end_matches('/');
@@ -332,6 +332,7 @@ fn absolute(link: &str) -> Option<url::Url> {
         .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
+#[cfg(feature = "verify-live")]
 async fn open_live(client: &reqwest::Client, base: &url::Url, link: &str) -> Link {
     let parsed = absolute(link);
     let absolute = parsed.is_some();

@@ -1,7 +1,7 @@
 //! Start one connect flow and print the authorization URL.
 //!
 //! ```sh
-//! cargo run -p social-connect-mock -- --port 4010 &     # or a real vendor
+//! cargo run -p social-connect-mock --features cli -- --port 4010 &     # or a real vendor
 //! cargo run -p social-connect --example connect -- \
 //!     postbreeze http://127.0.0.1:4010/postbreeze/api/v1 sk_test_owner ws_demo tiktok_business
 //! ```

@@ -110,7 +110,7 @@ fn build_binary(root: &Path) -> Result<PathBuf, String> {
             "-p",
             "social-connect-mock",
         ])
-        .args(["--bin", "social-connect-mock", "--"])
+        .args(["--features", "cli", "--bin", "social-connect-mock", "--"])
         .args(["-C", "target-feature=+crt-static", "-C", "strip=symbols"])
         .current_dir(root);
     run_command(&mut build, "cargo rustc")?;

@@ -1,6 +1,5 @@
 //! Strict or lax validation.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Strict (default) or lax validation.
@@ -12,7 +11,8 @@ use serde::{Deserialize, Serialize};
 /// - WoopSocial's `additionalProperties: false`: unknown request fields are ignored.
 ///
 /// State handling (single use, expiry, PKCE) is the same in both modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Refuse what RFC 9700 says to refuse (the default).
@@ -23,7 +23,8 @@ pub enum Mode {
 }
 
 /// Admin body of `PUT /__admin/mode`: `{"mode":"lax"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ModeBody {
     /// The mode.

@@ -1,7 +1,6 @@
 //! Scenarios: what a vendor's connect endpoint does instead of (or besides) its normal answer,
 //! and the provider-side faults of the flows it starts.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A scenario for one vendor's connect endpoint (admin body of `PUT /__admin/scenarios/{vendor}`).
@@ -15,7 +14,8 @@ use serde::{Deserialize, Serialize};
 /// `{"kind":"wrong_state"}`, `{"kind":"slow_consent","ms":2000}`. Each flow ends where the
 /// vendor's failures end: WoopSocial's error redirect with the error code, the others' page
 /// saying nothing was connected; a wrong state ends on the error page of an unknown state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scenario {
     /// Answer normally, after `ms` milliseconds.
@@ -77,7 +77,8 @@ pub enum Scenario {
 }
 
 /// An error the fake provider can send back instead of a code (RFC 6749 §4.1.2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderErrorCode {
     /// The provider failed.

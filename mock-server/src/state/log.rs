@@ -2,14 +2,14 @@
 
 use std::collections::VecDeque;
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::core::{MockVendor, rfc3339};
 
 /// One request in the log (`GET /__admin/requests`), newest last.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordedRequest {
     /// Sequence number since start (not reset by reset).
     pub seq: u64,

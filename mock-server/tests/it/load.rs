@@ -1,6 +1,6 @@
 //! The standalone binary's memory under load: a bounded check that runs with every `cargo test`,
 //! and a long soak, ignored by default (`LOAD_SECS`, 10 unless set):
-//! `LOAD_SECS=60 cargo test -p social-connect-mock --release --test it load:: -- --ignored --nocapture`
+//! `LOAD_SECS=60 cargo test -p social-connect-mock --features cli --release --test it load:: -- --ignored --nocapture`
 //!
 //! Memory is the server process's resident set (`VmRSS` in `/proc/<pid>/status`): the binary's,
 //! not this test process's, whose other tests run at the same time and would be counted too.

@@ -33,17 +33,24 @@ impl Bench {
         Ok(())
     }
 
-    /// `cargo build --release -p social-connect-mock`.
+    /// `cargo build --release -p social-connect-mock --features cli`.
     pub(crate) fn build_mock(&self) -> Result<()> {
         let status = Command::new(cargo())
-            .args(["build", "--release", "-p", "social-connect-mock"])
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "social-connect-mock",
+                "--features",
+                "cli",
+            ])
             .current_dir(&self.root)
             .status()
             .map_err(|e| format!("cargo: {e}"))?;
         if status.success() && self.mock_bin.is_file() {
             Ok(())
         } else {
-            Err("cargo build --release -p social-connect-mock failed".to_owned())
+            Err("cargo build --release -p social-connect-mock --features cli failed".to_owned())
         }
     }
 

@@ -301,10 +301,10 @@ impl Bench {
             eprintln!("bench: soak, {n} requests …");
             self.soak(n)
         });
-        let builds = if self.part("builds") {
-            self.builds()
+        let (builds, user_builds) = if self.part("builds") {
+            (self.builds(), self.user_builds())
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         let load_end = loadavg();
 
@@ -316,7 +316,7 @@ impl Bench {
                 sdk: sdk.as_ref(),
                 soak: soak.as_ref(),
             },
-            &builds,
+            (&builds, &user_builds),
             (load_start, load_end, started.elapsed()),
         );
         println!("{report}");

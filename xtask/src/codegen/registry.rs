@@ -302,13 +302,13 @@ fn mock_vendor(contracts: &[(Vendor, Contract)]) -> String {
     } = mock_vendor_arms(contracts);
     let source = format!(
         r#"
-use schemars::JsonSchema;
 use serde::{{Deserialize, Serialize}};
 
 use super::{{ConnectFields, DemoMembers, DemoOwner, FlowRules}};
 
 /// One of the mocked vendors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum MockVendor {{
 {variants}
 }}

@@ -8,7 +8,7 @@ mod targets;
 
 use std::time::Duration;
 
-use crate::builds::BuildTime;
+use crate::builds::{BuildTime, UserBuild};
 use crate::criterion::Sdk;
 use crate::flows::Flows;
 use crate::load::VendorRow;
@@ -41,7 +41,7 @@ impl Bench {
             sdk,
             soak,
         }: Runs<'_>,
-        builds: &[BuildTime],
+        (builds, user_builds): (&[BuildTime], &[UserBuild]),
         (load_start, load_end, elapsed): (String, String, Duration),
     ) -> String {
         let mut md = String::new();
@@ -57,6 +57,7 @@ impl Bench {
         runs::report_sdk(&mut md, sdk);
         runs::report_soak(&mut md, soak);
         runs::report_builds(&mut md, builds, self.args.with_builds);
+        runs::report_user_builds(&mut md, user_builds);
         targets::report_targets(
             &mut md,
             &targets::Ratios::of(rows),

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::Result;
-use crate::builds::BuildTime;
+use crate::builds::{BuildTime, UserBuild};
 use crate::criterion::Sdk;
 use crate::flows::{FLOW_REDIRECT, Flows};
 use crate::soak::Soak;
@@ -186,6 +186,37 @@ pub(super) fn report_builds(md: &mut String, builds: &[BuildTime], with_builds: 
                     "failed"
                 }
             ),
+        );
+    }
+}
+
+/// A user's cold test build with the mock or the SDK, beside its anchor (goals: the mock at
+/// most 1.3× wiremock alone, the SDK at most 1.15× raw reqwest).
+pub(super) fn report_user_builds(md: &mut String, builds: &[UserBuild]) {
+    if builds.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "\n#### A user's cold `cargo test --no-run` (fresh crate, own target dir, this \
+         workspace's Cargo.lock)\n"
+    );
+    let _ = writeln!(
+        md,
+        "| what | ours | anchor | ratio | goal |\n|---|---:|---:|---:|---:|"
+    );
+    for (b, goal) in builds.iter().zip(["1.30×", "1.15×"]) {
+        let secs = |s: Option<f64>| s.map_or_else(|| "failed".to_owned(), |s| format!("{s:.1} s"));
+        let _ = writeln!(
+            md,
+            "| {} | `{}` {} | `{}` {} | {} | ≤ {goal} |",
+            b.label,
+            b.ours,
+            secs(b.ours_s),
+            b.anchor,
+            secs(b.anchor_s),
+            b.ratio()
+                .map_or_else(|| "–".to_owned(), |r| format!("{r:.2}×")),
         );
     }
 }
