@@ -444,6 +444,15 @@ mod tests {
     /// A connect snapshots the state before it mints its flow, and inserts the flow only if no
     /// reset came in between: so a reset must make every earlier snapshot stale.
     #[test]
+    fn a_state_lives_at_most_a_year() {
+        assert_eq!(MAX_STATE_TTL, Duration::from_secs(31_536_000));
+        let long = MockConfig::default().with_state_ttl(Duration::from_secs(40_000_000));
+        assert_eq!(MockState::new(long, true).state_ttl(), MAX_STATE_TTL);
+        let year = MockConfig::default().with_state_ttl(MAX_STATE_TTL);
+        assert_eq!(MockState::new(year, true).state_ttl(), MAX_STATE_TTL);
+    }
+
+    #[test]
     fn a_reset_makes_earlier_snapshots_stale() {
         let state = MockState::new(MockConfig::default(), true);
         let before = state.snapshot(MockVendor::Ocoya).generation;
