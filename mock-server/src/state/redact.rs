@@ -63,10 +63,19 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     SECRET_SUFFIXES.iter().any(|s| norm.ends_with(s))
 }
 
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    hay.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// Whether `text` holds any of [`SECRET_HINTS`], in any case: one pass over the bytes, a
+/// hint compared only where a byte could start one (the log scans every request's query and
+/// body with it, and most hold none).
+fn has_hint(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, b)| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'k' | b't' | b's' | b'p' | b'c' | b'a' | b'b' | b'v'
+        ) && SECRET_HINTS.iter().any(|h| {
+            bytes[i..].len() >= h.len() && bytes[i..i + h.len()].eq_ignore_ascii_case(h.as_bytes())
+        })
+    })
 }
 
 /// `s` cut to at most `max` bytes, on a character boundary, in an allocation of its own size
@@ -230,7 +239,7 @@ fn redact_items(text: &str, seps: &[u8], keys: &[String]) -> Option<String> {
 /// and every known key scrubbed, names and values decoded first (percent-encoding, `+`,
 /// case); the rest is kept byte for byte.
 pub(crate) fn query<'a>(q: &'a str, keys: &[String]) -> Cow<'a, str> {
-    let worth_a_look = encoded(q) || SECRET_HINTS.iter().any(|h| contains_ignore_case(q, h));
+    let worth_a_look = encoded(q) || has_hint(q);
     let q: Cow<'a, str> = match worth_a_look.then(|| redact_items(q, b"&", keys)).flatten() {
         Some(redacted) => Cow::Owned(redacted),
         None => Cow::Borrowed(q),
@@ -256,7 +265,7 @@ fn decoded(name: &str) -> String {
 /// whose credentials are replaced; a known key hidden in an encoding there takes the whole
 /// body.
 pub(crate) fn body<'a>(text: &'a str, keys: &[String]) -> Cow<'a, str> {
-    let hinted = SECRET_HINTS.iter().any(|h| contains_ignore_case(text, h));
+    let hinted = has_hint(text);
     if !hinted && !encoded(text) {
         return scrub_keys(Cow::Borrowed(text), keys);
     }
@@ -363,6 +372,24 @@ mod tests {
 
     fn keys() -> Vec<String> {
         vec!["sk_test_owner".to_owned(), "sk_test_member".to_owned()]
+    }
+
+    #[test]
+    fn hints_are_found_in_any_case_and_only_there() {
+        for h in SECRET_HINTS {
+            // Each hint starts with a letter `has_hint` looks at.
+            assert!(has_hint(h), "{h}");
+            assert!(has_hint(&format!("x-{}-y", h.to_ascii_uppercase())), "{h}");
+        }
+        for plain in [
+            "",
+            "projectId=p&platform=X",
+            "{\"provider\":\"instagram\"}",
+            "ke",
+            "toke",
+        ] {
+            assert!(!has_hint(plain), "{plain}");
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod criterion;
 mod floor;
 mod flows;
 mod install;
+mod instructions;
 mod load;
 mod pin;
 mod procs;
@@ -90,7 +91,7 @@ struct BenchArgs {
     tenant_flows: usize,
     /// Run only these parts (default: all): load, flows, tenants, sdk, soak (needs --soak),
     /// builds.
-    #[arg(long, value_delimiter = ',', value_parser = ["load", "flows", "tenants", "sdk", "soak", "builds"])]
+    #[arg(long, value_delimiter = ',', value_parser = ["load", "flows", "tenants", "sdk", "soak", "builds", "instructions"])]
     only: Vec<String>,
     /// Let the servers and wrk share every CPU, instead of pinning the server to one half of
     /// them and wrk to the other (with `taskset`) for the main table.
@@ -301,6 +302,11 @@ impl Bench {
             eprintln!("bench: soak, {n} requests …");
             self.soak(n)
         });
+        let instructions = if self.part("instructions") {
+            Some(self.instructions(&routes_file))
+        } else {
+            None
+        };
         let (builds, user_builds) = if self.part("builds") {
             (self.builds(), self.user_builds())
         } else {
@@ -317,6 +323,7 @@ impl Bench {
                 soak: soak.as_ref(),
             },
             (&builds, &user_builds),
+            instructions.as_ref(),
             (load_start, load_end, started.elapsed()),
         );
         println!("{report}");

@@ -42,6 +42,7 @@ impl Bench {
             soak,
         }: Runs<'_>,
         (builds, user_builds): (&[BuildTime], &[UserBuild]),
+        instructions: Option<&crate::Result<Vec<crate::instructions::Instructions>>>,
         (load_start, load_end, elapsed): (String, String, Duration),
     ) -> String {
         let mut md = String::new();
@@ -58,6 +59,7 @@ impl Bench {
         runs::report_soak(&mut md, soak);
         runs::report_builds(&mut md, builds, self.args.with_builds);
         runs::report_user_builds(&mut md, user_builds);
+        runs::report_instructions(&mut md, instructions);
         targets::report_targets(
             &mut md,
             &targets::Ratios::of(rows),

@@ -221,6 +221,50 @@ pub(super) fn report_user_builds(md: &mut String, builds: &[UserBuild]) {
     }
 }
 
+/// Instructions per request under callgrind, the mock against the floor (goal: at most 1.5×).
+pub(super) fn report_instructions(
+    md: &mut String,
+    instructions: Option<&crate::Result<Vec<crate::instructions::Instructions>>>,
+) {
+    let Some(result) = instructions else {
+        return;
+    };
+    let _ = writeln!(
+        md,
+        "\n#### Instructions per request (`valgrind --tool=callgrind`, keep-alive, one connection)\n"
+    );
+    let rows = match result {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = writeln!(md, "Not run: {e}.");
+            return;
+        }
+    };
+    let _ = writeln!(
+        md,
+        "| vendor | mock, connect | floor, connect | mock / floor | mock, whole flow (requests) |\n|---|---:|---:|---:|---:|"
+    );
+    let k = |r: &crate::Result<f64>| {
+        r.as_ref().map_or_else(
+            |e| format!("failed: {e}"),
+            |v| format!("{:.1}k", v / 1000.0),
+        )
+    };
+    for row in rows {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} ({}) |",
+            row.vendor.name(),
+            k(&row.mock_connect),
+            k(&row.floor_connect),
+            row.ratio()
+                .map_or_else(|| "–".to_owned(), |r| format!("{r:.2}×")),
+            k(&row.mock_flow),
+            row.flow_requests,
+        );
+    }
+}
+
 /// The soak's hostile phase: the normal load's latency alone and beside the attackers.
 fn report_hostile(md: &mut String, hostile: Option<&Result<crate::soak::Hostile>>) {
     let _ = writeln!(md, "\n#### Soak: the hostile phase\n");
