@@ -1,7 +1,7 @@
 //! What the run needs and installs or builds on demand: wrk, Prism, the release mock.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::procs::on_path;
 use crate::{Bench, Result, cargo};
@@ -51,6 +51,66 @@ impl Bench {
             Ok(())
         } else {
             Err("cargo build --release -p social-connect-mock --features cli failed".to_owned())
+        }
+    }
+
+    /// Installs WireMock standalone with npm (its package `wiremock` carries the jar) into
+    /// `target/bench-wiremock/` if it is not there, and checks Java runs; false if either fails.
+    /// `self.wiremock_jar` becomes the jar's path.
+    pub(crate) fn ensure_wiremock(&mut self) -> bool {
+        let dir = self.wiremock_jar.clone();
+        let find = |dir: &Path| -> Option<std::path::PathBuf> {
+            let build = dir.join("node_modules").join("wiremock").join("build");
+            std::fs::read_dir(build)
+                .ok()?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.extension().is_some_and(|x| x == "jar"))
+        };
+        if dir.is_file() {
+            return true;
+        }
+        if find(&dir).is_none() {
+            eprintln!(
+                "bench: installing wiremock with npm into {} …",
+                dir.display()
+            );
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = Command::new("npm")
+                .args([
+                    "install",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                    "--prefix",
+                ])
+                .arg(&dir)
+                .arg("wiremock@3")
+                .status();
+            if find(&dir).is_some() {
+                self.notes.push(
+                    "WireMock was installed by this run (`npm install wiremock@3` into `target/bench-wiremock/`; the jar runs on the machine's Java)."
+                        .to_owned(),
+                );
+            }
+        }
+        let java = Command::new("java")
+            .arg("-version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        match find(&dir) {
+            Some(jar) if java => {
+                self.wiremock_jar = jar;
+                true
+            }
+            _ => {
+                self.notes.push(
+                    "WireMock could not be run (npm's `wiremock` or Java missing); its column is empty."
+                        .to_owned(),
+                );
+                false
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-//! The connect endpoint under load: the mock, the floor and Prism, each a fresh process, probed,
+//! The connect endpoint under load: the mock, the floor, Prism and WireMock, each a fresh process, probed,
 //! warmed up and measured with wrk.
 
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ pub(crate) struct VendorRow {
     pub(crate) mock: Option<Result<Load>>,
     pub(crate) floor: Option<Result<Load>>,
     pub(crate) prism: Option<Result<Load>>,
+    /// WireMock standalone with one templated stub (`--no-wiremock` leaves it out).
+    pub(crate) wiremock: Option<Result<Load>>,
     /// `--baseline-mock`: the other build, under the same load as `mock`.
     pub(crate) baseline: Option<Result<Load>>,
     /// With pinning: the mock and the floor again with every CPU shared.
@@ -32,7 +34,12 @@ pub(crate) struct VendorRow {
 impl Bench {
     /// One vendor against each server: pinned first (if pinning), then the mock and the floor
     /// with every CPU shared.
-    pub(crate) fn load_row(&self, vendor: MockVendor, routes: &Path, prism: bool) -> VendorRow {
+    pub(crate) fn load_row(
+        &self,
+        vendor: MockVendor,
+        routes: &Path,
+        (prism, wiremock): (bool, bool),
+    ) -> VendorRow {
         eprintln!("bench: {} …", vendor.name());
         let mut row = VendorRow {
             vendor: vendor.name(),
@@ -46,6 +53,9 @@ impl Bench {
         row.floor = Some(self.load_floor(vendor, routes));
         if prism {
             row.prism = Some(self.load_prism(vendor));
+        }
+        if wiremock {
+            row.wiremock = Some(self.load_wiremock(vendor, routes));
         }
         if self.pin.is_some() {
             self.pinned.set(false);
@@ -153,6 +163,67 @@ impl Bench {
         self.load(&mut prism, &url, v, "prism")
     }
 
+    /// WireMock standalone (the jar from npm's `wiremock`, on Debian's Java) given its kindest
+    /// set-up: one stub answering the vendor's connect with the mock's own answer, its `state`
+    /// templated fresh per request; no request journal, no request logging; a JIT warm-up
+    /// (at least 10 s of the same load first).
+    fn load_wiremock(&self, v: MockVendor, routes: &Path) -> Result<Load> {
+        let routes: BTreeMap<String, floor::Route> = serde_json::from_slice(
+            &std::fs::read(routes).map_err(|e| format!("{}: {e}", routes.display()))?,
+        )
+        .map_err(|e| e.to_string())?;
+        let path = format!("{}{}", v.prefix(), samples::connect(v).path);
+        let route = routes.get(&path).ok_or("no route for the vendor")?;
+        let root = self.work.join(format!("wiremock-{}", v.slug()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("mappings")).map_err(|e| e.to_string())?;
+        let stub = serde_json::json!({
+            "request": {"method": "POST", "urlPath": path},
+            "response": {
+                "status": route.status,
+                "headers": {"Content-Type": route.content_type},
+                "body": templated_state(&route.body),
+                "transformers": ["response-template"]
+            }
+        });
+        std::fs::write(root.join("mappings").join("connect.json"), stub.to_string())
+            .map_err(|e| e.to_string())?;
+        let port = free_port()?;
+        let log_path = self.work.join(format!("wiremock-{}.log", v.slug()));
+        let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+        let log2 = log.try_clone().map_err(|e| e.to_string())?;
+        let child = self
+            .server_command(std::path::Path::new("java"))
+            .arg("-jar")
+            .arg(&self.wiremock_jar)
+            .args(["--bind-address", "127.0.0.1", "--port", &port.to_string()])
+            .arg("--root-dir")
+            .arg(&root)
+            .args([
+                "--no-request-journal",
+                "--disable-request-logging",
+                "--disable-banner",
+            ])
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2)
+            .spawn()
+            .map_err(|e| format!("cannot start java: {e}"))?;
+        let mut wiremock = Proc {
+            name: format!("wiremock ({})", v.slug()),
+            child,
+            _stdout: None,
+        };
+        if let Err(e) = wait_for_port(&mut wiremock, port, Duration::from_secs(90)) {
+            return Err(format!("{e}: {}", log_tail(&log_path)));
+        }
+        let url = format!("http://127.0.0.1:{port}{}", samples::connect(v).target());
+        // The JIT's warm-up: more than the others get.
+        let script = self.wrk_script(v, "wiremock")?;
+        self.wrk(&url, &script, self.args.warmup.max(10))?;
+        self.load(&mut wiremock, &url, v, "wiremock")
+    }
+
     /// Probe, warm up, measure; the server's RSS before and its peak after.
     fn load(&self, server: &mut Proc, url: &str, v: MockVendor, tag: &str) -> Result<Load> {
         let (status, _, body) = self.runtime.block_on(probe(url, &samples::connect(v)))?;
@@ -198,6 +269,19 @@ async fn probe(url: &str, sample: &ConnectSample) -> Result<(u16, String, String
     Ok((status, content_type, body))
 }
 
+/// The mock's answer with its `state` (43 characters after `state=`) made a WireMock template
+/// that draws a fresh one per answer, as the mock does.
+fn templated_state(body: &str) -> String {
+    match body.find("state=") {
+        Some(i) if body.len() >= i + 6 + 43 => format!(
+            "{}{{{{randomValue length=43 type='ALPHANUMERIC'}}}}{}",
+            &body[..i + 6],
+            &body[i + 6 + 43..]
+        ),
+        _ => body.to_owned(),
+    }
+}
+
 /// Progress on stderr: one vendor's results as soon as they are in.
 pub(crate) fn print_row(row: &VendorRow) {
     for (server, result) in [
@@ -205,6 +289,7 @@ pub(crate) fn print_row(row: &VendorRow) {
         ("baseline", &row.baseline),
         ("floor", &row.floor),
         ("prism", &row.prism),
+        ("wiremock", &row.wiremock),
         ("mock (shared CPUs)", &row.mock_shared),
         ("floor (shared CPUs)", &row.floor_shared),
     ] {

@@ -80,6 +80,9 @@ struct BenchArgs {
     /// Skip Prism.
     #[arg(long)]
     no_prism: bool,
+    /// Skip WireMock.
+    #[arg(long)]
+    no_wiremock: bool,
     /// Skip the criterion bench (`Client::connect` vs raw reqwest).
     #[arg(long)]
     no_criterion: bool,
@@ -193,6 +196,8 @@ struct Bench {
     vendors: Vec<MockVendor>,
     mock_bin: PathBuf,
     prism_bin: PathBuf,
+    /// WireMock's standalone jar, from npm's `wiremock` in `target/bench-wiremock/`.
+    wiremock_jar: PathBuf,
     runtime: tokio::runtime::Runtime,
     notes: Vec<String>,
     /// The CPU split of the main table's load runs (`None`: everything shares every CPU).
@@ -235,6 +240,7 @@ impl Bench {
                 .join("node_modules")
                 .join(".bin")
                 .join("prism"),
+            wiremock_jar: target.join("bench-wiremock"),
             work,
             pin: if args.no_pin { None } else { Pin::detect() },
             args,
@@ -255,6 +261,7 @@ impl Bench {
         self.ensure_wrk()?;
         self.build_mock()?;
         let prism_ok = self.part("load") && !self.args.no_prism && self.ensure_prism();
+        let wiremock_ok = self.part("load") && !self.args.no_wiremock && self.ensure_wiremock();
 
         // Probe every vendor on one mock: the expected statuses, and the bodies for the floor.
         let routes = self.probe_mock()?;
@@ -272,7 +279,7 @@ impl Bench {
             Vec::new()
         };
         for vendor in load_vendors {
-            let row = self.load_row(vendor, &routes_file, prism_ok);
+            let row = self.load_row(vendor, &routes_file, (prism_ok, wiremock_ok));
             print_row(&row);
             rows.push(row);
         }

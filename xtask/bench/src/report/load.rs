@@ -20,6 +20,7 @@ pub(super) fn report_load(md: &mut String, rows: &[VendorRow]) {
             ("mock (baseline)", &row.baseline),
             ("bare hyper floor", &row.floor),
             ("Prism", &row.prism),
+            ("WireMock", &row.wiremock),
         ] {
             match result {
                 None => {}
@@ -99,13 +100,14 @@ pub(super) fn report_ratios(md: &mut String, rows: &[VendorRow]) {
     let _ = writeln!(md, "\n#### Ratios\n");
     let _ = writeln!(
         md,
-        "| vendor | mock / Prism (requests/s) | mock / floor (requests/s) | mock p99 / floor p99 |"
+        "| vendor | mock / Prism (requests/s) | mock / WireMock (requests/s) | mock / floor (requests/s) | mock p99 / floor p99 |"
     );
-    let _ = writeln!(md, "|---|---:|---:|---:|");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
     for row in rows {
         let mock = loaded(&row.mock);
         let floor = loaded(&row.floor);
         let rp = rps_ratio(mock, loaded(&row.prism));
+        let rw = rps_ratio(mock, loaded(&row.wiremock));
         let rf = rps_ratio(mock, floor);
         let p99_ratio = match (mock, floor) {
             (Some(m), Some(f)) if f.p99_ms > 0.0 => format!("{:.2}×", m.p99_ms / f.p99_ms),
@@ -113,9 +115,10 @@ pub(super) fn report_ratios(md: &mut String, rows: &[VendorRow]) {
         };
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {p99_ratio} |",
+            "| {} | {} | {} | {} | {p99_ratio} |",
             row.vendor,
             rp.map_or_else(|| "—".to_owned(), |r| format!("{r:.1}×")),
+            rw.map_or_else(|| "—".to_owned(), |r| format!("{r:.1}×")),
             rf.map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0)),
         );
     }
