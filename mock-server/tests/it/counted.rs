@@ -118,13 +118,14 @@ fn each_kind_of_kept_thing_is_counted_at_least_at_its_size() {
         assert!(r.text().await.unwrap().contains("facebook_pages[0].name"));
         let (url, body) =
             woop_with_redirect(&format!("{origin}/t/k0"), "https://app.example.com/ok");
-        let mut body: Value = serde_json::from_str(&body).unwrap();
-        body["projectId"] = "p".repeat(3000).into();
+        // The sample's owner, 3,000 bytes long.
+        let owner = samples::connect(MockVendor::WoopSocial).owner.unwrap();
+        let body = body.replace(owner, &"p".repeat(3000));
         let r = c
             .post(url)
             .bearer_auth(OWNER_KEY)
             .header("content-type", "application/json")
-            .body(body.to_string())
+            .body(body)
             .send()
             .await
             .unwrap();
@@ -188,16 +189,17 @@ fn each_kind_of_kept_thing_is_counted_at_least_at_its_size() {
         let (rss0, count0) = (rss_kb(pid), counted(origin).await);
         let sample = samples::connect(MockVendor::Ocoya);
         let query = "q".repeat(1000);
-        let body = json!({"provider": "instagram", "note": "b".repeat(4000)}).to_string();
+        let mut body: Value = serde_json::from_str(sample.body).unwrap();
+        body["note"] = "b".repeat(4000).into();
+        let body = body.to_string();
+        let (key_header, key) = sample.auth(OWNER_KEY);
         send_all(|t, _| {
-            c.post(format!(
-                "{origin}/t/k{t}{}{}?workspaceId=ws_demo&x={query}",
-                MockVendor::Ocoya.prefix(),
-                MockVendor::Ocoya.connect_path()
-            ))
-            .header(sample.auth(OWNER_KEY).0, OWNER_KEY)
-            .header("content-type", "application/json")
-            .body(body.clone())
+            let url = sample.url(&format!("{origin}/t/k{t}{}", MockVendor::Ocoya.prefix()));
+            let sep = if sample.query.is_empty() { '?' } else { '&' };
+            c.post(format!("{url}{sep}x={query}"))
+                .header(key_header, key.clone())
+                .header("content-type", "application/json")
+                .body(body.clone())
         })
         .await;
         tokio::time::sleep(Duration::from_millis(200)).await;

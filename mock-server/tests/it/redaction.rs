@@ -3,7 +3,7 @@
 //! that is not JSON, percent-encoded, `+`-encoded, JSON-escaped or in another case, sent over
 //! HTTP to the standalone server and read back from its admin API.
 
-use social_connect_mock::{MockVendor, OWNER_KEY, StandaloneConfig, StandaloneServer};
+use social_connect_mock::{MockVendor, OWNER_KEY, StandaloneConfig, StandaloneServer, samples};
 
 use crate::support::{client, get};
 
@@ -214,21 +214,23 @@ async fn no_encoding_gets_a_credential_into_the_log() {
     let s = StandaloneServer::start(StandaloneConfig::default())
         .await
         .unwrap();
-    let v = MockVendor::Ocoya;
+    // Any vendor's connect: its sample request (the manifest's owner, the contract's key header),
+    // with each case's query appended and its body in place of the sample's.
+    let sample = samples::connect(MockVendor::Ocoya);
+    let (key_header, key) = sample.auth(OWNER_KEY);
     let cases = cases();
     assert!(cases.len() >= 20);
     let mut leaks = Vec::new();
     for (what, query, content_type, body) in &cases {
         s.state().clear_requests();
-        let url = format!(
-            "{}{}?workspaceId=ws_demo{}{query}",
-            s.base_url(v),
-            v.connect_path(),
-            if query.is_empty() { "" } else { "&" }
-        );
+        let url = match (query.is_empty(), sample.query.is_empty()) {
+            (true, _) => sample.url(&s.base_url(sample.vendor)),
+            (false, true) => format!("{}?{query}", sample.url(&s.base_url(sample.vendor))),
+            (false, false) => format!("{}&{query}", sample.url(&s.base_url(sample.vendor))),
+        };
         let r = client()
             .post(url)
-            .header("x-api-key", OWNER_KEY)
+            .header(key_header, &key)
             .header("content-type", *content_type)
             .body(body.clone())
             .send()
@@ -257,24 +259,28 @@ async fn a_harmless_request_is_logged_as_sent() {
     let s = StandaloneServer::start(StandaloneConfig::default())
         .await
         .unwrap();
-    let v = MockVendor::Ocoya;
-    let body = r#"{"provider":"instagram","note":"a+b%20c \u0041"}"#;
+    let sample = samples::connect(MockVendor::Ocoya);
+    let (key_header, key) = sample.auth(OWNER_KEY);
+    // The sample's body with one more field, whose text holds `+`, `%20` and a JSON escape.
+    let body = sample.body.replacen('{', r#"{"note":"a+b%20c \u0041","#, 1);
     client()
-        .post(format!(
-            "{}{}?workspaceId=ws_demo",
-            s.base_url(v),
-            v.connect_path()
-        ))
-        .header("x-api-key", OWNER_KEY)
+        .post(sample.url(&s.base_url(sample.vendor)))
+        .header(key_header, key)
         .header("content-type", "application/json")
         .body(body)
         .send()
         .await
         .unwrap();
     let logged = s.state().requests().pop().unwrap();
-    assert_eq!(logged.query.as_deref(), Some("workspaceId=ws_demo"));
+    assert_eq!(
+        logged.query.as_deref(),
+        Some(sample.query).filter(|q| !q.is_empty())
+    );
     // Escapes are decoded where the body is written back, never lost.
     let kept: serde_json::Value = serde_json::from_str(logged.body.as_deref().unwrap()).unwrap();
     assert_eq!(kept["note"], "a+b%20c A");
-    assert_eq!(kept["provider"], "instagram");
+    let sent: serde_json::Value = serde_json::from_str(sample.body).unwrap();
+    for (name, value) in sent.as_object().unwrap() {
+        assert_eq!(&kept[name], value, "{name}");
+    }
 }

@@ -189,9 +189,24 @@ fn keep_alive_connects(addr: &str, v: MockVendor, n: usize) -> Result<()> {
 }
 
 /// One whole flow on one keep-alive connection: the connect, then each hop of its link (with
-/// `decision=approve`) while the mock redirects to itself. The requests it took.
+/// `decision=approve`) while the mock redirects to itself, then an admin reset, so that the
+/// next flow can connect the same account again (Postbreeze takes one per platform). The
+/// requests it took, the reset included.
 fn flow(addr: &str, v: MockVendor) -> Result<usize> {
     let mut conn = Conn::open(addr)?;
+    let requests = flow_on(&mut conn, addr, v)?;
+    let reset = format!(
+        "POST /__admin/reset HTTP/1.1\r\nHost: {addr}\r\ncontent-type: application/json\r\n\
+         content-length: 0\r\n\r\n"
+    );
+    let (status, _, _) = conn.send(reset.as_bytes())?;
+    if status != 200 {
+        return Err(format!("the reset answered {status}"));
+    }
+    Ok(requests + 1)
+}
+
+fn flow_on(conn: &mut Conn, addr: &str, v: MockVendor) -> Result<usize> {
     let (status, _, body) = conn.send(&connect_request(v))?;
     if !(200..300).contains(&status) {
         return Err(format!("{} connect answered {status}", v.name()));

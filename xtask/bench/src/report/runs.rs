@@ -242,7 +242,7 @@ pub(super) fn report_instructions(
     };
     let _ = writeln!(
         md,
-        "| vendor | mock, connect | floor, connect | mock / floor | mock, whole flow (requests) |\n|---|---:|---:|---:|---:|"
+        "| vendor | mock, connect | floor, connect | mock / floor | mock, whole flow and a reset (requests) |\n|---|---:|---:|---:|---:|"
     );
     let k = |r: &crate::Result<f64>| {
         r.as_ref().map_or_else(
