@@ -63,19 +63,34 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     SECRET_SUFFIXES.iter().any(|s| norm.ends_with(s))
 }
 
-/// Whether `text` holds any of [`SECRET_HINTS`], in any case: one pass over the bytes, a
-/// hint compared only where a byte could start one (the log scans every request's query and
-/// body with it, and most hold none).
+/// Whether `text` holds any of [`SECRET_HINTS`], in any case: one pass over the bytes, and at
+/// each byte that starts a hint, one comparison with that hint (the log scans every request's
+/// query and body with it, and most hold none).
 fn has_hint(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().any(|(i, b)| {
-        matches!(
-            b.to_ascii_lowercase(),
-            b'k' | b't' | b's' | b'p' | b'c' | b'a' | b'b' | b'v'
-        ) && SECRET_HINTS.iter().any(|h| {
-            bytes[i..].len() >= h.len() && bytes[i..i + h.len()].eq_ignore_ascii_case(h.as_bytes())
+        hint_starting_with(b.to_ascii_lowercase()).is_some_and(|h| {
+            bytes
+                .get(i..i + h.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(h.as_bytes()))
         })
     })
+}
+
+/// The hint that starts with `letter` (lower case): each starts with a letter of its own.
+fn hint_starting_with(letter: u8) -> Option<&'static str> {
+    let i = match letter {
+        b'k' => 0,
+        b't' => 1,
+        b's' => 2,
+        b'p' => 3,
+        b'c' => 4,
+        b'a' => 5,
+        b'b' => 6,
+        b'v' => 7,
+        _ => return None,
+    };
+    Some(SECRET_HINTS[i])
 }
 
 /// `s` cut to at most `max` bytes, on a character boundary, in an allocation of its own size
@@ -377,7 +392,8 @@ mod tests {
     #[test]
     fn hints_are_found_in_any_case_and_only_there() {
         for h in SECRET_HINTS {
-            // Each hint starts with a letter `has_hint` looks at.
+            // Each hint is the one `has_hint` compares at its first letter.
+            assert_eq!(hint_starting_with(h.as_bytes()[0]), Some(h));
             assert!(has_hint(h), "{h}");
             assert!(has_hint(&format!("x-{}-y", h.to_ascii_uppercase())), "{h}");
         }
