@@ -1,11 +1,9 @@
 //! `--public-url`: every URL the mock mints is built on it, and a mock reached at it, path prefix
 //! included, serves whole flows; a server on all interfaces mints loopback URLs.
 
-use social_connect_mock::{
-    MockVendor, OWNER_KEY, PublicUrl, StandaloneConfig, StandaloneServer, samples,
-};
+use social_connect_mock::{MockVendor, PublicUrl, StandaloneConfig, StandaloneServer};
 
-use crate::support::{Reply, client, get, html_attributes};
+use crate::support::{client, connect_link as connect, get, html_attributes};
 
 /// Where the tests say the mock is reached: a name this machine cannot resolve, so that a URL
 /// built on the bound address instead would be seen, not followed by luck.
@@ -26,29 +24,6 @@ fn through(server: &StandaloneServer, url: &str) -> String {
         .strip_prefix(PUBLIC)
         .unwrap_or_else(|| panic!("{url} is not on the public URL {PUBLIC}"));
     format!("http://{}/mock{rest}", server.addr())
-}
-
-/// `vendor`'s sample connect, sent to `base` (a base URL as the client reaches it): the link.
-async fn connect(base: &str, vendor: MockVendor) -> String {
-    let sample = samples::connect(vendor);
-    let (name, value) = sample.auth(OWNER_KEY);
-    let r = Reply::from(
-        client()
-            .post(sample.url(base))
-            .header(name, value)
-            .header("content-type", "application/json")
-            .body(sample.body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert!(r.status < 300, "{vendor:?}: {} {}", r.status, r.text);
-    r.json()
-        .pointer(sample.link)
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_else(|| panic!("{vendor:?}: no link at {}: {}", sample.link, r.text))
-        .to_owned()
 }
 
 #[tokio::test]

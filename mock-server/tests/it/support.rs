@@ -523,3 +523,28 @@ pub(crate) fn assert_message(v: &Value, what: &str) {
         "{what}: no message: {v}"
     );
 }
+
+/// `vendor`'s sample connect with the owner key, sent to `base` (a vendor base URL as the client
+/// reaches it): the link it returns.
+pub(crate) async fn connect_link(base: &str, vendor: MockVendor) -> String {
+    let sample = samples::connect(vendor);
+    let (name, value) = sample.auth(OWNER_KEY);
+    let r = Reply::from(
+        client()
+            .post(sample.url(base))
+            .header(name, value)
+            .header("content-type", "application/json")
+            .body(sample.body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(r.status < 300, "{vendor:?}: {} {}", r.status, r.text);
+    // Where the link is: the vendor's manifest says (`connect.link`).
+    r.json()
+        .pointer(sample.link)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_else(|| panic!("{vendor:?}: no link at {}: {}", sample.link, r.text))
+        .to_owned()
+}

@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 use social_connect_mock::{MockVendor, OWNER_KEY, StandaloneConfig, StandaloneServer, samples};
 
-use crate::support::{Reply, absolute, client, get, html_attributes, query_param};
+use crate::support::{
+    Reply, absolute, client, connect_link as connect, get, html_attributes, query_param,
+};
 
 async fn server(config: StandaloneConfig) -> StandaloneServer {
     StandaloneServer::start(config).await.unwrap()
@@ -12,30 +14,6 @@ async fn server(config: StandaloneConfig) -> StandaloneServer {
 
 fn tenant_base(s: &StandaloneServer, tenant: &str, v: MockVendor) -> String {
     format!("{}/t/{tenant}{}", s.uri(), v.prefix())
-}
-
-/// `vendor`'s sample connect, sent to `base`: the link it returns.
-async fn connect(base: &str, vendor: MockVendor) -> String {
-    let sample = samples::connect(vendor);
-    let (name, value) = sample.auth(OWNER_KEY);
-    let r = Reply::from(
-        client()
-            .post(sample.url(base))
-            .header(name, value)
-            .header("content-type", "application/json")
-            .body(sample.body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert!(r.status < 300, "{vendor:?}: {} {}", r.status, r.text);
-    // Where the link is: the vendor's manifest says (`connect.link`).
-    r.json()
-        .pointer(sample.link)
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_else(|| panic!("{vendor:?}: no link at {}: {}", sample.link, r.text))
-        .to_owned()
 }
 
 /// Follows `url` (with `decision=approve`) hop by hop; every hop must stay under `inside`.
