@@ -262,3 +262,101 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
         self.progress(r, cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::IoSlice;
+
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _, BufWriter, duplex};
+
+    use super::*;
+
+    /// Long enough for any byte in flight on loopback; a missing byte fails the test after it.
+    const PATIENCE: Duration = Duration::from_secs(5);
+
+    async fn read_exactly(peer: &mut tokio::io::DuplexStream, n: usize) -> Vec<u8> {
+        let mut got = vec![0; n];
+        tokio::time::timeout(PATIENCE, peer.read_exact(&mut got))
+            .await
+            .expect("the bytes reached the peer")
+            .expect("read");
+        got
+    }
+
+    #[tokio::test]
+    async fn writes_reach_the_peer_whole_by_either_path() {
+        let (ours, mut peer) = duplex(1024);
+        let mut io = WriteDeadline::new(ours, PATIENCE);
+        io.write_all(b"plain write").await.unwrap();
+        assert_eq!(read_exactly(&mut peer, 11).await, b"plain write");
+        let bufs = [IoSlice::new(b"vec"), IoSlice::new(b"tored")];
+        let n = io.write_vectored(&bufs).await.unwrap();
+        assert!(n > 0);
+        assert_eq!(read_exactly(&mut peer, n).await, &b"vectored"[..n]);
+    }
+
+    /// A socket that writes one buffer at a time (the trait's default for `writev`).
+    struct OneBuffer(tokio::io::DuplexStream);
+
+    impl AsyncWrite for OneBuffer {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<std::io::Result<usize>> {
+            Pin::new(&mut self.0).poll_write(cx, buf)
+        }
+        fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.0).poll_flush(cx)
+        }
+        fn poll_shutdown(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Pin::new(&mut self.0).poll_shutdown(cx)
+        }
+    }
+
+    #[test]
+    fn it_says_what_its_socket_says_about_vectored_writes() {
+        // hyper writes a response in one `writev` when told it may, else flattens it first.
+        let (a, _pa) = duplex(64);
+        let (b, _pb) = duplex(64);
+        assert!(a.is_write_vectored());
+        assert!(WriteDeadline::new(a, PATIENCE).is_write_vectored());
+        let one = OneBuffer(b);
+        assert!(!one.is_write_vectored());
+        assert!(!WriteDeadline::new(one, PATIENCE).is_write_vectored());
+    }
+
+    #[tokio::test]
+    async fn flush_and_shutdown_reach_the_socket() {
+        let (ours, mut peer) = duplex(1024);
+        let mut io = WriteDeadline::new(BufWriter::new(ours), PATIENCE);
+        io.write_all(b"held").await.unwrap();
+        // Still in the buffer until flushed.
+        let mut probe = [0u8; 4];
+        let early = tokio::time::timeout(Duration::from_millis(50), peer.read(&mut probe)).await;
+        assert!(early.is_err(), "nothing arrives before the flush");
+        io.flush().await.unwrap();
+        assert_eq!(read_exactly(&mut peer, 4).await, b"held");
+        io.shutdown().await.unwrap();
+        let mut rest = Vec::new();
+        tokio::time::timeout(PATIENCE, peer.read_to_end(&mut rest))
+            .await
+            .expect("the peer sees the end")
+            .unwrap();
+        assert!(rest.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_write_the_peer_never_takes_fails_at_the_deadline() {
+        let (ours, _peer) = duplex(8);
+        let mut io = WriteDeadline::new(ours, Duration::from_millis(50));
+        let err = tokio::time::timeout(PATIENCE, io.write_all(&[0; 64]))
+            .await
+            .expect("the deadline ends the write")
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+    }
+}
