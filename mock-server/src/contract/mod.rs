@@ -10,6 +10,7 @@
 //! roles, conflicts, flows). A value a spec adds is accepted with no code change here; a value it
 //! removes is refused; a field it makes required is enforced.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -322,7 +323,7 @@ impl Contract {
     /// Validates a request's query and body against the contract (see [`validate`]).
     pub(crate) fn validate(
         &self,
-        query: &[(String, String)],
+        query: &[(Cow<'_, str>, Cow<'_, str>)],
         content_type: Option<&str>,
         body: &[u8],
         lax: bool,

@@ -1,5 +1,6 @@
 //! The plain, transport-free request and response types every handler speaks.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -72,12 +73,50 @@ impl MockRequest {
             .unwrap_or_default()
     }
 
+    /// The decoded query pairs, in order, borrowing what needs no decoding.
+    pub(crate) fn query_pairs_borrowed(&self) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+        self.query
+            .as_deref()
+            .map_or_else(Vec::new, |q| form_pairs(q).collect())
+    }
+
     /// The first value of a query parameter.
     pub fn query_param(&self, name: &str) -> Option<String> {
-        self.query_pairs()
-            .into_iter()
+        form_pairs(self.query.as_deref()?)
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+            .map(|(_, v)| v.into_owned())
+    }
+}
+
+/// The pairs of a form-encoded string (a query), decoded as `url::form_urlencoded::parse`
+/// decodes them. A string with neither `%` nor `+` (most queries) needs no decoding: its pairs
+/// are slices of it, found without the decoder's per-byte work.
+pub(crate) fn form_pairs(q: &str) -> FormPairs<'_> {
+    if q.bytes().any(|b| b == b'%' || b == b'+') {
+        FormPairs::Encoded(url::form_urlencoded::parse(q.as_bytes()))
+    } else {
+        FormPairs::Plain(q.split('&'))
+    }
+}
+
+/// The iterator of [`form_pairs`].
+pub(crate) enum FormPairs<'a> {
+    Plain(std::str::Split<'a, char>),
+    Encoded(url::form_urlencoded::Parse<'a>),
+}
+
+impl<'a> Iterator for FormPairs<'a> {
+    type Item = (Cow<'a, str>, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            FormPairs::Encoded(parse) => parse.next(),
+            FormPairs::Plain(items) => {
+                let item = items.find(|item| !item.is_empty())?;
+                let (k, v) = item.split_once('=').unwrap_or((item, ""));
+                Some((Cow::Borrowed(k), Cow::Borrowed(v)))
+            }
+        }
     }
 }
 
@@ -236,6 +275,27 @@ pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_pairs_decode_as_the_url_crate_does() {
+        let queries = [
+            "workspaceId=ws_demo",
+            "a=1&b=2&a=3",
+            "a&&b=&=c&d==e&",
+            "",
+            "&",
+            "x=a+b&y=%41%zz&z=%E2%82%AC",
+            "n%61me=v",
+            "é=ü&k=v=w",
+        ];
+        for q in queries {
+            let ours: Vec<_> = form_pairs(q).collect();
+            let theirs: Vec<_> = url::form_urlencoded::parse(q.as_bytes()).collect();
+            assert_eq!(ours, theirs, "{q}");
+        }
+        assert!(matches!(form_pairs("a=1&b"), FormPairs::Plain(_)));
+        assert!(matches!(form_pairs("a=1+2"), FormPairs::Encoded(_)));
+    }
 
     #[test]
     fn json_strings_are_written_as_serde_json_writes_them() {

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::redact::Keys;
 use crate::core::{MockVendor, rfc3339};
 
 /// One request in the log (`GET /__admin/requests`), newest last.
@@ -57,7 +58,7 @@ impl LogEntry {
         vendor: Option<MockVendor>,
         status: u16,
         body: Option<String>,
-        keys: &[String],
+        keys: &Keys,
     ) -> Self {
         use super::redact::{self, MAX_BODY, MAX_PATH, MAX_QUERY, truncate};
         let (path, cut_path) = truncate(redact::scrub(path, keys), MAX_PATH);
@@ -78,8 +79,8 @@ impl LogEntry {
 /// `text` redacted by `redact` and cut to `max` bytes; whether it was cut.
 fn keep(
     text: Option<String>,
-    redact: for<'a> fn(&'a str, &[String]) -> std::borrow::Cow<'a, str>,
-    keys: &[String],
+    redact: for<'a> fn(&'a str, &Keys) -> std::borrow::Cow<'a, str>,
+    keys: &Keys,
     max: usize,
 ) -> (Option<String>, bool) {
     let Some(text) = text else {
@@ -178,7 +179,7 @@ mod tests {
 
     #[test]
     fn an_entry_keeps_a_bounded_redacted_part_of_each_field() {
-        let keys = ["sk_test_owner".to_owned()];
+        let keys = Keys::new(["sk_test_owner"]);
         let long = "q".repeat(3000);
         let e = LogEntry::new(
             http::Method::POST,

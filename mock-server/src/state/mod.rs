@@ -21,6 +21,7 @@ pub(crate) use log::LogEntry;
 pub use log::RecordedRequest;
 use log::{Logged, RequestLog};
 use pending::Pending;
+use redact::Keys;
 
 use crate::core::clock::SystemClock;
 use crate::core::{Clock, MockVendor, Mode, Scenario};
@@ -149,7 +150,7 @@ struct Inner {
     data: Mutex<Data>,
     log: Mutex<RequestLog>,
     /// The fixture's API keys, scrubbed from what the log keeps (replaced with the fixture).
-    keys: RwLock<Arc<[String]>>,
+    keys: RwLock<Arc<Keys>>,
     /// What a fixture loaded through the admin API weighs (see [`MockState::weight`]); 0 while
     /// the state uses the fixture it started with.
     own_fixture_weight: AtomicUsize,
@@ -290,7 +291,9 @@ impl MockState {
     /// Replaces the fixture, then resets.
     pub fn load_fixture(&self, fixture: Fixture) {
         let keys = keys_of(&fixture);
-        let weight = serde_json::to_vec(&fixture).map_or(0, |j| j.len()) * FIXTURE_EXPANSION;
+        // The JSON's expansion, and the automaton the log's redaction finds the keys with.
+        let weight =
+            serde_json::to_vec(&fixture).map_or(0, |j| j.len()) * FIXTURE_EXPANSION + keys.memory();
         self.inner
             .own_fixture_weight
             .store(weight, Ordering::Relaxed);
@@ -300,7 +303,7 @@ impl MockState {
     }
 
     /// The fixture's API keys, which the request log never keeps.
-    pub(crate) fn fixture_keys(&self) -> Arc<[String]> {
+    pub(crate) fn fixture_keys(&self) -> Arc<Keys> {
         Arc::clone(&self.inner.keys.read().unwrap_or_else(|e| e.into_inner()))
     }
 
@@ -433,8 +436,8 @@ pub(crate) fn allocation(n: usize) -> usize {
     if n == 0 { 0 } else { n + n / 4 + 16 }
 }
 
-fn keys_of(fixture: &Fixture) -> Arc<[String]> {
-    fixture.api_keys.iter().map(|k| k.key.clone()).collect()
+fn keys_of(fixture: &Fixture) -> Arc<Keys> {
+    Arc::new(Keys::new(fixture.api_keys.iter().map(|k| k.key.clone())))
 }
 
 #[cfg(test)]

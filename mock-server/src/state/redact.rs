@@ -13,6 +13,9 @@
 //! cut leaves a prefix of a secret that redaction would have caught whole.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// Most bytes of a path the log keeps.
 pub(crate) const MAX_PATH: usize = 1024;
@@ -63,34 +66,19 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     SECRET_SUFFIXES.iter().any(|s| norm.ends_with(s))
 }
 
-/// Whether `text` holds any of [`SECRET_HINTS`], in any case: one pass over the bytes, and at
-/// each byte that starts a hint, one comparison with that hint (the log scans every request's
-/// query and body with it, and most hold none).
+/// Whether `text` holds any of [`SECRET_HINTS`], in any case: one pass of one automaton over
+/// the bytes (the log scans every request's query and body with it, and most hold none).
 fn has_hint(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, b)| {
-        hint_starting_with(b.to_ascii_lowercase()).is_some_and(|h| {
-            bytes
-                .get(i..i + h.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(h.as_bytes()))
-        })
-    })
-}
-
-/// The hint that starts with `letter` (lower case): each starts with a letter of its own.
-fn hint_starting_with(letter: u8) -> Option<&'static str> {
-    let i = match letter {
-        b'k' => 0,
-        b't' => 1,
-        b's' => 2,
-        b'p' => 3,
-        b'c' => 4,
-        b'a' => 5,
-        b'b' => 6,
-        b'v' => 7,
-        _ => return None,
-    };
-    Some(SECRET_HINTS[i])
+    static HINTS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(SECRET_HINTS)
+            .ok()
+    });
+    // The automaton of eight short words always builds; were it not to, every text would
+    // take the slow path, which finds the same names.
+    HINTS.as_ref().is_none_or(|h| h.is_match(text))
 }
 
 /// `s` cut to at most `max` bytes, on a character boundary, in an allocation of its own size
@@ -110,7 +98,7 @@ pub(crate) fn truncate(s: String, max: usize) -> (String, bool) {
 /// percent-encoding, `+` for a space, a JSON escape. Text without any of them (most requests)
 /// takes the fast path: plain substring checks only.
 fn encoded(text: &str) -> bool {
-    text.bytes().any(|b| matches!(b, b'%' | b'+' | b'\\'))
+    memchr::memchr3(b'%', b'+', b'\\', text.as_bytes()).is_some()
 }
 
 /// `text` percent-decoded, `+` read as a space when `plus` (a form), invalid UTF-8 replaced.
@@ -173,11 +161,89 @@ fn json_unescaped(text: &str) -> String {
     out
 }
 
+/// Keys of at most this many bytes in all get the fastest automaton (a few KiB of tables).
+const DFA_KEY_BYTES: usize = 1024;
+
+/// The fixture's keys, with one automaton that finds any of them in one pass over a text
+/// (built when a fixture is loaded, not per request).
+#[derive(Debug, Default)]
+pub(crate) struct Keys {
+    list: Vec<String>,
+    /// `None` when there are no keys, or (never seen) the automaton could not be built: then
+    /// each key is searched for on its own, with the same result.
+    matcher: Option<AhoCorasick>,
+}
+
+impl Keys {
+    pub(crate) fn new<S: Into<String>>(keys: impl IntoIterator<Item = S>) -> Self {
+        let list: Vec<String> = keys
+            .into_iter()
+            .map(Into::into)
+            .filter(|k| !k.is_empty())
+            .collect();
+        // A DFA takes the fewest instructions per byte but a table per state: for the few
+        // short keys of a usual fixture; many keys get the compact automaton.
+        let bytes: usize = list.iter().map(String::len).sum();
+        let kind = if bytes <= DFA_KEY_BYTES {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
+        let matcher = (!list.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(kind))
+                    .build(&list)
+                    .ok()
+            })
+            .flatten();
+        Keys { list, matcher }
+    }
+
+    /// The heap bytes it holds beyond the fixture's own strings (the automaton).
+    pub(crate) fn memory(&self) -> usize {
+        self.matcher.as_ref().map_or(0, AhoCorasick::memory_usage)
+    }
+
+    /// Whether any key is in `text`, as it is.
+    fn in_text(&self, text: &str) -> bool {
+        match &self.matcher {
+            Some(m) => m.is_match(text),
+            None => self.list.iter().any(|k| text.contains(k.as_str())),
+        }
+    }
+
+    /// `text` with every occurrence of a key replaced (the longest, where two overlap).
+    fn scrub<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
+        match &self.matcher {
+            Some(m) if m.is_match(text.as_ref()) => {
+                let mut out = String::with_capacity(text.len());
+                m.replace_all_with(&text, &mut out, |_, _, dst| {
+                    dst.push_str(REDACTED);
+                    true
+                });
+                Cow::Owned(out)
+            }
+            Some(_) => text,
+            None => {
+                let mut text = text;
+                for k in &self.list {
+                    if text.contains(k.as_str()) {
+                        text = Cow::Owned(text.replace(k.as_str(), REDACTED));
+                    }
+                }
+                text
+            }
+        }
+    }
+}
+
 /// Whether any of the fixture's keys is in `text`, as sent or in any decoding of it
 /// (percent-encoding with or without `+`, JSON escapes, and JSON escapes inside
 /// percent-encoding).
-fn holds_key(text: &str, keys: &[String]) -> bool {
-    let any = |t: &str| keys.iter().any(|k| !k.is_empty() && t.contains(k.as_str()));
+fn holds_key(text: &str, keys: &Keys) -> bool {
+    let any = |t: &str| keys.in_text(t);
     if any(text) {
         return true;
     }
@@ -192,19 +258,13 @@ fn holds_key(text: &str, keys: &[String]) -> bool {
 }
 
 /// Replaces every plain occurrence of a known key.
-fn scrub_keys<'a>(text: Cow<'a, str>, keys: &[String]) -> Cow<'a, str> {
-    let mut text = text;
-    for k in keys.iter().filter(|k| !k.is_empty()) {
-        if text.contains(k.as_str()) {
-            text = Cow::Owned(text.replace(k.as_str(), REDACTED));
-        }
-    }
-    text
+fn scrub_keys<'a>(text: Cow<'a, str>, keys: &Keys) -> Cow<'a, str> {
+    keys.scrub(text)
 }
 
 /// A path with every known key scrubbed (a key pasted into a path segment, even
 /// percent-encoded: that segment is replaced whole).
-pub(crate) fn scrub(path: String, keys: &[String]) -> String {
+pub(crate) fn scrub(path: String, keys: &Keys) -> String {
     let path = match scrub_keys(Cow::Borrowed(&path), keys) {
         Cow::Borrowed(_) => path,
         Cow::Owned(o) => o,
@@ -227,7 +287,7 @@ pub(crate) fn scrub(path: String, keys: &[String]) -> String {
 /// Replaces the value of each `name=value` item of `text` (items split at any of `seps`) whose
 /// decoded name is a credential's, or whose value holds a known key in any encoding; `None`
 /// when none is.
-fn redact_items(text: &str, seps: &[u8], keys: &[String]) -> Option<String> {
+fn redact_items(text: &str, seps: &[u8], keys: &Keys) -> Option<String> {
     let mut out = String::new();
     let mut kept_to = 0;
     let mut start = 0;
@@ -253,7 +313,7 @@ fn redact_items(text: &str, seps: &[u8], keys: &[String]) -> Option<String> {
 /// A query string (or form body) with the value of every credential-named parameter replaced
 /// and every known key scrubbed, names and values decoded first (percent-encoding, `+`,
 /// case); the rest is kept byte for byte.
-pub(crate) fn query<'a>(q: &'a str, keys: &[String]) -> Cow<'a, str> {
+pub(crate) fn query<'a>(q: &'a str, keys: &Keys) -> Cow<'a, str> {
     let worth_a_look = encoded(q) || has_hint(q);
     let q: Cow<'a, str> = match worth_a_look.then(|| redact_items(q, b"&", keys)).flatten() {
         Some(redacted) => Cow::Owned(redacted),
@@ -279,7 +339,7 @@ fn decoded(name: &str) -> String {
 /// Anything else is text that may still hold `name=value` items and `"name": "value"` pairs,
 /// whose credentials are replaced; a known key hidden in an encoding there takes the whole
 /// body.
-pub(crate) fn body<'a>(text: &'a str, keys: &[String]) -> Cow<'a, str> {
+pub(crate) fn body<'a>(text: &'a str, keys: &Keys) -> Cow<'a, str> {
     let hinted = has_hint(text);
     if !hinted && !encoded(text) {
         return scrub_keys(Cow::Borrowed(text), keys);
@@ -385,15 +445,42 @@ fn redact_json(v: &mut serde_json::Value) -> bool {
 mod tests {
     use super::*;
 
-    fn keys() -> Vec<String> {
-        vec!["sk_test_owner".to_owned(), "sk_test_member".to_owned()]
+    fn keys() -> Keys {
+        Keys::new(["sk_test_owner", "sk_test_member"])
+    }
+
+    #[test]
+    fn keys_are_found_and_scrubbed_with_or_without_the_automaton() {
+        let with = Keys::new(["sk_test_owner", "sk_test_own", "", "member_key_1"]);
+        assert!(with.matcher.is_some());
+        assert_eq!(with.list.len(), 3, "an empty key is no key");
+        let without = Keys {
+            list: with.list.clone(),
+            matcher: None,
+        };
+        for keys in [&with, &without] {
+            for pad in [0, 1, 200] {
+                let fill = "s".repeat(pad);
+                let text = format!("{fill}sk_test_owner{fill}member_key_1");
+                assert!(keys.in_text(&text));
+                let scrubbed = keys.scrub(Cow::Borrowed(&text));
+                // The longest key is taken whole where two overlap.
+                assert_eq!(scrubbed, format!("{fill}[redacted]{fill}[redacted]"));
+                assert!(!keys.in_text(&format!("{fill}sk_test_ow{fill}")));
+                assert!(matches!(
+                    keys.scrub(Cow::Borrowed("none here")),
+                    Cow::Borrowed(_)
+                ));
+            }
+        }
+        assert!(!Keys::new(Vec::<String>::new()).in_text("sk_test_owner"));
+        assert!(Keys::new(Vec::<String>::new()).matcher.is_none());
+        assert!(with.memory() > 0);
     }
 
     #[test]
     fn hints_are_found_in_any_case_and_only_there() {
         for h in SECRET_HINTS {
-            // Each hint is the one `has_hint` compares at its first letter.
-            assert_eq!(hint_starting_with(h.as_bytes()[0]), Some(h));
             assert!(has_hint(h), "{h}");
             assert!(has_hint(&format!("x-{}-y", h.to_ascii_uppercase())), "{h}");
         }

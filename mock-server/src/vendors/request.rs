@@ -28,7 +28,7 @@ pub(crate) fn validate(
     let query = if contract.query.is_empty() {
         Vec::new()
     } else {
-        req.query_pairs()
+        req.query_pairs_borrowed()
     };
     contract
         .validate(
