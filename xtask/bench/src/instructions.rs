@@ -31,6 +31,8 @@ pub(crate) struct Instructions {
     pub(crate) mock_connect: Result<f64>,
     pub(crate) floor_connect: Result<f64>,
     pub(crate) mock_flow: Result<f64>,
+    /// The `--baseline-mock` build's connect, measured in the same run.
+    pub(crate) baseline_connect: Option<Result<f64>>,
     /// Requests in one whole flow (the connect and its hops).
     pub(crate) flow_requests: usize,
 }
@@ -74,6 +76,11 @@ impl Bench {
                 mock_connect: per(Server::Mock(&self.mock_bin), Work::Connect),
                 floor_connect: per(Server::Floor(&floor), Work::Connect),
                 mock_flow: per(Server::Mock(&self.mock_bin), Work::Flow),
+                baseline_connect: self
+                    .args
+                    .baseline_mock
+                    .as_deref()
+                    .map(|old| per(Server::Mock(old), Work::Connect)),
                 flow_requests,
             });
         }

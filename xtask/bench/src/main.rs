@@ -102,7 +102,8 @@ struct BenchArgs {
     no_pin: bool,
     /// Also load another build of the mock (e.g. one of an older commit, built with
     /// `git worktree add /tmp/old <rev> && cargo build --release -p social-connect-mock
-    /// --manifest-path /tmp/old/Cargo.toml`), beside this one, as "mock (baseline)".
+    /// --manifest-path /tmp/old/Cargo.toml`), beside this one, as "mock (baseline)"; the
+    /// instructions part counts its connects too, in the same run.
     #[arg(long, value_name = "BINARY")]
     baseline_mock: Option<PathBuf>,
     /// Print the results only; leave BENCHMARKS.md alone.

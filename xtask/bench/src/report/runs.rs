@@ -240,9 +240,16 @@ pub(super) fn report_instructions(
             return;
         }
     };
+    let baseline = rows.iter().any(|r| r.baseline_connect.is_some());
     let _ = writeln!(
         md,
-        "| vendor | mock, connect | floor, connect | mock / floor | mock, whole flow and a reset (requests) |\n|---|---:|---:|---:|---:|"
+        "| vendor | mock, connect | floor, connect | mock / floor | mock, whole flow and a reset (requests) |{}\n|---|---:|---:|---:|---:|{}",
+        if baseline {
+            " baseline mock, connect | this / baseline |"
+        } else {
+            ""
+        },
+        if baseline { "---:|---:|" } else { "" },
     );
     let k = |r: &crate::Result<f64>| {
         r.as_ref().map_or_else(
@@ -251,9 +258,19 @@ pub(super) fn report_instructions(
         )
     };
     for row in rows {
+        let old = match &row.baseline_connect {
+            None => String::new(),
+            Some(old) => {
+                let vs = match (&row.mock_connect, old) {
+                    (Ok(new), Ok(old)) if *old > 0.0 => format!("{:.2}×", new / old),
+                    _ => "–".to_owned(),
+                };
+                format!(" {} | {vs} |", k(old))
+            }
+        };
         let _ = writeln!(
             md,
-            "| {} | {} | {} | {} | {} ({}) |",
+            "| {} | {} | {} | {} | {} ({}) |{old}",
             row.vendor.name(),
             k(&row.mock_connect),
             k(&row.floor_connect),
