@@ -128,6 +128,21 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// A table of the bytes for which `$keep` holds: one load per byte, where every request
+/// scans (plain paths, queries and form values).
+macro_rules! byte_table {
+    (|$b:ident| $keep:expr) => {{
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let $b = i as u8;
+            table[i] = $keep;
+            i += 1;
+        }
+        table
+    }};
+}
+
 mod admin;
 mod context;
 mod contract;

@@ -577,20 +577,6 @@ fn is_plain_query(query: &str) -> bool {
     query.bytes().all(|b| PLAIN_QUERY[usize::from(b)])
 }
 
-/// A table of the bytes for which `$keep` holds: one load per byte, on every request.
-macro_rules! byte_table {
-    (|$b:ident| $keep:expr) => {{
-        let mut table = [false; 256];
-        let mut i = 0;
-        while i < 256 {
-            let $b = i as u8;
-            table[i] = $keep;
-            i += 1;
-        }
-        table
-    }};
-}
-
 /// The bytes of a plain path.
 static PLAIN_PATH: [bool; 256] =
     byte_table!(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~'));
@@ -610,6 +596,66 @@ fn to_hyper(resp: MockResponse, budget: Option<Reserved>) -> hyper::Response<Out
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_url_is_a_scheme_host_port_and_path_only() {
+        let url = PublicUrl::parse(" https://Mock.Example:8443/ci/mock/ ").unwrap();
+        assert_eq!(url.as_str(), "https://mock.example:8443/ci/mock");
+        assert_eq!(url.to_string(), url.as_str());
+        assert_eq!(url.path_prefix(), "/ci/mock");
+        assert_eq!("http://h".parse::<PublicUrl>().unwrap().path_prefix(), "");
+        // A user name alone, or a password alone, is a credential.
+        for s in ["http://user@h/", "http://:pw@h/", "http://u:pw@h/"] {
+            assert_eq!(
+                PublicUrl::parse(s),
+                Err(PublicUrlError::Extra("credentials")),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            PublicUrl::parse("http://h/?q"),
+            Err(PublicUrlError::Extra("a query"))
+        );
+        assert_eq!(
+            PublicUrl::parse("http://h/#f"),
+            Err(PublicUrlError::Extra("a fragment"))
+        );
+        assert!(matches!(
+            PublicUrl::parse("ftp://h/"),
+            Err(PublicUrlError::Scheme(s)) if s == "ftp"
+        ));
+        assert!(matches!(
+            PublicUrl::parse("not a url"),
+            Err(PublicUrlError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn only_an_unspecified_address_is_reached_over_loopback() {
+        let cases = [
+            ("0.0.0.0:1", "127.0.0.1:1"),
+            ("[::]:2", "[::1]:2"),
+            ("127.0.0.2:3", "127.0.0.2:3"),
+            ("10.1.2.3:4", "10.1.2.3:4"),
+            ("[::1]:5", "[::1]:5"),
+            ("[fe80::1]:6", "[fe80::1]:6"),
+        ];
+        for (bound, reached) in cases {
+            let bound: SocketAddr = bound.parse().unwrap();
+            assert_eq!(reachable(bound).to_string(), reached, "{bound}");
+        }
+    }
+
+    #[test]
+    fn on_port_binds_loopback_with_the_default_settings() {
+        let c = StandaloneConfig::on_port(4010);
+        assert_eq!(c.addr, SocketAddr::from((Ipv4Addr::LOCALHOST, 4010)));
+        let d = StandaloneConfig::default();
+        assert_eq!(
+            (c.max_connections, c.max_tenants, c.tenant_budget),
+            (d.max_connections, d.max_tenants, d.tenant_budget)
+        );
+    }
 
     /// What the slow path (a full `url::Url` parse) makes of a target.
     fn parsed(target: &str) -> Option<(String, Option<String>)> {

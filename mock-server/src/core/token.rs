@@ -57,6 +57,37 @@ impl std::hash::Hash for Token {
     }
 }
 
+/// The hasher of the maps keyed by [`Token`]s: the prefix [`Token`]'s `Hash` writes, mixed
+/// with one folded multiplication, instead of SipHash's rounds. SipHash's keyed rounds defend a
+/// map against keys chosen to collide; these maps' keys are drawn by the mock, never chosen by a
+/// client (see [`Token`]'s `Hash`).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct TokenHasher(u64);
+
+impl std::hash::Hasher for TokenHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Not what a `Token` writes; correct for anything else, if slower.
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let m = u128::from(self.0 ^ n) * 0x9E37_79B9_7F4A_7C15;
+        // Both halves, so that every bit of the prefix reaches the low bits (the bucket) and the
+        // high bits (the control byte).
+        self.0 = (m >> 64) as u64 ^ m as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by [`Token`]s.
+pub(crate) type TokenMap<V> =
+    std::collections::HashMap<Token, V, std::hash::BuildHasherDefault<TokenHasher>>;
+
 impl Token {
     /// 32 bytes in URL-safe base64 without padding: always 43 characters.
     fn encode(bytes: &[u8; 32]) -> Self {
@@ -118,6 +149,31 @@ mod tests {
             pkce_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
+    }
+
+    #[test]
+    fn token_hashes_spread_over_buckets_and_control_bytes() {
+        use std::hash::BuildHasher as _;
+        let build = std::hash::BuildHasherDefault::<TokenHasher>::default();
+        let tokens: Vec<Token> = (0..4096).map(|_| random_token()).collect();
+        let hashes: Vec<u64> = tokens.iter().map(|t| build.hash_one(t)).collect();
+        // 4,096 random tokens over 1,024 buckets (the low bits) and 128 control values (the
+        // top 7 bits): a hash that ignored part of the prefix would leave many empty.
+        let mut low = vec![0u32; 1024];
+        let mut top = vec![0u32; 128];
+        for h in &hashes {
+            low[(h % 1024) as usize] += 1;
+            top[(h >> 57) as usize] += 1;
+        }
+        assert!(low.iter().filter(|&&n| n == 0).count() < 60, "{low:?}");
+        assert!(top.iter().all(|&n| n > 0), "{top:?}");
+        // The same token always hashes the same; another (almost always) not.
+        assert_eq!(build.hash_one(tokens[0]), hashes[0]);
+        assert_ne!(hashes[0], hashes[1]);
+        let mut map = TokenMap::default();
+        map.insert(tokens[0], 1);
+        assert_eq!(map.get(&tokens[0]), Some(&1));
+        assert_eq!(map.get(&tokens[1]), None);
     }
 
     #[test]

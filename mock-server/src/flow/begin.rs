@@ -57,10 +57,25 @@ pub(crate) fn authorize_url(ctx: &Ctx, flow: &Flow, extra: &[(String, String)]) 
     out
 }
 
-/// Mints a state (and PKCE verifier) for a connect validated against `snap`. Everything but
-/// the insertion runs outside the lock; a reset since `snap` was taken drops the flow (the
-/// connect is ordered before that reset, which would have removed it).
+/// Mints a state (and PKCE verifier) for a connect validated against `snap`, and the
+/// provider's authorization URL the vendor hands out. Everything but the insertion runs outside
+/// the lock; a reset since `snap` was taken drops the flow (the connect is ordered before that
+/// reset, which would have removed it).
 pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
+    let (state, url) = mint(ctx, snap, nf, true);
+    Minted {
+        state,
+        authorization_url: url.unwrap_or_default(),
+    }
+}
+
+/// [`begin`] for a vendor that hands out a page of its own (Ocoya's start page), which builds
+/// the provider's URL only when the browser gets there: the state alone.
+pub(crate) fn begin_at_own_page(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Token {
+    mint(ctx, snap, nf, false).0
+}
+
+fn mint(ctx: &Ctx, snap: &Snapshot, nf: NewFlow, link: bool) -> (Token, Option<String>) {
     let now = ctx.state.now();
     let state = random_token();
     let verifier = random_token();
@@ -87,15 +102,12 @@ pub(crate) fn begin(ctx: &Ctx, snap: &Snapshot, nf: NewFlow) -> Minted {
         auto_pages: None,
         seq: 0,
     };
-    let authorization_url = authorize_url(ctx, &flow, &[]);
+    let authorization_url = link.then(|| authorize_url(ctx, &flow, &[]));
     let mut d = ctx.state.lock();
     if d.generation == snap.generation {
         flow.seq = d.next();
         d.flows.insert(state, Box::new(flow), now);
     }
     drop(d);
-    Minted {
-        state,
-        authorization_url,
-    }
+    (state, authorization_url)
 }

@@ -13,7 +13,7 @@ pub(crate) mod provider;
 mod shared;
 
 pub(crate) use crate::core::ProviderFault;
-pub(crate) use begin::{FlowOptions, NewFlow, authorize_url, begin};
+pub(crate) use begin::{FlowOptions, NewFlow, authorize_url, begin, begin_at_own_page};
 pub(crate) use callback::{Authorised, Outcome, authorise, completion_page, connect_accounts};
 pub(crate) use provider::{provider_authorize, provider_token};
 pub(crate) use shared::{STATE_GONE, bad_state, form_pairs, get, push_form_value, subject};

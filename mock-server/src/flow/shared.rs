@@ -30,10 +30,10 @@ pub(crate) fn get<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a s
 /// the bytes that encoding leaves alone (states, PKCE challenges, provider slugs) are copied as
 /// they are, without going through the encoder byte by byte.
 pub(crate) fn push_form_value(out: &mut String, value: &str) {
-    let plain = value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'));
-    if plain {
+    /// The bytes the form encoding leaves alone.
+    static PLAIN: [bool; 256] =
+        byte_table!(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'));
+    if value.bytes().all(|b| PLAIN[usize::from(b)]) {
         out.push_str(value);
     } else {
         out.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));

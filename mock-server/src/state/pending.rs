@@ -1,10 +1,11 @@
 //! Pending flows and issued codes: bounded maps by token that forget the oldest first.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use time::OffsetDateTime;
 
 use crate::core::Token;
+use crate::core::token::TokenMap;
 
 /// Most pending flows / codes kept at once; the oldest are evicted beyond that.
 pub(crate) const MAX_FLOWS: usize = 10_000;
@@ -36,7 +37,7 @@ impl<T: Expiring> Expiring for Box<T> {
 /// insert scans the whole map.
 #[derive(Debug)]
 pub(crate) struct Pending<V> {
-    map: HashMap<Token, V>,
+    map: TokenMap<V>,
     /// `(seq, key)` in insertion order. An entry is stale when its key is gone from the map or
     /// now holds another seq.
     order: VecDeque<(u64, Token)>,
@@ -47,7 +48,7 @@ pub(crate) struct Pending<V> {
 impl<V: Expiring> Pending<V> {
     pub(crate) fn new() -> Self {
         Self {
-            map: HashMap::new(),
+            map: TokenMap::default(),
             order: VecDeque::new(),
             held: 0,
         }

@@ -88,7 +88,7 @@ pub(crate) fn connect(
     {
         return error(ErrKind::NotFound, "Workspace not found");
     }
-    let minted = flow::begin(
+    let state = flow::begin_at_own_page(
         ctx,
         snap,
         NewFlow {
@@ -109,7 +109,7 @@ pub(crate) fn connect(
     url.push_str("&workspaceId=");
     flow::push_form_value(&mut url, &workspace);
     url.push_str("&state=");
-    flow::push_form_value(&mut url, &minted.state);
+    flow::push_form_value(&mut url, &state);
     MockResponse::json_fields(MockVendor::Ocoya.contract().success, &[("url", &url)])
 }
 
