@@ -646,6 +646,55 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn shutdown_stops_serving_before_it_returns() {
+        let server = StandaloneServer::start(StandaloneConfig::on_port(0))
+            .await
+            .unwrap();
+        let addr = server.addr();
+        assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+        server.shutdown().await;
+        assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn wait_returns_once_a_handle_has_stopped_the_server() {
+        let server = StandaloneServer::start(StandaloneConfig::on_port(0))
+            .await
+            .unwrap();
+        let (addr, stop) = (server.addr(), server.shutdown_handle());
+        let waiting = tokio::spawn(server.wait());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished(), "wait returned while serving");
+        stop.shutdown();
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("wait returns after the stop")
+            .unwrap();
+        assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+    }
+
+    #[test]
+    fn a_dropped_connection_says_why_in_hypers_log() {
+        assert_eq!(DropConnection.to_string(), "connection dropped by scenario");
+    }
+
+    #[test]
+    fn the_public_paths_prefix_is_taken_off_whole_segments_only() {
+        let cases = [
+            ("/mock/recoup/api", "/mock", "/recoup/api"),
+            ("/mock", "/mock", "/"),
+            ("/mock/", "/mock", "/"),
+            // Not under the prefix: a path that only starts with the same letters.
+            ("/mockery", "/mock", "/mockery"),
+            ("/recoup/api", "/mock", "/recoup/api"),
+            ("/recoup/api", "", "/recoup/api"),
+        ];
+        for (path, prefix, kept) in cases {
+            assert_eq!(without_prefix(path.to_owned(), prefix), kept, "{path}");
+        }
+    }
+
     #[test]
     fn on_port_binds_loopback_with_the_default_settings() {
         let c = StandaloneConfig::on_port(4010);

@@ -101,6 +101,61 @@ async fn a_body_that_does_not_arrive_in_time_is_answered_408_and_the_connection_
     s.shutdown().await;
 }
 
+/// Sends `request` raw and reads until the server closes the connection.
+async fn raw_exchange(addr: std::net::SocketAddr, request: &[u8], half_close: bool) -> String {
+    let mut c = TcpStream::connect(addr).await.unwrap();
+    c.write_all(request).await.unwrap();
+    if half_close {
+        c.shutdown().await.unwrap();
+    }
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
+        .await
+        .expect("the connection was not closed")
+        .unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn a_head_up_to_its_limit_is_read_whole_and_one_past_it_is_431() {
+    let s = server(StandaloneConfig::default()).await;
+    // 24 KiB of header: past half the head limit (32 KiB), inside it.
+    let head = |pad: usize| {
+        format!(
+            "GET /__admin/mode HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: {}\r\nConnection: close\r\n\r\n",
+            "p".repeat(pad)
+        )
+    };
+    let inside = raw_exchange(s.addr(), head(24 * 1024).as_bytes(), false).await;
+    assert!(
+        inside.starts_with("HTTP/1.1 200"),
+        "{}",
+        &inside[..inside.len().min(200)]
+    );
+    let past = raw_exchange(s.addr(), head(40 * 1024).as_bytes(), false).await;
+    assert!(
+        past.starts_with("HTTP/1.1 431"),
+        "{}",
+        &past[..past.len().min(200)]
+    );
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_body_cut_short_by_the_client_gets_no_answer() {
+    // The client promises 100 bytes, sends 1 and closes its side: no 413 or other answer is
+    // made up for a request that never arrived; the connection is closed.
+    let s = server(StandaloneConfig::default()).await;
+    let out = raw_exchange(s.addr(), stalled_request(0).as_bytes(), true).await;
+    assert_eq!(out, "", "answered a request whose body never came");
+    assert_eq!(
+        s.state().requests().len(),
+        0,
+        "logged a request that never came"
+    );
+    s.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_head_that_does_not_arrive_in_time_is_cut_off() {
     let s = server(StandaloneConfig {
