@@ -1,7 +1,8 @@
 //! What one connect costs the mock itself, without HTTP: [`MockService::handle`] on each vendor's
 //! connect request, with the pending-flow map full (as it is under a sustained load, where every
-//! connect evicts the oldest flow). Run with `cargo bench -p social-connect-mock --bench handle`;
-//! `BENCHMARKS.md` explains how this relates to the load figures.
+//! connect evicts the oldest flow). Run with
+//! `cargo bench -p social-connect-mock --features mimalloc --bench handle` (`-- pkce_s256` for
+//! the PKCE challenge alone); `BENCHMARKS.md` explains how this relates to the load figures.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use social_connect_mock::{MockConfig, MockService, MockVendor, samples};
@@ -38,5 +39,15 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The PKCE challenge every connect computes (SHA-256 of a 43-byte verifier, base64), on this
+/// CPU's own SHA-256 path: `sha2` picks the SHA extensions at run time where the CPU has them,
+/// which callgrind's CPU model lacks (there, the portable code runs: about 3,400 instructions).
+fn pkce(c: &mut Criterion) {
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    c.bench_function("pkce_s256", |b| {
+        b.iter(|| social_connect_mock::pkce_s256(std::hint::black_box(verifier)))
+    });
+}
+
+criterion_group!(benches, bench, pkce);
 criterion_main!(benches);

@@ -236,3 +236,25 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_header_names_its_host_without_a_numeric_port() {
+        let cases = [
+            ("mock.example:4010", "mock.example"),
+            ("mock.example", "mock.example"),
+            (" mock.example:80 ", "mock.example"),
+            ("[::1]:4010", "::1"),
+            ("[::1]", "::1"),
+            // Not a port: the whole value is the name, which no allowed host matches.
+            ("mock.example:evil", "mock.example:evil"),
+            ("mock.example:", "mock.example"),
+        ];
+        for (host, name) in cases {
+            assert_eq!(host_name(host), name, "{host}");
+        }
+    }
+}
