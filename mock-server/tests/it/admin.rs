@@ -81,6 +81,21 @@ async fn admin_roundtrip(h: Harness) {
     )
     .await;
     assert_eq!(r.status, 200);
+
+    // The request log, and emptying it.
+    let logged = get(&format!("{a}/requests")).await.json();
+    assert!(!logged.as_array().unwrap().is_empty(), "{logged}");
+    let r = Reply::from(
+        c.delete(format!("{a}/requests"))
+            .header("content-type", "application/json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(get(&format!("{a}/requests")).await.json(), json!([]));
+
     let r = Reply::from(
         c.put(format!("{a}/scenarios/myspace"))
             .json(&json!({"kind":"drop_connection"}))
