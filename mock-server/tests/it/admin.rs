@@ -72,6 +72,10 @@ async fn admin_roundtrip(h: Harness) {
         get(&format!("{a}/scenarios")).await.json()["postbreeze"]["kind"],
         json!("rate_limited")
     );
+    let one = get(&format!("{a}/scenarios/postbreeze")).await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(one.json()["kind"], json!("rate_limited"));
+    assert_eq!(one.json()["retry_after_secs"], json!(7));
     let r = Reply::from(
         c.delete(format!("{a}/scenarios/postbreeze"))
             .header("content-type", "application/json")
@@ -81,6 +85,10 @@ async fn admin_roundtrip(h: Harness) {
     )
     .await;
     assert_eq!(r.status, 200);
+    assert_eq!(
+        get(&format!("{a}/scenarios/postbreeze")).await.json(),
+        json!(null)
+    );
 
     // The request log, and emptying it.
     let logged = get(&format!("{a}/requests")).await.json();
