@@ -293,6 +293,14 @@ mod tests {
         let n = io.write_vectored(&bufs).await.unwrap();
         assert!(n > 0);
         assert_eq!(read_exactly(&mut peer, n).await, &b"vectored"[..n]);
+        // Reads pass through untouched.
+        peer.write_all(b"pong").await.unwrap();
+        let mut got = [0u8; 4];
+        tokio::time::timeout(PATIENCE, io.read_exact(&mut got))
+            .await
+            .expect("the peer's bytes came through")
+            .unwrap();
+        assert_eq!(&got, b"pong");
     }
 
     /// A socket that writes one buffer at a time (the trait's default for `writev`).

@@ -401,6 +401,78 @@ async fn beyond_the_budget_the_least_recently_used_tenants_are_forgotten() {
 }
 
 #[tokio::test]
+async fn tenants_that_weigh_exactly_the_budget_are_all_kept() {
+    // What an empty tenant weighs, by the mock's own count (the same for every empty one).
+    let probe = server(StandaloneConfig::default()).await;
+    create(&probe.uri(), "probe").await;
+    let listed = admin_get(&format!("{}/__admin/tenants", probe.uri())).await;
+    let empty = listed["tenants"][0]["weight_bytes"].as_u64().unwrap() as usize;
+    probe.shutdown().await;
+
+    let s = server(StandaloneConfig {
+        tenant_budget: 2 * empty,
+        ..StandaloneConfig::default()
+    })
+    .await;
+    let origin = s.uri();
+    create(&origin, "a").await;
+    create(&origin, "b").await;
+    let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
+    assert_eq!(listed["weight_bytes"], 2 * empty, "{listed}");
+    assert_eq!(
+        ids(&listed),
+        ["b", "a"],
+        "at the budget, not past it: {listed}"
+    );
+    create(&origin, "c").await;
+    let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
+    assert_eq!(ids(&listed), ["c", "b"], "past it: {listed}");
+}
+
+#[tokio::test]
+async fn one_request_that_outgrows_the_budget_forgets_as_many_tenants_as_it_takes() {
+    let budget = 200 * 1024;
+    let s = server(StandaloneConfig {
+        tenant_budget: budget,
+        ..StandaloneConfig::default()
+    })
+    .await;
+    let origin = s.uri();
+    for t in ["a", "b", "c", "d"] {
+        create(&origin, t).await;
+    }
+    // One fixture that, counted at its expansion, outweighs several empty tenants at once.
+    let mut fixture = social_connect_mock::Fixture::default();
+    let model = fixture.connected_accounts[0].clone();
+    let mut n = 0;
+    while serde_json::to_string(&fixture).unwrap().len() < 9 * 1024 {
+        n += 1;
+        let mut account = model.clone();
+        account.id = format!("{}_{n}", model.id);
+        account.name = format!("Account {n}");
+        fixture.connected_accounts.push(account);
+    }
+    let r = admin_send(
+        reqwest::Method::PUT,
+        &format!("{origin}/t/big/__admin/fixture"),
+        Some(serde_json::to_value(&fixture).unwrap()),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
+    let ids = ids(&listed);
+    assert_eq!(ids.first(), Some(&"big"), "{listed}");
+    assert!(
+        ids.len() <= 3,
+        "one tenant forgotten where the budget needed more: {listed}"
+    );
+    assert!(
+        listed["weight_bytes"].as_u64().unwrap() <= budget as u64,
+        "{listed}"
+    );
+}
+
+#[tokio::test]
 async fn only_a_request_a_page_cannot_send_cross_site_creates_a_tenant() {
     let s = server(StandaloneConfig {
         max_tenants: 2,
