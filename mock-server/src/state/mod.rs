@@ -291,7 +291,8 @@ impl MockState {
     /// Replaces the fixture, then resets.
     pub fn load_fixture(&self, fixture: Fixture) {
         let keys = keys_of(&fixture);
-        // The JSON's expansion, and the automaton the log's redaction finds the keys with.
+        // The JSON's expansion, and the copy of the keys (with its automaton) the log's
+        // redaction finds them with.
         let weight =
             serde_json::to_vec(&fixture).map_or(0, |j| j.len()) * FIXTURE_EXPANSION + keys.memory();
         self.inner

@@ -201,9 +201,15 @@ impl Keys {
         Keys { list, matcher }
     }
 
-    /// The heap bytes it holds beyond the fixture's own strings (the automaton).
+    /// The heap bytes it holds: its copy of the keys and the automaton.
     pub(crate) fn memory(&self) -> usize {
-        self.matcher.as_ref().map_or(0, AhoCorasick::memory_usage)
+        self.list.capacity() * std::mem::size_of::<String>()
+            + self
+                .list
+                .iter()
+                .map(|k| super::allocation(k.capacity()))
+                .sum::<usize>()
+            + self.matcher.as_ref().map_or(0, AhoCorasick::memory_usage)
     }
 
     /// Whether any key is in `text`, as it is.
