@@ -267,6 +267,10 @@ async fn bad_tenant_ids_are_a_clear_400() {
         assert!(msg.contains("invalid tenant id"), "{bad}: {msg}");
         assert_eq!(r.header("cache-control"), Some("no-store"));
     }
+    // A long id is shown cut to one character past the longest valid one.
+    let r = get(&format!("{origin}/t/{}/", "y".repeat(200))).await;
+    let msg = r.json()["error"].as_str().unwrap().to_owned();
+    assert!(msg.contains(&format!("\"{}\"", "y".repeat(65))), "{msg}");
     let longest = "x".repeat(64);
     create(&origin, &longest).await;
     let r = get(&format!("{origin}/t/{longest}/__admin")).await;
@@ -336,6 +340,11 @@ async fn tenants_are_listed_with_their_sizes_and_dropped() {
     assert_eq!(r.json(), json!({"ok": true, "dropped": false}));
     let listed = admin_get(&format!("{origin}/__admin/tenants")).await;
     assert_eq!(listed["tenants"].as_array().unwrap().len(), 1, "{listed}");
+    // The total is what the tenants left weigh: the dropped one's weight went with it.
+    assert_eq!(
+        listed["weight_bytes"], listed["tenants"][0]["weight_bytes"],
+        "{listed}"
+    );
     // Dropped, it is unknown; created again, it starts afresh.
     assert_eq!(get(&format!("{origin}/t/one/__admin")).await.status, 404);
     create(&origin, "one").await;
