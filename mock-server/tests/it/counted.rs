@@ -105,6 +105,15 @@ fn each_kind_of_kept_thing_is_counted_at_least_at_its_size() {
             .unwrap();
         assert_eq!(r.status(), 501);
         assert!(r.text().await.unwrap().contains("at most"));
+        // The longest it takes is served (a path it does not know: 404, not the 501).
+        let longest_method =
+            reqwest::Method::from_bytes("M".repeat(MAX_METHOD).as_bytes()).unwrap();
+        let r = c
+            .request(longest_method, format!("{origin}/t/k0/x"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
         let mut too_long = largest_fixture();
         too_long["facebook_pages"][0]["name"] = "n".repeat(MAX_FIXTURE_STRING + 1).into();
         let r = c
