@@ -827,3 +827,217 @@ fn markdown(r: &Report) -> String {
     s.push_str(&format!("\n{} difference(s)\n", r.findings()));
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn answer(status: u16, body: Value) -> Answer {
+        Answer {
+            status,
+            content_type: Some("application/json".to_owned()),
+            retry_after: None,
+            location: None,
+            body,
+            link: None,
+        }
+    }
+
+    fn case<'a>(cases: &'a [Case], name: &str) -> &'a Case {
+        cases.iter().find(|c| c.name == name).unwrap()
+    }
+
+    fn body_of(c: &Case) -> Value {
+        serde_json::from_str(c.body.as_deref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_link_is_single_use_when_only_the_second_open_fails() {
+        let link = |opens| Link {
+            absolute: true,
+            on_base_host: true,
+            opens,
+        };
+        assert_eq!(link(None).single_use(), None);
+        assert_eq!(link(Some((302, 404))).single_use(), Some(true));
+        assert_eq!(link(Some((399, 400))).single_use(), Some(true));
+        assert_eq!(link(Some((302, 302))).single_use(), Some(false));
+        assert_eq!(link(Some((400, 400))).single_use(), Some(false));
+        assert_eq!(link(Some((404, 200))).single_use(), Some(false));
+    }
+
+    #[test]
+    fn the_cases_swap_in_the_owner_and_take_out_only_what_each_changes() {
+        for v in MockVendor::ALL {
+            let sample = samples::connect(v);
+            let same = cases(v, "k", None);
+            let valid = case(&same, "valid");
+            assert_eq!(valid.body.as_deref(), Some(sample.body), "{v:?}");
+            assert!(valid.target.starts_with(sample.path), "{v:?}");
+            assert_eq!(
+                valid.target.split_once('?').map_or("", |(_, q)| q),
+                sample.query,
+                "{v:?}"
+            );
+            let Some(owner) = sample.owner else {
+                assert!(same.iter().all(|c| c.name != "missing_owner"), "{v:?}");
+                continue;
+            };
+            // Another owner replaces the sample's everywhere.
+            let other = cases(v, "k", Some("own_elsewhere"));
+            let valid = case(&other, "valid");
+            let sent = format!("{}{}", valid.target, valid.body.as_deref().unwrap());
+            assert!(!sent.contains(owner), "{v:?}: {sent}");
+            assert!(sent.contains("own_elsewhere"), "{v:?}: {sent}");
+            // Without the owner: the owner's parameter or field is gone, and only it.
+            let full = case(&same, "valid");
+            let missing = case(&same, "missing_owner");
+            let sent = format!("{}{}", missing.target, missing.body.as_deref().unwrap());
+            assert!(!sent.contains(owner), "{v:?}: {sent}");
+            let pairs = |t: &str| {
+                t.split_once('?')
+                    .map_or(0, |(_, q)| q.split('&').filter(|p| !p.is_empty()).count())
+            };
+            let fields = |c: &Case| body_of(c).as_object().map_or(0, Map::len);
+            let dropped =
+                (pairs(&full.target) - pairs(&missing.target)) + (fields(full) - fields(missing));
+            assert_eq!(dropped, 1, "{v:?}: {} {:?}", missing.target, missing.body);
+            // An unsupported provider: that field changed, the rest kept.
+            let unsupported = body_of(case(&same, "unsupported_provider"));
+            let valid = body_of(full);
+            let changed: Vec<_> = valid
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(k, v)| unsupported[k.as_str()] != **v)
+                .collect();
+            assert_eq!(changed.len(), 1, "{v:?}: {unsupported}");
+            assert_eq!(changed[0].1, sample.provider, "{v:?}");
+            assert_eq!(unsupported[changed[0].0.as_str()], UNSUPPORTED);
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_kept_as_it_is() {
+        assert_eq!(map_body("[1]", |m| m.clear()), "[1]");
+        assert_eq!(map_body("{", |m| m.clear()), "{");
+        assert_eq!(
+            map_body(r#"{"a":1,"b":2}"#, |m| {
+                m.remove("a");
+            }),
+            r#"{"b":2}"#
+        );
+    }
+
+    #[test]
+    fn the_link_is_found_at_any_depth_in_objects_and_arrays() {
+        let body = json!({"data": [{"id": 1}, {"links": ["ftp://x", "https://a.example/go"]}]});
+        assert_eq!(find_link(&body).as_deref(), Some("https://a.example/go"));
+        assert_eq!(
+            find_link(&json!({"url": "http://b.example"})).as_deref(),
+            Some("http://b.example")
+        );
+        assert_eq!(find_link(&json!(["no", 1])), None);
+    }
+
+    #[test]
+    fn shapes_differ_by_type_and_by_value_only_for_codes_integers_and_flags() {
+        let mut out = Vec::new();
+        shape_diff(
+            "body",
+            &json!({"code": "NOT_FOUND", "n": 1, "f": 1.5, "ok": true, "msg": "Not found here",
+                    "list": [{"x": 1}], "only_live": null, "long": "A".repeat(65)}),
+            &json!({"code": "FORBIDDEN", "n": 2, "f": 2.5, "ok": false, "msg": "Other words",
+                    "list": [{"x": "1"}], "only_mock": 0, "long": "B".repeat(65)}),
+            &mut out,
+        );
+        out.sort();
+        assert_eq!(
+            out,
+            [
+                "body.code: live \"NOT_FOUND\", mock \"FORBIDDEN\"",
+                "body.list[0].x: live integer, mock string",
+                "body.n: live 1, mock 2",
+                "body.ok: live true, mock false",
+                "body.only_live: only the live answer has it",
+                "body.only_mock: only the mock's answer has it",
+            ]
+        );
+        let mut out = Vec::new();
+        shape_diff("b", &json!(1), &json!(1.5), &mut out);
+        shape_diff("c", &json!(null), &json!(false), &mut out);
+        shape_diff("d", &json!("a1"), &json!("b2"), &mut out);
+        // Negative integers are integers, compared by value.
+        shape_diff("e", &json!(-1), &json!(0.5), &mut out);
+        shape_diff("f", &json!(-1), &json!(-2), &mut out);
+        assert_eq!(
+            out,
+            [
+                "b: live integer, mock number",
+                "c: live null, mock boolean",
+                "e: live integer, mock number",
+                "f: live -1, mock -2",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_json_string_answer_is_checked_as_json_and_a_text_one_as_text() {
+        let v = MockVendor::Recoup;
+        let cs: Vec<Case> = cases(v, "k", None)
+            .into_iter()
+            .filter(|c| c.name == "valid")
+            .collect();
+        let mut text = answer(200, json!("plain words"));
+        text.content_type = Some("text/plain".to_owned());
+        let json_string = answer(200, json!("plain words"));
+        let run = |a: &Answer| {
+            let live = BTreeMap::from([("valid".to_owned(), a.clone())]);
+            compare(v, "here", &cs, &live, &BTreeMap::new()).cases[0]
+                .live_against_spec
+                .clone()
+        };
+        let (as_text, as_json) = (run(&text), run(&json_string));
+        assert!(!as_json.is_empty() && !as_text.is_empty());
+        assert_ne!(as_text, as_json, "the body was read the same way for both");
+    }
+
+    #[test]
+    fn reports_render_as_text_markdown_and_json_with_the_key_scrubbed() {
+        let v = MockVendor::Recoup;
+        let cs = cases(v, "sk_live_secret", None);
+        let mut live = answer(200, json!({"note": "sk_live_secret"}));
+        live.link = Some(Link {
+            absolute: true,
+            on_base_host: true,
+            opens: Some((302, 302)),
+        });
+        let mut mock = live.clone();
+        mock.link = Some(Link {
+            absolute: true,
+            on_base_host: true,
+            opens: Some((302, 404)),
+        });
+        let report = compare(
+            v,
+            "https://api.example",
+            &cs,
+            &BTreeMap::from([("valid".to_owned(), live)]),
+            &BTreeMap::from([("valid".to_owned(), mock)]),
+        );
+        let plain = render(&report, "text", "sk_live_secret");
+        assert!(
+            plain.contains("link single-use: live no, mock yes"),
+            "{plain}"
+        );
+        assert!(!plain.contains("sk_live_secret"));
+        let md = render(&report, "markdown", "sk_live_secret");
+        assert!(md.starts_with("### `social-connect-mock verify`"), "{md}");
+        assert!(md.contains("| `valid` ("), "{md}");
+        let json = render(&report, "json", "sk_live_secret");
+        assert!(serde_json::from_str::<Value>(&json).is_ok(), "{json}");
+        assert!(!json.contains("sk_live_secret"));
+    }
+}
