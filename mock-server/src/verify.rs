@@ -1005,6 +1005,52 @@ mod tests {
     }
 
     #[test]
+    fn scrub_decodes_every_byte_of_a_character_and_only_what_encodes_it() {
+        let r = REDACTED;
+        let cases = [
+            // Two-byte and four-byte characters, percent-encoded byte by byte.
+            ("x=cl%C3%A9-k", "clé-k", format!("x={r}")),
+            ("x=a%F0%9F%94%91b", "a🔑b", format!("x={r}")),
+            // JSON: a character beyond the BMP as a surrogate pair, and the short escapes.
+            ("\"a\\ud83d\\udd11b\"", "a🔑b", format!("\"{r}\"")),
+            ("\"a\\/b\"", "a/b", format!("\"{r}\"")),
+            ("\"a\\\\b\"", "a\\b", format!("\"{r}\"")),
+            // Escapes of another character are not the key's.
+            ("aXb a%41b", "aXb", format!("{r} a%41b")),
+            ("aXb a\\u0041b", "aXb", format!("{r} a\\u0041b")),
+            ("a%58%zzb", "aXYb", "a%58%zzb".to_owned()),
+        ];
+        for (text, key, want) in cases {
+            assert_eq!(scrub(text, key), want, "{text} / {key}");
+        }
+    }
+
+    #[test]
+    fn a_departure_from_the_spec_both_share_is_a_note_not_a_difference() {
+        let v = MockVendor::Recoup;
+        let cs = cases(v, "k", None);
+        // 299 is documented nowhere: both depart from the spec alike.
+        let both = answer(299, json!({}));
+        let report = compare(
+            v,
+            "here",
+            &cs,
+            &BTreeMap::from([("valid".to_owned(), both.clone())]),
+            &BTreeMap::from([("valid".to_owned(), both)]),
+        );
+        assert_eq!(report.findings(), 0);
+        assert!(!report.cases[0].live_against_spec.is_empty());
+        let plain = render(&report, "text", "sk_unused");
+        assert!(plain.contains("note, both:"), "{plain}");
+        assert!(
+            plain.starts_with("social-connect-mock verify: Recoup at here\nsame "),
+            "{plain}"
+        );
+        let md = render(&report, "markdown", "sk_unused");
+        assert!(md.contains("| same; note, both: "), "{md}");
+    }
+
+    #[test]
     fn reports_render_as_text_markdown_and_json_with_the_key_scrubbed() {
         let v = MockVendor::Recoup;
         let cs = cases(v, "sk_live_secret", None);
