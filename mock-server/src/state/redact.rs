@@ -456,6 +456,33 @@ mod tests {
     }
 
     #[test]
+    fn json_escapes_and_percent_encoding_decode_as_json_and_forms_do() {
+        assert_eq!(
+            json_unescaped(r#"a\nb\tc\rd\be\ff\/g\\h\"i\u0074"#),
+            "a\nb\tc\rd\u{8}e\u{c}f/g\\h\"it"
+        );
+        // A surrogate pair is one character; a lone or mismatched half is kept as written.
+        assert_eq!(json_unescaped(r"k\ud83d\udd11y"), "k\u{1f511}y");
+        assert_eq!(json_unescaped(r"k\ud83dy"), r"k\ud83dy");
+        assert_eq!(json_unescaped(r"k\ud83d\u0041"), r"k\ud83dA");
+        assert_eq!(json_unescaped(r"k\q\"), r"k\q\");
+        // `+` is a space in a form only.
+        assert_eq!(percent_decoded("a+b%2B%zz", true), "a b+%zz");
+        assert_eq!(percent_decoded("a+b%2B", false), "a+b+");
+    }
+
+    #[test]
+    fn the_keys_count_what_they_hold() {
+        let keys = Keys::new(["sk_test_owner", "sk_test_member", "third_key_value"]);
+        let automaton = keys.matcher.as_ref().unwrap().memory_usage();
+        let strings: usize = keys.list.iter().map(String::len).sum();
+        let floor = keys.list.len() * std::mem::size_of::<String>() + strings + automaton;
+        let memory = keys.memory();
+        assert!(memory >= floor, "{memory} < {floor}");
+        assert!(memory <= 2 * floor, "{memory} > 2 × {floor}");
+    }
+
+    #[test]
     fn keys_are_found_and_scrubbed_with_or_without_the_automaton() {
         let with = Keys::new(["sk_test_owner", "sk_test_own", "", "member_key_1"]);
         assert!(with.matcher.is_some());
