@@ -472,6 +472,47 @@ mod tests {
     }
 
     #[test]
+    fn a_key_is_found_in_whichever_decoding_reveals_it_alone() {
+        // Only `+` as a space reveals it (and the key's own backslash keeps the JSON reading
+        // from revealing it too).
+        assert!(holds_key(r"a+b%5Cn", &Keys::new([r"a b\n"])));
+        // Only `+` kept as it is reveals it.
+        assert!(holds_key("a+b%21", &Keys::new(["a+b!"])));
+        // Only the JSON escape reveals it; then only both together.
+        assert!(holds_key(r"sk\u005Fx", &Keys::new(["sk_x"])));
+        assert!(holds_key(r"sk%5Cu005F+x", &Keys::new(["sk_ x"])));
+        assert!(!holds_key("sk%5Fy", &Keys::new(["sk_x"])));
+    }
+
+    #[test]
+    fn a_key_in_a_path_takes_its_segment_whole_even_encoded() {
+        let keys = keys();
+        for (path, kept) in [
+            ("/recoup/sk_test_owner/x", "/recoup/[redacted]/x"),
+            ("/recoup/sk%5Ftest%5Fowner/x", "/recoup/[redacted]/x"),
+            (
+                "/recoup/key%20sk%5Ftest%5Fowner.json/x",
+                "/recoup/[redacted]/x",
+            ),
+            ("/recoup/a%20b/x", "/recoup/a%20b/x"),
+            ("/recoup/plain/x", "/recoup/plain/x"),
+        ] {
+            assert_eq!(scrub(path.to_owned(), &keys), kept, "{path}");
+        }
+    }
+
+    #[test]
+    fn an_items_name_and_its_neighbours_are_kept_byte_for_byte() {
+        let keys = keys();
+        assert_eq!(
+            query("a=1&api_key=s3cret&b=2&token=t&c", &keys),
+            "a=1&api_key=[redacted]&b=2&token=[redacted]&c"
+        );
+        assert_eq!(query("x=sk_test_owner", &keys), "x=[redacted]");
+        assert_eq!(query("a=1&b=2", &keys), "a=1&b=2");
+    }
+
+    #[test]
     fn the_keys_count_what_they_hold() {
         let keys = Keys::new(["sk_test_owner", "sk_test_member", "third_key_value"]);
         let automaton = keys.matcher.as_ref().unwrap().memory_usage();
