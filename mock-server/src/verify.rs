@@ -1000,8 +1000,17 @@ mod tests {
                 .clone()
         };
         let (as_text, as_json) = (run(&text), run(&json_string));
-        assert!(!as_json.is_empty() && !as_text.is_empty());
-        assert_ne!(as_text, as_json, "the body was read the same way for both");
+        // Text is read as its bytes (not JSON); a JSON string as JSON (not an object).
+        assert!(
+            as_text
+                .iter()
+                .any(|f| f.starts_with("the body is not JSON")),
+            "{as_text:?}"
+        );
+        assert!(
+            as_json.len() == 1 && as_json[0].ends_with("must be an object"),
+            "{as_json:?}"
+        );
     }
 
     #[test]
@@ -1019,6 +1028,9 @@ mod tests {
             ("aXb a%41b", "aXb", format!("{r} a%41b")),
             ("aXb a\\u0041b", "aXb", format!("{r} a\\u0041b")),
             ("a%58%zzb", "aXYb", "a%58%zzb".to_owned()),
+            // `+` stands for a space, and only for a space.
+            ("axb a+b", "a b", format!("axb {r}")),
+            ("a+b", "a-b", "a+b".to_owned()),
         ];
         for (text, key, want) in cases {
             assert_eq!(scrub(text, key), want, "{text} / {key}");
@@ -1048,6 +1060,17 @@ mod tests {
         );
         let md = render(&report, "markdown", "sk_unused");
         assert!(md.contains("| same; note, both: "), "{md}");
+        // Where the answers differ, the differences are the cell: no "same" note.
+        let report = compare(
+            v,
+            "here",
+            &cs,
+            &BTreeMap::from([("valid".to_owned(), answer(299, json!({})))]),
+            &BTreeMap::from([("valid".to_owned(), answer(298, json!({})))]),
+        );
+        let md = render(&report, "markdown", "sk_unused");
+        assert!(md.contains("status: live 299, mock 298"), "{md}");
+        assert!(!md.contains("same; note"), "{md}");
     }
 
     #[test]
