@@ -482,6 +482,32 @@ mod tests {
         assert!(holds_key(r"sk\u005Fx", &Keys::new(["sk_x"])));
         assert!(holds_key(r"sk%5Cu005F+x", &Keys::new(["sk_ x"])));
         assert!(!holds_key("sk%5Fy", &Keys::new(["sk_x"])));
+        // Only the JSON escape read as sent (decoding the `+` first would hide it).
+        assert!(holds_key(r"a+b\u005F", &Keys::new(["a+b_"])));
+    }
+
+    #[test]
+    fn text_that_is_not_json_loses_only_its_credentials_values() {
+        let keys = keys();
+        let cases = [
+            (
+                r#"{"token": "abc", "note": "k", "api_key": 42, oops"#,
+                r#"{"token": "[redacted]", "note": "k", "api_key": "[redacted]", oops"#,
+            ),
+            // An escaped quote inside a value does not end it.
+            (
+                r#""token": "a\"b", "x": "y" broken"#,
+                r#""token": "[redacted]", "x": "y" broken"#,
+            ),
+            // A value never closed runs to the end.
+            (r#"{"secret": "unterminated"#, r#"{"secret": "[redacted]""#),
+            (r#"{"name": "unterminated"#, r#"{"name": "unterminated"#),
+            // Encoded, but no key and no credential: kept as it is.
+            ("not json %20 here", "not json %20 here"),
+        ];
+        for (text, kept) in cases {
+            assert_eq!(body(text, &keys), kept, "{text}");
+        }
     }
 
     #[test]
