@@ -540,9 +540,10 @@ mod tests {
 
     #[test]
     fn the_keys_count_what_they_hold() {
-        let keys = Keys::new(["sk_test_owner", "sk_test_member", "third_key_value"]);
+        // Many short keys, so that each one's `String` (24 bytes) weighs in the sum.
+        let keys = Keys::new((0..40).map(|i| format!("k{i:02}")));
         let automaton = keys.matcher.as_ref().unwrap().memory_usage();
-        let strings: usize = keys.list.iter().map(String::len).sum();
+        let strings: usize = keys.list.iter().map(String::capacity).sum();
         let floor = keys.list.len() * std::mem::size_of::<String>() + strings + automaton;
         let memory = keys.memory();
         assert!(memory >= floor, "{memory} < {floor}");
