@@ -499,6 +499,15 @@ mod tests {
                 r#""token": "a\"b", "x": "y" broken"#,
                 r#""token": "[redacted]", "x": "y" broken"#,
             ),
+            // A string that names nothing (no `:` after it) is passed over whole.
+            (
+                r#"["a" "token": "x"] broken"#,
+                r#"["a" "token": "[redacted]"] broken"#,
+            ),
+            (
+                r#"["", "token": "x"] broken"#,
+                r#"["", "token": "[redacted]"] broken"#,
+            ),
             // A value never closed runs to the end.
             (r#"{"secret": "unterminated"#, r#"{"secret": "[redacted]""#),
             (r#"{"name": "unterminated"#, r#"{"name": "unterminated"#),
