@@ -87,33 +87,11 @@ async fn a_body_that_does_not_arrive_in_time_is_answered_408_and_the_connection_
     })
     .await;
     for kind in 0..3 {
-        let mut c = TcpStream::connect(s.addr()).await.unwrap();
-        c.write_all(stalled_request(kind).as_bytes()).await.unwrap();
-        let mut out = Vec::new();
-        tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
-            .await
-            .expect("the connection was not closed")
-            .unwrap();
-        let text = String::from_utf8_lossy(&out);
+        let text = raw_exchange(s.addr(), stalled_request(kind).as_bytes(), false).await;
         assert!(text.starts_with("HTTP/1.1 408"), "{kind}: {text}");
     }
     assert_eq!(s.state().mode(), social_connect_mock::Mode::Strict);
     s.shutdown().await;
-}
-
-/// Sends `request` raw and reads until the server closes the connection.
-async fn raw_exchange(addr: std::net::SocketAddr, request: &[u8], half_close: bool) -> String {
-    let mut c = TcpStream::connect(addr).await.unwrap();
-    c.write_all(request).await.unwrap();
-    if half_close {
-        c.shutdown().await.unwrap();
-    }
-    let mut out = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
-        .await
-        .expect("the connection was not closed")
-        .unwrap();
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[tokio::test]

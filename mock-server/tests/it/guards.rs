@@ -180,18 +180,18 @@ async fn a_rebound_host_cannot_read_the_fixture_but_vendor_endpoints_answer_it()
 
 /// `GET {path} HTTP/1.0` with no header at all; the whole answer.
 async fn http10(origin: &str, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let authority = origin.trim_start_matches("http://");
-    let mut c = tokio::net::TcpStream::connect(authority).await.unwrap();
-    c.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
+    let addr = tokio::net::lookup_host(authority)
         .await
+        .unwrap()
+        .next()
         .unwrap();
-    let mut out = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), c.read_to_end(&mut out))
-        .await
-        .expect("an HTTP/1.0 answer ends with its connection")
-        .unwrap();
-    String::from_utf8_lossy(&out).into_owned()
+    raw_exchange(
+        addr,
+        format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes(),
+        false,
+    )
+    .await
 }
 
 #[test]

@@ -548,3 +548,23 @@ pub(crate) async fn connect_link(base: &str, vendor: MockVendor) -> String {
         .unwrap_or_else(|| panic!("{vendor:?}: no link at {}: {}", sample.link, r.text))
         .to_owned()
 }
+
+/// Sends `request` raw and reads until the server closes the connection.
+pub(crate) async fn raw_exchange(
+    addr: std::net::SocketAddr,
+    request: &[u8],
+    half_close: bool,
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    c.write_all(request).await.unwrap();
+    if half_close {
+        c.shutdown().await.unwrap();
+    }
+    let mut out = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), c.read_to_end(&mut out))
+        .await
+        .expect("the connection was not closed")
+        .unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
