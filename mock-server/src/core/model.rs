@@ -63,14 +63,11 @@ impl MockRequest {
 
     /// The decoded query pairs, in order.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        self.query
-            .as_deref()
-            .map(|q| {
-                url::form_urlencoded::parse(q.as_bytes())
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.query.as_deref().map_or_else(Vec::new, |q| {
+            decoded_pairs(q)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
     }
 
     /// The decoded query pairs, in order, borrowing what needs no decoding.
