@@ -22,6 +22,8 @@ use crate::fixture::OWNER_KEY;
 pub enum KeyScheme {
     /// `Authorization: Bearer <key>`.
     Bearer,
+    /// `Authorization: Basic base64(<key>:)`: the key as the user name.
+    Basic,
     /// The key itself in the named header (lower case).
     Header(&'static str),
 }
@@ -31,6 +33,11 @@ impl KeyScheme {
     pub fn header(self, key: &str) -> (&'static str, String) {
         match self {
             Self::Bearer => ("authorization", format!("Bearer {key}")),
+            Self::Basic => {
+                use base64::Engine as _;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{key}:"));
+                ("authorization", format!("Basic {encoded}"))
+            }
             Self::Header(name) => (name, key.to_owned()),
         }
     }
@@ -122,8 +129,13 @@ impl ConnectSample {
     /// The same request made with another key.
     pub fn request_with_key(&self, key: &str) -> MockRequest {
         let (name, value) = self.auth(key);
-        MockRequest::new(Method::POST, &self.target())
-            .with_header(name, &value)
+        let method =
+            Method::from_bytes(self.vendor.contract().method.as_bytes()).unwrap_or(Method::POST);
+        let request = MockRequest::new(method, &self.target()).with_header(name, &value);
+        if self.vendor.contract().body.is_none() {
+            return request;
+        }
+        request
             .with_header("content-type", "application/json")
             .with_body(self.body)
     }

@@ -215,11 +215,30 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
         });
     }
     let provider = sample.provider;
+    // The provider is swapped wherever the sample puts it: a path segment, a query value or a
+    // body field.
+    let swapped_path: String = path
+        .split('/')
+        .map(|s| if s == provider { UNSUPPORTED } else { s })
+        .collect::<Vec<_>>()
+        .join("/");
+    let swapped_query: String = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if v == provider => format!("{k}={UNSUPPORTED}"),
+            _ => p.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&");
     out.push(Case {
         name: "unsupported_provider",
         what: "the same with an unsupported provider",
         method: Method::POST,
-        target: target(&query),
+        target: if swapped_query.is_empty() {
+            swapped_path
+        } else {
+            format!("{swapped_path}?{swapped_query}")
+        },
         headers: vec![auth(key), json.clone()],
         body: Some(map_body(&body, |map| {
             for v in map.values_mut() {
@@ -904,18 +923,34 @@ mod tests {
             let dropped =
                 (pairs(&full.target) - pairs(&missing.target)) + (fields(full) - fields(missing));
             assert_eq!(dropped, 1, "{v:?}: {} {:?}", missing.target, missing.body);
-            // An unsupported provider: that field changed, the rest kept.
-            let unsupported = body_of(case(&same, "unsupported_provider"));
+            // An unsupported provider: that field (in the path, the query or the body)
+            // changed, the rest kept.
+            let case_u = case(&same, "unsupported_provider");
+            let unsupported = body_of(case_u);
             let valid = body_of(full);
-            let changed: Vec<_> = valid
+            let mut changed: Vec<(String, String, String)> = valid
                 .as_object()
                 .unwrap()
                 .iter()
                 .filter(|(k, v)| unsupported[k.as_str()] != **v)
+                .map(|(k, v)| {
+                    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                    (k.clone(), text(v), text(&unsupported[k.as_str()]))
+                })
                 .collect();
-            assert_eq!(changed.len(), 1, "{v:?}: {unsupported}");
+            let parts =
+                |t: &str| -> Vec<String> { t.split(['/', '?', '&']).map(str::to_owned).collect() };
+            let (was, now) = (parts(&full.target), parts(&case_u.target));
+            assert_eq!(was.len(), now.len(), "{v:?}: {}", case_u.target);
+            for (a, b) in was.iter().zip(&now) {
+                if a != b {
+                    let value = |s: &str| s.rsplit('=').next().unwrap_or(s).to_owned();
+                    changed.push((a.clone(), value(a), value(b)));
+                }
+            }
+            assert_eq!(changed.len(), 1, "{v:?}: {} {unsupported}", case_u.target);
             assert_eq!(changed[0].1, sample.provider, "{v:?}");
-            assert_eq!(unsupported[changed[0].0.as_str()], UNSUPPORTED);
+            assert_eq!(changed[0].2, UNSUPPORTED, "{v:?}");
         }
     }
 

@@ -112,7 +112,16 @@ impl ConnectRequest {
             None if vendor.requires_owner() => {
                 return Err(Error::MissingOwner {
                     vendor,
-                    field: vendor.owner_name(),
+                    field: vendor.owner_name().unwrap_or("owner"),
+                });
+            }
+            Some(owner) if vendor.owner_name().is_none() => {
+                return Err(Error::InvalidOwner {
+                    vendor,
+                    owner: owner.to_owned(),
+                    reason: "the vendor takes no owner: its connections belong to the key's \
+                             own account"
+                        .into(),
                 });
             }
             Some(owner) if owner.trim().is_empty() || owner.chars().any(char::is_control) => {

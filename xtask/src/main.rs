@@ -25,6 +25,9 @@ mod scaffold;
 
 mod util;
 
+#[cfg(test)]
+mod tidy;
+
 use xtask::{contract, normalize, vendors};
 
 #[derive(Debug, Parser)]

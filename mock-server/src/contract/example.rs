@@ -1,6 +1,9 @@
-//! A smallest valid instance of a schema, for answers the mock builds from a spec alone (the
-//! default rules of a vendor that has no rules of its own yet): every required property, each
-//! the simplest value its type, format, `enum` and bounds allow.
+//! A valid instance of a schema, for answers the mock builds from a spec alone (the default
+//! rules of a vendor that has no rules of its own yet): every required property, each the
+//! spec's own example of it (`example`, `examples`, `default`) where it gives one, else the first
+//! value its `enum` lists, else the simplest value its type, format and bounds allow. A boolean
+//! is `true` (a success answer's `success` or `ok` is never `false`), and an error member
+//! that may be null is null.
 
 use serde_json::{Map, Value};
 
@@ -8,6 +11,12 @@ use super::{Lit, Schema, Ty};
 
 /// A value valid against `schema` (as far as the mock's contract states it).
 pub(crate) fn example(schema: &Schema) -> Value {
+    if let Some(own) = schema.example {
+        let listed = schema.values.is_none_or(|values| values.contains(&own));
+        if listed {
+            return literal(own);
+        }
+    }
     if let Some(first) = schema.values.and_then(|v| v.first()) {
         return literal(*first);
     }
@@ -18,7 +27,7 @@ pub(crate) fn example(schema: &Schema) -> Value {
         Some(Ty::String) => Value::from(string(schema)),
         Some(Ty::Integer) => Value::from(schema.minimum.map_or(0, |m| m.ceil() as i64)),
         Some(Ty::Number) => Value::from(schema.minimum.unwrap_or(0.0)),
-        Some(Ty::Boolean) => Value::Bool(false),
+        Some(Ty::Boolean) => Value::Bool(true),
         Some(Ty::Null) | None => Value::Null,
     }
 }
@@ -26,9 +35,19 @@ pub(crate) fn example(schema: &Schema) -> Value {
 fn object(schema: &Schema) -> Value {
     let mut out = Map::new();
     for p in schema.properties.iter().filter(|p| p.required) {
-        out.insert(p.name.to_owned(), example(p.schema));
+        out.insert(p.name.to_owned(), property(p));
     }
     Value::Object(out)
+}
+
+/// A property's example: an error member (`error`, `errors`) that may be null is null, so that
+/// an answer never reports an error it does not have.
+fn property(p: &super::Property) -> Value {
+    let error_like = matches!(p.name, "error" | "errors" | "error_code" | "errorCode");
+    if error_like && p.schema.types.contains(&Ty::Null) {
+        return Value::Null;
+    }
+    example(p.schema)
 }
 
 fn literal(lit: Lit) -> Value {
@@ -65,6 +84,13 @@ fn string(schema: &Schema) -> String {
 /// Adds to `value` every property `schema` requires that it lacks (recursively, each the
 /// smallest valid value), and says whether it added any. What is there is left as it is.
 pub(crate) fn complete(schema: &Schema, value: &mut Value) -> bool {
+    if let (Value::Array(items), Some(item)) = (&mut *value, schema.items) {
+        let mut added = false;
+        for v in items {
+            added |= complete(item, v);
+        }
+        return added;
+    }
     let Some(map) = value.as_object_mut() else {
         return false;
     };
@@ -73,7 +99,7 @@ pub(crate) fn complete(schema: &Schema, value: &mut Value) -> bool {
         match map.get_mut(p.name) {
             Some(inner) => added |= complete(p.schema, inner),
             None if p.required => {
-                map.insert(p.name.to_owned(), example(p.schema));
+                map.insert(p.name.to_owned(), property(p));
                 added = true;
             }
             None => {}
@@ -82,7 +108,8 @@ pub(crate) fn complete(schema: &Schema, value: &mut Value) -> bool {
     added
 }
 
-/// Sets the value at a JSON `pointer` in `target`, making the objects on the way.
+/// Sets the value at a JSON `pointer` in `target`, making the objects on the way (and, for a
+/// numeric segment under an array, the array's items up to it).
 pub(crate) fn set_at(target: &mut Value, pointer: &str, value: Value) {
     let mut at = target;
     let mut parts = pointer
@@ -91,6 +118,23 @@ pub(crate) fn set_at(target: &mut Value, pointer: &str, value: Value) {
         .map(|p| p.replace("~1", "/").replace("~0", "~"))
         .peekable();
     while let Some(part) = parts.next() {
+        let index = part.parse::<usize>().ok().filter(|_| at.is_array());
+        if let Some(index) = index {
+            // A pointer the manifest gives: bounded by what a spec's answer holds.
+            let Value::Array(items) = at else { return };
+            if index > 64 {
+                return;
+            }
+            while items.len() <= index {
+                items.push(Value::Object(Map::new()));
+            }
+            if parts.peek().is_none() {
+                items[index] = value;
+                return;
+            }
+            at = &mut items[index];
+            continue;
+        }
         if !at.is_object() {
             *at = Value::Object(Map::new());
         }
@@ -181,6 +225,9 @@ mod tests {
         let mut top = Value::Null;
         set_at(&mut top, "/url", json!("u"));
         assert_eq!(top, json!({"url": "u"}));
+        let mut listed = json!({"links": []});
+        set_at(&mut listed, "/links/1/href", json!("h"));
+        assert_eq!(listed, json!({"links": [{}, {"href": "h"}]}));
     }
 
     #[test]

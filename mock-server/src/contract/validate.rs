@@ -54,6 +54,24 @@ impl Violation {
     }
 }
 
+/// The path parameters of a request (as [`crate::core::MockVendor::path_params`] reads them)
+/// against the contract's: each as its spec states (enum, pattern, length, format).
+pub(super) fn path(c: &Contract, params: &[(&str, String)]) -> Result<(), Violation> {
+    for p in c.path_params {
+        match params.iter().find(|(n, _)| *n == p.name) {
+            None => {
+                return Err(Violation::new(
+                    ViolationKind::Missing,
+                    p.name,
+                    format!("{} path parameter is required", p.name),
+                ));
+            }
+            Some((_, raw)) => check_query_value(p.name, p.schema, raw)?,
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn request(
     c: &Contract,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
@@ -363,6 +381,7 @@ mod tests {
         method: "POST",
         path: "/x",
         auth: &[Auth::Bearer],
+        path_params: &[],
         query: &[Param {
             name: "ws",
             required: true,

@@ -37,13 +37,22 @@ fn fill(schema: &Schema, body: &mut Value, message: &str, code: &str, status: u1
     let Some(map) = body.as_object_mut() else {
         return;
     };
+    let is_text = |s: &Schema| s.types.is_empty() || s.types.contains(&Ty::String);
+    // Where the body has no place for a message, its `error` string carries it.
+    let has_message = schema
+        .properties
+        .iter()
+        .any(|p| matches!(p.name, "message" | "error_description" | "detail") && is_text(p.schema));
     for p in schema.properties {
-        let text = p.schema.types.is_empty() || p.schema.types.contains(&Ty::String);
+        let text = is_text(p.schema);
         let number = p.schema.types.contains(&Ty::Integer);
         let value = match p.name {
             "message" | "error_description" | "detail" if text => Value::from(message),
+            "error" if text && !has_message => Value::from(message),
             "code" | "error" | "type" if text => Value::from(code),
             "code" | "error" | "status" | "statusCode" if number => Value::from(status),
+            // An error body never says it succeeded.
+            "success" | "ok" if p.schema.types.contains(&Ty::Boolean) => Value::Bool(false),
             "error" if p.schema.types.contains(&Ty::Object) => {
                 let inner = map
                     .entry("error")
@@ -98,12 +107,20 @@ fn lists_values(vendor: MockVendor, name: &str) -> bool {
         .iter()
         .find(|p| p.name == name)
         .map(|p| p.schema);
+    let in_path = contract
+        .path_params
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| p.schema);
     let in_body = contract
         .body
         .as_ref()
         .and_then(|b| b.schema.property(name))
         .map(|p| p.schema);
-    in_query.or(in_body).is_some_and(|s| s.values.is_some())
+    in_path
+        .or(in_query)
+        .or(in_body)
+        .is_some_and(|s| s.values.is_some())
 }
 
 /// `POST {prefix}{connect_path}` on the default rules.
@@ -189,6 +206,10 @@ pub(crate) fn connect(
         fields.link,
         Value::from(minted.authorization_url),
     );
+    // What the link's place needs beside it (an array item's other required members).
+    if let Some(schema) = contract.response(contract.success).and_then(|r| r.schema) {
+        crate::contract::complete(schema, &mut answer);
+    }
     MockResponse::json(contract.success, &answer)
 }
 

@@ -24,6 +24,11 @@ pub(crate) fn validate(
     mode: Mode,
 ) -> Result<Object, Violation> {
     let contract = vendor.contract();
+    if !contract.path_params.is_empty() {
+        let rel = req.path.strip_prefix(vendor.prefix()).unwrap_or(&req.path);
+        let params = vendor.path_params(rel).unwrap_or_default();
+        contract.validate_path(&params)?;
+    }
     // Most vendors take no query parameter: decode the query only for those that do.
     let query = if contract.query.is_empty() {
         Vec::new()

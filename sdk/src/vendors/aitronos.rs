@@ -26,8 +26,8 @@ impl VendorApi for Aitronos {
         &facts::AITRONOS
     }
 
-    fn owner_name(&self) -> &'static str {
-        "organization_id"
+    fn owner_name(&self) -> Option<&'static str> {
+        Some("organization_id")
     }
 
     fn integration_params_field(&self) -> Option<&'static str> {
@@ -136,14 +136,11 @@ mod tests {
             .mount(&server)
             .await;
         let client = Client::new(&server.uri(), Default::default());
-        let body = types::InitiateOauthRequest {
-            connector_type: "github".into(),
-            integration_params: Default::default(),
-        };
+        let body = types::InitiateOauthRequest::builder().connector_type("github");
         let got = client
             .authorize_connector()
             .organization_id("org_demo")
-            .body(body.clone())
+            .body(body)
             .send()
             .await
             .unwrap()

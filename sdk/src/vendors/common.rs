@@ -63,12 +63,13 @@ pub(crate) trait VendorApi: Sync {
     }
 
     /// What the vendor calls the owner of a connection (`projectId`, `workspaceId`, …): the
-    /// project's mapping of [`ConnectRequest::owner`] to a field the spec names.
-    fn owner_name(&self) -> &'static str;
+    /// project's mapping of [`ConnectRequest::owner`] to a field the spec names; `None` where
+    /// the vendor takes no owner (a connection belongs to the key's own account).
+    fn owner_name(&self) -> Option<&'static str>;
 
     /// Whether a connect call must name an owner: whether the spec requires the owner field.
     fn requires_owner(&self) -> bool {
-        self.facts().requires(self.owner_name())
+        self.owner_name().is_some_and(|o| self.facts().requires(o))
     }
 
     /// The field that takes [`ConnectRequest::redirect_url`], where the vendor takes one.
@@ -182,8 +183,15 @@ impl Vendor {
         super::api(self).requires_owner()
     }
 
-    /// What the vendor calls the owner of a connection.
-    pub fn owner_name(self) -> &'static str {
+    /// What the vendor calls the owner of a connection; `None` where it takes no owner (a
+    /// connection belongs to the key's own account).
+    ///
+    /// ### Example
+    /// ```
+    /// use social_connect::Vendor;
+    /// assert_eq!(Vendor::WoopSocial.owner_name(), Some("projectId"));
+    /// ```
+    pub fn owner_name(self) -> Option<&'static str> {
         super::api(self).owner_name()
     }
 
@@ -339,6 +347,10 @@ impl Facts {
 pub(crate) enum KeyScheme {
     /// `Authorization: Bearer <key>`.
     Bearer,
+    /// `Authorization: Basic base64(<key>)`: a key of the form `user:password` is sent as it
+    /// is, any other as the user name with an empty password (`<key>:`).
+    #[allow(dead_code)] // named by the generated facts of a vendor whose spec takes the key so
+    Basic,
     /// The key as it is, in the named header (lower case).
     Header(&'static str),
 }
@@ -348,6 +360,16 @@ impl KeyScheme {
     pub(crate) fn header(self, key: &str) -> (HeaderName, String) {
         match self {
             KeyScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
+            KeyScheme::Basic => {
+                use base64::Engine as _;
+                let credentials = if key.contains(':') {
+                    key.to_owned()
+                } else {
+                    format!("{key}:")
+                };
+                let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+                (AUTHORIZATION, format!("Basic {encoded}"))
+            }
             KeyScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
         }
     }
@@ -494,7 +516,7 @@ mod tests {
             let api = api(vendor);
             let facts = api.facts();
             let mapped = [
-                Some(api.owner_name()),
+                api.owner_name(),
                 api.redirect_field(),
                 api.integration_params_field(),
             ];
@@ -576,12 +598,28 @@ mod tests {
     #[test]
     fn every_key_scheme_makes_a_header() {
         for vendor in Vendor::ALL {
-            let (name, value) = api(vendor).key_scheme().header("k");
-            assert!(value.ends_with('k'), "{vendor} {name}");
+            let scheme = api(vendor).key_scheme();
+            let (name, value) = scheme.header("k");
+            match scheme {
+                KeyScheme::Basic => assert_eq!(value, "Basic azo=", "{vendor} {name}"),
+                _ => assert!(value.ends_with('k'), "{vendor} {name}"),
+            }
         }
         assert_eq!(
             KeyScheme::Bearer.header("k"),
             (AUTHORIZATION, "Bearer k".to_owned())
+        );
+        // RFC 7617's example credentials, and a bare key as the user name.
+        assert_eq!(
+            KeyScheme::Basic.header("Aladdin:open sesame"),
+            (
+                AUTHORIZATION,
+                "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_owned()
+            )
+        );
+        assert_eq!(
+            KeyScheme::Basic.header("sk_test"),
+            (AUTHORIZATION, "Basic c2tfdGVzdDo=".to_owned())
         );
     }
 

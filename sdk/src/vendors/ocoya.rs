@@ -30,8 +30,8 @@ impl VendorApi for Ocoya {
         &facts::OCOYA
     }
 
-    fn owner_name(&self) -> &'static str {
-        "workspaceId"
+    fn owner_name(&self) -> Option<&'static str> {
+        Some("workspaceId")
     }
 
     #[cfg(feature = "ocoya")]
@@ -166,13 +166,12 @@ mod tests {
             .mount(&server)
             .await;
         let client = Client::new(&server.uri(), Default::default());
-        let body = types::CreateConnectionUrlRequest {
-            provider: types::CreateConnectionUrlRequestProvider::Instagram,
-        };
+        let body = types::CreateConnectionUrlRequest::builder()
+            .provider(types::CreateConnectionUrlRequestProvider::Instagram);
         let got = client
             .create_connection_url()
             .workspace_id("cmayvq3hk00017apshay5qezu")
-            .body(body.clone())
+            .body(body)
             .send()
             .await
             .unwrap()
@@ -204,9 +203,8 @@ mod tests {
             .unwrap()
             .build()
             .unwrap();
-        let body = crate::ocoya::types::CreateConnectionUrlRequest {
-            provider: crate::ocoya::types::CreateConnectionUrlRequestProvider::X,
-        };
+        let body = crate::ocoya::types::CreateConnectionUrlRequest::builder()
+            .provider(crate::ocoya::types::CreateConnectionUrlRequestProvider::X);
         let got = client
             .ocoya()
             .create_connection_url()

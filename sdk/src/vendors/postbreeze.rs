@@ -30,8 +30,8 @@ impl VendorApi for Postbreeze {
         &facts::POSTBREEZE
     }
 
-    fn owner_name(&self) -> &'static str {
-        "workspaceId"
+    fn owner_name(&self) -> Option<&'static str> {
+        Some("workspaceId")
     }
 
     #[cfg(feature = "postbreeze")]
@@ -210,23 +210,23 @@ mod tests {
             .mount(&server)
             .await;
         let client = Client::new(&server.uri(), Default::default());
-        let mut body = types::ConnectChannelDto {
-            workspace_id: "ws_demo".into(),
-            platform: types::ConnectChannelDtoPlatform::TiktokBusiness,
+        let body = || {
+            types::ConnectChannelDto::builder()
+                .workspace_id("ws_demo")
+                .platform(types::ConnectChannelDtoPlatform::TiktokBusiness)
         };
         let got = client
             .connect_social_account()
-            .body(body.clone())
+            .body(body())
             .send()
             .await
             .unwrap();
         assert_eq!(got.status().as_u16(), 201);
         assert_eq!(got.state.as_deref(), Some("abc"));
 
-        body.workspace_id = "ws_other".into();
         match client
             .connect_social_account()
-            .body(body.clone())
+            .body(body().workspace_id("ws_other"))
             .send()
             .await
         {

@@ -32,8 +32,8 @@ impl VendorApi for WoopSocial {
         &facts::WOOPSOCIAL
     }
 
-    fn owner_name(&self) -> &'static str {
-        "projectId"
+    fn owner_name(&self) -> Option<&'static str> {
+        Some("projectId")
     }
 
     fn redirect_field(&self) -> Option<&'static str> {
@@ -325,14 +325,12 @@ mod tests {
             .mount(&server)
             .await;
         let client = Client::new(&server.uri(), Default::default());
-        let body = types::CreateOAuthAuthorizationRequest {
-            project_id: "proj_demo".into(),
-            platform: types::SocialPlatform::Facebook,
-            redirect_url: None,
-        };
+        let body = types::CreateOAuthAuthorizationRequest::builder()
+            .project_id("proj_demo")
+            .platform(types::SocialPlatform::Facebook);
         let got = client
             .create_authorization_url()
-            .body(body.clone())
+            .body(body)
             .send()
             .await
             .unwrap()

@@ -20,13 +20,31 @@ fn assert_clean(what: &str, text: &str) {
     );
 }
 
+/// The sample provider the vendor's manifest names (`sample_provider` in
+/// `specs/<vendor>/vendor.toml`), as the vendor spells it.
+fn manifest_sample(vendor: Vendor) -> Option<Provider> {
+    let path = format!(
+        "{}/../specs/{}/vendor.toml",
+        env!("CARGO_MANIFEST_DIR"),
+        vendor.as_str()
+    );
+    let text = std::fs::read_to_string(path).ok()?;
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("sample_provider"))?;
+    let value = line.split_once('=')?.1.trim().trim_matches('"');
+    Some(Provider::Other(value.to_owned()))
+}
+
 /// A connect request `vendor` accepts (so the call reaches the server): the first provider it
-/// supports of its named ones and a few common names, and an owner where it needs one.
+/// supports of its named ones, its manifest's sample provider and a few common names, and an
+/// owner where it needs one.
 fn request(vendor: Vendor) -> ConnectRequest {
     let common = ["x", "X", "github", "linkedin", "LINKEDIN"].map(|p| Provider::Other(p.into()));
     let provider = vendor
         .providers()
         .into_iter()
+        .chain(manifest_sample(vendor))
         .chain(common)
         .find(|p| vendor.supports(p))
         .unwrap_or_else(|| panic!("{vendor}: no provider this test knows is supported"));

@@ -6,9 +6,13 @@
 //!    reports each as non-breaking for callers of the unified client while naming the raw
 //!    generated API's changes; then, with no hand edit, the copy's SDK and mock build and the
 //!    copy's tour connects at every vendor through them.
-//! 2. **A sixth vendor**, from a spec of its own (`tests/data/lumen.yaml`), in one command:
-//!    `cargo xtask vendor new lumen --spec …` changes no existing file but generated ones, and
-//!    with no hand edit the copy builds and its tour connects at all six vendors.
+//!    The copy's every target builds (its libraries, tests and benches: a hand-written struct
+//!    literal of a generated type stops compiling there), and its libraries' own suites pass.
+//! 2. **New vendors**, from specs of their own (`tests/data/lumen.yaml`, and the spec corpus in
+//!    `tests/data/corpus/`, which gathers the shapes real connect specs publish), each in one
+//!    command: `cargo xtask vendor new NAME --spec …` changes no existing file but generated
+//!    ones, and with no hand edit the copy builds every target, its libraries' suites pass, and
+//!    its tour connects at every vendor, the new ones included, through the SDK and the mock.
 //! 3. **Breaking edits** on top: Postbreeze removes a platform and WoopSocial requires a new
 //!    field. The report says so, and the regenerated mock follows: Ocoya's added provider
 //!    connects through the whole flow with no mock code changed, Postbreeze's removed platform
@@ -206,16 +210,7 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
     );
     // With no hand edit, the copy builds, and its tour connects at every vendor through the
     // regenerated SDK and mock (the tour exits non-zero on any error).
-    cargo(
-        &copy,
-        &[
-            "build",
-            "-q",
-            "--workspace",
-            "--example",
-            "tour_regenerated",
-        ],
-    );
+    build_every_target(&copy);
     let tour = Command::new(target_dir().join("debug/examples/tour_regenerated"))
         .output()
         .unwrap();
@@ -231,43 +226,46 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
         "one connection per vendor:\n{printed}"
     );
 
-    // A sixth vendor, in one command; nothing else is touched by hand. (Named so as not to meet
-    // a vendor this workspace may have added already.)
-    let name = ["lumen", "lumentest", "lumentest2"]
-        .into_iter()
-        .find(|n| !copy.join("specs").join(n).exists())
-        .expect("a free name");
-    let display = format!("{}{}", name[..1].to_ascii_uppercase(), &name[1..]);
-    let before = files_of(&copy);
-    let added = cargo(
-        &root(),
-        &[
-            "run",
-            "-q",
-            "-p",
-            "xtask",
-            "--",
-            "--root",
-            copy_arg,
-            "vendor",
-            "new",
-            name,
-            "--spec",
-            copy.join("tests/data/lumen.yaml").to_str().unwrap(),
-        ],
-    );
-    assert!(added.contains(&format!("{name}: scaffolded")), "{added}");
-    assert_only_its_rooms_and_generated_files_changed(&before, &files_of(&copy), name);
-    cargo(
-        &copy,
-        &[
-            "build",
-            "-q",
-            "--workspace",
-            "--example",
-            "tour_regenerated",
-        ],
-    );
+    // New vendors, each in one command; nothing else is touched by hand. (Each named so as not
+    // to meet a vendor this workspace may have added already.)
+    let mut specs = vec![copy.join("tests/data/lumen.yaml")];
+    let mut corpus: Vec<PathBuf> = std::fs::read_dir(copy.join("tests/data/corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    corpus.sort();
+    specs.extend(corpus);
+    let mut added_names = Vec::new();
+    for spec in &specs {
+        let stem = spec.file_stem().unwrap().to_str().unwrap().to_owned();
+        let name = [stem.clone(), format!("{stem}test"), format!("{stem}test2")]
+            .into_iter()
+            .find(|n| !copy.join("specs").join(n).exists())
+            .expect("a free name");
+        let before = files_of(&copy);
+        let added = cargo(
+            &root(),
+            &[
+                "run",
+                "-q",
+                "-p",
+                "xtask",
+                "--",
+                "--root",
+                copy_arg,
+                "vendor",
+                "new",
+                &name,
+                "--spec",
+                spec.to_str().unwrap(),
+            ],
+        );
+        assert!(added.contains(&format!("{name}: scaffolded")), "{added}");
+        assert_only_its_rooms_and_generated_files_changed(&before, &files_of(&copy), &name);
+        added_names.push(name);
+    }
+    build_every_target(&copy);
     let tour = Command::new(target_dir().join("debug/examples/tour_regenerated"))
         .output()
         .unwrap();
@@ -279,10 +277,16 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
     );
     assert_eq!(
         printed.matches("connected").count(),
-        Vendor::ALL.len() + 1,
-        "one connection per vendor, the new one's through the SDK and the mock:\n{printed}"
+        Vendor::ALL.len() + added_names.len(),
+        "one connection per vendor, the new ones' through the SDK and the mock:\n{printed}"
     );
-    assert!(printed.contains(&format!("{display} ")), "{printed}");
+    for name in &added_names {
+        let display = format!("{}{}", name[..1].to_ascii_uppercase(), &name[1..]);
+        assert!(
+            printed.contains(&format!("{display} ")),
+            "{display}: {printed}"
+        );
+    }
 
     // Round 2: Postbreeze removes a platform, WoopSocial requires a new field.
     edit(
@@ -395,6 +399,52 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
     request["clientName"] = json!("Acme");
     let (status, body) = mock.connect(MockVendor::WoopSocial, "", &request).await;
     assert_eq!(status, 200, "with clientName: {body}");
+}
+
+/// Builds every target of the copy that cannot meet this workspace's own in the shared target
+/// directory (its libraries, benches, the renamed tour, and the SDK's, the contract suite's and
+/// xtask's tests; not the other examples and binaries, whose files are named alike, nor the
+/// mock's integration tests, which name its binary by the name the copy changed), then runs its
+/// libraries' own suites (the SDK's unit tests hold the generated clients' decoding tests).
+fn build_every_target(copy: &Path) {
+    cargo(
+        copy,
+        &[
+            "build",
+            "-q",
+            "--workspace",
+            "--lib",
+            "--benches",
+            "--example",
+            "tour_regenerated",
+        ],
+    );
+    cargo(
+        copy,
+        &[
+            "build",
+            "-q",
+            "--tests",
+            "-p",
+            "social-connect",
+            "-p",
+            "social-connect-tests",
+            "-p",
+            "xtask",
+        ],
+    );
+    cargo(
+        copy,
+        &[
+            "test",
+            "-q",
+            "-p",
+            "social-connect",
+            "-p",
+            "social-connect-mock",
+            "--lib",
+        ],
+    );
 }
 
 /// The additive edits of round 1, one or more per vendor.

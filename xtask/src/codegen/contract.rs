@@ -38,8 +38,11 @@ pub struct Contract {
     pub path: String,
     /// The ways the operation takes the API key, in the spec's order (any one suffices).
     pub auth: Vec<Auth>,
-    /// Query parameters.
+    /// Query parameters (the operation's, and its path item's that it does not override).
     pub query: Vec<Param>,
+    /// Path parameters, in the order the path names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path_params: Vec<Param>,
     /// The request body, when the operation has one.
     pub body: Option<Body>,
     /// The documented responses, in the spec's order.
@@ -52,6 +55,8 @@ pub struct Contract {
 pub enum Auth {
     /// `Authorization: Bearer <key>`.
     Bearer,
+    /// `Authorization: Basic base64(<key>)`, the key being `user:password` (or a user alone).
+    Basic,
     /// The key as it is in a header (name lower-cased).
     Header(String),
     /// The key in a query parameter.
@@ -165,6 +170,10 @@ pub struct Schema {
     pub additional: bool,
     /// `items`.
     pub items: Option<Box<Schema>>,
+    /// The value the spec gives as an example of this schema: its `example`, else the first
+    /// of its `examples`, else its `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
 }
 
 /// An object's property.
@@ -256,6 +265,11 @@ impl Reader<'_> {
         if let Some(c) = obj.get("const") {
             s.values = Some(vec![c.clone()]);
         }
+        s.example = obj
+            .get("example")
+            .or_else(|| obj.get("examples").and_then(|e| e.as_array()?.first()))
+            .or_else(|| obj.get("default"))
+            .cloned();
         s.min_length = obj.get("minLength").and_then(Value::as_u64);
         s.max_length = obj.get("maxLength").and_then(Value::as_u64);
         s.minimum = obj.get("minimum").and_then(Value::as_f64);
@@ -366,6 +380,7 @@ fn merge_all_of(into: &mut Schema, part: Schema) {
     }
     into.additional &= part.additional;
     into.items = into.items.take().or(part.items);
+    into.example = into.example.take().or(part.example);
 }
 
 /// The `(method, path)` of the vendor's connect operation in `doc`: the one `xtask` names for
@@ -420,12 +435,7 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
     let servers = doc
         .get("servers")
         .and_then(Value::as_array)
-        .map(|s| {
-            s.iter()
-                .filter_map(|s| s.get("url").and_then(Value::as_str))
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|s| s.iter().filter_map(server_url).collect())
         .unwrap_or_default();
     let (method, path, op) = connect_operation(&r, doc)?;
     let op_ptr = format!(
@@ -435,7 +445,12 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
     );
 
     let auth = auth_of(&r, doc, op, &op_ptr)?;
-    let query = query_of(&r, op, &op_ptr)?;
+    let path_item = doc
+        .get("paths")
+        .and_then(|p| p.get(&path))
+        .unwrap_or(&Value::Null);
+    let query = params_of(&r, path_item, op, &op_ptr, "query")?;
+    let path_params = params_of(&r, path_item, op, &op_ptr, "path")?;
     let body = body_of(&r, op, &op_ptr)?;
     let responses = responses_of(&r, op, &op_ptr)?;
     Ok(Contract {
@@ -446,9 +461,27 @@ pub fn extract(vendor: &Vendor, doc: &Value) -> Result<Contract, ContractError> 
         path,
         auth,
         query,
+        path_params,
         body,
         responses,
     })
+}
+
+/// A server's URL with each `{variable}` replaced by its default (OpenAPI 3 server variables);
+/// a variable without one is left as the spec writes it.
+fn server_url(server: &Value) -> Option<String> {
+    let mut url = server.get("url")?.as_str()?.to_owned();
+    for (name, var) in server
+        .get("variables")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(default) = var.get("default").and_then(Value::as_str) {
+            url = url.replace(&format!("{{{name}}}"), default);
+        }
+    }
+    Some(url)
 }
 
 /// The ways the operation takes the key: its own security, else the document's.
@@ -484,6 +517,14 @@ fn auth_of(
                 {
                     Auth::Bearer
                 }
+                "http"
+                    if scheme
+                        .get("scheme")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("basic")) =>
+                {
+                    Auth::Basic
+                }
                 "apiKey" => {
                     let name = scheme
                         .get("name")
@@ -507,19 +548,38 @@ fn auth_of(
     Ok(auth)
 }
 
-/// The operation's query parameters.
-fn query_of(r: &Reader<'_>, op: &Value, op_ptr: &str) -> Result<Vec<Param>, ContractError> {
-    let mut query = Vec::new();
-    for (i, p) in op
+/// The operation's parameters `in` `place` (`query`, `path`): its own, then those of its path
+/// item that it does not override (same name and place).
+fn params_of(
+    r: &Reader<'_>,
+    path_item: &Value,
+    op: &Value,
+    op_ptr: &str,
+    place: &str,
+) -> Result<Vec<Param>, ContractError> {
+    let item_ptr = op_ptr.rsplit_once('/').map_or("", |(p, _)| p);
+    let own = op
         .get("parameters")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .enumerate()
-    {
-        let pointer = format!("{op_ptr}/parameters/{i}");
+        .map(|(i, p)| (format!("{op_ptr}/parameters/{i}"), p));
+    let shared = path_item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, p)| (format!("{item_ptr}/parameters/{i}"), p));
+    let mut query: Vec<Param> = Vec::new();
+    for (pointer, p) in own.chain(shared) {
         let p = r.deref(p, &pointer)?;
-        if p.get("in").and_then(Value::as_str) != Some("query") {
+        if p.get("in").and_then(Value::as_str) != Some(place) {
+            continue;
+        }
+        let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+        if query.iter().any(|q| q.name == name) {
             continue;
         }
         query.push(Param {
@@ -528,7 +588,7 @@ fn query_of(r: &Reader<'_>, op: &Value, op_ptr: &str) -> Result<Vec<Param>, Cont
                 .and_then(Value::as_str)
                 .ok_or_else(|| r.err(&pointer, "a parameter without a name"))?
                 .to_owned(),
-            required: p.get("required") == Some(&Value::Bool(true)),
+            required: place == "path" || p.get("required") == Some(&Value::Bool(true)),
             schema: match p.get("schema") {
                 Some(s) => r.schema(s, &format!("{pointer}/schema"), 0)?,
                 None => Schema {
@@ -735,6 +795,9 @@ fn render_schema(s: &Schema) -> String {
     if let Some(items) = &s.items {
         fields.push(format!("items: Some(&{})", render_schema(items)));
     }
+    if let Some(example) = &s.example {
+        fields.push(format!("example: Some({})", render_value(example)));
+    }
     fields.push("..Schema::ANY".to_owned());
     format!("Schema {{ {} }}", fields.join(", "))
 }
@@ -742,6 +805,7 @@ fn render_schema(s: &Schema) -> String {
 fn render_auth(a: &Auth) -> String {
     match a {
         Auth::Bearer => "Auth::Bearer".to_owned(),
+        Auth::Basic => "Auth::Basic".to_owned(),
         Auth::Header(n) => format!("Auth::Header({n:?})"),
         Auth::Query(n) => format!("Auth::Query({n:?})"),
         Auth::Other(n) => format!("Auth::Other({n:?})"),
@@ -763,18 +827,21 @@ pub fn pretty(source: &str, what: &str) -> String {
 /// schemas and the success status (the tests check response bodies against the spec itself).
 pub fn render_mock(c: &Contract, vendor: &Vendor, sha: &str) -> String {
     let auth: Vec<_> = c.auth.iter().map(render_auth).collect();
-    let query: Vec<_> = c
-        .query
-        .iter()
-        .map(|p| {
-            format!(
-                "Param {{ name: {}, required: {}, schema: &{} }}",
-                lit(&p.name),
-                p.required,
-                render_schema(&p.schema)
-            )
-        })
-        .collect();
+    let render_params = |params: &[Param]| -> Vec<String> {
+        params
+            .iter()
+            .map(|p| {
+                format!(
+                    "Param {{ name: {}, required: {}, schema: &{} }}",
+                    lit(&p.name),
+                    p.required,
+                    render_schema(&p.schema)
+                )
+            })
+            .collect()
+    };
+    let query = render_params(&c.query);
+    let path_params = render_params(&c.path_params);
     let body = match &c.body {
         None => "None".to_owned(),
         Some(b) => format!(
@@ -803,8 +870,8 @@ pub fn render_mock(c: &Contract, vendor: &Vendor, sha: &str) -> String {
         "/// {display}'s contract, as its spec states it.\n\
          pub(crate) static CONTRACT: Contract = Contract {{ \
            vendor: {vendor_lit}, mock_prefix: {prefix}, method: {method}, path: {path}, \
-           auth: &[{auth}], query: &[{query}], body: {body}, success: {success}, \
-           responses: &[{responses}] }};\n",
+           auth: &[{auth}], query: &[{query}], path_params: &[{path_params}], body: {body}, \
+           success: {success}, responses: &[{responses}] }};\n",
         responses = responses.join(", "),
         display = vendor.display,
         vendor_lit = lit(&c.vendor),
@@ -813,6 +880,7 @@ pub fn render_mock(c: &Contract, vendor: &Vendor, sha: &str) -> String {
         path = lit(&c.path),
         auth = auth.join(", "),
         query = query.join(", "),
+        path_params = path_params.join(", "),
         success = c.success_status().unwrap_or(200),
     );
     // Import only what the item names, so the module has no unused import.
@@ -846,13 +914,15 @@ pub fn render_sdk(contracts: &[(Vendor, Contract)]) -> String {
             .iter()
             .filter_map(|a| match a {
                 Auth::Bearer => Some("KeyScheme::Bearer".to_owned()),
+                Auth::Basic => Some("KeyScheme::Basic".to_owned()),
                 Auth::Header(n) => Some(format!("KeyScheme::Header({n:?})")),
                 _ => None,
             })
             .collect();
         let mut fields: Vec<String> = c
-            .query
+            .path_params
             .iter()
+            .chain(&c.query)
             .map(|p| format!("({}, {})", lit(&p.name), p.required))
             .collect();
         if let Some(b) = &c.body {

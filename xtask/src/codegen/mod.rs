@@ -471,7 +471,7 @@ mod tests {
 
     #[test]
     fn a_progenitor_panic_becomes_an_error_naming_the_vendor() {
-        // Two different success bodies: progenitor 0.15 asserts on this.
+        // A JSON answer with an `encoding`: progenitor 0.15 asserts there is none.
         let spec = r#"
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -479,8 +479,12 @@ paths:
   /social-accounts/connect:
     post:
       responses:
-        '200': {description: a, content: {application/json: {schema: {type: string}}}}
-        '201': {description: b, content: {application/json: {schema: {type: integer}}}}
+        '200':
+          description: a
+          content:
+            application/json:
+              schema: {type: object, properties: {a: {type: string}}}
+              encoding: {a: {contentType: text/plain}}
 "#;
         let err = generate(&vendors::compiled("postbreeze"), spec).unwrap_err();
         assert!(matches!(err, CodegenError::Progenitor { .. }), "{err}");

@@ -502,6 +502,7 @@ fn additional_change(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut 
 fn auth_text(a: &Auth) -> String {
     match a {
         Auth::Bearer => "Authorization: Bearer".to_owned(),
+        Auth::Basic => "Authorization: Basic".to_owned(),
         Auth::Header(n) => format!("header {n}"),
         Auth::Query(n) => format!("query {n}"),
         Auth::Other(n) => n.clone(),

@@ -335,12 +335,28 @@ fn sample_provider(provider: &Field) -> String {
         .unwrap_or_else(|| "linkedin".to_owned())
 }
 
-/// The demo owner's id: a uuid where the owner field is one.
+/// The demo owner's id: the spec's example of the owner field, else a uuid where the field is
+/// one, else `{name}_demo`; the first of those its `pattern` (if any) takes.
 fn demo_owner(plan: &Plan) -> String {
-    match plan.owner.as_ref().and_then(|o| o.format.as_deref()) {
-        Some("uuid") => "00000000-0000-4000-8000-00000000d3e0".to_owned(),
-        _ => format!("{}_demo", plan.name),
+    let Some(owner) = plan.owner.as_ref() else {
+        return format!("{}_demo", plan.name);
+    };
+    let uuid = "00000000-0000-4000-8000-00000000d3e0".to_owned();
+    let mut candidates: Vec<String> = owner.example.iter().cloned().collect();
+    if owner.format.as_deref() == Some("uuid") {
+        candidates.push(uuid);
     }
+    candidates.push(format!("{}_demo", plan.name));
+    candidates.push(format!("{}demo1", plan.name));
+    let takes = |c: &String| match owner.pattern.as_deref() {
+        None => true,
+        Some(p) => regex::Regex::new(p).map_or(true, |re| re.is_match(c)),
+    };
+    candidates
+        .iter()
+        .find(|c| takes(c))
+        .unwrap_or(&candidates[0])
+        .clone()
 }
 
 /// The manifest's text.

@@ -31,6 +31,10 @@ pub(crate) struct Field {
     pub(crate) format: Option<String>,
     /// Its `enum` values, when it lists strings.
     pub(crate) values: Vec<String>,
+    /// Its `pattern`, if any.
+    pub(crate) pattern: Option<String>,
+    /// The spec's example of it (`example`, the first of `examples`, or `default`), if a string.
+    pub(crate) example: Option<String>,
 }
 
 /// The connect operation of a spec.
@@ -98,6 +102,16 @@ fn field(doc: &Value, name: &str, place: Place, required: bool, schema: &Value) 
                     .collect()
             })
             .unwrap_or_default(),
+        pattern: schema
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        example: schema
+            .get("example")
+            .or_else(|| schema.get("examples").and_then(|e| e.as_array()?.first()))
+            .or_else(|| schema.get("default"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
     }
 }
 
@@ -204,6 +218,10 @@ fn strings(
                 strings(doc, s, &pointer, depth + 1, out);
             }
         }
+    }
+    // An array's first item (`/links/0/href`).
+    if let Some(items) = schema.get("items") {
+        strings(doc, items, &format!("{at}/0"), depth + 1, out);
     }
     for key in ["allOf", "oneOf", "anyOf"] {
         for s in schema

@@ -193,3 +193,102 @@ pub(crate) fn run(
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// The spec corpus (`tests/data/corpus/*.yaml`) and the lumen spec, each as `vendor new`
+    /// reads it: its plan, its manifest and its generated client.
+    fn corpus_clients() -> Vec<(String, String)> {
+        let root = crate::util::project_root();
+        let mut specs = vec![root.join("tests/data/lumen.yaml")];
+        let mut corpus: Vec<PathBuf> = std::fs::read_dir(root.join("tests/data/corpus"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        corpus.sort();
+        specs.extend(corpus);
+        specs
+            .into_iter()
+            .map(|spec| {
+                let name = spec.file_stem().unwrap().to_str().unwrap().to_owned();
+                let text = std::fs::read_to_string(&spec).unwrap();
+                let y: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+                let doc = serde_json::to_value(y).unwrap();
+                let plan = infer::plan(&name, 99, &doc, &Choices::default())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let vendor: Vendor = toml::from_str(&infer::manifest(&plan)).unwrap();
+                let client =
+                    codegen::generate(&vendor, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                (name, client)
+            })
+            .collect()
+    }
+
+    /// Every spec of the corpus generates a client, and every crate that client names is one
+    /// the SDK depends on: a construct whose generated code needs a crate the SDK lacks (typify
+    /// calls `regress` for a `pattern`, `chrono` for a `date-time`) fails here, not at the first
+    /// vendor that publishes it.
+    #[test]
+    fn the_sdk_depends_on_every_crate_the_generator_emits() {
+        let root = crate::util::project_root();
+        let manifest = std::fs::read_to_string(root.join("sdk/Cargo.toml")).unwrap();
+        let deps: BTreeSet<String> = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|s| s.split("\n[").next())
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split(['=', '.', ' ']).next())
+            .filter(|n| !n.is_empty() && !n.starts_with('#'))
+            .map(|n| n.replace('-', "_"))
+            .collect();
+        let builtin = ["std", "core", "alloc", "self", "super", "crate", "types"];
+        let mut clients = corpus_clients();
+        for vendor in crate::vendors::load(&root).unwrap() {
+            let text = std::fs::read_to_string(codegen::spec_path(&root, &vendor)).unwrap();
+            clients.push((
+                vendor.name.clone(),
+                codegen::generate(&vendor, &text).unwrap(),
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for (name, client) in &clients {
+            // Every `::krate::` path the generated code writes, and `use krate::`.
+            for (i, _) in client.match_indices("::") {
+                let before = &client[..i];
+                let starts_path = before
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '>'));
+                if !starts_path {
+                    continue;
+                }
+                let krate: String = client[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if krate.is_empty() || builtin.contains(&krate.as_str()) {
+                    continue;
+                }
+                seen.insert(krate.clone());
+                assert!(
+                    deps.contains(&krate),
+                    "{name}: the generated client names the crate `{krate}`, which \
+                     sdk/Cargo.toml does not depend on: add it there"
+                );
+            }
+        }
+        // The corpus reaches the crates typify emits for its constructs.
+        for krate in ["regress", "chrono", "uuid", "serde_json"] {
+            assert!(
+                seen.contains(krate),
+                "no spec made the generator name {krate}: {seen:?}"
+            );
+        }
+    }
+}

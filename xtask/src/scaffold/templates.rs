@@ -85,7 +85,8 @@ fn from_raw(ty: &str) -> String {
         .trim_start_matches("super::")
         .trim_start_matches("types::")
         .trim_start_matches("self::");
-    if bare.starts_with("::") || bare.contains("::std::") {
+    // A path into a crate (`::uuid::Uuid`, `url::Url`, `::std::string::String`) stays as it is.
+    if bare.starts_with("::") || bare.contains("::") {
         bare.to_owned()
     } else {
         format!("types::{bare}")
@@ -181,15 +182,29 @@ fn call_parts(plan: &Plan, names: &Names) -> (Vec<String>, Vec<String>) {
         let Some((_, method, ty)) = names.params.iter().find(|(f, _, _)| *f == field.name) else {
             continue;
         };
-        let conversion = if ty.contains("Uuid") {
+        // A parameter of another type than a string (a UUID, a URL, a generated enum or
+        // patterned string, a number) is parsed into it: typify's types all implement
+        // `FromStr`, and a value that does not parse is refused before any request is sent.
+        let plain = matches!(
+            ty.as_str(),
+            "String" | "::std::string::String" | "std::string::String"
+        );
+        let conversion = if plain {
+            String::new()
+        } else if plan.owner.as_ref().is_some_and(|o| o.name == field.name) {
             format!(
-                ".map(|v| v.parse::<uuid::Uuid>().map_err(|e| Error::InvalidOwner {{ vendor, \
-                 owner: v.clone(), reason: format!(\"{} is a UUID ({{e}})\") }}))\n\
+                ".map(|v| v.parse::<{ty}>().map_err(|e| Error::InvalidOwner {{ vendor, \
+                 owner: v.clone(), reason: format!(\"{} does not take it ({{e}})\") }}))\n\
                  .transpose()?",
                 field.name
             )
         } else {
-            String::new()
+            format!(
+                ".map(|v| v.parse::<{ty}>().map_err(|e| Error::UnsupportedRequest {{ vendor, \
+                 reason: format!(\"{} does not take {{v:?}} ({{e}})\") }}))\n\
+                 .transpose()?",
+                field.name
+            )
         };
         setters.push(format!(
             "if let Some(value) = {value}{conversion} {{ builder = builder.{method}(value); }}"
@@ -211,8 +226,8 @@ pub(super) fn sdk(plan: &Plan, vendor: &Vendor, client: &str) -> Result<String, 
         "Facts, Table, Unsupported, VendorApi, facts, free_form, table_wire"
     };
     let owner_name = match &plan.owner {
-        Some(o) => format!("{:?}", o.name),
-        None => "\"owner\"".to_owned(),
+        Some(o) => format!("Some({:?})", o.name),
+        None => "None".to_owned(),
     };
     let redirect = plan
         .redirect
@@ -258,7 +273,7 @@ impl VendorApi for {variant} {{
         &facts::{upper}
     }}
 
-    fn owner_name(&self) -> &'static str {{
+    fn owner_name(&self) -> Option<&'static str> {{
         {owner_name}
     }}
 {redirect}

@@ -19,6 +19,7 @@ pub(crate) static CONTRACT: Contract = Contract {
             },
         },
     ],
+    path_params: &[],
     body: Some(Body {
         required: true,
         media: "application/json",
@@ -30,6 +31,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                     required: true,
                     schema: &Schema {
                         types: &[Ty::String],
+                        example: Some(Lit::Str("your_connector_type")),
                         ..Schema::ANY
                     },
                 },
@@ -60,6 +62,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                             schema: &Schema {
                                 types: &[Ty::String],
                                 format: Some("uri"),
+                                example: Some(Lit::Str("https://example.com/resource")),
                                 ..Schema::ANY
                             },
                         },
@@ -68,6 +71,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                             required: true,
                             schema: &Schema {
                                 types: &[Ty::String],
+                                example: Some(Lit::Str("example_state")),
                                 ..Schema::ANY
                             },
                         },
@@ -103,6 +107,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: true,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("AUTHENTICATION_REQUIRED")),
                                             ..Schema::ANY
                                         },
                                     },
@@ -111,6 +116,11 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: true,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(
+                                                Lit::Str(
+                                                    "Authentication required. Please provide a valid API key.",
+                                                ),
+                                            ),
                                             ..Schema::ANY
                                         },
                                     },
@@ -119,6 +129,9 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(
+                                                Lit::Str("Missing or invalid authorization header"),
+                                            ),
                                             ..Schema::ANY
                                         },
                                     },
@@ -127,6 +140,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("authentication_error")),
                                             ..Schema::ANY
                                         },
                                     },
@@ -135,6 +149,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::Integer],
+                                            example: Some(Lit::Int(401)),
                                             ..Schema::ANY
                                         },
                                     },
@@ -143,6 +158,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("req_abc123xyz")),
                                             ..Schema::ANY
                                         },
                                     },
@@ -151,6 +167,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("2025-11-11T10:30:00Z")),
                                             ..Schema::ANY
                                         },
                                     },
@@ -198,6 +215,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: true,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("AUTHENTICATION_REQUIRED")),
                                             ..Schema::ANY
                                         },
                                     },
@@ -206,6 +224,11 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: true,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(
+                                                Lit::Str(
+                                                    "Authentication required. Please provide a valid API key.",
+                                                ),
+                                            ),
                                             ..Schema::ANY
                                         },
                                     },
@@ -214,6 +237,9 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(
+                                                Lit::Str("Missing or invalid authorization header"),
+                                            ),
                                             ..Schema::ANY
                                         },
                                     },
@@ -222,6 +248,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("authentication_error")),
                                             ..Schema::ANY
                                         },
                                     },
@@ -230,6 +257,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::Integer],
+                                            example: Some(Lit::Int(401)),
                                             ..Schema::ANY
                                         },
                                     },
@@ -238,6 +266,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("req_abc123xyz")),
                                             ..Schema::ANY
                                         },
                                     },
@@ -246,6 +275,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                         required: false,
                                         schema: &Schema {
                                             types: &[Ty::String],
+                                            example: Some(Lit::Str("2025-11-11T10:30:00Z")),
                                             ..Schema::ANY
                                         },
                                     },

@@ -15,10 +15,12 @@ pub(crate) static CONTRACT: Contract = Contract {
             required: true,
             schema: &Schema {
                 types: &[Ty::String],
+                example: Some(Lit::Str("cmayvq3hk00017apshay5qezu")),
                 ..Schema::ANY
             },
         },
     ],
+    path_params: &[],
     body: Some(Body {
         required: true,
         media: "application/json",
@@ -39,6 +41,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                 Lit::Str("pinterest"),
                             ],
                         ),
+                        example: Some(Lit::Str("instagram")),
                         ..Schema::ANY
                     },
                 },
@@ -60,6 +63,11 @@ pub(crate) static CONTRACT: Contract = Contract {
                             required: true,
                             schema: &Schema {
                                 types: &[Ty::String],
+                                example: Some(
+                                    Lit::Str(
+                                        "https://app.ocoya.com/api/social-connect/start?provider=instagram&workspaceId=cmayvq3hk00017apshay5qezu",
+                                    ),
+                                ),
                                 ..Schema::ANY
                             },
                         },

@@ -10,6 +10,7 @@ pub(crate) static CONTRACT: Contract = Contract {
     path: "/social-accounts/connect",
     auth: &[Auth::Bearer],
     query: &[],
+    path_params: &[],
     body: Some(Body {
         required: true,
         media: "application/json",
@@ -21,6 +22,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                     required: true,
                     schema: &Schema {
                         types: &[Ty::String],
+                        example: Some(Lit::Str("ws_01HZX5T2K9Q3RB6N6JZP3RYV0M")),
                         ..Schema::ANY
                     },
                 },
@@ -44,6 +46,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                                 Lit::Str("BLUESKY"),
                             ],
                         ),
+                        example: Some(Lit::Str("INSTAGRAM")),
                         ..Schema::ANY
                     },
                 },
@@ -93,6 +96,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                             required: false,
                             schema: &Schema {
                                 types: &[Ty::Integer],
+                                example: Some(Lit::Int(400)),
                                 ..Schema::ANY
                             },
                         },
@@ -101,6 +105,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                             required: false,
                             schema: &Schema {
                                 types: &[Ty::String],
+                                example: Some(Lit::Str("VALIDATION_FAILED")),
                                 ..Schema::ANY
                             },
                         },
@@ -137,6 +142,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                             required: false,
                             schema: &Schema {
                                 types: &[Ty::Integer],
+                                example: Some(Lit::Int(401)),
                                 ..Schema::ANY
                             },
                         },
@@ -145,6 +151,7 @@ pub(crate) static CONTRACT: Contract = Contract {
                             required: false,
                             schema: &Schema {
                                 types: &[Ty::String],
+                                example: Some(Lit::Str("Unauthorized")),
                                 ..Schema::ANY
                             },
                         },

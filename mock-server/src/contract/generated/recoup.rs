@@ -10,6 +10,7 @@ pub(crate) static CONTRACT: Contract = Contract {
     path: "/api/connectors",
     auth: &[Auth::Header("x-api-key"), Auth::Bearer],
     query: &[],
+    path_params: &[],
     body: Some(Body {
         required: true,
         media: "application/json",

@@ -10,6 +10,7 @@ pub(crate) static CONTRACT: Contract = Contract {
     path: "/social-accounts/authorization-url",
     auth: &[Auth::Bearer],
     query: &[],
+    path_params: &[],
     body: Some(Body {
         required: true,
         media: "application/json",
@@ -52,6 +53,9 @@ pub(crate) static CONTRACT: Contract = Contract {
                     schema: &Schema {
                         types: &[Ty::String],
                         format: Some("uri"),
+                        example: Some(
+                            Lit::Str("https://app.example.com/oauth/complete"),
+                        ),
                         ..Schema::ANY
                     },
                 },
