@@ -52,7 +52,7 @@ pub struct ConnectSample {
     pub scheme: KeyScheme,
     /// The query string without `?` (empty where the vendor takes none).
     pub query: &'static str,
-    /// The JSON body.
+    /// The JSON body; empty where the operation takes none.
     pub body: &'static str,
     /// The owner the request names (project, workspace, organization), or `None` where the
     /// vendor takes the key's own account (Recoup).
@@ -116,6 +116,11 @@ impl ConnectSample {
         )
     }
 
+    /// The connect operation's method, as its spec states it (`POST`, `GET`, …).
+    pub fn method(&self) -> &'static str {
+        self.vendor.contract().method
+    }
+
     /// The header that carries `key` in this vendor's scheme.
     pub fn auth(&self, key: &str) -> (&'static str, String) {
         self.scheme.header(key)
@@ -129,8 +134,7 @@ impl ConnectSample {
     /// The same request made with another key.
     pub fn request_with_key(&self, key: &str) -> MockRequest {
         let (name, value) = self.auth(key);
-        let method =
-            Method::from_bytes(self.vendor.contract().method.as_bytes()).unwrap_or(Method::POST);
+        let method = Method::from_bytes(self.method().as_bytes()).unwrap_or(Method::POST);
         let request = MockRequest::new(method, &self.target()).with_header(name, &value);
         if self.vendor.contract().body.is_none() {
             return request;

@@ -156,6 +156,7 @@ pub enum VerifyError {
 /// The cases for `vendor`, made with `key` and `owner` (the sample's own owner when `None`).
 pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
     let sample = samples::connect(vendor);
+    let own = Method::from_bytes(sample.method().as_bytes()).unwrap_or(Method::POST);
     let owner = owner.or(sample.owner);
     let swap = |text: &str| match (sample.owner, owner) {
         (Some(from), Some(to)) if from != to => text.replace(from, to),
@@ -177,7 +178,7 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
         Case {
             name: "valid",
             what: "a valid connect (only mints a link; nothing is connected)",
-            method: Method::POST,
+            method: own.clone(),
             target: target(&query),
             headers: vec![auth(key), json.clone()],
             body: Some(body.clone()),
@@ -185,7 +186,7 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
         Case {
             name: "wrong_key",
             what: "the same with a wrong key",
-            method: Method::POST,
+            method: own.clone(),
             target: target(&query),
             headers: vec![auth(WRONG_KEY), json.clone()],
             body: Some(body.clone()),
@@ -193,7 +194,7 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
         Case {
             name: "no_key",
             what: "the same without a key",
-            method: Method::POST,
+            method: own.clone(),
             target: target(&query),
             headers: vec![json.clone()],
             body: Some(body.clone()),
@@ -208,7 +209,7 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
         out.push(Case {
             name: "missing_owner",
             what: "the same without the owner",
-            method: Method::POST,
+            method: own.clone(),
             target: target(&kept.join("&")),
             headers: vec![auth(key), json.clone()],
             body: Some(body),
@@ -233,7 +234,7 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
     out.push(Case {
         name: "unsupported_provider",
         what: "the same with an unsupported provider",
-        method: Method::POST,
+        method: own.clone(),
         target: if swapped_query.is_empty() {
             swapped_path
         } else {
@@ -251,15 +252,19 @@ pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
     out.push(Case {
         name: "malformed_body",
         what: "a body that is not JSON, sent as JSON",
-        method: Method::POST,
+        method: own.clone(),
         target: target(&query),
         headers: vec![auth(key), json],
         body: Some("{".to_owned()),
     });
     out.push(Case {
         name: "wrong_method",
-        what: "GET on the connect path",
-        method: Method::GET,
+        what: "another method on the connect path (GET, or POST where the operation is a GET)",
+        method: if own == Method::GET {
+            Method::POST
+        } else {
+            Method::GET
+        },
         target: target(&query),
         headers: vec![auth(key)],
         body: None,
@@ -868,8 +873,12 @@ mod tests {
         cases.iter().find(|c| c.name == name).unwrap()
     }
 
+    /// A case's JSON body; an operation without a body (an empty one) as `{}`.
     fn body_of(c: &Case) -> Value {
-        serde_json::from_str(c.body.as_deref().unwrap()).unwrap()
+        match c.body.as_deref() {
+            None | Some("") => Value::Object(Map::new()),
+            Some(text) => serde_json::from_str(text).unwrap(),
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub struct Spec {
     doc: Value,
     /// The connect operation (`paths.<path>.post`).
     operation: Value,
+    /// Its path, as the spec writes it.
+    path: String,
 }
 
 /// Why a request or response does not match the spec.
@@ -50,19 +52,23 @@ impl Spec {
         let yaml: serde_norway::Value =
             serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
         let doc = serde_json::to_value(yaml).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let (_, item) = doc["paths"]
+        let (template, item) = doc["paths"]
             .as_object()
             .and_then(|p| p.iter().next())
             .unwrap_or_else(|| panic!("{path}: no paths"));
-        let operation = item["post"].clone();
-        assert!(
-            operation.is_object(),
-            "{path}: the connect operation is a POST"
-        );
+        let template = template.clone();
+        // The connect operation: the first method the path names (a spec of a connect API
+        // names one here; the manifest's method is the same).
+        let operation = ["post", "get", "put", "patch"]
+            .iter()
+            .find_map(|m| item.get(*m))
+            .cloned()
+            .unwrap_or_else(|| panic!("{path}: no connect operation under {template}"));
         Spec {
             vendor,
             doc,
             operation,
+            path: template,
         }
     }
 
@@ -234,7 +240,22 @@ impl Spec {
                 )));
             }
         }
+        if self.operation.get("requestBody").is_none() {
+            return if body.is_null() {
+                Ok(())
+            } else {
+                Err(Mismatch(format!(
+                    "{}: a body {body} sent to an operation that takes none",
+                    self.vendor
+                )))
+            };
+        }
         let schema = &self.operation["requestBody"]["content"]["application/json"]["schema"];
         self.validate("request body", schema, body)
+    }
+
+    /// The connect operation's path, as the spec writes it (`/integrations/{integration}`).
+    pub fn path_template(&self) -> &str {
+        &self.path
     }
 }

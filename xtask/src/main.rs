@@ -106,9 +106,10 @@ enum Task {
 
 #[derive(Debug, Subcommand)]
 enum VendorTask {
-    /// Scaffold a vendor from its spec: its manifest, SDK module, mock module (on the engine's
-    /// default rules) and test modules; then regenerate every list of vendors. What is not
-    /// given is inferred from the spec, or the command says which flag supplies it.
+    /// Add a vendor from its spec: its manifest (what the spec does not state), then regenerate.
+    /// Codegen writes its SDK connect and the mock serves it on the engine's default rules;
+    /// `--modules` also writes modules of its own. What is not given is inferred from the spec,
+    /// or the command says which flag supplies it.
     New {
         /// The vendor's name: lower-case letters and digits (its folder, module, feature, slug).
         name: String,
@@ -133,6 +134,10 @@ enum VendorTask {
         /// How the vendor names itself (default: NAME, capitalised).
         #[arg(long)]
         display: Option<String>,
+        /// Also write the vendor's own SDK, mock and test modules, to state rules its docs give
+        /// beyond its spec (without it, the vendor is its spec and its manifest).
+        #[arg(long)]
+        modules: bool,
     },
 }
 
@@ -165,6 +170,7 @@ fn main() -> ExitCode {
             link,
             operation,
             display,
+            modules,
         }) => {
             let choices = scaffold::Choices {
                 operation,
@@ -173,6 +179,7 @@ fn main() -> ExitCode {
                 redirect,
                 link,
                 display,
+                modules,
             };
             scaffold::run(&root, &name, &spec, &choices).map_err(|e| e.to_string())
         }

@@ -329,8 +329,11 @@ impl Contract {
                 let key = if user.is_empty() { password } else { user };
                 (!key.is_empty()).then(|| key.to_owned())
             }
+            // The key as it is, or after a scheme of the vendor's own (`Authorization: Token
+            // <key>`, which a spec can only state as an API key in the `Authorization` header).
             Auth::Header(name) => headers(name)
                 .map(str::trim)
+                .and_then(|s| s.rsplit(' ').next())
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned),
             Auth::Query(name) => query(name).filter(|s| !s.is_empty()),
@@ -418,6 +421,62 @@ mod tests {
         for (p, re) in patterns() {
             assert!(re.is_some(), "pattern {p:?} does not compile");
         }
+    }
+
+    #[test]
+    fn a_key_is_read_in_every_scheme_a_spec_can_state() {
+        let contract = |auth: &'static [Auth]| Contract {
+            vendor: "t",
+            mock_prefix: "/t",
+            method: "POST",
+            path: "/x",
+            auth,
+            query: &[],
+            path_params: &[],
+            body: None,
+            success: 200,
+            responses: &[],
+        };
+        let read = |c: &Contract, header: Option<(&str, &str)>, query: Option<&str>| {
+            c.key(
+                |name| header.filter(|(n, _)| *n == name).map(|(_, v)| v),
+                |name| query.filter(|_| name == "api_key").map(str::to_owned),
+            )
+        };
+        let raw = contract(&[Auth::Header("x-key")]);
+        assert_eq!(
+            read(&raw, Some(("x-key", " k1 ")), None).as_deref(),
+            Some("k1")
+        );
+        let prefixed = contract(&[Auth::Header("authorization")]);
+        assert_eq!(
+            read(&prefixed, Some(("authorization", "Token k2")), None).as_deref(),
+            Some("k2")
+        );
+        let bearer = contract(&[Auth::Bearer]);
+        assert_eq!(
+            read(&bearer, Some(("authorization", "bearer k3")), None).as_deref(),
+            Some("k3")
+        );
+        assert_eq!(
+            read(&bearer, Some(("authorization", "Basic k3")), None),
+            None
+        );
+        let basic = contract(&[Auth::Basic]);
+        // RFC 7617's credentials: the user name is the key; a key alone as the password too.
+        let aladdin = Some(("authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
+        assert_eq!(read(&basic, aladdin, None).as_deref(), Some("Aladdin"));
+        let not_utf8 = Some(("authorization", "Basic Ov8="));
+        assert_eq!(read(&basic, not_utf8, None), None, "not UTF-8");
+        let password_only = Some(("authorization", "Basic Oms0"));
+        assert_eq!(read(&basic, password_only, None).as_deref(), Some("k4"));
+        assert_eq!(
+            read(&basic, Some(("authorization", "Basic !!")), None),
+            None
+        );
+        let query = contract(&[Auth::Query("api_key")]);
+        assert_eq!(read(&query, None, Some("k5")).as_deref(), Some("k5"));
+        assert_eq!(read(&query, None, Some("")), None);
     }
 
     #[test]

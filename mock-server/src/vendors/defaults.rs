@@ -17,6 +17,18 @@ use crate::state::Snapshot;
 use super::ErrKind;
 use super::request::{check_redirect_target, is_connector, known_key, validate};
 
+/// The module of a vendor that has none of its own: its spec and its manifest say all there is,
+/// so every [`VendorModule`](super::VendorModule) method keeps its default, these rules.
+#[derive(Debug)]
+#[allow(dead_code)] // named by the generated dispatch of a vendor without a module of its own
+pub(crate) struct SpecOnly(pub(crate) MockVendor);
+
+impl super::VendorModule for SpecOnly {
+    fn vendor(&self) -> MockVendor {
+        self.0
+    }
+}
+
 /// `vendor`'s error for `kind`: the body its spec documents for the status, with a message, a
 /// code and the status wherever that body declares a field for them (at its top or under
 /// `error`); `{"message"}` for a status it documents no body for.

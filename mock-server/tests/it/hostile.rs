@@ -36,9 +36,11 @@ fn cases(v: MockVendor) -> Vec<Case> {
         let (head, tail) = sample.provider.split_at(sample.provider.len() / 2);
         format!("{head}{c}{tail}")
     };
+    // Every case is sent with the vendor's own method, but for the wrong-method cases.
+    let own = sample.method();
     let case = |name, body: &str| Case {
         name,
-        method: "POST",
+        method: own,
         query: None,
         content_type: Some("application/json"),
         body: body.as_bytes().to_vec(),
@@ -97,8 +99,8 @@ fn cases(v: MockVendor) -> Vec<Case> {
             ..case("", good)
         },
         Case {
-            name: "GET",
-            method: "GET",
+            name: "wrong method",
+            method: if own == "GET" { "POST" } else { "GET" },
             ..case("", "")
         },
         Case {
@@ -151,6 +153,22 @@ fn cases(v: MockVendor) -> Vec<Case> {
             ..case("", good)
         });
     }
+    if good.is_empty() {
+        // A vendor whose operation takes no body ignores what is sent in one: only what is not
+        // about the body applies.
+        all.retain(|c| {
+            matches!(
+                c.name,
+                "oversized body"
+                    | "wrong method"
+                    | "PUT"
+                    | "DELETE"
+                    | "very long URL"
+                    | "duplicate query parameter"
+                    | "missing query parameter"
+            )
+        });
+    }
     if good == "{}" {
         // A vendor whose request carries nothing in its body (the provider in the path, an
         // optional owner): an empty or foreign object is a valid request there, and there is
@@ -173,7 +191,7 @@ fn expected(v: MockVendor, case: &str) -> Option<u16> {
     let invalid = if v == MockVendor::Aitronos { 422 } else { 400 };
     match case {
         "oversized body" => Some(413),
-        "GET" | "PUT" | "DELETE" => Some(405),
+        "wrong method" | "PUT" | "DELETE" => Some(405),
         // The first of two duplicate query values, an unknown query parameter however long.
         "duplicate query parameter" | "very long URL" => None,
         // Everything else is unreadable or invalid; the two "in ids" cases slip the character

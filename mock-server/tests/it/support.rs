@@ -216,11 +216,31 @@ pub(crate) fn sample_request(
 ) -> reqwest::RequestBuilder {
     let sample = samples::connect(vendor);
     let (name, value) = sample.auth(key);
-    client
-        .post(sample.url(&h.base(vendor)))
-        .header(name, value)
-        .header("content-type", "application/json")
-        .body(sample.body)
+    with_sample_body(
+        client
+            .request(method_of(&sample), sample.url(&h.base(vendor)))
+            .header(name, value),
+        &sample,
+    )
+}
+
+/// The sample's method (its spec's).
+pub(crate) fn method_of(sample: &samples::ConnectSample) -> reqwest::Method {
+    reqwest::Method::from_bytes(sample.method().as_bytes()).unwrap()
+}
+
+/// `request` with the sample's JSON body, where its operation takes one.
+pub(crate) fn with_sample_body(
+    request: reqwest::RequestBuilder,
+    sample: &samples::ConnectSample,
+) -> reqwest::RequestBuilder {
+    if sample.body.is_empty() {
+        request
+    } else {
+        request
+            .header("content-type", "application/json")
+            .body(sample.body)
+    }
 }
 
 /// WoopSocial's sample connect under `base` (an origin, or a tenant's `{origin}/t/{id}`) with
@@ -530,14 +550,15 @@ pub(crate) async fn connect_link(base: &str, vendor: MockVendor) -> String {
     let sample = samples::connect(vendor);
     let (name, value) = sample.auth(OWNER_KEY);
     let r = Reply::from(
-        client()
-            .post(sample.url(base))
-            .header(name, value)
-            .header("content-type", "application/json")
-            .body(sample.body)
-            .send()
-            .await
-            .unwrap(),
+        with_sample_body(
+            client()
+                .request(method_of(&sample), sample.url(base))
+                .header(name, value),
+            &sample,
+        )
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
     assert!(r.status < 300, "{vendor:?}: {} {}", r.status, r.text);

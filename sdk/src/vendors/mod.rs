@@ -2,8 +2,10 @@
 // The SDK's vendor modules and the dispatch to them.
 
 //! One vendor, one module: everything a vendor spells or does its own way lives in its module
-//! (`sdk/src/vendors/<vendor>.rs`), behind one trait, [`VendorApi`]. The rest of the crate
-//! reaches a vendor only through [`api`], the one `match` from [`Vendor`] to its module.
+//! (`sdk/src/vendors/<vendor>.rs`, or, for a vendor whose spec and manifest say all there is,
+//! `sdk/src/generated/<vendor>_unified.rs`, written by codegen), behind one trait,
+//! [`VendorApi`]. The rest of the crate reaches a vendor only through [`api`], the one `match`
+//! from [`Vendor`] to its module.
 //!
 //! This file is generated from the vendor manifests (`specs/<vendor>/vendor.toml`); the trait
 //! and the helpers that know no vendor are in `common.rs`.

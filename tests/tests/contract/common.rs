@@ -38,7 +38,12 @@ pub struct Answer {
 /// The vendor's connect endpoint with `query` (without `?`; empty for none).
 pub fn connect_url(h: &Harness, query: &str) -> String {
     // The sample's path: the connect path with any path parameters filled in.
-    let url = format!("{}{}", h.base_url(), sample(h.vendor).path);
+    path_url(h, sample(h.vendor).path, query)
+}
+
+/// `path` (relative to the vendor's base URL) with `query` under the vendor's base URL.
+fn path_url(h: &Harness, path: &str, query: &str) -> String {
+    let url = format!("{}{}", h.base_url(), path);
     if query.is_empty() {
         url
     } else {
@@ -46,13 +51,120 @@ pub fn connect_url(h: &Harness, query: &str) -> String {
     }
 }
 
+/// A connect request's parts: its path (relative to the vendor's base URL, path parameters
+/// filled in), its query (without `?`) and its body, as [`sample`] gives them and a test
+/// changes them.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub path: String,
+    pub query: String,
+    pub body: String,
+}
+
+impl Parts {
+    /// The vendor's sample request.
+    pub fn sample(vendor: Vendor) -> Parts {
+        let s = sample(vendor);
+        Parts {
+            path: s.path.to_owned(),
+            query: s.query.to_owned(),
+            body: s.body.to_owned(),
+        }
+    }
+
+    /// The parts with the field `field` set to `value` wherever the spec puts it: a path
+    /// parameter (`template` is the spec's connect path), a query parameter, or a body field.
+    pub fn with_field(mut self, template: &str, field: &str, value: &str) -> Parts {
+        let param = format!("{{{field}}}");
+        if template.split('/').any(|s| s == param) {
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            self.path = template
+                .split('/')
+                .zip(self.path.split('/'))
+                .map(|(t, p)| if t == param { encoded.as_str() } else { p })
+                .collect::<Vec<_>>()
+                .join("/");
+            return self;
+        }
+        let mut body: Value = serde_json::from_str(&self.body).unwrap_or(Value::Null);
+        if body.get(field).is_some() {
+            body[field] = Value::from(value);
+            self.body = body.to_string();
+            return self;
+        }
+        let query: Vec<(String, String)> = url::form_urlencoded::parse(self.query.as_bytes())
+            .into_owned()
+            .map(|(k, v)| {
+                if k == field {
+                    (k, value.to_owned())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        self.query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        self
+    }
+
+    /// The parts with the value `from` replaced by `to` wherever it is a whole value: a path
+    /// segment, a query value, a body field's value.
+    pub fn replacing(mut self, from: &str, to: &str) -> Parts {
+        self.path = self
+            .path
+            .split('/')
+            .map(|s| if s == from { to } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        self.query = self
+            .query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) if v == from => format!("{k}={to}"),
+                _ => p.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut body: Value = serde_json::from_str(&self.body).unwrap_or(Value::Null);
+        if let Some(map) = body.as_object_mut() {
+            for v in map.values_mut() {
+                if v.as_str() == Some(from) {
+                    *v = Value::from(to);
+                }
+            }
+            self.body = body.to_string();
+        }
+        self
+    }
+}
+
 /// A POST of `body` (raw bytes, so malformed input can be sent; JSON content type) to the
 /// vendor's connect endpoint with `query`, without a key.
 pub fn post(h: &Harness, query: &str, body: &str) -> reqwest::RequestBuilder {
+    // (Named for the usual case: the method is the vendor's own, see `post_to`.)
+    post_to(h, sample(h.vendor).path, query, body)
+}
+
+/// [`post`] to `path` (relative to the vendor's base URL), with the method of the vendor's
+/// connect operation (a POST, or a GET where its spec says so).
+fn post_to(h: &Harness, path: &str, query: &str, body: &str) -> reqwest::RequestBuilder {
+    let method = reqwest::Method::from_bytes(sample(h.vendor).method().as_bytes())
+        .expect("a method the spec names");
     flow::browser()
-        .post(connect_url(h, query))
+        .request(method, path_url(h, path, query))
         .header("content-type", "application/json")
         .body(body.to_owned())
+}
+
+/// [`answer`] for a request of the given [`Parts`].
+pub async fn answer_parts(h: &Harness, key: Option<&str>, parts: &Parts) -> Answer {
+    let mut request = post_to(h, &parts.path, &parts.query, &parts.body);
+    if let Some(key) = key {
+        let (name, value) = sample(h.vendor).auth(&h.key(key));
+        request = request.header(name, value);
+    }
+    answer_to(h, request).await
 }
 
 /// [`post`] with `key` in the vendor's auth scheme (the live key in place of [`OWNER_KEY`] in
@@ -138,12 +250,17 @@ pub fn assert_sdk_requests_match_spec(h: &Harness) {
         .state()
         .requests()
         .into_iter()
-        .filter(|r| r.vendor == Some(vendor) && r.method == "POST")
+        .filter(|r| r.vendor == Some(vendor) && r.method == sample(h.vendor).method())
         .collect();
     assert!(!sent.is_empty(), "the SDK sent nothing to {}", h.vendor);
     for request in sent {
-        let body: Value = serde_json::from_str(request.body.as_deref().unwrap_or_default())
-            .expect("the SDK sends JSON");
+        // An operation without a request body gets none.
+        let text = request.body.as_deref().unwrap_or_default();
+        let body: Value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(text).expect("the SDK sends JSON")
+        };
         if let Err(mismatch) = Spec::of(h.vendor).check_request(request.query.as_deref(), &body) {
             panic!("the SDK sent an off-spec request: {mismatch}");
         }

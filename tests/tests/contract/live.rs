@@ -119,6 +119,9 @@ impl Check {
             Check::MissingOwner if sample(vendor).owner.is_none() => {
                 Some("the vendor takes no owner (the key's own account)")
             }
+            Check::Malformed if sample(vendor).body.is_empty() => {
+                Some("the operation takes no body (what is sent in one is not read)")
+            }
             Check::UnsupportedProvider | Check::SdkUnsupportedProvider
                 if !lists_providers(vendor) =>
             {
@@ -180,8 +183,10 @@ impl Check {
                 assert!((400..500).contains(&r.status), "{}: {}", r.status, r.body);
             }
             Check::UnsupportedProvider => {
-                let body = body.replace(sample(h.vendor).provider, UNSUPPORTED);
-                let r = common::answer(h, Some(OWNER_KEY), &query, &body).await;
+                // Wherever the sample puts the provider: the path, the query or the body.
+                let parts = common::Parts::sample(h.vendor)
+                    .replacing(sample(h.vendor).provider, UNSUPPORTED);
+                let r = common::answer_parts(h, Some(OWNER_KEY), &parts).await;
                 assert!((400..500).contains(&r.status), "{}: {}", r.status, r.body);
             }
             Check::SdkUnsupportedProvider => {

@@ -47,6 +47,10 @@ pub(crate) enum CodegenError {
     /// progenitor produced tokens that are not a Rust file.
     #[error("{vendor}: progenitor's output does not parse as Rust: {reason}")]
     Unparsable { vendor: String, reason: String },
+    /// The SDK module of a vendor without one of its own could not be written from its
+    /// manifest and spec.
+    #[error("{vendor}: its SDK module could not be generated: {reason}")]
+    Module { vendor: String, reason: String },
     /// `--check` found generated files that differ from the specs.
     #[error(
         "{count} generated file(s) are stale: the specs changed or the generator did. \
@@ -223,10 +227,26 @@ pub(crate) fn read_specs(root: &Path) -> Result<Vec<(Vendor, String)>, CodegenEr
 pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
     let mut outputs = Vec::new();
     let mut contracts = Vec::new();
+    let mut hand = Vec::new();
     for (vendor, text) in read_specs(root)? {
+        let client = generate(&vendor, &text)?;
+        let own = registry::Hand::of(root, &vendor.name);
+        if !own.sdk {
+            let source = crate::scaffold::spec_module(&vendor, &text, &client).map_err(|e| {
+                CodegenError::Module {
+                    vendor: vendor.name.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
+            outputs.push(Output {
+                path: registry::unified_path(&vendor.name),
+                source,
+            });
+        }
+        hand.push(own);
         outputs.push(Output {
             path: format!("sdk/src/generated/{}.rs", vendor.name),
-            source: generate(&vendor, &text)?,
+            source: client,
         });
         let contract = contract_of(&vendor, &text)?;
         let sha = sha256_hex(text.as_bytes());
@@ -250,19 +270,42 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
             path: sdk_manifest.display().to_string(),
             source,
         })?;
-    outputs.extend(registry::render(&contracts, &sdk_manifest));
+    outputs.extend(registry::render(&contracts, &hand, &sdk_manifest));
     Ok(outputs)
 }
 
-/// The drift between the generated sources and the files under `root`: a diff per stale file.
+/// The drift between the generated sources and the files under `root`: a diff per stale file,
+/// and one per generated SDK module left behind by a vendor that now has a module of its own
+/// (or no longer exists).
 pub(crate) fn drift(root: &Path, generated: &[Output]) -> Vec<String> {
-    generated
+    let mut diffs: Vec<String> = generated
         .iter()
         .filter_map(|out| {
             let committed = std::fs::read_to_string(root.join(&out.path)).unwrap_or_default();
             (committed != out.source).then(|| unified_diff(&out.path, &committed, &out.source))
         })
-        .collect()
+        .collect();
+    for path in leftovers(root, generated) {
+        let committed = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+        diffs.push(unified_diff(&path, &committed, ""));
+    }
+    diffs
+}
+
+/// The generated SDK modules under `root` that `generated` no longer holds.
+fn leftovers(root: &Path, generated: &[Output]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("sdk/src/generated")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|n| n.ends_with("_unified.rs"))
+        .map(|n| format!("sdk/src/generated/{n}"))
+        .filter(|p| !generated.iter().any(|o| o.path == *p))
+        .collect();
+    out.sort();
+    out
 }
 
 /// `social-connect`'s version, from `sdk/Cargo.toml` under `root`.
@@ -402,6 +445,14 @@ pub(crate) fn run(root: &Path, check: bool, format: Format) -> Result<(), Codege
             source,
         })?;
         println!("wrote      {}", out.path);
+    }
+    for path in leftovers(root, &generated) {
+        let full = root.join(&path);
+        std::fs::remove_file(&full).map_err(|source| CodegenError::Io {
+            path: full.display().to_string(),
+            source,
+        })?;
+        println!("removed    {path}");
     }
     println!(
         "generated {} files in {:.1?}",
@@ -732,6 +783,35 @@ uuid = { version = "1.23", features = ["serde"] }
     }
 
     #[test]
+    fn a_path_parameters_enum_is_compared_like_any_other() {
+        let spec = |values: &str| {
+            format!(
+                r#"
+openapi: 3.0.3
+info: {{title: T, version: "1"}}
+paths:
+  /connect/{{network}}:
+    post:
+      parameters:
+        - {{in: path, name: network, required: true, schema: {{type: string, enum: [{values}]}}}}
+      responses:
+        '200': {{description: ok}}
+"#
+            )
+        };
+        let vendor = vendors::compiled("ocoya");
+        let old = contract_of(&vendor, &spec("a, b")).unwrap();
+        let new = contract_of(&vendor, &spec("a, c")).unwrap();
+        assert_eq!(new.path_params.len(), 1);
+        assert!(new.path_params[0].required);
+        let changes = report::compare(&old, &new);
+        let text = format!("{changes:?}");
+        assert!(text.contains("path.network"), "{text}");
+        assert!(text.contains("request-enum-value-removed"), "{text}");
+        assert!(text.contains("request-enum-value-added"), "{text}");
+    }
+
+    #[test]
     fn an_unchanged_workspace_reports_nothing() {
         let root = project_root();
         let report = change_report(&root, &generate_all(&root).unwrap()).unwrap();
@@ -752,6 +832,19 @@ uuid = { version = "1.23", features = ["serde"] }
                 vendors::manifest_path(&dir),
             )
             .unwrap();
+            // The vendor's own modules, where it has them (codegen writes the rest).
+            for module in [
+                format!("sdk/src/vendors/{}.rs", vendor.name),
+                format!("mock-server/src/vendors/{}.rs", vendor.name),
+                format!("mock-server/tests/it/vendors/{}.rs", vendor.name),
+                format!("tests/tests/contract/vendors/{}.rs", vendor.name),
+            ] {
+                if root.join(&module).is_file() {
+                    let to = scratch.path().join(&module);
+                    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                    std::fs::write(to, "").unwrap();
+                }
+            }
         }
         std::fs::create_dir_all(scratch.path().join("sdk")).unwrap();
         std::fs::copy(

@@ -17,6 +17,40 @@ use crate::contract::{Auth, Contract, pretty};
 use crate::util::Output;
 use crate::vendors::{Members, Vendor};
 
+/// Which modules of its own a vendor has (hand-written, for rules its docs state beyond its
+/// spec); a vendor without them is its spec and its manifest: codegen writes its SDK module
+/// ([`unified_path`]), the mock serves it on the engine's default rules, and the every-vendor
+/// suites test it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Hand {
+    /// `sdk/src/vendors/<vendor>.rs`.
+    pub(crate) sdk: bool,
+    /// `mock-server/src/vendors/<vendor>.rs`.
+    pub(crate) mock: bool,
+    /// `mock-server/tests/it/vendors/<vendor>.rs`.
+    pub(crate) mock_test: bool,
+    /// `tests/tests/contract/vendors/<vendor>.rs`.
+    pub(crate) contract_test: bool,
+}
+
+impl Hand {
+    /// The modules `name` has under `root`.
+    pub(crate) fn of(root: &std::path::Path, name: &str) -> Hand {
+        let has = |p: String| root.join(p).is_file();
+        Hand {
+            sdk: has(format!("sdk/src/vendors/{name}.rs")),
+            mock: has(format!("mock-server/src/vendors/{name}.rs")),
+            mock_test: has(format!("mock-server/tests/it/vendors/{name}.rs")),
+            contract_test: has(format!("tests/tests/contract/vendors/{name}.rs")),
+        }
+    }
+}
+
+/// Where codegen writes the SDK module of a vendor without one of its own.
+pub(crate) fn unified_path(name: &str) -> String {
+    format!("sdk/src/generated/{name}_unified.rs")
+}
+
 /// The first line of every file written here.
 fn header(what: &str) -> String {
     format!(
@@ -54,10 +88,30 @@ fn all(ty: &str, vendors: &[Vendor]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-/// Every file of the registry, on both sides.
-pub(crate) fn render(contracts: &[(Vendor, Contract)], sdk_manifest: &str) -> Vec<Output> {
+/// Every file of the registry, on both sides; `hand[i]` says which modules of its own the
+/// vendor of `contracts[i]` has.
+pub(crate) fn render(
+    contracts: &[(Vendor, Contract)],
+    hand: &[Hand],
+    sdk_manifest: &str,
+) -> Vec<Output> {
     let vendors: Vec<Vendor> = contracts.iter().map(|(v, _)| v.clone()).collect();
     let vendors = vendors.as_slice();
+    let with = |f: fn(&Hand) -> bool| -> Vec<Vendor> {
+        vendors
+            .iter()
+            .zip(hand)
+            .filter(|(_, h)| f(h))
+            .map(|(v, _)| v.clone())
+            .collect()
+    };
+    let hand_of = |v: &Vendor| {
+        vendors
+            .iter()
+            .position(|w| w.name == v.name)
+            .and_then(|i| hand.get(i).copied())
+            .unwrap_or_default()
+    };
     vec![
         Output {
             path: "mock-server/src/generated/vendor.rs".to_owned(),
@@ -69,7 +123,7 @@ pub(crate) fn render(contracts: &[(Vendor, Contract)], sdk_manifest: &str) -> Ve
         },
         Output {
             path: "mock-server/src/vendors/mod.rs".to_owned(),
-            source: mock_vendors(vendors),
+            source: mock_vendors(vendors, &hand_of),
         },
         Output {
             path: "mock-server/src/generated/samples.rs".to_owned(),
@@ -81,11 +135,14 @@ pub(crate) fn render(contracts: &[(Vendor, Contract)], sdk_manifest: &str) -> Ve
         },
         Output {
             path: "mock-server/tests/it/vendors/mod.rs".to_owned(),
-            source: mock_test_modules(vendors),
+            source: mock_test_modules(vendors, &with(|h| h.mock_test)),
         },
         Output {
             path: "tests/tests/contract/vendors/mod.rs".to_owned(),
-            source: test_modules(vendors, "The contract tests of each vendor"),
+            source: test_modules(
+                &with(|h| h.contract_test),
+                "The contract tests of each vendor that has its own",
+            ),
         },
         Output {
             path: "sdk/src/generated/vendor.rs".to_owned(),
@@ -93,7 +150,7 @@ pub(crate) fn render(contracts: &[(Vendor, Contract)], sdk_manifest: &str) -> Ve
         },
         Output {
             path: "sdk/src/vendors/mod.rs".to_owned(),
-            source: sdk_vendors(vendors),
+            source: sdk_vendors(vendors, &hand_of),
         },
         Output {
             path: "sdk/src/generated/raw.rs".to_owned(),
@@ -163,13 +220,26 @@ impl Vendor {{
 }
 
 /// `sdk/src/vendors/mod.rs`: the vendor modules and the dispatch to them.
-fn sdk_vendors(vendors: &[Vendor]) -> String {
-    let mods = mod_lines(vendors, "pub(crate) ");
+fn sdk_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
+    let own: Vec<Vendor> = vendors.iter().filter(|v| hand(v).sdk).cloned().collect();
+    let mut mods = mod_lines(&own, "pub(crate) ");
+    for v in vendors.iter().filter(|v| !hand(v).sdk) {
+        let _ = writeln!(
+            mods,
+            "/// {display}'s unified connect, generated from its spec and manifest (it has no \
+             module of its own).\n#[rustfmt::skip]\n#[path = \"../generated/{name}_unified.rs\"]\n\
+             pub(crate) mod {name};",
+            display = v.display,
+            name = v.name,
+        );
+    }
     let source = format!(
         r#"
 //! One vendor, one module: everything a vendor spells or does its own way lives in its module
-//! (`sdk/src/vendors/<vendor>.rs`), behind one trait, [`VendorApi`]. The rest of the crate
-//! reaches a vendor only through [`api`], the one `match` from [`Vendor`] to its module.
+//! (`sdk/src/vendors/<vendor>.rs`, or, for a vendor whose spec and manifest say all there is,
+//! `sdk/src/generated/<vendor>_unified.rs`, written by codegen), behind one trait,
+//! [`VendorApi`]. The rest of the crate reaches a vendor only through [`api`], the one `match`
+//! from [`Vendor`] to its module.
 //!
 //! This file is generated from the vendor manifests (`specs/<vendor>/vendor.toml`); the trait
 //! and the helpers that know no vendor are in `common.rs`.
@@ -456,8 +526,9 @@ pub(crate) static ALL: [&super::Contract; {count}] = [{list}];
 }
 
 /// `mock-server/src/vendors/mod.rs`: the vendor modules and the dispatch to them.
-fn mock_vendors(vendors: &[Vendor]) -> String {
-    let mods = mod_lines(vendors, "pub(crate) ");
+fn mock_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
+    let own: Vec<Vendor> = vendors.iter().filter(|v| hand(v).mock).cloned().collect();
+    let mods = mod_lines(&own, "pub(crate) ");
     let source = format!(
         r#"
 //! The vendors: one module each, owning its connect handler, its error shape, its extra routes
@@ -485,11 +556,11 @@ pub(crate) fn module(vendor: MockVendor) -> &'static dyn VendorModule {{
     match vendor {{ {arms} }}
 }}
 "#,
-        arms = arms("MockVendor", vendors, |v| format!(
-            "&{}::{}",
-            v.name,
-            v.variant()
-        )),
+        arms = arms("MockVendor", vendors, |v| if hand(v).mock {
+            format!("&{}::{}", v.name, v.variant())
+        } else {
+            format!("&defaults::SpecOnly(MockVendor::{})", v.variant())
+        }),
     );
     header("The mock's vendor modules and the dispatch to them.")
         + &pretty(&source, "mock vendor modules")
@@ -539,7 +610,12 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
             put(field, id);
         }
         put(&v.connect.provider, &v.mock.sample_provider);
-        let body = serde_json::Value::Object(body).to_string();
+        // An operation that takes no body gets none (`""`), so tests know to send none.
+        let body = if c.body.is_none() && body.is_empty() {
+            String::new()
+        } else {
+            serde_json::Value::Object(body).to_string()
+        };
         let _ = writeln!(
             arms,
             "MockVendor::{variant} => ({scheme}, {path:?}, {query:?}, {body:?}, {owner}, {provider:?}),",
@@ -603,8 +679,8 @@ fn test_modules(vendors: &[Vendor], what: &str) -> String {
 
 /// The mock's `tests/it/vendors/mod.rs`: a module per vendor, and the dispatch to the error
 /// shape each one asserts.
-fn mock_test_modules(vendors: &[Vendor]) -> String {
-    let mut source = test_modules(vendors, "The mock's tests of each vendor");
+fn mock_test_modules(vendors: &[Vendor], own: &[Vendor]) -> String {
+    let mut source = test_modules(own, "The mock's tests of each vendor that has its own");
     let _ = write!(
         source,
         r#"
@@ -620,11 +696,20 @@ pub(crate) fn assert_error(vendor: MockVendor, body: &Value, status: u16, what: 
 "#,
         arms = vendors
             .iter()
-            .map(|v| format!(
-                "        MockVendor::{} => {}::assert_error(body, status, what),\n",
-                v.variant(),
-                v.name
-            ))
+            .map(|v| if own.iter().any(|o| o.name == v.name) {
+                format!(
+                    "        MockVendor::{} => {}::assert_error(body, status, what),\n",
+                    v.variant(),
+                    v.name
+                )
+            } else {
+                // A vendor on the engine's default rules: the body its spec documents for the
+                // status (which the suites check against the spec), or `{"message"}`.
+                format!(
+                    "        MockVendor::{} => {{\n            let _ = status;\n            assert!(\n                body.as_object().is_some_and(|o| !o.is_empty()),\n                \"{{what}}: {{body}}\"\n            );\n        }}\n",
+                    v.variant()
+                )
+            })
             .collect::<String>(),
     );
     source

@@ -514,6 +514,7 @@ pub(crate) fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
     let mut out = Vec::new();
     operation_changes(old, new, &mut out);
     query_changes(old, new, &mut out);
+    path_param_changes(old, new, &mut out);
     body_changes(old, new, &mut out);
     response_changes(old, new, &mut out);
     out
@@ -613,6 +614,22 @@ fn query_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
                 format!("query.{}", q.name),
                 "query parameter removed",
             ));
+        }
+    }
+}
+
+/// Path parameters whose schema changed (an enum value added or removed, a pattern, a length).
+/// One added or removed changes the path itself, which the operation's changes report.
+fn path_param_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
+    for p in &new.path_params {
+        if let Some(q) = old.path_params.iter().find(|q| q.name == p.name) {
+            schemas(
+                Side::Request,
+                &format!("path.{}", p.name),
+                &q.schema,
+                &p.schema,
+                out,
+            );
         }
     }
 }

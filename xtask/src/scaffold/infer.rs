@@ -22,6 +22,9 @@ pub(crate) struct Choices {
     pub(crate) link: Option<String>,
     /// `--display NAME`.
     pub(crate) display: Option<String>,
+    /// `--modules`: write the vendor's own SDK, mock and test modules (for rules its docs state
+    /// beyond its spec) instead of leaving it to its spec and manifest.
+    pub(crate) modules: bool,
 }
 
 /// Everything the scaffold writes from.
@@ -307,6 +310,54 @@ pub(crate) fn plan(
         provider,
         redirect,
         link,
+    })
+}
+
+/// The plan of a vendor that has a manifest already: its operation as the spec states it, and
+/// the fields the manifest names (each must be one the operation has).
+pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Plan, ScaffoldError> {
+    let c = &vendor.connect;
+    let op = inspect::operation(doc, &c.method.to_ascii_lowercase(), &c.path).ok_or_else(|| {
+        ScaffoldError::Infer {
+            what: format!(
+                "{}: specs/{}/openapi.yaml has no operation `{} {}`",
+                vendor.name, vendor.name, c.method, c.path
+            ),
+            hint: format!("fix `[connect]` in specs/{}/vendor.toml", vendor.name),
+        }
+    })?;
+    let find = |name: &str, key: &str| {
+        op.fields
+            .iter()
+            .find(|f| f.name == name)
+            .cloned()
+            .ok_or_else(|| ScaffoldError::Infer {
+                what: format!(
+                    "{}: the manifest's `{key} = {name:?}` is no field of `{} {}` (its fields: {})",
+                    vendor.name,
+                    op.method,
+                    op.path,
+                    list(&op.fields)
+                ),
+                hint: format!("fix `[connect]` in specs/{}/vendor.toml", vendor.name),
+            })
+    };
+    let provider = find(&c.provider, "provider")?;
+    let owner = c.owner.as_deref().map(|o| find(o, "owner")).transpose()?;
+    let redirect = c
+        .redirect
+        .as_deref()
+        .map(|r| find(r, "redirect"))
+        .transpose()?;
+    Ok(Plan {
+        name: vendor.name.clone(),
+        display: vendor.display.clone(),
+        order: vendor.order,
+        op,
+        owner,
+        provider,
+        redirect,
+        link: c.link.clone(),
     })
 }
 

@@ -1,11 +1,12 @@
 //! `cargo xtask vendor new NAME --spec FILE [--owner FIELD] [--provider FIELD] [--redirect
-//! FIELD] [--link POINTER]`: a sixth vendor from its spec, in one command.
+//! FIELD] [--link POINTER] [--modules]`: a new vendor from its spec, in one command.
 //!
 //! It reads the spec's connect operation, infers what is not given (and stops, naming the flag,
-//! where it cannot), then writes the vendor's own files only: `specs/NAME/` (the spec as given,
-//! its provenance, its manifest), the SDK module, the mock module (on the engine's default
-//! rules) and the contract test module; `cargo xtask codegen` then generates every list of
-//! vendors from the manifests, so no existing hand-written file changes.
+//! where it cannot), then writes `specs/NAME/` only (the spec as given, its provenance, its
+//! manifest): a vendor is its spec and its manifest. `cargo xtask codegen` then generates every
+//! list of vendors and the vendor's SDK module ([`spec_module`]), and the mock serves it on the
+//! engine's default rules, so no existing hand-written file changes. `--modules` also writes
+//! modules of its own (SDK, mock, tests), for rules its docs state beyond its spec.
 
 use std::path::{Path, PathBuf};
 
@@ -109,8 +110,6 @@ pub(crate) fn files(
             "the manifest written for `{name}` does not read: {e}"
         ))
     })?;
-    // The generated client, to name its types and builder methods in the SDK module.
-    let client = codegen::generate(&vendor, &text)?;
     let dir = PathBuf::from("specs").join(name);
     let spec_name = spec_file
         .file_name()
@@ -123,13 +122,23 @@ pub(crate) fn files(
         crate::import::today(),
         sha256_hex(text.as_bytes())
     );
-    Ok(vec![
+    // The generated client, to check that the spec generates, and to name its types and
+    // builder methods in the SDK module.
+    let client = codegen::generate(&vendor, &text)?;
+    let mut files = vec![
         (dir.join("openapi.yaml"), text),
         (dir.join("provenance.toml"), provenance),
         (dir.join("vendor.toml"), manifest),
+    ];
+    if !choices.modules {
+        // The vendor is its spec and its manifest: codegen writes its SDK module and gives the
+        // mock's engine its default rules; the every-vendor suites test it.
+        return Ok(files);
+    }
+    files.extend([
         (
             PathBuf::from(format!("sdk/src/vendors/{name}.rs")),
-            templates::sdk(&plan, &vendor, &client)?,
+            templates::sdk(&plan, &vendor, &client, false)?,
         ),
         (
             PathBuf::from(format!("mock-server/src/vendors/{name}.rs")),
@@ -143,7 +152,78 @@ pub(crate) fn files(
             PathBuf::from(format!("mock-server/tests/it/vendors/{name}.rs")),
             templates::mock_test(&vendor),
         ),
-    ])
+    ]);
+    Ok(files)
+}
+
+/// What `vendor new` chose for `vendor`, as the maintainer should read it: the fields the
+/// manifest maps, the sample, and how the mock answers a request its spec does not allow.
+fn chosen(vendor: &Vendor, contract: &crate::contract::Contract) -> String {
+    let c = &vendor.connect;
+    let or_none = |f: &Option<String>| f.clone().unwrap_or_else(|| "none".to_owned());
+    let documented = ["400", "4XX", "4xx", "default"]
+        .iter()
+        .find_map(|s| contract.responses.iter().find(|r| r.status == *s));
+    let refusal = match documented {
+        Some(r) if r.schema.is_some() => format!(
+            "400 with the body its spec documents for {} (message and code where it has fields \
+             for them)",
+            r.status
+        ),
+        _ => "400 `{\"message\": …}`: the mock's choice, as its spec documents no 4xx body"
+            .to_owned(),
+    };
+    format!(
+        "{name}: chosen from its spec (edit specs/{name}/vendor.toml to change):\n\
+         \x20 operation   {method} {path} (`{op}`)\n\
+         \x20 provider    {provider}\n\
+         \x20 owner       {owner}\n\
+         \x20 redirect    {redirect}\n\
+         \x20 link        {link}\n\
+         \x20 sample      provider {sample:?}, owner {demo:?}\n\
+         \x20 refusals    a value its spec does not allow: {refusal}",
+        name = vendor.name,
+        method = c.method.to_ascii_uppercase(),
+        path = c.path,
+        op = c.operation,
+        provider = c.provider,
+        owner = or_none(&c.owner),
+        redirect = or_none(&c.redirect),
+        link = c.link,
+        sample = vendor.mock.sample_provider,
+        demo = vendor
+            .mock
+            .demo_owners
+            .first()
+            .map(|o| o.id.as_str())
+            .unwrap_or(""),
+    )
+}
+
+/// The SDK module codegen writes for `vendor` when it has none of its own
+/// (`sdk/src/vendors/<vendor>.rs`): its connect call through its generated client `client`,
+/// filled by the manifest's field names, as `vendor new --modules` would start one.
+pub(crate) fn spec_module(
+    vendor: &Vendor,
+    spec_text: &str,
+    client: &str,
+) -> Result<String, ScaffoldError> {
+    let doc = codegen::parse_spec(vendor, spec_text)?;
+    let plan = infer::plan_of(vendor, &doc)?;
+    let source = templates::sdk(&plan, vendor, client, true)?;
+    let file = syn::parse_file(&source).map_err(|e| {
+        ScaffoldError::Spec(format!(
+            "{}: the SDK module written from its manifest does not parse: {e}",
+            vendor.name
+        ))
+    })?;
+    Ok(format!(
+        "// Generated by `cargo xtask codegen` from specs/{name}/vendor.toml and openapi.yaml; \
+         do not edit.\n// {display}'s unified connect: the vendor has no module of its own.\n\n{}",
+        prettyplease::unparse(&file),
+        name = vendor.name,
+        display = vendor.display,
+    ))
 }
 
 /// The `vendor new` task: writes the vendor's files, then regenerates.
@@ -185,12 +265,32 @@ pub(crate) fn run(
         println!("note: rustfmt did not run on the new modules; run `cargo fmt`");
     }
     codegen::run(root, false, crate::codegen::report::Format::Text)?;
+    let vendor = crate::vendors::read(&root.join("specs").join(name))
+        .map_err(|e| ScaffoldError::Spec(e.to_string()))?;
+    let text = std::fs::read_to_string(codegen::spec_path(root, &vendor))
+        .map_err(io(&codegen::spec_path(root, &vendor)))?;
     println!(
-        "\n{name}: scaffolded on the engine's default rules. Next: `cargo test --workspace`, then \
-         edit only its own files (sdk/src/vendors/{name}.rs, mock-server/src/vendors/{name}.rs, \
-         tests/tests/contract/vendors/{name}.rs, specs/{name}/vendor.toml) for the rules its \
-         spec does not state (README.md, \"Adding a vendor\")."
+        "\n{}",
+        chosen(&vendor, &codegen::contract_of(&vendor, &text)?)
     );
+    if choices.modules {
+        println!(
+            "\n{name}: scaffolded with modules of its own, on the engine's default rules. Next: \
+             `cargo test --workspace`, then edit only its own files (sdk/src/vendors/{name}.rs, \
+             mock-server/src/vendors/{name}.rs, tests/tests/contract/vendors/{name}.rs, \
+             specs/{name}/vendor.toml) for the rules its docs state beyond its spec \
+             (README.md, \"Adding a vendor\")."
+        );
+    } else {
+        println!(
+            "\n{name}: scaffolded from its spec and manifest alone (no module: codegen writes its \
+             SDK connect, the mock serves it on the engine's default rules). Next: `cargo test \
+             --workspace`. Edit specs/{name}/vendor.toml for what the spec does not state; add \
+             modules (`vendor new --modules`, or copy sdk/src/generated/{name}_unified.rs to \
+             sdk/src/vendors/{name}.rs) only for rules its docs state beyond its spec \
+             (README.md, \"Adding a vendor\")."
+        );
+    }
     Ok(())
 }
 

@@ -214,8 +214,28 @@ fn call_parts(plan: &Plan, names: &Names) -> (Vec<String>, Vec<String>) {
 }
 
 /// The SDK module of the new vendor.
-pub(super) fn sdk(plan: &Plan, vendor: &Vendor, client: &str) -> Result<String, ScaffoldError> {
+///
+/// `generated`: written by `cargo xtask codegen` for a vendor without a module of its own (its
+/// doc says so), rather than by `vendor new --modules` as the start of a hand-written one.
+pub(crate) fn sdk(
+    plan: &Plan,
+    vendor: &Vendor,
+    client: &str,
+    generated: bool,
+) -> Result<String, ScaffoldError> {
     let names = names(plan, vendor, client)?;
+    let origin = if generated {
+        format!(
+            "generated from its spec and manifest by `cargo xtask codegen`;\n//! for rules its spec \
+             does not state, copy this file to `sdk/src/vendors/{}.rs` and edit it there: \
+             codegen\n//! then stops writing it",
+            vendor.name
+        )
+    } else {
+        "scaffolded by `cargo xtask vendor new --modules` from its spec; this\n//! module is the \
+         vendor's own: edit it for the rules its spec does not state"
+            .to_owned()
+    };
     let variant = vendor.variant();
     let name = &vendor.name;
     let (body_fields, setters) = call_parts(plan, &names);
@@ -253,8 +273,7 @@ pub(super) fn sdk(plan: &Plan, vendor: &Vendor, client: &str) -> Result<String, 
         ""
     };
     Ok(format!(
-        r#"//! {display}: `{method} {path}` (scaffolded by `cargo xtask vendor new` from its spec; this
-//! module is the vendor's own: edit it for the rules its spec does not state).
+        r#"//! {display}: `{method} {path}` ({origin}).
 
 use super::{{{imports}}};
 use crate::{{Provider, Vendor}};
