@@ -50,6 +50,11 @@ pub struct Connect {
     pub redirect: Option<String>,
     /// The JSON pointer of the link in the success answer.
     pub link: String,
+    /// What the SDK sends for each required field the unified model has no place for (an
+    /// action, a callback base, an expiry): `vendor new` writes them from the spec's examples,
+    /// defaults or first enum values, for the maintainer to check.
+    #[serde(default)]
+    pub values: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The mock's rules for a vendor that its spec does not state.

@@ -107,6 +107,8 @@ fn field(vendor: MockVendor, req: &MockRequest, body: &Object, name: &str) -> Op
     match body.get(name)? {
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
+        // A field that is an array of values (providers): the first one asked for.
+        Value::Array(items) => items.iter().find_map(Value::as_str).map(str::to_owned),
         other => Some(other.to_string()),
     }
 }

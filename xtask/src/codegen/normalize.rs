@@ -91,8 +91,17 @@ fn seg(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 
-/// Normalises `doc`, the vendor's spec as parsed, into a document progenitor accepts.
+/// Normalises `doc`, the vendor's spec as parsed, into a document progenitor accepts: the
+/// connect operation alone ([`keep_the_connect_operation`]), converted ([`convert`]).
 pub fn normalize(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeError> {
+    if let Some(root) = doc.as_object_mut() {
+        keep_the_connect_operation(vendor, root);
+    }
+    convert(vendor, doc)
+}
+
+/// Every conversion progenitor needs, on every operation `doc` holds.
+fn convert(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeError> {
     let ctx = Ctx { vendor };
     let root = doc.as_object_mut().ok_or_else(|| {
         ctx.err(
@@ -109,6 +118,75 @@ pub fn normalize(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeErro
     lift_and_unify(&ctx, root)?;
     make_responses_tolerant(root);
     Ok(doc)
+}
+
+/// A vendor's whole published API reduced to its connect operation, before anything else: the
+/// SDK speaks that one operation, and a construct progenitor cannot take elsewhere in the API
+/// (a multipart upload, a binary download, a schema only another operation uses) must not stop
+/// the vendor's generation. The operation's path item keeps its shared parameters; components
+/// keep what the operation reaches, transitively, and every security scheme. A spec without the
+/// manifest's operation (one the vendor moved) is left whole, for the change report to say so.
+fn keep_the_connect_operation(vendor: &Vendor, root: &mut Map<String, Value>) {
+    let (method, path) = (
+        vendor.connect.method.to_ascii_lowercase(),
+        vendor.connect.path.as_str(),
+    );
+    let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let found = paths.get(path).and_then(|item| item.get(&method)).is_some();
+    if !found {
+        return;
+    }
+    paths.retain(|p, _| p == path);
+    if let Some(item) = paths.get_mut(path).and_then(Value::as_object_mut) {
+        item.retain(|key, _| !is_method(key) || *key == method);
+    }
+    // What the kept operation reaches: every `#/components/<kind>/<name>`, transitively.
+    let mut reached: Vec<(String, String)> = Vec::new();
+    fn refs(value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                if let Some((kind, name)) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/"))
+                    .and_then(|r| r.split_once('/'))
+                {
+                    let key = (kind.to_owned(), name.replace("~1", "/").replace("~0", "~"));
+                    if !out.contains(&key) {
+                        out.push(key);
+                    }
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    if let Some(paths) = root.get("paths") {
+        refs(paths, &mut reached);
+    }
+    let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut index = 0;
+    while index < reached.len() {
+        let (kind, name) = reached[index].clone();
+        if let Some(target) = components.get(&kind).and_then(|k| k.get(&name)) {
+            let target = target.clone();
+            refs(&target, &mut reached);
+        }
+        index += 1;
+    }
+    for (kind, entries) in components.iter_mut() {
+        if kind == "securitySchemes" {
+            continue;
+        }
+        if let Some(entries) = entries.as_object_mut() {
+            entries.retain(|name, _| reached.iter().any(|(k, n)| k == kind && n == name));
+        }
+    }
 }
 
 /// `openapi: 3.1.x` becomes `3.0.3`; keys that only 3.1 has are dropped.
@@ -898,13 +976,12 @@ mod tests {
     }
 
     fn normalized_schema(schema: Value) -> Result<Value, NormalizeError> {
-        normalize(&vendor(), doc_with_schema(schema))
-            .map(|d| d["components"]["schemas"]["S"].clone())
+        convert(&vendor(), doc_with_schema(schema)).map(|d| d["components"]["schemas"]["S"].clone())
     }
 
     #[test]
     fn down_converts_the_header() {
-        let doc = normalize(&vendor(), doc_with_schema(json!({"type": "string"}))).unwrap();
+        let doc = convert(&vendor(), doc_with_schema(json!({"type": "string"}))).unwrap();
         assert_eq!(doc["openapi"], "3.0.3");
         assert!(doc.get("webhooks").is_none());
         assert!(doc["info"].get("summary").is_none());
@@ -971,7 +1048,7 @@ mod tests {
         );
         let err = normalized_schema(json!({"type": ["string", "integer"]})).unwrap_err();
         assert_eq!(err.pointer, "/components/schemas/S/type");
-        let err = normalize(&vendor(), json!({"openapi": "2.0", "paths": {}})).unwrap_err();
+        let err = convert(&vendor(), json!({"openapi": "2.0", "paths": {}})).unwrap_err();
         assert_eq!(err.pointer, "/openapi");
     }
 
@@ -984,7 +1061,7 @@ mod tests {
                 "/projects/{id}": {"get": {"responses": {}}}
             }
         });
-        let doc = normalize(&vendor(), doc).unwrap();
+        let doc = convert(&vendor(), doc).unwrap();
         assert_eq!(
             doc["paths"]["/social-accounts/authorization-url"]["post"]["operationId"],
             "create_authorization_url"
@@ -1007,7 +1084,7 @@ mod tests {
 
     #[test]
     fn inline_schemas_are_lifted_and_responses_made_tolerant() {
-        let doc = normalize(&vendor(), op_doc(json!({
+        let doc = convert(&vendor(), op_doc(json!({
             "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"url": {"type": "string"}}}}}}
         }))).unwrap();
         let op = &doc["paths"]["/social-accounts/authorization-url"]["post"];
@@ -1034,7 +1111,7 @@ mod tests {
 
     #[test]
     fn different_error_bodies_merge_into_one_type() {
-        let doc = normalize(&vendor(), op_doc(json!({
+        let doc = convert(&vendor(), op_doc(json!({
             "400": {"description": "a", "content": {"application/json": {"schema": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}},
             "401": {"description": "b", "content": {"application/json": {"schema": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string", "example": "Unauthorized"}}}}}},
             "409": {"description": "c"}
@@ -1053,7 +1130,7 @@ mod tests {
 
     #[test]
     fn conflicting_error_bodies_are_read_as_json_naming_the_conflict() {
-        let doc = normalize(&vendor(), op_doc(json!({
+        let doc = convert(&vendor(), op_doc(json!({
             "400": {"description": "a", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "string"}}}}}},
             "401": {"description": "b", "content": {"application/json": {"schema": {"type": "object", "properties": {"code": {"type": "integer"}}}}}}
         }))).unwrap();
@@ -1088,7 +1165,7 @@ mod tests {
             "responses": {"204": {"description": "none"}}
         });
         let components = json!({"parameters": {"P": {"in": "query", "name": "p", "schema": {"type": ["integer", "null"]}}}});
-        let d = normalize(&vendor(), doc_with_op(op, components)).unwrap();
+        let d = convert(&vendor(), doc_with_op(op, components)).unwrap();
         let q =
             &d["paths"]["/social-accounts/authorization-url"]["post"]["parameters"][0]["schema"];
         assert_eq!(q, &json!({"type": "string", "nullable": true}));
@@ -1098,7 +1175,7 @@ mod tests {
 
     /// The responses of the normalised operation, by status.
     fn responses_after(responses: Value) -> Map<String, Value> {
-        let d = normalize(
+        let d = convert(
             &vendor(),
             doc_with_op(json!({"responses": responses}), json!({})),
         )
@@ -1158,7 +1235,7 @@ mod tests {
 
     #[test]
     fn error_bodies_that_cannot_merge_are_read_as_any_json() {
-        let d = normalize(
+        let d = convert(
             &vendor(),
             doc_with_op(
                 json!({"responses": {
@@ -1178,6 +1255,55 @@ mod tests {
                 .unwrap()
                 .contains("read as JSON")
         );
+    }
+
+    #[test]
+    fn a_whole_api_is_reduced_to_its_connect_operation_and_what_it_reaches() {
+        let mut d = doc_with_op(
+            json!({
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+                "responses": {"200": {"$ref": "#/components/responses/Ok"}}
+            }),
+            json!({
+                "schemas": {
+                    "Req": {"type": "object", "properties": {"inner": {"$ref": "#/components/schemas/Inner"}}},
+                    "Inner": {"type": "string"},
+                    "Ans": {"type": "object", "properties": {"url": {"type": "string"}}},
+                    // Another operation's: a 2020-12 keyword the conversion refuses.
+                    "Other": {"type": "array", "prefixItems": [{"type": "string"}]}
+                },
+                "responses": {"Ok": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ans"}}}}},
+                "securitySchemes": {"k": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+            }),
+        );
+        d["paths"]["/social-accounts/authorization-url"]["get"] = json!({"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Other"}, "encoding": {"a": {}}}}}}});
+        d["paths"]["/other"] = json!({"put": {"responses": {"204": {"description": "none"}}}});
+        // The conversion alone refuses the other operation's schema; the normaliser keeps the
+        // connect operation and what it reaches, and the document goes through.
+        assert!(convert(&vendor(), d.clone()).is_err());
+        let n = normalize(&vendor(), d).unwrap();
+        let paths = n["paths"].as_object().unwrap();
+        assert_eq!(
+            paths.keys().collect::<Vec<_>>(),
+            ["/social-accounts/authorization-url"]
+        );
+        let item = paths["/social-accounts/authorization-url"]
+            .as_object()
+            .unwrap();
+        assert!(item.contains_key("post") && !item.contains_key("get"));
+        let schemas = n["components"]["schemas"].as_object().unwrap();
+        for kept in ["Req", "Inner", "Ans"] {
+            assert!(schemas.contains_key(kept), "{kept}: {schemas:?}");
+        }
+        assert!(!schemas.contains_key("Other"));
+        assert!(n["components"]["securitySchemes"]["k"].is_object());
+        // A spec without the manifest's operation is left whole.
+        let moved = json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {"/moved": {"post": {"responses": {"204": {"description": "none"}}}}},
+            "components": {"schemas": {"Unused": {"type": "string"}}}});
+        let n = normalize(&vendor(), moved).unwrap();
+        assert!(n["paths"]["/moved"]["post"].is_object());
+        assert!(n["components"]["schemas"]["Unused"].is_object());
     }
 
     #[test]
@@ -1201,7 +1327,7 @@ mod tests {
             json!({}),
         );
         d["paths"]["/other"] = json!({"post": {"responses": {"204": {"description": "none"}}}});
-        let d = normalize(&vendor(), d).unwrap();
+        let d = convert(&vendor(), d).unwrap();
         assert_eq!(
             d["paths"]["/social-accounts/authorization-url"]["post"]["operationId"],
             "create_authorization_url"
@@ -1216,7 +1342,7 @@ mod tests {
             "400": {"description": "bad", "content": {"application/json": {"schema": {
                 "type": "object", "properties": {"message": {"type": "string"}}}}}}
         }});
-        let d = normalize(&vendor(), doc_with_op(op, json!({}))).unwrap();
+        let d = convert(&vendor(), doc_with_op(op, json!({}))).unwrap();
         assert_eq!(
             d["paths"]["/social-accounts/authorization-url"]["post"]["responses"]["400"]["content"]
                 ["application/json"]["schema"],
@@ -1236,14 +1362,14 @@ mod tests {
             "responses": {"204": {"description": "none"}}
         });
         let same = json!({"schemas": {"CreateAuthorizationUrlRequest": body}});
-        let d = normalize(&vendor(), doc_with_op(op.clone(), same)).unwrap();
+        let d = convert(&vendor(), doc_with_op(op.clone(), same)).unwrap();
         assert_eq!(
             d["paths"]["/social-accounts/authorization-url"]["post"]["requestBody"]["content"]["application/json"]
                 ["schema"],
             json!({"$ref": "#/components/schemas/CreateAuthorizationUrlRequest"})
         );
         let other = json!({"schemas": {"CreateAuthorizationUrlRequest": {"type": "integer"}}});
-        let err = normalize(&vendor(), doc_with_op(op, other)).unwrap_err();
+        let err = convert(&vendor(), doc_with_op(op, other)).unwrap_err();
         assert!(
             err.problem.contains("already uses for another schema"),
             "{err}"
@@ -1259,7 +1385,7 @@ mod tests {
             json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
         ] {
             let op = json!({"responses": ok_response(schema.clone())});
-            let d = normalize(&vendor(), doc_with_op(op, json!({}))).unwrap();
+            let d = convert(&vendor(), doc_with_op(op, json!({}))).unwrap();
             assert_eq!(
                 d["paths"]["/social-accounts/authorization-url"]["post"]["responses"]["200"]["content"]
                     ["application/json"]["schema"],
@@ -1285,7 +1411,7 @@ mod tests {
             "RequestOnly": closed(json!({}))
         }});
         let op = json!({"responses": ok_response(response)});
-        let d = normalize(&vendor(), doc_with_op(op, components)).unwrap();
+        let d = convert(&vendor(), doc_with_op(op, components)).unwrap();
         let schemas = &d["components"]["schemas"];
         for name in ["A", "B", "C", "Deep"] {
             assert!(

@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use crate::contract::{Auth, Contract, pretty};
+use crate::contract::{Auth, Contract, Ty, pretty};
 use crate::util::Output;
 use crate::vendors::{Members, Vendor};
 
@@ -596,20 +596,44 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
         let mut query = Vec::new();
         let mut body = serde_json::Map::new();
         let mut path = c.path.clone();
-        let mut put = |field: &str, value: &str| {
+        // A body field the spec types as an array takes the value as its one item.
+        let body_array = |field: &str| {
+            c.body.as_ref().is_some_and(|b| {
+                b.schema
+                    .properties
+                    .iter()
+                    .any(|p| p.name == field && p.schema.types.contains(&Ty::Array))
+            })
+        };
+        let mut put = |field: &str, value: &serde_json::Value| {
             let param = format!("{{{field}}}");
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
             if path.contains(&param) {
-                path = path.replace(&param, value);
+                path = path.replace(&param, &text);
             } else if in_query(field) {
-                query.push(format!("{field}={value}"));
+                query.push(format!("{field}={text}"));
+            } else if body_array(field) && !value.is_array() {
+                body.insert(
+                    field.to_owned(),
+                    serde_json::Value::Array(vec![value.clone()]),
+                );
             } else {
-                body.insert(field.to_owned(), serde_json::Value::from(value));
+                body.insert(field.to_owned(), value.clone());
             }
         };
         if let Some((field, id)) = owner {
-            put(field, id);
+            put(field, &serde_json::Value::from(id));
         }
-        put(&v.connect.provider, &v.mock.sample_provider);
+        put(
+            &v.connect.provider,
+            &serde_json::Value::from(v.mock.sample_provider.as_str()),
+        );
+        for (field, value) in &v.connect.values {
+            put(field, value);
+        }
         // An operation that takes no body gets none (`""`), so tests know to send none.
         let body = if c.body.is_none() && body.is_empty() {
             String::new()

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::ScaffoldError;
-use super::inspect::{self, Field, Operation};
+use super::inspect::{self, Field, Operation, Place};
 
 /// What the maintainer said on the command line.
 #[derive(Debug, Default, Clone)]
@@ -38,6 +38,43 @@ pub(crate) struct Plan {
     pub(crate) provider: Field,
     pub(crate) redirect: Option<Field>,
     pub(crate) link: String,
+    /// The required fields the unified model has no place for, each with what the SDK sends.
+    pub(crate) values: Vec<(Field, Value)>,
+}
+
+/// What the SDK sends for a required field the unified model has no place for: the spec's own
+/// example (or default), else its enum's first value, else a plain value of its type and format
+/// (which the maintainer should check: `vendor new` prints them all).
+fn value_for(field: &Field) -> Value {
+    if let Some(v) = &field.example_value {
+        return v.clone();
+    }
+    let scalar = match (field.values.first(), field.format.as_deref()) {
+        (Some(first), _) => Value::from(first.as_str()),
+        (None, _) if field.ty.as_deref() == Some("boolean") => Value::Bool(true),
+        (None, _) if matches!(field.ty.as_deref(), Some("integer" | "number")) => Value::from(1),
+        (None, Some("date-time")) => Value::from("2030-01-01T00:00:00Z"),
+        (None, Some("date")) => Value::from("2030-01-01"),
+        (None, Some("uri" | "url")) => Value::from("https://example.com/"),
+        (None, Some("uuid")) => Value::from("00000000-0000-4000-8000-000000000000"),
+        (None, Some("email")) => Value::from("user@example.com"),
+        (None, _) => Value::from("example"),
+    };
+    if field.array {
+        Value::Array(vec![scalar])
+    } else {
+        scalar
+    }
+}
+
+/// The required fields of `op` other than `mapped`, each with [`value_for`] it.
+fn unmapped_required(op: &Operation, mapped: &[Option<&Field>]) -> Vec<(Field, Value)> {
+    op.fields
+        .iter()
+        .filter(|f| f.required && f.place != Place::Path)
+        .filter(|f| !mapped.iter().flatten().any(|m| m.name == f.name))
+        .map(|f| (f.clone(), value_for(f)))
+        .collect()
 }
 
 /// Names that say "this field names the owner", best first.
@@ -296,6 +333,7 @@ pub(crate) fn plan(
         },
     )?;
     let link = pick_link(&op, choices.link.as_deref())?;
+    let values = unmapped_required(&op, &[Some(&provider), owner.as_ref(), redirect.as_ref()]);
     let display = choices.display.clone().unwrap_or_else(|| {
         let mut d = name.to_owned();
         d[..1].make_ascii_uppercase();
@@ -310,6 +348,7 @@ pub(crate) fn plan(
         provider,
         redirect,
         link,
+        values,
     })
 }
 
@@ -349,6 +388,11 @@ pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Pl
         .as_deref()
         .map(|r| find(r, "redirect"))
         .transpose()?;
+    let values = c
+        .values
+        .iter()
+        .map(|(name, value)| Ok((find(name, "values")?, value.clone())))
+        .collect::<Result<Vec<_>, ScaffoldError>>()?;
     Ok(Plan {
         name: vendor.name.clone(),
         display: vendor.display.clone(),
@@ -358,6 +402,7 @@ pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Pl
         provider,
         redirect,
         link: c.link.clone(),
+        values,
     })
 }
 
@@ -399,6 +444,18 @@ fn demo_owner(plan: &Plan) -> String {
     }
     candidates.push(format!("{}_demo", plan.name));
     candidates.push(format!("{}demo1", plan.name));
+    // The pattern's literal start (`^ws_` of `^ws_[A-Za-z0-9]{4,32}$`) before a plain id.
+    if let Some(pattern) = owner.pattern.as_deref() {
+        let prefix: String = pattern
+            .trim_start_matches('^')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':'))
+            .collect();
+        for tail in ["demo1", "00000001", "demo"] {
+            candidates.push(format!("{prefix}{}{tail}", plan.name));
+            candidates.push(format!("{prefix}{tail}"));
+        }
+    }
     let takes = |c: &String| match owner.pattern.as_deref() {
         None => true,
         Some(p) => regex::Regex::new(p).map_or(true, |re| re.is_match(c)),
@@ -408,6 +465,49 @@ fn demo_owner(plan: &Plan) -> String {
         .find(|c| takes(c))
         .unwrap_or(&candidates[0])
         .clone()
+}
+
+/// A JSON scalar or array of scalars as TOML (JSON's string escapes are TOML's); `None` for
+/// an object, which the manifest cannot hold here.
+fn toml_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        Value::Array(items) => {
+            let items: Option<Vec<String>> = items.iter().map(toml_value).collect();
+            Some(format!("[{}]", items?.join(", ")))
+        }
+        Value::Null | Value::Object(_) => None,
+    }
+}
+
+/// The manifest's `values` line, where the operation requires fields the unified model has no
+/// place for.
+fn values_line(values: &[(Field, Value)]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .filter_map(|(f, v)| Some(format!("{} = {}", toml_key(&f.name), toml_value(v)?)))
+        .collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    format!(
+        "# What the SDK sends for the required fields the unified model has no place for, from\n\
+         # the spec's examples, defaults or first enum values: check them.\nvalues = {{ {} }}\n",
+        items.join(", ")
+    )
+}
+
+/// A TOML key: bare where it can be, else quoted.
+fn toml_key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        name.to_owned()
+    } else {
+        Value::from(name).to_string()
+    }
 }
 
 /// The manifest's text.
@@ -447,7 +547,7 @@ operation = "connect_account"
 provider = "{provider}"
 {redirect}# The JSON pointer of the link in the success answer.
 link = "{link}"
-
+{values}
 # The mock's rules for the vendor that its spec does not state.
 [mock]
 # Where the mock serves it: this, then the path of the first server URL its spec names.
@@ -480,6 +580,7 @@ demo_owners = [{{ id = "{demo}", name = "Demo {kind_lower}", members = "both" }}
             "takes the URL the browser is sent back to"
         ),
         link = plan.link,
+        values = values_line(&plan.values),
         kind = kind,
         kind_lower = kind.to_ascii_lowercase(),
         prefix = &plan.name[..plan.name.len().min(3)],
@@ -599,6 +700,116 @@ paths:
         };
         let err = infer(LUMEN, &choices).unwrap_err();
         assert!(err.contains("`/data/auth_url`"), "{err}");
+    }
+
+    const UNISON: &str = include_str!("../../../tests/data/corpus/unison.yaml");
+    const QUILL: &str = include_str!("../../../tests/data/corpus/quill.yaml");
+
+    #[test]
+    fn required_fields_the_model_has_no_place_for_get_the_specs_values() {
+        let p = infer(UNISON, &Choices::default()).unwrap();
+        assert_eq!(p.provider.name, "providers");
+        assert!(p.provider.array, "an array of providers");
+        assert_eq!(
+            p.provider.values.first().map(String::as_str),
+            Some("LINKEDIN")
+        );
+        assert!(p.owner.is_none());
+        let values: Vec<(String, Value)> = p
+            .values
+            .iter()
+            .map(|(f, v)| (f.name.clone(), v.clone()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("type".to_owned(), Value::from("create")),
+                (
+                    "api_url".to_owned(),
+                    Value::from("https://api1.unison.example")
+                ),
+                (
+                    "expiresOn".to_owned(),
+                    Value::from("2030-12-22T12:00:00.701Z")
+                ),
+            ]
+        );
+        let text = manifest(&p);
+        let v: crate::vendors::Vendor = toml::from_str(&text).unwrap();
+        assert_eq!(v.connect.values.len(), 3, "{text}");
+        assert_eq!(v.connect.values["expiresOn"], "2030-12-22T12:00:00.701Z");
+        assert_eq!(v.mock.sample_provider, "LINKEDIN");
+        // Read back from the manifest, the same plan.
+        let again = plan_of(&v, &doc(UNISON)).unwrap();
+        assert_eq!(again.values.len(), 3);
+        assert!(again.provider.array);
+    }
+
+    #[test]
+    fn values_without_an_example_are_plain_values_of_their_type() {
+        let field = |ty: &str, format: Option<&str>, array: bool| Field {
+            name: "f".into(),
+            place: Place::Body,
+            required: true,
+            format: format.map(str::to_owned),
+            values: Vec::new(),
+            pattern: None,
+            example: None,
+            example_value: None,
+            array,
+            ty: Some(ty.to_owned()),
+        };
+        assert_eq!(value_for(&field("boolean", None, false)), Value::Bool(true));
+        assert_eq!(value_for(&field("integer", None, false)), Value::from(1));
+        assert_eq!(
+            value_for(&field("string", Some("date-time"), false)),
+            Value::from("2030-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            value_for(&field("array", None, true)),
+            serde_json::json!(["example"])
+        );
+        assert_eq!(
+            toml_value(&serde_json::json!(["a\"b", 1, true])).as_deref(),
+            Some(r#"["a\"b", 1, true]"#)
+        );
+        assert_eq!(toml_value(&serde_json::json!({"a": 1})), None);
+        assert_eq!(toml_key("plain_key-1"), "plain_key-1");
+        assert_eq!(toml_key("with space"), "\"with space\"");
+    }
+
+    #[test]
+    fn the_demo_owner_is_one_the_owners_pattern_takes() {
+        let p = infer(QUILL, &Choices::default()).unwrap();
+        let owner = p.owner.as_ref().unwrap();
+        assert_eq!(
+            (owner.name.as_str(), owner.place),
+            ("workspace", Place::Body)
+        );
+        assert_eq!(demo_owner(&p), "ws_demo1", "the spec's example");
+        // Without the example, the first candidate the pattern takes.
+        let no_example = QUILL.replace("                  example: ws_demo1\n", "");
+        let p = infer(&no_example, &Choices::default()).unwrap();
+        let id = demo_owner(&p);
+        let re = regex::Regex::new(p.owner.as_ref().unwrap().pattern.as_deref().unwrap()).unwrap();
+        assert!(re.is_match(&id), "{id}");
+        // The provider is the path's enum, its values as the spec spells them.
+        assert_eq!(p.provider.place, Place::Path);
+        assert!(p.provider.values.contains(&"x.com".to_owned()));
+        assert_eq!(p.link, "/links/0/href");
+    }
+
+    #[test]
+    fn a_manifest_naming_a_field_the_spec_lacks_is_refused_naming_it() {
+        let p = infer(UNISON, &Choices::default()).unwrap();
+        let mut v: crate::vendors::Vendor = toml::from_str(&manifest(&p)).unwrap();
+        v.connect.provider = "platforms".into();
+        let err = plan_of(&v, &doc(UNISON)).err().unwrap().to_string();
+        assert!(
+            err.contains("`provider = \"platforms\"` is no field"),
+            "{err}"
+        );
+        assert!(err.contains("specs/acme/vendor.toml"), "{err}");
     }
 
     #[test]

@@ -35,6 +35,13 @@ pub(crate) struct Field {
     pub(crate) pattern: Option<String>,
     /// The spec's example of it (`example`, the first of `examples`, or `default`), if a string.
     pub(crate) example: Option<String>,
+    /// The spec's example of it as JSON (any type), for a required field the unified model has
+    /// no place for.
+    pub(crate) example_value: Option<Value>,
+    /// Whether it is an array (of strings, when `values` lists its items' values).
+    pub(crate) array: bool,
+    /// Its JSON type (`string`, `integer`, …), the first it names.
+    pub(crate) ty: Option<String>,
 }
 
 /// The connect operation of a spec.
@@ -83,8 +90,31 @@ pub(crate) fn operations(doc: &Value) -> Vec<(String, String)> {
 }
 
 fn field(doc: &Value, name: &str, place: Place, required: bool, schema: &Value) -> Field {
-    let schema = resolve(doc, schema);
+    let whole = resolve(doc, schema);
+    let ty = match whole.get("type") {
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .map(str::to_owned),
+        _ => None,
+    };
+    let array = ty.as_deref() == Some("array");
+    let example_value = whole
+        .get("example")
+        .or_else(|| whole.get("examples").and_then(|e| e.as_array()?.first()))
+        .or_else(|| whole.get("default"))
+        .cloned();
+    // An array's values and format are its items'.
+    let schema = match whole.get("items") {
+        Some(items) if array => resolve(doc, items),
+        _ => whole,
+    };
     Field {
+        ty,
+        array,
+        example_value,
         name: name.to_owned(),
         place,
         required,

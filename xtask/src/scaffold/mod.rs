@@ -180,7 +180,8 @@ fn chosen(vendor: &Vendor, contract: &crate::contract::Contract) -> String {
          \x20 owner       {owner}\n\
          \x20 redirect    {redirect}\n\
          \x20 link        {link}\n\
-         \x20 sample      provider {sample:?}, owner {demo:?}\n\
+         \x20 sample      provider {sample:?}{demo}\n\
+         \x20 values      {values}\n\
          \x20 refusals    a value its spec does not allow: {refusal}",
         name = vendor.name,
         method = c.method.to_ascii_uppercase(),
@@ -191,12 +192,20 @@ fn chosen(vendor: &Vendor, contract: &crate::contract::Contract) -> String {
         redirect = or_none(&c.redirect),
         link = c.link,
         sample = vendor.mock.sample_provider,
-        demo = vendor
-            .mock
-            .demo_owners
-            .first()
-            .map(|o| o.id.as_str())
-            .unwrap_or(""),
+        demo = match (&c.owner, vendor.mock.demo_owners.first()) {
+            (Some(_), Some(o)) => format!(", owner {:?}", o.id),
+            _ => String::new(),
+        },
+        values = if c.values.is_empty() {
+            "none (every required field is one the unified model maps)".to_owned()
+        } else {
+            let all: Vec<String> = c.values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            format!(
+                "{} (the SDK sends these for the required fields the unified model has no \
+                 place for: check them)",
+                all.join(", ")
+            )
+        },
     )
 }
 

@@ -65,6 +65,15 @@ fn setters(file: &syn::File, owner: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The item type of `::std::vec::Vec<T>` (a provider field that is an array): `T`; any other
+/// type as it is.
+fn item_type(ty: &str) -> String {
+    ty.trim_start_matches("::")
+        .strip_prefix("std::vec::Vec<")
+        .and_then(|t| t.strip_suffix('>'))
+        .map_or_else(|| ty.to_owned(), str::to_owned)
+}
+
 /// `connect_account` → `ConnectAccount`.
 fn pascal(snake: &str) -> String {
     snake
@@ -134,7 +143,7 @@ fn names(plan: &Plan, vendor: &Vendor, client: &str) -> Result<Names, ScaffoldEr
         setters(&file, &body_name)
             .into_iter()
             .find(|(m, _)| lower(m) == lower(&plan.provider.name))
-            .map(|(_, t)| from_raw(&t))
+            .map(|(_, t)| from_raw(&item_type(&t)))
     } else {
         builder
             .iter()
@@ -165,14 +174,41 @@ fn case(provider: &Field) -> &'static str {
 fn call_parts(plan: &Plan, names: &Names) -> (Vec<String>, Vec<String>) {
     let mut body = Vec::new();
     let mut setters = Vec::new();
-    let roles = [
-        (Some(&plan.provider), "Some(wire.clone())"),
-        (plan.owner.as_ref(), "request.owner.clone()"),
+    // A provider field that is an array of values takes the one asked for.
+    let provider = if plan.provider.array {
+        "Some(vec![wire.clone()])"
+    } else {
+        "Some(wire.clone())"
+    };
+    // The manifest's values for the required fields the unified model has no place for: JSON
+    // in a body, their text in a parameter.
+    let values: Vec<(String, String)> = plan
+        .values
+        .iter()
+        .map(|(f, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let expr = if f.place == Place::Body {
+                format!("Some(serde_json::json!({v}))")
+            } else {
+                format!("Some({text:?}.to_owned())")
+            };
+            (f.name.clone(), expr)
+        })
+        .collect();
+    let mut roles: Vec<(Option<&Field>, String)> = vec![
+        (Some(&plan.provider), provider.to_owned()),
+        (plan.owner.as_ref(), "request.owner.clone()".to_owned()),
         (
             plan.redirect.as_ref(),
-            "request.redirect_url.as_ref().map(|u| u.to_string())",
+            "request.redirect_url.as_ref().map(|u| u.to_string())".to_owned(),
         ),
     ];
+    for ((f, _), (_, expr)) in plan.values.iter().zip(&values) {
+        roles.push((Some(f), expr.clone()));
+    }
     for (field, value) in roles {
         let Some(field) = field else { continue };
         if field.place == Place::Body {
