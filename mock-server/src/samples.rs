@@ -26,12 +26,16 @@ pub enum KeyScheme {
     Basic,
     /// The key itself in the named header (lower case).
     Header(&'static str),
+    /// The key in the named query parameter ([`ConnectSample::url_with_key`] puts it there).
+    Query(&'static str),
 }
 
 impl KeyScheme {
-    /// The header name (lower case) and value that carry `key`.
+    /// The header name (lower case) and value that carry `key`; for [`Query`](Self::Query),
+    /// the query parameter's name and value instead (see [`KeyScheme::in_query`]).
     pub fn header(self, key: &str) -> (&'static str, String) {
         match self {
+            Self::Query(name) => (name, key.to_owned()),
             Self::Bearer => ("authorization", format!("Bearer {key}")),
             Self::Basic => {
                 use base64::Engine as _;
@@ -40,6 +44,11 @@ impl KeyScheme {
             }
             Self::Header(name) => (name, key.to_owned()),
         }
+    }
+
+    /// Whether the key goes in the query rather than a header.
+    pub fn in_query(self) -> bool {
+        matches!(self, Self::Query(_))
     }
 }
 
@@ -107,6 +116,26 @@ impl ConnectSample {
         format!("{}{}", self.vendor.prefix(), self.relative_target())
     }
 
+    /// [`target`](Self::target) with `key` in the query, where the vendor takes it there (the
+    /// target as it is otherwise: the key goes in a header, [`auth`](Self::auth)).
+    pub fn target_with_key(&self, key: &str) -> String {
+        self.with_key(self.target(), key)
+    }
+
+    /// [`url`](Self::url) with `key` in the query, where the vendor takes it there.
+    pub fn url_with_key(&self, base_url: &str, key: &str) -> String {
+        self.with_key(self.url(base_url), key)
+    }
+
+    fn with_key(&self, target: String, key: &str) -> String {
+        let KeyScheme::Query(name) = self.scheme else {
+            return target;
+        };
+        let value: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
+        let sep = if target.contains('?') { '&' } else { '?' };
+        format!("{target}{sep}{name}={value}")
+    }
+
     /// The full URL under a vendor base URL (as [`crate::MockService::base_url`] gives it).
     pub fn url(&self, base_url: &str) -> String {
         format!(
@@ -133,9 +162,12 @@ impl ConnectSample {
 
     /// The same request made with another key.
     pub fn request_with_key(&self, key: &str) -> MockRequest {
-        let (name, value) = self.auth(key);
         let method = Method::from_bytes(self.method().as_bytes()).unwrap_or(Method::POST);
-        let request = MockRequest::new(method, &self.target()).with_header(name, &value);
+        let mut request = MockRequest::new(method, &self.target_with_key(key));
+        if !self.scheme.in_query() {
+            let (name, value) = self.auth(key);
+            request = request.with_header(name, &value);
+        }
         if self.vendor.contract().body.is_none() {
             return request;
         }

@@ -168,7 +168,16 @@ impl ClientBuilder {
                     .into_iter()
                     .filter(|v| self.base_urls.contains_key(v) || v.default_base_url().is_some())
                     .collect(),
-                raw: vendors::Clients::new(base, http)?,
+                raw: vendors::Clients::new(base, http, |vendor| {
+                    let in_query = matches!(
+                        vendors::api(vendor).key_scheme(),
+                        vendors::KeyScheme::Query(_)
+                    );
+                    self.keys
+                        .get(&vendor)
+                        .filter(|_| in_query)
+                        .map(|Secret(key)| vendors::QueryKey(key.clone()))
+                })?,
             }),
         })
     }
@@ -183,8 +192,9 @@ fn http_client(
     connect_timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
     let mut headers = HeaderMap::new();
-    if let Some(Secret(key)) = key {
-        let (name, value) = vendors::api(vendor).key_scheme().header(key);
+    // A key the vendor takes in the query is not a header: the vendor's connect sets it.
+    let header = key.and_then(|Secret(key)| vendors::api(vendor).key_scheme().header(key));
+    if let Some((name, value)) = header {
         // The error must not echo the key.
         let mut value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidConfig {
             vendor,

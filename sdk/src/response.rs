@@ -194,10 +194,17 @@ where
                     after: timeout,
                 }
             } else {
-                Error::Transport { vendor, source }
+                // Without its URL: a vendor that takes the key in the query has it there.
+                Error::Transport {
+                    vendor,
+                    source: source.without_url(),
+                }
             }
         }
-        GenError::InvalidUpgrade(source) => Error::Transport { vendor, source },
+        GenError::InvalidUpgrade(source) => Error::Transport {
+            vendor,
+            source: source.without_url(),
+        },
         GenError::InvalidRequest(reason) | GenError::Custom(reason) => {
             Error::InvalidConfig { vendor, reason }
         }

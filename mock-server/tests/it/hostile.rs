@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::support::{Harness, Reply};
+use crate::support::{Harness, Reply, keyed};
 use social_connect_mock::samples::{self, ConnectSample};
 use social_connect_mock::{MockVendor, OWNER_KEY};
 
@@ -211,7 +211,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
         for v in MockVendor::ALL {
             let sample = samples::connect(v);
             let query = query_of(&sample);
-            let (key_header, key) = sample.auth(OWNER_KEY);
+
             for case in cases(v) {
                 let url = format!(
                     "{}{}",
@@ -223,7 +223,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
                 if let Some(ct) = case.content_type {
                     request = request.header("content-type", ct);
                 }
-                request = request.header(key_header, &key);
+                request = keyed(request, &sample, OWNER_KEY);
                 if let Some((k, val)) = &case.extra_header {
                     request = request.header(*k, val);
                 }

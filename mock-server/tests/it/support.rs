@@ -215,13 +215,28 @@ pub(crate) fn sample_request(
     key: &str,
 ) -> reqwest::RequestBuilder {
     let sample = samples::connect(vendor);
-    let (name, value) = sample.auth(key);
     with_sample_body(
-        client
-            .request(method_of(&sample), sample.url(&h.base(vendor)))
-            .header(name, value),
+        keyed(
+            client.request(method_of(&sample), sample.url(&h.base(vendor))),
+            &sample,
+            key,
+        ),
         &sample,
     )
+}
+
+/// `request` with `key` where the sample's vendor takes it: a header, or the query.
+pub(crate) fn keyed(
+    request: reqwest::RequestBuilder,
+    sample: &samples::ConnectSample,
+    key: &str,
+) -> reqwest::RequestBuilder {
+    let (name, value) = sample.auth(key);
+    if sample.scheme.in_query() {
+        request.query(&[(name, value)])
+    } else {
+        request.header(name, value)
+    }
 }
 
 /// The sample's method (its spec's).
@@ -548,12 +563,13 @@ pub(crate) fn assert_message(v: &Value, what: &str) {
 /// reaches it): the link it returns.
 pub(crate) async fn connect_link(base: &str, vendor: MockVendor) -> String {
     let sample = samples::connect(vendor);
-    let (name, value) = sample.auth(OWNER_KEY);
     let r = Reply::from(
         with_sample_body(
-            client()
-                .request(method_of(&sample), sample.url(base))
-                .header(name, value),
+            keyed(
+                client().request(method_of(&sample), sample.url(base)),
+                &sample,
+                OWNER_KEY,
+            ),
             &sample,
         )
         .send()

@@ -161,10 +161,21 @@ fn post_to(h: &Harness, path: &str, query: &str, body: &str) -> reqwest::Request
 pub async fn answer_parts(h: &Harness, key: Option<&str>, parts: &Parts) -> Answer {
     let mut request = post_to(h, &parts.path, &parts.query, &parts.body);
     if let Some(key) = key {
-        let (name, value) = sample(h.vendor).auth(&h.key(key));
-        request = request.header(name, value);
+        request = keyed(h, request, key);
     }
     answer_to(h, request).await
+}
+
+/// `request` with `key` (the live key in place of [`OWNER_KEY`] in live mode) where the vendor
+/// takes it: a header, or the query.
+fn keyed(h: &Harness, request: reqwest::RequestBuilder, key: &str) -> reqwest::RequestBuilder {
+    let sample = sample(h.vendor);
+    let (name, value) = sample.auth(&h.key(key));
+    if sample.scheme.in_query() {
+        request.query(&[(name, value)])
+    } else {
+        request.header(name, value)
+    }
 }
 
 /// [`post`] with `key` in the vendor's auth scheme (the live key in place of [`OWNER_KEY`] in
@@ -172,8 +183,7 @@ pub async fn answer_parts(h: &Harness, key: Option<&str>, parts: &Parts) -> Answ
 pub async fn answer(h: &Harness, key: Option<&str>, query: &str, body: &str) -> Answer {
     let mut request = post(h, query, body);
     if let Some(key) = key {
-        let (name, value) = sample(h.vendor).auth(&h.key(key));
-        request = request.header(name, value);
+        request = keyed(h, request, key);
     }
     answer_to(h, request).await
 }

@@ -916,6 +916,7 @@ pub fn render_sdk(contracts: &[(Vendor, Contract)]) -> String {
                 Auth::Bearer => Some("KeyScheme::Bearer".to_owned()),
                 Auth::Basic => Some("KeyScheme::Basic".to_owned()),
                 Auth::Header(n) => Some(format!("KeyScheme::Header({n:?})")),
+                Auth::Query(n) => Some(format!("KeyScheme::Query({n:?})")),
                 _ => None,
             })
             .collect();

@@ -115,6 +115,7 @@ fn convert(vendor: &Vendor, mut doc: Value) -> Result<Value, NormalizeError> {
         walk_document(&ctx, value, &format!("/{}", seg(key)))?;
     }
     name_operations(&ctx, root)?;
+    add_key_parameters(root);
     lift_and_unify(&ctx, root)?;
     make_responses_tolerant(root);
     Ok(doc)
@@ -427,6 +428,73 @@ fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), N
         }
     }
     Ok(())
+}
+
+/// An API key the spec takes in the query becomes an optional query parameter of every
+/// operation that takes it: progenitor generates no auth, and a query key (unlike a header,
+/// which the SDK's HTTP client sends on every call) needs a place in the builder for the SDK's
+/// connect to fill.
+fn add_key_parameters(root: &mut Map<String, Value>) {
+    let schemes = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let query_key = |name: &str| -> Option<String> {
+        let scheme = schemes.get(name)?;
+        (scheme.get("type").and_then(Value::as_str) == Some("apiKey")
+            && scheme.get("in").and_then(Value::as_str) == Some("query"))
+        .then(|| {
+            scheme
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .flatten()
+    };
+    let global = root.get("security").cloned();
+    let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let security = op.get("security").cloned().or_else(|| global.clone());
+            let names: Vec<String> = security
+                .iter()
+                .flat_map(|s| s.as_array().into_iter().flatten())
+                .flat_map(|req| req.as_object().into_iter().flat_map(|o| o.keys()))
+                .filter_map(|scheme| query_key(scheme))
+                .collect();
+            for name in names {
+                let params = op
+                    .entry("parameters")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                let Some(params) = params.as_array_mut() else {
+                    continue;
+                };
+                let present = params.iter().any(|p| {
+                    p.get("in").and_then(Value::as_str) == Some("query")
+                        && p.get("name").and_then(Value::as_str) == Some(name.as_str())
+                });
+                if !present {
+                    params.push(serde_json::json!({
+                        "in": "query",
+                        "name": name,
+                        "required": false,
+                        "description": "The API key (the spec's security scheme), which the SDK's connect sets.",
+                        "schema": {"type": "string"}
+                    }));
+                }
+            }
+        }
+    }
 }
 
 /// `post /social-accounts/{id}/connect` → `post_social_accounts_id_connect`.

@@ -574,6 +574,7 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
         let scheme = match c.auth.first() {
             Some(Auth::Header(name)) => format!("KeyScheme::Header({name:?})"),
             Some(Auth::Basic) => "KeyScheme::Basic".to_owned(),
+            Some(Auth::Query(name)) => format!("KeyScheme::Query({name:?})"),
             _ => "KeyScheme::Bearer".to_owned(),
         };
         let in_query = |field: &str| c.query.iter().any(|p| p.name == field);

@@ -40,6 +40,8 @@ pub(crate) struct Plan {
     pub(crate) link: String,
     /// The required fields the unified model has no place for, each with what the SDK sends.
     pub(crate) values: Vec<(Field, Value)>,
+    /// The query parameter that carries the API key, where the spec takes it in the query.
+    pub(crate) query_key: Option<String>,
 }
 
 /// What the SDK sends for a required field the unified model has no place for: the spec's own
@@ -290,6 +292,7 @@ pub(crate) fn plan(
     choices: &Choices,
 ) -> Result<Plan, ScaffoldError> {
     let op = pick_operation(doc, choices)?;
+    let (op_method, op_path) = (op.method.clone(), op.path.clone());
     let provider = pick_field(
         &op,
         choices.provider.as_deref(),
@@ -349,6 +352,7 @@ pub(crate) fn plan(
         redirect,
         link,
         values,
+        query_key: inspect::query_key(doc, &op_method, &op_path),
     })
 }
 
@@ -403,6 +407,7 @@ pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Pl
         redirect,
         link: c.link.clone(),
         values,
+        query_key: inspect::query_key(doc, &c.method.to_ascii_lowercase(), &c.path),
     })
 }
 

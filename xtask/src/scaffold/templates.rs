@@ -110,6 +110,9 @@ struct Names {
     body: Option<String>,
     /// The generated enum of the provider, where the spec lists its values.
     provider_enum: Option<String>,
+    /// The builder's setter of the query parameter that carries the API key, where the spec
+    /// takes the key in the query (the normaliser adds the parameter).
+    query_key: Option<String>,
 }
 
 fn names(plan: &Plan, vendor: &Vendor, client: &str) -> Result<Names, ScaffoldError> {
@@ -150,10 +153,17 @@ fn names(plan: &Plan, vendor: &Vendor, client: &str) -> Result<Names, ScaffoldEr
             .find(|(m, _)| lower(m) == lower(&plan.provider.name))
             .map(|(_, t)| from_raw(t))
     };
+    let query_key = plan.query_key.as_ref().and_then(|name| {
+        builder
+            .iter()
+            .find(|(m, _)| lower(m) == lower(name))
+            .map(|(m, _)| m.clone())
+    });
     Ok(Names {
         params,
         body,
         provider_enum,
+        query_key,
     })
 }
 
@@ -244,6 +254,11 @@ fn call_parts(plan: &Plan, names: &Names) -> (Vec<String>, Vec<String>) {
         };
         setters.push(format!(
             "if let Some(value) = {value}{conversion} {{ builder = builder.{method}(value); }}"
+        ));
+    }
+    if let Some(method) = &names.query_key {
+        setters.push(format!(
+            "if let Some(key) = endpoint.query_key() {{ builder = builder.{method}(key.to_owned()); }}"
         ));
     }
     (body, setters)
