@@ -48,6 +48,10 @@ pub struct Connect {
     /// The field that takes the URL the browser is sent back to, where there is one.
     #[serde(default)]
     pub redirect: Option<String>,
+    /// The field that takes `ConnectRequest::integration_params` (an object of the vendor's own
+    /// parameters), where there is one.
+    #[serde(default)]
+    pub params: Option<String>,
     /// The JSON pointer of the link in the success answer.
     pub link: String,
     /// What the SDK sends for each required field the unified model has no place for (an

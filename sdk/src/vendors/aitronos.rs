@@ -42,57 +42,9 @@ impl VendorApi for Aitronos {
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(endpoint, request, wire, timeout))
-    }
-}
-
-/// The connect call through Aitronos' generated client.
-#[cfg(feature = "aitronos")]
-mod raw {
-    use std::time::Duration;
-
-    use crate::aitronos::{Client as Raw, types};
-    use progenitor_client::ClientInfo as _;
-
-    use crate::response::{bounded_exec_hook, call};
-    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
-
-    bounded_exec_hook!(Raw);
-
-    pub(crate) async fn connect(
-        endpoint: &crate::vendors::Endpoint,
-        request: &ConnectRequest,
-        connector_type: String,
-        timeout: Duration,
-    ) -> Result<AuthorizationLink, Error> {
-        let vendor = Vendor::Aitronos;
-        let raw = endpoint.raw(Raw::new_with_client);
-        let organization = request.owner.clone().unwrap_or_default();
-        let body: types::InitiateOauthRequest = crate::vendors::request_body(
-            vendor,
-            serde_json::json!({
-                "connector_type": connector_type,
-                "integration_params": request.integration_params.clone().unwrap_or_default(),
-            }),
-        )?;
-        let response = call(
-            vendor,
-            timeout,
-            raw.inner(),
-            raw.authorize_connector()
-                .organization_id(organization)
-                .body(body)
-                .send(),
-        )
-        .await?;
-        Ok(AuthorizationLink {
-            vendor,
-            provider: request.provider.clone(),
-            url: response.authorization_url,
-            state: Some(response.state),
-            expires_at: None,
-            single_use: false,
-        })
+        Box::pin(super::aitronos_connect::connect(
+            endpoint, request, wire, timeout,
+        ))
     }
 }
 

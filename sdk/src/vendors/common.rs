@@ -423,31 +423,50 @@ pub(crate) fn parse_wire<T: std::str::FromStr>(
 #[allow(dead_code)] // unused when every vendor's feature is off
 pub(crate) fn request_body<T: serde::de::DeserializeOwned>(
     vendor: Vendor,
-    fields: serde_json::Value,
+    mut fields: serde_json::Value,
 ) -> Result<T, Error> {
+    // A field the request leaves unset is left out (a generated map or list field takes no
+    // `null`; an optional one is `None` either way).
+    if let Some(map) = fields.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+    }
     serde_json::from_value(fields).map_err(|e| Error::UnsupportedRequest {
         vendor,
         reason: format!("the request body does not fit the vendor's spec: {e}"),
     })
 }
 
-/// The link at the JSON `pointer` of a vendor's success answer (any generated answer type: it
-/// is read through its JSON form, so a regenerated type with other names still works).
-#[allow(dead_code)] // used by vendor modules that take their link by pointer
+/// The link at the JSON `pointer` of a vendor's success answer of `status` (any generated
+/// answer type: it is read through its JSON form, so a regenerated type with other names still
+/// works). An answer that holds no absolute URL there, or says it did not succeed (its
+/// `success` or `ok` is `false`), is [`Error::UnexpectedResponse`].
+#[allow(dead_code)] // used by the connect of every vendor whose feature is on
 pub(crate) fn link_at<T: serde::Serialize>(
     vendor: Vendor,
+    status: u16,
     answer: &T,
     pointer: &str,
 ) -> Result<Url, Error> {
-    let text = text_at(answer, pointer);
-    text.as_deref()
-        .and_then(|t| Url::parse(t).ok())
-        .ok_or_else(|| Error::UnexpectedResponse {
+    let value = serde_json::to_value(answer).ok();
+    let refused = value.as_ref().is_some_and(|v| {
+        ["/success", "/ok"]
+            .iter()
+            .any(|p| v.pointer(p) == Some(&serde_json::Value::Bool(false)))
+    });
+    let url = value
+        .as_ref()
+        .and_then(|v| v.pointer(pointer))
+        .and_then(serde_json::Value::as_str)
+        .and_then(|t| Url::parse(t).ok());
+    match url {
+        Some(url) if !refused => Ok(url),
+        _ => Err(Error::UnexpectedResponse {
             vendor,
-            status: 200,
+            status,
             content_type: None,
             excerpt: answer_excerpt(answer),
-        })
+        }),
+    }
 }
 
 /// The start of a vendor's answer, as [`Error::UnexpectedResponse`] shows it: the answer as

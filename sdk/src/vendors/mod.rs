@@ -20,6 +20,26 @@ pub(crate) mod ocoya;
 pub(crate) mod postbreeze;
 pub(crate) mod recoup;
 pub(crate) mod woopsocial;
+/// Recoup's connect call, generated from its spec and manifest (its module calls it).
+#[rustfmt::skip]
+#[path = "../generated/recoup_connect.rs"]
+pub(crate) mod recoup_connect;
+/// WoopSocial's connect call, generated from its spec and manifest (its module calls it).
+#[rustfmt::skip]
+#[path = "../generated/woopsocial_connect.rs"]
+pub(crate) mod woopsocial_connect;
+/// Postbreeze's connect call, generated from its spec and manifest (its module calls it).
+#[rustfmt::skip]
+#[path = "../generated/postbreeze_connect.rs"]
+pub(crate) mod postbreeze_connect;
+/// Aitronos's connect call, generated from its spec and manifest (its module calls it).
+#[rustfmt::skip]
+#[path = "../generated/aitronos_connect.rs"]
+pub(crate) mod aitronos_connect;
+/// Ocoya's connect call, generated from its spec and manifest (its module calls it).
+#[rustfmt::skip]
+#[path = "../generated/ocoya_connect.rs"]
+pub(crate) mod ocoya_connect;
 use crate::Vendor;
 /// The implementation of `vendor`: the one place a [`Vendor`] is matched to its module.
 pub(crate) fn api(vendor: Vendor) -> &'static dyn VendorApi {

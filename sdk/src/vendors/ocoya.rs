@@ -42,7 +42,9 @@ impl VendorApi for Ocoya {
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(endpoint, request, wire, timeout))
+        Box::pin(super::ocoya_connect::connect(
+            endpoint, request, wire, timeout,
+        ))
     }
 }
 
@@ -68,60 +70,6 @@ fn spec_lists(wire: &str) -> bool {
         false
     };
     listed
-}
-
-/// The connect call through Ocoya's generated client.
-#[cfg(feature = "ocoya")]
-mod raw {
-    use std::time::Duration;
-
-    use crate::ocoya::{Client as Raw, types};
-    use progenitor_client::ClientInfo as _;
-
-    use crate::response::{bounded_exec_hook, call};
-    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
-
-    bounded_exec_hook!(Raw);
-
-    pub(crate) async fn connect(
-        endpoint: &crate::vendors::Endpoint,
-        request: &ConnectRequest,
-        provider: String,
-        timeout: Duration,
-    ) -> Result<AuthorizationLink, Error> {
-        let vendor = Vendor::Ocoya;
-        let raw = endpoint.raw(Raw::new_with_client);
-        let workspace = request.owner.clone().unwrap_or_default();
-        crate::vendors::parse_wire::<types::CreateConnectionUrlRequestProvider>(
-            vendor, request, &provider,
-        )?;
-        let body: types::CreateConnectionUrlRequest =
-            crate::vendors::request_body(vendor, serde_json::json!({"provider": provider}))?;
-        let response = call(
-            vendor,
-            timeout,
-            raw.inner(),
-            raw.create_connection_url()
-                .workspace_id(workspace)
-                .body(body)
-                .send(),
-        )
-        .await?;
-        let url = url::Url::parse(&response.url).map_err(|_| Error::UnexpectedResponse {
-            vendor,
-            status: 200,
-            content_type: None,
-            excerpt: crate::vendors::answer_excerpt(&response),
-        })?;
-        Ok(AuthorizationLink {
-            vendor,
-            provider: request.provider.clone(),
-            url,
-            state: None,
-            expires_at: None,
-            single_use: false,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,13 @@ impl VendorApi for Postbreeze {
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(endpoint, request, wire, timeout))
+        Box::pin(async move {
+            // Its docs: the link is single-use (its spec does not say).
+            let mut link =
+                super::postbreeze_connect::connect(endpoint, request, wire, timeout).await?;
+            link.single_use = true;
+            Ok(link)
+        })
     }
 }
 
@@ -74,64 +80,6 @@ fn spec_lists(wire: &str) -> bool {
         false
     };
     listed
-}
-
-/// The connect call through Postbreeze's generated client.
-#[cfg(feature = "postbreeze")]
-mod raw {
-    use std::time::Duration;
-
-    use crate::postbreeze::{Client as Raw, types};
-    use progenitor_client::ClientInfo as _;
-
-    use crate::response::{bounded_exec_hook, call};
-    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
-
-    bounded_exec_hook!(Raw);
-
-    pub(crate) async fn connect(
-        endpoint: &crate::vendors::Endpoint,
-        request: &ConnectRequest,
-        platform: String,
-        timeout: Duration,
-    ) -> Result<AuthorizationLink, Error> {
-        let vendor = Vendor::Postbreeze;
-        let raw = endpoint.raw(Raw::new_with_client);
-        crate::vendors::parse_wire::<types::ConnectChannelDtoPlatform>(vendor, request, &platform)?;
-        let body: types::ConnectChannelDto = crate::vendors::request_body(
-            vendor,
-            serde_json::json!({
-                "workspaceId": request.owner.clone().unwrap_or_default(),
-                "platform": platform,
-            }),
-        )?;
-        let response = call(
-            vendor,
-            timeout,
-            raw.inner(),
-            raw.connect_social_account().body(body).send(),
-        )
-        .await?;
-        // The spec marks neither field required and `authorizeUrl` is a plain string.
-        let url = response
-            .authorize_url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .ok_or_else(|| Error::UnexpectedResponse {
-                vendor,
-                status: 201,
-                content_type: None,
-                excerpt: crate::vendors::answer_excerpt(&response),
-            })?;
-        Ok(AuthorizationLink {
-            vendor,
-            provider: request.provider.clone(),
-            url,
-            state: response.state,
-            expires_at: None,
-            single_use: true,
-        })
-    }
 }
 
 #[cfg(test)]

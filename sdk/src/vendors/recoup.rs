@@ -45,7 +45,9 @@ impl VendorApi for Recoup {
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(endpoint, request, wire, timeout))
+        Box::pin(super::recoup_connect::connect(
+            endpoint, request, wire, timeout,
+        ))
     }
 }
 
@@ -56,73 +58,6 @@ const CONNECTORS: Table = &[
     (Provider::X, "twitter"),
     (Provider::LinkedIn, "linkedin"),
 ];
-
-/// The connect call through Recoup's generated client.
-#[cfg(feature = "recoup")]
-mod raw {
-    use std::time::Duration;
-
-    use crate::recoup::{Client as Raw, types};
-    use progenitor_client::ClientInfo as _;
-
-    use crate::response::{bounded_exec_hook, call};
-    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
-
-    bounded_exec_hook!(Raw);
-
-    pub(crate) async fn connect(
-        endpoint: &crate::vendors::Endpoint,
-        request: &ConnectRequest,
-        connector: String,
-        timeout: Duration,
-    ) -> Result<AuthorizationLink, Error> {
-        let vendor = Vendor::Recoup;
-        let raw = endpoint.raw(Raw::new_with_client);
-        let account_id = match request.owner.as_deref() {
-            None => None,
-            Some(owner) => Some(
-                owner
-                    .parse::<uuid::Uuid>()
-                    .map_err(|e| Error::InvalidOwner {
-                        vendor,
-                        owner: owner.to_owned(),
-                        reason: format!("Recoup's account_id is a UUID ({e})"),
-                    })?,
-            ),
-        };
-        let body: types::AuthorizeConnectorRequest = crate::vendors::request_body(
-            vendor,
-            serde_json::json!({
-                "connector": connector,
-                "account_id": account_id,
-                "callback_url": request.redirect_url,
-            }),
-        )?;
-        let response = call(
-            vendor,
-            timeout,
-            raw.inner(),
-            raw.authorize_connector().body(body).send(),
-        )
-        .await?;
-        if !response.success {
-            return Err(Error::UnexpectedResponse {
-                vendor,
-                status: 200,
-                content_type: None,
-                excerpt: crate::vendors::answer_excerpt(&response),
-            });
-        }
-        Ok(AuthorizationLink {
-            vendor,
-            provider: request.provider.clone(),
-            url: response.data.redirect_url,
-            state: None,
-            expires_at: None,
-            single_use: false,
-        })
-    }
-}
 
 #[cfg(test)]
 mod tests {

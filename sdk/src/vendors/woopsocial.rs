@@ -48,7 +48,9 @@ impl VendorApi for WoopSocial {
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {
-        Box::pin(raw::connect(endpoint, request, wire, timeout))
+        Box::pin(super::woopsocial_connect::connect(
+            endpoint, request, wire, timeout,
+        ))
     }
 
     /// The documented result parameters (`status`, `projectId`, `platform`, `socialAccountIds`
@@ -138,54 +140,6 @@ fn spec_lists(wire: &str) -> bool {
         false
     };
     listed
-}
-
-/// The connect call through WoopSocial's generated client.
-#[cfg(feature = "woopsocial")]
-mod raw {
-    use std::time::Duration;
-
-    use progenitor_client::ClientInfo as _;
-
-    use crate::response::{bounded_exec_hook, call};
-    use crate::woopsocial::{Client as Raw, types};
-    use crate::{AuthorizationLink, ConnectRequest, Error, Vendor};
-
-    bounded_exec_hook!(Raw);
-
-    pub(crate) async fn connect(
-        endpoint: &crate::vendors::Endpoint,
-        request: &ConnectRequest,
-        platform: String,
-        timeout: Duration,
-    ) -> Result<AuthorizationLink, Error> {
-        let vendor = Vendor::WoopSocial;
-        let raw = endpoint.raw(Raw::new_with_client);
-        crate::vendors::parse_wire::<types::SocialPlatform>(vendor, request, &platform)?;
-        let body: types::CreateOAuthAuthorizationRequest = crate::vendors::request_body(
-            vendor,
-            serde_json::json!({
-                "projectId": request.owner.clone().unwrap_or_default(),
-                "platform": platform,
-                "redirectUrl": request.redirect_url,
-            }),
-        )?;
-        let response = call(
-            vendor,
-            timeout,
-            raw.inner(),
-            raw.create_authorization_url().body(body).send(),
-        )
-        .await?;
-        Ok(AuthorizationLink {
-            vendor,
-            provider: request.provider.clone(),
-            url: response.url,
-            state: None,
-            expires_at: None,
-            single_use: false,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -569,6 +569,7 @@ fn assert_only_its_rooms_and_generated_files_changed(
         format!("sdk/src/vendors/{name}.rs"),
         format!("sdk/src/generated/{name}.rs"),
         format!("sdk/src/generated/{name}_unified.rs"),
+        format!("sdk/src/generated/{name}_connect.rs"),
         format!("mock-server/src/vendors/{name}.rs"),
         format!("mock-server/src/contract/generated/{name}.rs"),
         format!("mock-server/tests/it/vendors/{name}.rs"),

@@ -231,18 +231,24 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
     for (vendor, text) in read_specs(root)? {
         let client = generate(&vendor, &text)?;
         let own = registry::Hand::of(root, &vendor.name);
-        if !own.sdk {
-            let source = crate::scaffold::spec_module(&vendor, &text, &client).map_err(|e| {
-                CodegenError::Module {
-                    vendor: vendor.name.clone(),
-                    reason: e.to_string(),
-                }
-            })?;
-            outputs.push(Output {
-                path: registry::unified_path(&vendor.name),
-                source,
-            });
-        }
+        // The SDK's connect of every vendor: the whole module of one without a module of its
+        // own, the connect call alone for one with (its module calls it).
+        let (path, module) = if own.sdk {
+            (
+                registry::connect_path(&vendor.name),
+                crate::scaffold::connect_module(&vendor, &text, &client),
+            )
+        } else {
+            (
+                registry::unified_path(&vendor.name),
+                crate::scaffold::spec_module(&vendor, &text, &client),
+            )
+        };
+        let source = module.map_err(|e| CodegenError::Module {
+            vendor: vendor.name.clone(),
+            reason: e.to_string(),
+        })?;
+        outputs.push(Output { path, source });
         hand.push(own);
         outputs.push(Output {
             path: format!("sdk/src/generated/{}.rs", vendor.name),
@@ -300,7 +306,7 @@ fn leftovers(root: &Path, generated: &[Output]) -> Vec<String> {
     let mut out: Vec<String> = entries
         .flatten()
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-        .filter(|n| n.ends_with("_unified.rs"))
+        .filter(|n| n.ends_with("_unified.rs") || n.ends_with("_connect.rs"))
         .map(|n| format!("sdk/src/generated/{n}"))
         .filter(|p| !generated.iter().any(|o| o.path == *p))
         .collect();

@@ -46,6 +46,11 @@ impl Hand {
     }
 }
 
+/// Where codegen writes the connect call of a vendor with a module of its own.
+pub(crate) fn connect_path(name: &str) -> String {
+    format!("sdk/src/generated/{name}_connect.rs")
+}
+
 /// Where codegen writes the SDK module of a vendor without one of its own.
 pub(crate) fn unified_path(name: &str) -> String {
     format!("sdk/src/generated/{name}_unified.rs")
@@ -223,6 +228,16 @@ impl Vendor {{
 fn sdk_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
     let own: Vec<Vendor> = vendors.iter().filter(|v| hand(v).sdk).cloned().collect();
     let mut mods = mod_lines(&own, "pub(crate) ");
+    for v in &own {
+        let _ = writeln!(
+            mods,
+            "/// {display}'s connect call, generated from its spec and manifest (its module calls \
+             it).\n#[rustfmt::skip]\n#[path = \"../generated/{name}_connect.rs\"]\n\
+             pub(crate) mod {name}_connect;",
+            display = v.display,
+            name = v.name,
+        );
+    }
     for v in vendors.iter().filter(|v| !hand(v).sdk) {
         let _ = writeln!(
             mods,

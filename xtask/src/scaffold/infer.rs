@@ -42,6 +42,8 @@ pub(crate) struct Plan {
     pub(crate) values: Vec<(Field, Value)>,
     /// The query parameter that carries the API key, where the spec takes it in the query.
     pub(crate) query_key: Option<String>,
+    /// The body field that takes the request's integration parameters, where there is one.
+    pub(crate) params: Option<Field>,
 }
 
 /// What the SDK sends for a required field the unified model has no place for: the spec's own
@@ -336,6 +338,20 @@ pub(crate) fn plan(
         },
     )?;
     let link = pick_link(&op, choices.link.as_deref())?;
+    // An optional object in the body named like parameters or options: the request's own
+    // integration parameters (Aitronos's `integration_params`).
+    let params = op
+        .fields
+        .iter()
+        .filter(|f| f.place == Place::Body && !f.required && f.ty.as_deref() == Some("object"))
+        .filter(|f| owner.as_ref().is_none_or(|o| o.name != f.name))
+        .find(|f| {
+            let name = lower(&f.name);
+            ["param", "option", "extra", "setting"]
+                .iter()
+                .any(|w| name.contains(w))
+        })
+        .cloned();
     let values = unmapped_required(&op, &[Some(&provider), owner.as_ref(), redirect.as_ref()]);
     let display = choices.display.clone().unwrap_or_else(|| {
         let mut d = name.to_owned();
@@ -353,6 +369,7 @@ pub(crate) fn plan(
         link,
         values,
         query_key: inspect::query_key(doc, &op_method, &op_path),
+        params,
     })
 }
 
@@ -392,6 +409,7 @@ pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Pl
         .as_deref()
         .map(|r| find(r, "redirect"))
         .transpose()?;
+    let params = c.params.as_deref().map(|p| find(p, "params")).transpose()?;
     let values = c
         .values
         .iter()
@@ -408,6 +426,7 @@ pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Pl
         link: c.link.clone(),
         values,
         query_key: inspect::query_key(doc, &c.method.to_ascii_lowercase(), &c.path),
+        params,
     })
 }
 
@@ -550,7 +569,7 @@ path = "{path}"
 operation = "connect_account"
 {owner}# The {provider_place} that names the provider (the service connected).
 provider = "{provider}"
-{redirect}# The JSON pointer of the link in the success answer.
+{redirect}{params}# The JSON pointer of the link in the success answer.
 link = "{link}"
 {values}
 # The mock's rules for the vendor that its spec does not state.
@@ -585,6 +604,14 @@ demo_owners = [{{ id = "{demo}", name = "Demo {kind_lower}", members = "both" }}
             "takes the URL the browser is sent back to"
         ),
         link = plan.link,
+        params = plan
+            .params
+            .as_ref()
+            .map(|p| format!(
+                "# The body field that takes the request's integration parameters.\nparams = {:?}\n",
+                p.name
+            ))
+            .unwrap_or_default(),
         values = values_line(&plan.values),
         kind = kind,
         kind_lower = kind.to_ascii_lowercase(),

@@ -54,6 +54,8 @@ pub(crate) struct Operation {
     /// The JSON pointers of the string properties of the first 2xx JSON answer, each with its
     /// format.
     pub(crate) answer: Vec<(String, Option<String>)>,
+    /// The first documented 2xx status (200 where the spec documents none).
+    pub(crate) success: u16,
 }
 
 const METHODS: &[&str] = &[
@@ -239,11 +241,20 @@ pub(crate) fn operation(doc: &Value, method: &str, path: &str) -> Option<Operati
     if let Some(schema) = success {
         strings(doc, schema, "", 0, &mut answer);
     }
+    let success_status = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .and_then(|r| {
+            r.keys()
+                .find_map(|s| s.parse::<u16>().ok().filter(|s| (200..300).contains(s)))
+        })
+        .unwrap_or(200);
     Some(Operation {
         method: method.to_owned(),
         path: path.to_owned(),
         fields,
         answer,
+        success: success_status,
     })
 }
 

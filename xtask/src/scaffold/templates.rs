@@ -209,6 +209,10 @@ fn call_parts(plan: &Plan, names: &Names) -> (Vec<String>, Vec<String>) {
         })
         .collect();
     let mut roles: Vec<(Option<&Field>, String)> = vec![
+        (
+            plan.params.as_ref(),
+            "request.integration_params.clone()".to_owned(),
+        ),
         (Some(&plan.provider), provider.to_owned()),
         (plan.owner.as_ref(), "request.owner.clone()".to_owned()),
         (
@@ -277,9 +281,10 @@ pub(crate) fn sdk(
     let names = names(plan, vendor, client)?;
     let origin = if generated {
         format!(
-            "generated from its spec and manifest by `cargo xtask codegen`;\n//! for rules its spec \
-             does not state, copy this file to `sdk/src/vendors/{}.rs` and edit it there: \
-             codegen\n//! then stops writing it",
+            "generated from its spec and manifest by `cargo xtask codegen`;\n//! for rules its docs \
+             state beyond its spec, give it a module of its own, `sdk/src/vendors/{}.rs`\n//! \
+             (`cargo xtask vendor new --modules` writes one), which calls the connect codegen \
+             then writes",
             vendor.name
         )
     } else {
@@ -289,7 +294,6 @@ pub(crate) fn sdk(
     };
     let variant = vendor.variant();
     let name = &vendor.name;
-    let (body_fields, setters) = call_parts(plan, &names);
     let (wire, spec_lists) = provider_parts(plan, vendor, &names);
     let imports = if names.provider_enum.is_some() {
         "Facts, Table, Unsupported, VendorApi, enum_value, facts"
@@ -310,19 +314,16 @@ pub(crate) fn sdk(
             )
         })
         .unwrap_or_default();
-    let body = match &names.body {
-        Some(ty) => format!(
-            "        let body: {ty} = crate::vendors::request_body(\n            vendor,\n            \
-             serde_json::json!({{ {} }}),\n        )?;\n",
-            body_fields.join(" ")
-        ),
-        None => String::new(),
-    };
-    let with_body = if names.body.is_some() {
-        ".body(body)"
-    } else {
-        ""
-    };
+    let params = plan
+        .params
+        .as_ref()
+        .map(|p| {
+            format!(
+                "\n    fn integration_params_field(&self) -> Option<&'static str> {{\n        Some({:?})\n    }}\n",
+                p.name
+            )
+        })
+        .unwrap_or_default();
     Ok(format!(
         r#"//! {display}: `{method} {path}` ({origin}).
 
@@ -346,7 +347,7 @@ impl VendorApi for {variant} {{
     fn owner_name(&self) -> Option<&'static str> {{
         {owner_name}
     }}
-{redirect}
+{redirect}{params}
     #[cfg(feature = "{name}")]
     fn connect<'a>(
         &'a self,
@@ -355,13 +356,88 @@ impl VendorApi for {variant} {{
         wire: String,
         timeout: std::time::Duration,
     ) -> super::Connecting<'a> {{
-        Box::pin(raw::connect(endpoint, request, wire, timeout))
+        Box::pin({call}(endpoint, request, wire, timeout))
     }}
 }}
 
 /// {display}'s named providers and their wire values (the project's choice: none yet).
 const PROVIDERS: Table = &[];
 {spec_lists}
+{glue}"#,
+        display = vendor.display,
+        method = plan.op.method.to_ascii_uppercase(),
+        path = plan.op.path,
+        upper = vendor.upper(),
+        // Codegen's module holds the call; a module of the vendor's own calls the one codegen
+        // writes beside it (`<name>_connect.rs`), and adds the rules its docs state.
+        glue = if generated {
+            glue(plan, vendor, &names)
+        } else {
+            String::new()
+        },
+        call = if generated {
+            "raw::connect".to_owned()
+        } else {
+            format!("super::{}_connect::connect", vendor.name)
+        },
+    ))
+}
+
+/// The connect call alone, for a vendor with a module of its own (which calls it and adds the
+/// rules its docs state beyond its spec): written by `cargo xtask codegen`.
+pub(crate) fn connect_only(
+    plan: &Plan,
+    vendor: &Vendor,
+    client: &str,
+) -> Result<String, ScaffoldError> {
+    let names = names(plan, vendor, client)?;
+    Ok(format!(
+        "//! {display}'s connect call through its generated client, from its spec and manifest; \
+         its module\n//! (`sdk/src/vendors/{name}.rs`) calls it and adds the rules its docs state \
+         beyond its spec.\n\n#[cfg(feature = \"{name}\")]\npub(crate) use raw::connect;\n{glue}",
+        display = vendor.display,
+        name = vendor.name,
+        glue = glue(plan, vendor, &names),
+    ))
+}
+
+/// The connect call through the vendor's generated client (`mod raw`, under its feature):
+/// the request filled by the manifest's field names, the answer's link read at its pointer.
+fn glue(plan: &Plan, vendor: &Vendor, names: &Names) -> String {
+    let (body_fields, setters) = call_parts(plan, names);
+    let body = match &names.body {
+        Some(ty) => format!(
+            "        let body: {ty} = crate::vendors::request_body(\n            vendor,\n            \
+             serde_json::json!({{ {} }}),\n        )?;\n",
+            body_fields.join(" ")
+        ),
+        None => String::new(),
+    };
+    let with_body = if names.body.is_some() {
+        ".body(body)"
+    } else {
+        ""
+    };
+    // A provider its spec lists: one the regenerated enum no longer lists is unsupported.
+    let listed = match &names.provider_enum {
+        Some(ty) => {
+            format!("        crate::vendors::parse_wire::<{ty}>(vendor, request, &wire)?;\n")
+        }
+        None => String::new(),
+    };
+    // An owner the spec types as a UUID, in the body: one that is not is refused by name.
+    let uuid_owner = match &plan.owner {
+        Some(o) if o.place == Place::Body && o.format.as_deref() == Some("uuid") => format!(
+            "        if let Some(owner) = request.owner.as_deref() {{\n            \
+             owner.parse::<uuid::Uuid>().map_err(|e| Error::InvalidOwner {{\n                \
+             vendor,\n                owner: owner.to_owned(),\n                \
+             reason: format!(\"its {} is a UUID ({{e}})\"),\n            }})?;\n        }}\n",
+            o.name
+        ),
+        _ => String::new(),
+    };
+    format!(
+        r#"
 /// The connect call through {display}'s generated client.
 #[cfg(feature = "{name}")]
 mod raw {{
@@ -384,14 +460,14 @@ mod raw {{
     ) -> Result<AuthorizationLink, Error> {{
         let vendor = Vendor::{variant};
         let raw = endpoint.raw(Raw::new_with_client);
-{body}        #[allow(unused_mut)]
+{listed}{uuid_owner}{body}        #[allow(unused_mut)]
         let mut builder = raw.{operation}(){with_body};
         {setters}
         let response = call(vendor, timeout, raw.inner(), builder.send()).await?;
         Ok(AuthorizationLink {{
             vendor,
             provider: request.provider.clone(),
-            url: crate::vendors::link_at(vendor, &response, {link:?})?,
+            url: crate::vendors::link_at(vendor, {success}, &response, {link:?})?,
             state: crate::vendors::text_at(&response, "/state"),
             expires_at: None,
             single_use: false,
@@ -400,13 +476,13 @@ mod raw {{
 }}
 "#,
         display = vendor.display,
-        method = plan.op.method.to_ascii_uppercase(),
-        path = plan.op.path,
-        upper = vendor.upper(),
+        name = vendor.name,
+        variant = vendor.variant(),
         operation = vendor.connect.operation,
         setters = setters.join("\n        "),
+        success = plan.op.success,
         link = vendor.connect.link,
-    ))
+    )
 }
 
 /// The SDK module's provider mapping: `wire`, `table` (and `spec_lists` where the spec lists
