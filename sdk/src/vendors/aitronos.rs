@@ -26,14 +26,6 @@ impl VendorApi for Aitronos {
         &facts::AITRONOS
     }
 
-    fn owner_name(&self) -> Option<&'static str> {
-        Some("organization_id")
-    }
-
-    fn integration_params_field(&self) -> Option<&'static str> {
-        Some("integration_params")
-    }
-
     #[cfg(feature = "aitronos")]
     fn connect<'a>(
         &'a self,

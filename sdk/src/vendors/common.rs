@@ -63,18 +63,21 @@ pub(crate) trait VendorApi: Sync {
     }
 
     /// What the vendor calls the owner of a connection (`projectId`, `workspaceId`, …): the
-    /// project's mapping of [`ConnectRequest::owner`] to a field the spec names; `None` where
+    /// manifest's mapping of [`ConnectRequest::owner`] to a field the spec names; `None` where
     /// the vendor takes no owner (a connection belongs to the key's own account).
-    fn owner_name(&self) -> Option<&'static str>;
+    fn owner_name(&self) -> Option<&'static str> {
+        self.facts().owner
+    }
 
     /// Whether a connect call must name an owner: whether the spec requires the owner field.
     fn requires_owner(&self) -> bool {
         self.owner_name().is_some_and(|o| self.facts().requires(o))
     }
 
-    /// The field that takes [`ConnectRequest::redirect_url`], where the vendor takes one.
+    /// The field that takes [`ConnectRequest::redirect_url`], where the vendor takes one (its
+    /// manifest says).
     fn redirect_field(&self) -> Option<&'static str> {
-        None
+        self.facts().redirect
     }
 
     /// Whether the vendor takes a URL to send the browser back to after OAuth.
@@ -83,9 +86,9 @@ pub(crate) trait VendorApi: Sync {
     }
 
     /// The field that takes [`ConnectRequest::integration_params`], where the vendor takes
-    /// them.
+    /// them (its manifest says).
     fn integration_params_field(&self) -> Option<&'static str> {
-        None
+        self.facts().params
     }
 
     /// Whether the vendor takes [`ConnectRequest::integration_params`].
@@ -347,6 +350,12 @@ pub(crate) struct Facts {
     /// The connect operation's query parameters and top-level body fields, with whether each
     /// is required.
     pub(crate) fields: &'static [(&'static str, bool)],
+    /// The field that names the owner, from the vendor's manifest (`[connect] owner`).
+    pub(crate) owner: Option<&'static str>,
+    /// The field that takes the redirect URL, from the manifest (`[connect] redirect`).
+    pub(crate) redirect: Option<&'static str>,
+    /// The field that takes the integration parameters, from the manifest (`[connect] params`).
+    pub(crate) params: Option<&'static str>,
 }
 
 impl Facts {

@@ -30,10 +30,6 @@ impl VendorApi for Ocoya {
         &facts::OCOYA
     }
 
-    fn owner_name(&self) -> Option<&'static str> {
-        Some("workspaceId")
-    }
-
     #[cfg(feature = "ocoya")]
     fn connect<'a>(
         &'a self,

@@ -30,10 +30,6 @@ impl VendorApi for Postbreeze {
         &facts::POSTBREEZE
     }
 
-    fn owner_name(&self) -> Option<&'static str> {
-        Some("workspaceId")
-    }
-
     #[cfg(feature = "postbreeze")]
     fn connect<'a>(
         &'a self,

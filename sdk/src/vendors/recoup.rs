@@ -29,14 +29,6 @@ impl VendorApi for Recoup {
         &facts::RECOUP
     }
 
-    fn owner_name(&self) -> Option<&'static str> {
-        Some("account_id")
-    }
-
-    fn redirect_field(&self) -> Option<&'static str> {
-        Some("callback_url")
-    }
-
     #[cfg(feature = "recoup")]
     fn connect<'a>(
         &'a self,

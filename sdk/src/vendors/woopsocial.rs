@@ -32,14 +32,6 @@ impl VendorApi for WoopSocial {
         &facts::WOOPSOCIAL
     }
 
-    fn owner_name(&self) -> Option<&'static str> {
-        Some("projectId")
-    }
-
-    fn redirect_field(&self) -> Option<&'static str> {
-        Some("redirectUrl")
-    }
-
     #[cfg(feature = "woopsocial")]
     fn connect<'a>(
         &'a self,

@@ -938,7 +938,8 @@ pub fn render_sdk(contracts: &[(Vendor, Contract)]) -> String {
         source.push_str(&format!(
             "/// {display}'s facts, from specs/{name}/openapi.yaml.\n\
              pub(crate) static {upper}: Facts = Facts {{ servers: &[{servers}], \
-             public_server: {public}, auth: &[{auth}], fields: &[{fields}] }};\n",
+             public_server: {public}, auth: &[{auth}], fields: &[{fields}], owner: {owner}, \
+             redirect: {redirect}, params: {params} }};\n",
             display = vendor.display,
             name = vendor.name,
             upper = vendor.name.to_ascii_uppercase(),
@@ -946,6 +947,9 @@ pub fn render_sdk(contracts: &[(Vendor, Contract)]) -> String {
             public = opt_lit(c.public_server()),
             auth = auth.join(", "),
             fields = fields.join(", "),
+            owner = opt_lit(vendor.connect.owner.as_deref()),
+            redirect = opt_lit(vendor.connect.redirect.as_deref()),
+            params = opt_lit(vendor.connect.params.as_deref()),
         ));
     }
     format!(

@@ -300,30 +300,6 @@ pub(crate) fn sdk(
     } else {
         "Facts, Table, Unsupported, VendorApi, facts, free_form, table_wire"
     };
-    let owner_name = match &plan.owner {
-        Some(o) => format!("Some({:?})", o.name),
-        None => "None".to_owned(),
-    };
-    let redirect = plan
-        .redirect
-        .as_ref()
-        .map(|r| {
-            format!(
-                "\n    fn redirect_field(&self) -> Option<&'static str> {{\n        Some({:?})\n    }}\n",
-                r.name
-            )
-        })
-        .unwrap_or_default();
-    let params = plan
-        .params
-        .as_ref()
-        .map(|p| {
-            format!(
-                "\n    fn integration_params_field(&self) -> Option<&'static str> {{\n        Some({:?})\n    }}\n",
-                p.name
-            )
-        })
-        .unwrap_or_default();
     Ok(format!(
         r#"//! {display}: `{method} {path}` ({origin}).
 
@@ -340,14 +316,11 @@ impl VendorApi for {variant} {{
     }}
 
 {wire}
+    /// Its spec's facts, and its manifest's owner, redirect and parameters fields.
     fn facts(&self) -> &'static Facts {{
         &facts::{upper}
     }}
 
-    fn owner_name(&self) -> Option<&'static str> {{
-        {owner_name}
-    }}
-{redirect}{params}
     #[cfg(feature = "{name}")]
     fn connect<'a>(
         &'a self,
