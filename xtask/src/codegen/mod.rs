@@ -233,21 +233,18 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
         let own = registry::Hand::of(root, &vendor.name);
         // The SDK's connect of every vendor: the whole module of one without a module of its
         // own, the connect call alone for one with (its module calls it).
-        let (path, module) = if own.sdk {
-            (
-                registry::connect_path(&vendor.name),
-                crate::scaffold::connect_module(&vendor, &text, &client),
-            )
+        let path = if own.sdk {
+            registry::connect_path(&vendor.name)
         } else {
-            (
-                registry::unified_path(&vendor.name),
-                crate::scaffold::spec_module(&vendor, &text, &client),
-            )
+            registry::unified_path(&vendor.name)
         };
-        let source = module.map_err(|e| CodegenError::Module {
-            vendor: vendor.name.clone(),
-            reason: e.to_string(),
-        })?;
+        let source =
+            crate::scaffold::sdk_module(&vendor, &text, &client, own.sdk).map_err(|e| {
+                CodegenError::Module {
+                    vendor: vendor.name.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
         outputs.push(Output { path, source });
         hand.push(own);
         outputs.push(Output {

@@ -435,24 +435,7 @@ fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), N
 /// which the SDK's HTTP client sends on every call) needs a place in the builder for the SDK's
 /// connect to fill.
 fn add_key_parameters(root: &mut Map<String, Value>) {
-    let schemes = root
-        .get("components")
-        .and_then(|c| c.get("securitySchemes"))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let query_key = |name: &str| -> Option<String> {
-        let scheme = schemes.get(name)?;
-        (scheme.get("type").and_then(Value::as_str) == Some("apiKey")
-            && scheme.get("in").and_then(Value::as_str) == Some("query"))
-        .then(|| {
-            scheme
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .flatten()
-    };
+    let doc = Value::Object(root.clone());
     let global = root.get("security").cloned();
     let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
@@ -465,13 +448,8 @@ fn add_key_parameters(root: &mut Map<String, Value>) {
             let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
                 continue;
             };
-            let security = op.get("security").cloned().or_else(|| global.clone());
-            let names: Vec<String> = security
-                .iter()
-                .flat_map(|s| s.as_array().into_iter().flatten())
-                .flat_map(|req| req.as_object().into_iter().flat_map(|o| o.keys()))
-                .filter_map(|scheme| query_key(scheme))
-                .collect();
+            let security = op.get("security").or(global.as_ref());
+            let names = query_keys(&doc, security);
             for name in names {
                 let params = op
                     .entry("parameters")
@@ -495,6 +473,27 @@ fn add_key_parameters(root: &mut Map<String, Value>) {
             }
         }
     }
+}
+
+/// The query parameters that carry an API key under `security` (an operation's requirements,
+/// or the document's): each scheme of `doc` it names that is an API key in the query.
+pub fn query_keys(doc: &Value, security: Option<&Value>) -> Vec<String> {
+    security
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|req| req.keys())
+        .filter_map(|name| {
+            let scheme = doc.pointer(&format!("/components/securitySchemes/{}", seg(name)))?;
+            let in_query = scheme.get("type").and_then(Value::as_str) == Some("apiKey")
+                && scheme.get("in").and_then(Value::as_str) == Some("query");
+            in_query
+                .then(|| scheme.get("name").and_then(Value::as_str))
+                .flatten()
+                .map(str::to_owned)
+        })
+        .collect()
 }
 
 /// `post /social-accounts/{id}/connect` → `post_social_accounts_id_connect`.

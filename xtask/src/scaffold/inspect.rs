@@ -151,27 +151,10 @@ fn field(doc: &Value, name: &str, place: Place, required: bool, schema: &Value) 
 /// security (its own, else the document's) names an API key in the query.
 pub(crate) fn query_key(doc: &Value, method: &str, path: &str) -> Option<String> {
     let op = doc.get("paths")?.get(path)?.get(method)?;
-    let security = op.get("security").or_else(|| doc.get("security"))?;
-    security
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_object)
-        .flat_map(|req| req.keys())
-        .find_map(|name| {
-            let scheme = resolve(
-                doc,
-                doc.pointer(&format!("/components/securitySchemes/{name}"))?,
-            );
-            (scheme.get("type").and_then(Value::as_str) == Some("apiKey")
-                && scheme.get("in").and_then(Value::as_str) == Some("query"))
-            .then(|| {
-                scheme
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .flatten()
-        })
+    let security = op.get("security").or_else(|| doc.get("security"));
+    crate::normalize::query_keys(doc, security)
+        .into_iter()
+        .next()
 }
 
 /// Reads the operation `method path` of `doc`.

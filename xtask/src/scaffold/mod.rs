@@ -4,7 +4,7 @@
 //! It reads the spec's connect operation, infers what is not given (and stops, naming the flag,
 //! where it cannot), then writes `specs/NAME/` only (the spec as given, its provenance, its
 //! manifest): a vendor is its spec and its manifest. `cargo xtask codegen` then generates every
-//! list of vendors and the vendor's SDK module ([`spec_module`]), and the mock serves it on the
+//! list of vendors and the vendor's SDK module ([`sdk_module`]), and the mock serves it on the
 //! engine's default rules, so no existing hand-written file changes. `--modules` also writes
 //! modules of its own (SDK, mock, tests), for rules its docs state beyond its spec.
 
@@ -209,40 +209,31 @@ fn chosen(vendor: &Vendor, contract: &crate::contract::Contract) -> String {
     )
 }
 
-/// The SDK module codegen writes for `vendor` when it has none of its own
-/// (`sdk/src/vendors/<vendor>.rs`): its connect call through its generated client `client`,
-/// filled by the manifest's field names, as `vendor new --modules` would start one.
-pub(crate) fn spec_module(
+/// What codegen writes of `vendor`'s SDK module: its connect call through its generated client
+/// `client`, filled by the manifest's field names.
+///
+/// `own_module`: the vendor has a module of its own (`sdk/src/vendors/<vendor>.rs`), which calls
+/// the connect call written here alone; without one, the whole module is written.
+pub(crate) fn sdk_module(
     vendor: &Vendor,
     spec_text: &str,
     client: &str,
+    own_module: bool,
 ) -> Result<String, ScaffoldError> {
     let doc = codegen::parse_spec(vendor, spec_text)?;
     let plan = infer::plan_of(vendor, &doc)?;
-    let source = templates::sdk(&plan, vendor, client, true)?;
-    generated_module(
-        vendor,
-        &source,
-        "unified connect: the vendor has no module of its own",
-    )
-}
-
-/// The connect call codegen writes for `vendor` when it has a module of its own
-/// (`sdk/src/vendors/<vendor>.rs`, which calls it): the same call [`spec_module`] holds.
-pub(crate) fn connect_module(
-    vendor: &Vendor,
-    spec_text: &str,
-    client: &str,
-) -> Result<String, ScaffoldError> {
-    let doc = codegen::parse_spec(vendor, spec_text)?;
-    let plan = infer::plan_of(vendor, &doc)?;
-    let source = templates::connect_only(&plan, vendor, client)?;
-    generated_module(vendor, &source, "connect call, which its module calls")
-}
-
-/// `source` as a generated file: formatted, under the generated-file header.
-fn generated_module(vendor: &Vendor, source: &str, what: &str) -> Result<String, ScaffoldError> {
-    let file = syn::parse_file(source).map_err(|e| {
+    let (source, what) = if own_module {
+        (
+            templates::connect_only(&plan, vendor, client)?,
+            "connect call, which its module calls",
+        )
+    } else {
+        (
+            templates::sdk(&plan, vendor, client, true)?,
+            "unified connect: the vendor has no module of its own",
+        )
+    };
+    let file = syn::parse_file(&source).map_err(|e| {
         ScaffoldError::Spec(format!(
             "{}: the SDK module written from its manifest does not parse: {e}",
             vendor.name
