@@ -755,18 +755,8 @@ fn unify_errors(
             }
         }
     }
-    // progenitor needs one error kind per operation: once some error responses have a
-    // body, those documented without one (Postbreeze's 409) are left undocumented in the
-    // normalised copy, so the client hands them back raw (`UnexpectedResponse`) instead of
-    // asserting a body the vendor never described.
-    if !distinct.is_empty() {
-        responses.retain(|code, response| {
-            !is_error_status(code)
-                || response
-                    .get("content")
-                    .is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()))
-        });
-    }
+    // (Statuses of another kind than the errors' richest were left undocumented already, by
+    // `one_kind_per_side`: Postbreeze's body-less 409 beside its JSON 400 and 401.)
     let unified = match distinct.as_slice() {
         [] => return Ok(()),
         [(_, only)] if only.get("$ref").is_some() => return Ok(()),
