@@ -151,6 +151,7 @@ mod fixture;
 mod flow;
 mod html;
 mod limits;
+mod redact;
 pub mod samples;
 mod service;
 mod standalone;

@@ -27,7 +27,7 @@ use crate::service::MockService;
 use crate::state::MockConfig;
 
 /// What stands in for the key in everything verify writes.
-pub const REDACTED: &str = "[redacted]";
+pub const REDACTED: &str = crate::redact::REDACTED;
 
 /// The key verify sends as the wrong one.
 const WRONG_KEY: &str = "sk_verify_not_a_key";
@@ -688,106 +688,9 @@ pub fn render(report: &Report, format: &str, key: &str) -> String {
 /// `text` with `key` replaced by [`REDACTED`] wherever it appears, as it is or encoded as a
 /// live vendor may echo it: each character of it raw, percent-encoded (either case of hex),
 /// `+` for a space, JSON-escaped (`\u0073`, `\"`, `\/`) or HTML-escaped (`&amp;`, `&#115;`,
-/// `&#x73;`), in any mix.
+/// `&#x73;`), in any mix; in time linear in the text and the key (the request log's engine).
 pub fn scrub(text: &str, key: &str) -> String {
-    if key.is_empty() {
-        return text.to_owned();
-    }
-    let key: Vec<char> = key.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    let mut kept_to = 0;
-    while at < text.len() {
-        match encoded_match(&text[at..], &key) {
-            Some(len) => {
-                out.push_str(&text[kept_to..at]);
-                out.push_str(REDACTED);
-                at += len;
-                kept_to = at;
-            }
-            None => {
-                at += text[at..].chars().next().map_or(1, char::len_utf8);
-            }
-        }
-    }
-    out.push_str(&text[kept_to..]);
-    out
-}
-
-/// The length of the encoded `key` at the start of `text`, if it is there. A character may
-/// have more than one encoding starting there (`&` raw, or `&amp;`), so each is tried.
-fn encoded_match(text: &str, key: &[char]) -> Option<usize> {
-    let Some((&c, rest)) = key.split_first() else {
-        return Some(0);
-    };
-    encodings_of(text, c)
-        .into_iter()
-        .flatten()
-        .find_map(|len| encoded_match(&text[len..], rest).map(|more| len + more))
-}
-
-/// The lengths of the encodings of `c` at the start of `text`: as it is, percent-encoded,
-/// `+`, JSON, HTML named or numeric.
-fn encodings_of(text: &str, c: char) -> [Option<usize>; 5] {
-    let raw = text.starts_with(c).then_some(c.len_utf8());
-    let mut utf8 = [0u8; 4];
-    let bytes = c.encode_utf8(&mut utf8).as_bytes();
-    // Percent-encoding: every byte of the character as `%XX`, hex in either case.
-    let percent_len = bytes.len() * 3;
-    let percent = (text.len() >= percent_len
-        && bytes.iter().enumerate().all(|(i, b)| {
-            let part = &text.as_bytes()[i * 3..i * 3 + 3];
-            part[0] == b'%'
-                && std::str::from_utf8(&part[1..])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    == Some(*b)
-        }))
-    .then_some(percent_len)
-    .or_else(|| (c == ' ' && text.starts_with('+')).then_some(1));
-    // JSON: `\uXXXX` (a pair of them beyond the BMP), or the short escapes.
-    let mut units = [0u16; 2];
-    let units = c.encode_utf16(&mut units);
-    let json_len = units.len() * 6;
-    let short = match c {
-        '"' => Some("\\\""),
-        '\\' => Some("\\\\"),
-        '/' => Some("\\/"),
-        _ => None,
-    };
-    let json = (text.len() >= json_len
-        && units.iter().enumerate().all(|(i, u)| {
-            text.get(i * 6..i * 6 + 6).is_some_and(|part| {
-                part.starts_with("\\u") && u16::from_str_radix(&part[2..], 16).ok() == Some(*u)
-            })
-        }))
-    .then_some(json_len)
-    .or_else(|| short.filter(|e| text.starts_with(e)).map(str::len));
-    // HTML: a named entity, or a numeric one (decimal or hex, any leading zeros).
-    let named = match c {
-        '&' => Some("&amp;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        '"' => Some("&quot;"),
-        '\'' => Some("&apos;"),
-        _ => None,
-    }
-    .filter(|e| text.starts_with(e))
-    .map(str::len);
-    [raw, percent, json, named, numeric_entity(text, c)]
-}
-
-/// The length of a numeric HTML entity for `c` at the start of `text` (`&#115;`, `&#x73;`).
-fn numeric_entity(text: &str, c: char) -> Option<usize> {
-    let rest = text.strip_prefix("&#")?;
-    let (digits, radix, skip) = match rest.strip_prefix(['x', 'X']) {
-        Some(hex) => (hex, 16, 3),
-        None => (rest, 10, 2),
-    };
-    // At most 8 digits: a long run without `;` is no entity (and costs no rescan).
-    let end = digits.bytes().take(9).position(|b| b == b';')?;
-    let value = u32::from_str_radix(&digits[..end], radix).ok()?;
-    (value == u32::from(c)).then_some(skip + end + 1)
+    crate::redact::scrub_encoded(text, key)
 }
 
 fn plain(r: &Report) -> String {

@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::redact::Keys;
 use crate::core::{MockVendor, rfc3339};
+use crate::redact::Keys;
 
 /// One request in the log (`GET /__admin/requests`), newest last.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +39,8 @@ pub struct RecordedRequest {
 /// One entry of the request log, kept as cheaply as it can be; formatted when the log is read.
 #[derive(Debug)]
 pub(crate) struct LogEntry {
-    pub(crate) method: http::Method,
+    /// `None` where the method held a known key.
+    pub(crate) method: Option<http::Method>,
     pub(crate) path: String,
     pub(crate) query: Option<String>,
     pub(crate) vendor: Option<MockVendor>,
@@ -60,12 +61,12 @@ impl LogEntry {
         body: Option<String>,
         keys: &Keys,
     ) -> Self {
-        use super::redact::{self, MAX_BODY, MAX_PATH, MAX_QUERY, truncate};
+        use crate::redact::{self, MAX_BODY, MAX_PATH, MAX_QUERY, truncate};
         let (path, cut_path) = truncate(redact::scrub(path, keys), MAX_PATH);
         let (query, cut_query) = keep(query, redact::query, keys, MAX_QUERY);
         let (body, cut_body) = keep(body, redact::body, keys, MAX_BODY);
         Self {
-            method,
+            method: (!redact::method_holds_key(method.as_str(), keys)).then_some(method),
             path,
             query,
             vendor,
@@ -90,7 +91,7 @@ fn keep(
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(redacted) => redacted,
     };
-    let (text, cut) = super::redact::truncate(text, max);
+    let (text, cut) = crate::redact::truncate(text, max);
     (Some(text), cut)
 }
 
@@ -107,7 +108,7 @@ impl Logged {
         let e = &self.entry;
         // A method beyond the standard ones and 15 bytes is allocated (the standalone server
         // takes at most 32 bytes of one).
-        let method = e.method.as_str().len();
+        let method = e.method.as_ref().map_or(0, |m| m.as_str().len());
         use super::allocation;
         std::mem::size_of::<Self>()
             + if method > 15 { allocation(method) } else { 0 }
@@ -121,7 +122,10 @@ impl Logged {
         RecordedRequest {
             seq: self.seq,
             at: rfc3339(self.at),
-            method: e.method.to_string(),
+            method: e
+                .method
+                .as_ref()
+                .map_or_else(|| crate::redact::REDACTED.to_owned(), ToString::to_string),
             path: e.path.clone(),
             query: e.query.clone(),
             vendor: e.vendor,
@@ -221,5 +225,35 @@ mod tests {
         assert_eq!(e.body.as_deref(), Some("{\"provider\":\"x\"}"));
         let e = LogEntry::new(http::Method::GET, "/".into(), None, None, 404, None, &keys);
         assert_eq!((e.query, e.body, e.truncated), (None, None, false));
+    }
+
+    #[test]
+    fn a_key_sent_as_the_method_is_not_kept() {
+        let keys = Keys::new(["sk_test_owner"]);
+        let log = |method: &[u8]| {
+            let method = http::Method::from_bytes(method).unwrap();
+            let e = LogEntry::new(method, "/x".into(), None, None, 405, None, &keys);
+            Logged {
+                seq: 1,
+                at: OffsetDateTime::UNIX_EPOCH,
+                entry: e,
+            }
+        };
+        for sent in [
+            &b"sk_test_owner"[..],
+            b"SK_TEST_OWNERX",
+            b"xsk%5Ftest%5Fowner",
+        ] {
+            let kept = log(sent);
+            let shown = kept.to_public().method;
+            if sent == b"SK_TEST_OWNERX" {
+                // Keys are compared as they are: another case is another key.
+                assert_eq!(shown, "SK_TEST_OWNERX");
+            } else {
+                assert_eq!(shown, "[redacted]", "{}", String::from_utf8_lossy(sent));
+                assert!(kept.weight() >= std::mem::size_of::<Logged>());
+            }
+        }
+        assert_eq!(log(b"POST").to_public().method, "POST");
     }
 }

@@ -13,15 +13,14 @@ mod codes;
 mod flows;
 mod log;
 mod pending;
-mod redact;
 
+use crate::redact::Keys;
 pub(crate) use codes::IssuedCode;
 pub(crate) use flows::{AutoPages, Flow, MAX_PAGES_PARAM, Stage};
 pub(crate) use log::LogEntry;
 pub use log::RecordedRequest;
 use log::{Logged, RequestLog};
 use pending::Pending;
-use redact::Keys;
 
 use crate::core::clock::SystemClock;
 use crate::core::{Clock, MockVendor, Mode, Scenario};

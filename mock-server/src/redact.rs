@@ -1,16 +1,24 @@
-//! What the request log keeps of a request: no credential, and no part larger than a cap.
+//! Finding secrets in what a client sent, however it was encoded: the one engine behind the
+//! request log's redaction and `verify`'s scrub of its reports.
 //!
-//! A key belongs in the vendor's auth header, which the log never keeps; but a careless client
-//! may put one in the query (`?api_key=…`) or the body. Two rules catch it: a parameter or JSON
-//! field whose name says it holds a credential has its value replaced (compared without case,
-//! `-` or `_`: a name that ends in `key`, `token`, `secret`, `password`, `passwd`,
-//! `credential(s)`, `authorization`, `bearer` or `verifier`, such as `api_key`, `X-Auth-Token`,
-//! `client_secret`, `privateKey`), and any of the fixture's keys is replaced wherever it
-//! appears. Both rules look through encodings: names and values are decoded first
-//! (percent-encoding, `+`, JSON `\u` escapes; names compared without case), and a body that is
-//! not JSON is read as text that may still hold `name=value` items and `"name": "value"`
-//! pairs. Then each part is cut to its cap (on a character boundary), after redaction, so no
-//! cut leaves a prefix of a secret that redaction would have caught whole.
+//! **Readings.** A character of a text may be written as it is, percent-encoded (each byte of
+//! it, hex in either case), `+` for a space, JSON-escaped (`\u0073`, a surrogate pair, `\"`,
+//! `\/`, `\n`, …) or HTML-escaped (`&amp;`, `&#115;`, `&#x73;`). [`readings`] lists the ways
+//! the character at a place may be read; a key is found wherever some mix of readings spells
+//! it ([`scrub_encoded`], in time linear in the text and the key), or wherever a decoding of
+//! the whole text holds it ([`holds_key`], for the fixture's many keys, with one automaton).
+//!
+//! **The log.** A key belongs in the vendor's auth header, which the log never keeps; but a
+//! careless client may put one in the method, the path, the query (`?api_key=…`) or the body.
+//! Two rules catch it: a parameter or JSON field whose name says it holds a credential has its
+//! value replaced (compared without case, `-` or `_`: a name that ends in `key`, `token`,
+//! `secret`, `password`, `passwd`, `credential(s)`, `authorization`, `bearer` or `verifier`,
+//! such as `api_key`, `X-Auth-Token`, `client_secret`, `privateKey`), and any of the fixture's
+//! keys is replaced wherever it appears, in any reading: the query item (name, value or bare
+//! item) or path segment that holds it, or the whole part when no smaller one does. A body
+//! that is not JSON is read as text that may still hold `name=value` items and
+//! `"name": "value"` pairs. Then each part is cut to its cap (on a character boundary), after
+//! redaction, so no cut leaves a prefix of a secret that redaction would have caught whole.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -94,71 +102,239 @@ pub(crate) fn truncate(s: String, max: usize) -> (String, bool) {
     (s[..end].to_owned(), true)
 }
 
-/// Whether `text` may hold something in an encoded form the plain checks would miss:
-/// percent-encoding, `+` for a space, a JSON escape. Text without any of them (most requests)
-/// takes the fast path: plain substring checks only.
+/// Whether `text` may hold a character in a reading the plain checks would miss:
+/// percent-encoding, `+` for a space, a JSON escape, an HTML entity. Text without any (most
+/// requests) takes the fast path: plain substring checks only.
 fn encoded(text: &str) -> bool {
-    memchr::memchr3(b'%', b'+', b'\\', text.as_bytes()).is_some()
+    let bytes = text.as_bytes();
+    memchr::memchr3(b'%', b'+', b'\\', bytes).is_some()
+        || memchr::memchr_iter(b'&', bytes).any(|i| html_entity(&text[i..]).is_some())
 }
 
-/// `text` percent-decoded, `+` read as a space when `plus` (a form), invalid UTF-8 replaced.
-fn percent_decoded(text: &str, plus: bool) -> String {
-    let spaced: Cow<'_, str> = if plus && text.contains('+') {
-        Cow::Owned(text.replace('+', " "))
-    } else {
-        Cow::Borrowed(text)
+/// Which encodings a reading takes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Forms {
+    percent: bool,
+    plus: bool,
+    json: bool,
+    html: bool,
+}
+
+impl Forms {
+    /// Every encoding, `+` for a space included.
+    pub(crate) const ALL: Forms = Forms {
+        percent: true,
+        plus: true,
+        json: true,
+        html: true,
     };
-    percent_encoding::percent_decode_str(&spaced)
-        .decode_utf8_lossy()
-        .into_owned()
+    const JSON: Forms = Forms {
+        percent: false,
+        plus: false,
+        json: true,
+        html: false,
+    };
 }
 
-/// `text` with JSON string escapes (`\u0074`, surrogate pairs, `\n`, `\/`, …) decoded; an
-/// escape that is not one is kept as it is.
-fn json_unescaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let hex = |s: &str| {
-            s.get(2..6)
-                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-        };
-        let (decoded, used) = match rest.as_bytes().get(1) {
-            Some(b'u') => match hex(rest) {
-                Some(hi @ 0xD800..=0xDBFF) => match rest.get(6..8).filter(|s| *s == "\\u") {
-                    Some(_) => match hex(&rest[6..]) {
-                        Some(lo @ 0xDC00..=0xDFFF) => (
-                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)),
-                            12,
-                        ),
-                        _ => (None, 1),
-                    },
-                    None => (None, 1),
-                },
-                Some(c) => (char::from_u32(c), 6),
-                None => (None, 1),
-            },
-            Some(b'n') => (Some('\n'), 2),
-            Some(b't') => (Some('\t'), 2),
-            Some(b'r') => (Some('\r'), 2),
-            Some(b'b') => (Some('\u{8}'), 2),
-            Some(b'f') => (Some('\u{c}'), 2),
-            Some(b'/') => (Some('/'), 2),
-            Some(b'\\') => (Some('\\'), 2),
-            Some(b'"') => (Some('"'), 2),
-            _ => (None, 1),
-        };
-        match decoded {
-            Some(c) => out.push(c),
-            None => out.push_str(&rest[..used]),
-        }
-        rest = &rest[used..];
+/// The ways the character at the start of `text` may be read, as (character, bytes it takes):
+/// as it is, and as the one encoding of `forms` that starts there, if any (each begins with a
+/// byte of its own: `%`, `+`, `\`, `&`).
+pub(crate) fn readings(text: &str, forms: Forms) -> [Option<(char, usize)>; 2] {
+    let raw = text.chars().next().map(|c| (c, c.len_utf8()));
+    let escaped = match text.as_bytes().first() {
+        Some(b'%') if forms.percent => percent_char(text),
+        Some(b'+') if forms.plus => Some((' ', 1)),
+        Some(b'\\') if forms.json => json_escape(text),
+        Some(b'&') if forms.html => html_entity(text),
+        _ => None,
+    };
+    [raw, escaped]
+}
+
+/// A character percent-encoded byte by byte (`%C3%A9`) at the start of `text`.
+fn percent_char(text: &str) -> Option<(char, usize)> {
+    let byte = |i: usize| {
+        let part = text.get(i * 3..i * 3 + 3)?;
+        let hex = part.strip_prefix('%')?;
+        hex.bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u8::from_str_radix(hex, 16).ok())
+            .flatten()
+    };
+    let lead = byte(0)?;
+    let len = match lead {
+        0x00..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let mut utf8 = [0u8; 4];
+    for (i, b) in utf8.iter_mut().enumerate().take(len) {
+        *b = byte(i)?;
     }
-    out.push_str(rest);
+    let c = std::str::from_utf8(&utf8[..len]).ok()?.chars().next()?;
+    Some((c, len * 3))
+}
+
+/// A JSON string escape (`\u0074`, a surrogate pair, `\n`, `\/`, …) at the start of `text`.
+fn json_escape(text: &str) -> Option<(char, usize)> {
+    let hex = |s: &str| {
+        s.get(2..6)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
+    let short = |c: char| Some((c, 2));
+    match text.as_bytes().get(1)? {
+        b'u' => match hex(text)? {
+            hi @ 0xD800..=0xDBFF => {
+                let rest = text.get(6..).filter(|r| r.starts_with("\\u"))?;
+                match hex(rest)? {
+                    lo @ 0xDC00..=0xDFFF => {
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                            .map(|c| (c, 12))
+                    }
+                    _ => None,
+                }
+            }
+            c => char::from_u32(c).map(|c| (c, 6)),
+        },
+        b'n' => short('\n'),
+        b't' => short('\t'),
+        b'r' => short('\r'),
+        b'b' => short('\u{8}'),
+        b'f' => short('\u{c}'),
+        b'/' => short('/'),
+        b'\\' => short('\\'),
+        b'"' => short('"'),
+        _ => None,
+    }
+}
+
+/// An HTML entity at the start of `text`: a named one of the five XML names, or a numeric one
+/// (decimal or hex, at most 8 digits, any leading zeros).
+fn html_entity(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix('&')?;
+    for (name, c) in [
+        ("amp;", '&'),
+        ("lt;", '<'),
+        ("gt;", '>'),
+        ("quot;", '"'),
+        ("apos;", '\''),
+    ] {
+        if rest.starts_with(name) {
+            return Some((c, 1 + name.len()));
+        }
+    }
+    let rest = rest.strip_prefix('#')?;
+    let (digits, radix, skip) = match rest.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16, 3),
+        None => (rest, 10, 2),
+    };
+    // At most 8 digits: a long run without `;` is no entity (and costs no rescan).
+    let end = digits.bytes().take(9).position(|b| b == b';')?;
+    let digits = &digits[..end];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let c = char::from_u32(u32::from_str_radix(digits, radix).ok()?)?;
+    Some((c, skip + end + 1))
+}
+
+/// `text` with every encoding of `forms` read as what it encodes, in one pass (an escape that
+/// encodes nothing is kept as written).
+fn decoded(text: &str, forms: Forms) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(i) = text[at..].find(['%', '+', '\\', '&']) {
+        out.push_str(&text[at..at + i]);
+        at += i;
+        let [raw, escaped] = readings(&text[at..], forms);
+        if let Some((c, len)) = escaped.or(raw) {
+            out.push(c);
+            at += len;
+        }
+    }
+    out.push_str(&text[at..]);
     out
+}
+
+/// `text` with JSON string escapes decoded.
+fn json_unescaped(text: &str) -> String {
+    decoded(text, Forms::JSON)
+}
+
+/// `text` with every place where some mix of readings ([`readings`]) spells `key` replaced by
+/// [`REDACTED`], left to right.
+pub(crate) fn scrub_encoded(text: &str, key: &str) -> String {
+    scrub_counting(text, key).0
+}
+
+/// [`scrub_encoded`], and how many readings it followed: at most two for each place of the
+/// text and character of the key, however the two are made.
+fn scrub_counting(text: &str, key: &str) -> (String, usize) {
+    if key.is_empty() {
+        return (text.to_owned(), 0);
+    }
+    let key: Vec<char> = key.chars().collect();
+    let mut dead = std::collections::HashSet::new();
+    let mut followed = 0;
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut kept_to) = (0, 0);
+    while at < text.len() {
+        match spelled(text, at, &key, &mut dead, &mut followed) {
+            Some(end) if end > at => {
+                out.push_str(&text[kept_to..at]);
+                out.push_str(REDACTED);
+                at = end;
+                kept_to = end;
+            }
+            _ => at += text[at..].chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    out.push_str(&text[kept_to..]);
+    (out, followed)
+}
+
+/// Where a spelling of `key` that starts at `start` of `text` ends, if one does: depth first,
+/// each character read as it is before its escape. A place from which the rest of the key
+/// cannot be spelled is remembered in `dead` (it cannot be from any start), so that no place is
+/// tried twice for the same rest: this is what keeps a key of backslashes in a text of them
+/// linear rather than exponential.
+fn spelled(
+    text: &str,
+    start: usize,
+    key: &[char],
+    dead: &mut std::collections::HashSet<(usize, usize)>,
+    followed: &mut usize,
+) -> Option<usize> {
+    // `stack[i]`: where `key[i]` is read, and which of its readings is to be tried next.
+    let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+    loop {
+        let &(at, next) = stack.last()?;
+        let depth = stack.len() - 1;
+        if depth == key.len() {
+            return Some(at);
+        }
+        let options = readings(&text[at..], Forms::ALL);
+        let step = (next..options.len()).find_map(|i| {
+            let (c, len) = options[i]?;
+            (c == key[depth] && !dead.contains(&(at + len, depth + 1))).then_some((i, len))
+        });
+        match step {
+            Some((i, len)) => {
+                *followed += 1;
+                if let Some(top) = stack.last_mut() {
+                    top.1 = i + 1;
+                }
+                stack.push((at + len, 0));
+            }
+            None => {
+                dead.insert((at, depth));
+                stack.pop();
+            }
+        }
+    }
 }
 
 /// Keys of at most this many bytes in all get the fastest automaton (a few KiB of tables).
@@ -207,7 +383,7 @@ impl Keys {
             + self
                 .list
                 .iter()
-                .map(|k| super::allocation(k.capacity()))
+                .map(|k| crate::state::allocation(k.capacity()))
                 .sum::<usize>()
             + self.matcher.as_ref().map_or(0, AhoCorasick::memory_usage)
     }
@@ -245,22 +421,21 @@ impl Keys {
     }
 }
 
-/// Whether any of the fixture's keys is in `text`, as sent or in any decoding of it
-/// (percent-encoding with or without `+`, JSON escapes, and JSON escapes inside
-/// percent-encoding).
+/// Whether any of the fixture's keys is in `text`, as sent or in a decoding of it: every
+/// encoding read at once (with `+` as a space, and as it is), then once more (a JSON escape or
+/// an entity inside percent-encoding).
 fn holds_key(text: &str, keys: &Keys) -> bool {
-    let any = |t: &str| keys.in_text(t);
-    if any(text) {
+    if keys.in_text(text) {
         return true;
     }
     if !encoded(text) {
         return false;
     }
-    let percent = percent_decoded(text, true);
-    any(&percent)
-        || any(&percent_decoded(text, false))
-        || any(&json_unescaped(text))
-        || any(&json_unescaped(&percent))
+    [true, false].into_iter().any(|plus| {
+        let forms = Forms { plus, ..Forms::ALL };
+        let once = decoded(text, forms);
+        keys.in_text(&once) || (encoded(&once) && keys.in_text(&decoded(&once, forms)))
+    })
 }
 
 /// Replaces every plain occurrence of a known key.
@@ -268,8 +443,8 @@ fn scrub_keys<'a>(text: Cow<'a, str>, keys: &Keys) -> Cow<'a, str> {
     keys.scrub(text)
 }
 
-/// A path with every known key scrubbed (a key pasted into a path segment, even
-/// percent-encoded: that segment is replaced whole).
+/// A path with every known key scrubbed (a key pasted into a path segment, in any reading:
+/// that segment is replaced whole; spread over segments: the whole path).
 pub(crate) fn scrub(path: String, keys: &Keys) -> String {
     let path = match scrub_keys(Cow::Borrowed(&path), keys) {
         Cow::Borrowed(_) => path,
@@ -278,7 +453,8 @@ pub(crate) fn scrub(path: String, keys: &Keys) -> String {
     if !encoded(&path) || !holds_key(&path, keys) {
         return path;
     }
-    path.split('/')
+    let path = path
+        .split('/')
         .map(|segment| {
             if holds_key(segment, keys) {
                 REDACTED
@@ -287,12 +463,30 @@ pub(crate) fn scrub(path: String, keys: &Keys) -> String {
             }
         })
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    whole_if_hidden(Cow::Owned(path), keys).into_owned()
 }
 
-/// Replaces the value of each `name=value` item of `text` (items split at any of `seps`) whose
-/// decoded name is a credential's, or whose value holds a known key in any encoding; `None`
-/// when none is.
+/// `text`, or [`REDACTED`] alone where a key is still in it in some reading: spread across
+/// the items or segments that the finer rules look at one by one (an entity's `&` splits a
+/// query's items).
+fn whole_if_hidden<'a>(text: Cow<'a, str>, keys: &Keys) -> Cow<'a, str> {
+    if encoded(&text) && holds_key(&text, keys) {
+        Cow::Owned(REDACTED.to_owned())
+    } else {
+        text
+    }
+}
+
+/// Whether the method holds a known key (a client that put its key in the wrong place).
+pub(crate) fn method_holds_key(method: &str, keys: &Keys) -> bool {
+    holds_key(method, keys)
+}
+
+/// Replaces, in each item of `text` (items split at any of `seps`): the value of a
+/// `name=value` whose decoded name is a credential's, or whose value holds a known key in any
+/// reading; the name, where it holds one; a bare item (no `=`) that holds one, whole. `None`
+/// when nothing is.
 fn redact_items(text: &str, seps: &[u8], keys: &Keys) -> Option<String> {
     let mut out = String::new();
     let mut kept_to = 0;
@@ -300,13 +494,22 @@ fn redact_items(text: &str, seps: &[u8], keys: &Keys) -> Option<String> {
     let bytes = text.as_bytes();
     for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || seps.contains(&bytes[i])) {
         let item = &text[start..end];
-        if let Some(eq) = item.find('=') {
-            let (name, value) = (&item[..eq], &item[eq + 1..]);
-            if value != REDACTED && (is_secret_name(&decoded(name)) || holds_key(value, keys)) {
-                out.push_str(&text[kept_to..start + eq + 1]);
-                out.push_str(REDACTED);
-                kept_to = end;
+        let (name, value) = match item.find('=') {
+            Some(eq) => (&item[..eq], Some(&item[eq + 1..])),
+            None => (item, None),
+        };
+        let name_goes = name != REDACTED && holds_key(name, keys);
+        let value_goes = value.is_some_and(|v| {
+            v != REDACTED && (is_secret_name(&decoded_name(name)) || holds_key(v, keys))
+        });
+        if name_goes || value_goes {
+            out.push_str(&text[kept_to..start]);
+            out.push_str(if name_goes { REDACTED } else { name });
+            if let Some(value) = value {
+                out.push('=');
+                out.push_str(if value_goes { REDACTED } else { value });
             }
+            kept_to = end;
         }
         start = end + 1;
     }
@@ -317,26 +520,25 @@ fn redact_items(text: &str, seps: &[u8], keys: &Keys) -> Option<String> {
 }
 
 /// A query string (or form body) with the value of every credential-named parameter replaced
-/// and every known key scrubbed, names and values decoded first (percent-encoding, `+`,
-/// case); the rest is kept byte for byte.
+/// and every known key scrubbed, names and values decoded first (any reading, and case for
+/// names); the rest is kept byte for byte.
 pub(crate) fn query<'a>(q: &'a str, keys: &Keys) -> Cow<'a, str> {
     let worth_a_look = encoded(q) || has_hint(q);
     let q: Cow<'a, str> = match worth_a_look.then(|| redact_items(q, b"&", keys)).flatten() {
         Some(redacted) => Cow::Owned(redacted),
         None => Cow::Borrowed(q),
     };
-    scrub_keys(q, keys)
+    whole_if_hidden(scrub_keys(q, keys), keys)
 }
 
-fn decoded(name: &str) -> String {
-    let name = url::form_urlencoded::parse(name.as_bytes())
-        .next()
-        .map(|(k, _)| k.into_owned())
-        .unwrap_or_default();
-    if name.contains('\\') {
-        json_unescaped(&name)
+/// A name as it reads with every encoding decoded, twice (a JSON escape inside
+/// percent-encoding).
+fn decoded_name(name: &str) -> String {
+    let once = decoded(name, Forms::ALL);
+    if encoded(&once) {
+        decoded(&once, Forms::ALL)
     } else {
-        name
+        once
     }
 }
 
@@ -353,9 +555,9 @@ pub(crate) fn body<'a>(text: &'a str, keys: &Keys) -> Cow<'a, str> {
     if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(text) {
         // Written back when a field was redacted, or when escapes may hide a key or a name:
         // the parser decoded them, and serde_json writes names and strings unescaped.
-        if redact_json(&mut v) || encoded(text) {
+        if redact_json(&mut v, keys) || encoded(text) {
             let out = serde_json::to_string(&v).unwrap_or_else(|_| REDACTED.to_owned());
-            return scrub_keys(Cow::Owned(out), keys);
+            return whole_if_hidden(scrub_keys(Cow::Owned(out), keys), keys);
         }
         return scrub_keys(Cow::Borrowed(text), keys);
     }
@@ -367,11 +569,7 @@ pub(crate) fn body<'a>(text: &'a str, keys: &Keys) -> Cow<'a, str> {
     if let Some(redacted) = redact_quoted_pairs(&out) {
         out = Cow::Owned(redacted);
     }
-    let out = scrub_keys(out, keys);
-    if encoded(&out) && holds_key(&out, keys) {
-        return Cow::Owned(REDACTED.to_owned());
-    }
-    out
+    whole_if_hidden(scrub_keys(out, keys), keys)
 }
 
 /// In text that is not JSON, each `"name": value` whose decoded name is a credential's gets
@@ -427,8 +625,9 @@ fn closing_quote(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// Replaces the values of credential-named fields; whether any was.
-fn redact_json(v: &mut serde_json::Value) -> bool {
+/// Replaces the values of credential-named fields, and the strings that hold a known key in
+/// a reading the parser does not decode (percent-encoding, an entity); whether any was.
+fn redact_json(v: &mut serde_json::Value, keys: &Keys) -> bool {
     match v {
         serde_json::Value::Object(m) => {
             let mut any = false;
@@ -437,12 +636,18 @@ fn redact_json(v: &mut serde_json::Value) -> bool {
                     *v = serde_json::Value::String(REDACTED.to_owned());
                     any = true;
                 } else {
-                    any |= redact_json(v);
+                    any |= redact_json(v, keys);
                 }
             }
             any
         }
-        serde_json::Value::Array(a) => a.iter_mut().fold(false, |any, v| redact_json(v) | any),
+        serde_json::Value::Array(a) => a
+            .iter_mut()
+            .fold(false, |any, v| redact_json(v, keys) | any),
+        serde_json::Value::String(s) if encoded(s) && holds_key(s, keys) => {
+            *s = REDACTED.to_owned();
+            true
+        }
         _ => false,
     }
 }
@@ -467,8 +672,14 @@ mod tests {
         assert_eq!(json_unescaped(r"k\ud83d\u0041"), r"k\ud83dA");
         assert_eq!(json_unescaped(r"k\q\"), r"k\q\");
         // `+` is a space in a form only.
-        assert_eq!(percent_decoded("a+b%2B%zz", true), "a b+%zz");
-        assert_eq!(percent_decoded("a+b%2B", false), "a+b+");
+        let percent = |plus| Forms {
+            percent: true,
+            plus,
+            json: false,
+            html: false,
+        };
+        assert_eq!(decoded("a+b%2B%zz", percent(true)), "a b+%zz");
+        assert_eq!(decoded("a+b%2B", percent(false)), "a+b+");
     }
 
     #[test]
@@ -696,5 +907,111 @@ mod tests {
         // What the log keeps of a long text is no larger than what it shows.
         let (cut, _) = truncate("x".repeat(60_000), 4096);
         assert!(cut.capacity() < 8192, "{}", cut.capacity());
+    }
+
+    #[test]
+    fn a_key_in_a_querys_name_or_bare_item_takes_that_part() {
+        let k = keys();
+        for (sent, kept) in [
+            ("sk%5Ftest%5Fowner=1&a=2", "[redacted]=1&a=2"),
+            ("a=1&sk%5ftest%5fowner", "a=1&[redacted]"),
+            (
+                "a=1&sk%5Ftest%5Fowner=sk_test_member",
+                "a=1&[redacted]=[redacted]",
+            ),
+            ("sk_test_owner&b=2", "[redacted]&b=2"),
+            // Nothing of a key: kept byte for byte.
+            ("sk%5Ftest=1&owner", "sk%5Ftest=1&owner"),
+        ] {
+            assert_eq!(query(sent, &k), kept, "{sent}");
+        }
+    }
+
+    #[test]
+    fn a_key_in_html_entities_is_found_in_every_part() {
+        let k = keys();
+        // An entity's `&` splits the query's items: the query goes whole.
+        for sent in [
+            "x=sk&#95;test&#95;owner&a=1",
+            "x=sk&#x5F;test_owner",
+            "x=sk&#0095;test_owner",
+            "x=%73k&#95;test_owner",
+        ] {
+            assert_eq!(query(sent, &k), "[redacted]", "{sent}");
+        }
+        // Not an entity of the key's: kept.
+        assert_eq!(query("x=sk&#96;test_owner", &k), "x=sk&#96;test_owner");
+        assert_eq!(query("a=1&amp=2", &k), "a=1&amp=2");
+        // In a JSON string, where the parser decodes no entity and no percent-encoding.
+        for sent in [
+            r#"{"note":"sk&#95;test_owner","n":1}"#,
+            r#"{"note":"sk%5Ftest_owner","n":1}"#,
+            r#"{"l":["sk&lowbar;x","sk&#x5f;test&#x5f;member"]}"#,
+        ] {
+            let kept = body(sent, &k);
+            assert!(kept.contains("[redacted]"), "{sent}: {kept}");
+            assert!(!holds_key(&kept, &k), "{sent}: {kept}");
+        }
+        assert_eq!(
+            body(r#"{"note":"sk&#95;test_owner","n":1}"#, &k),
+            r#"{"n":1,"note":"[redacted]"}"#
+        );
+        // In text, and in a path.
+        assert_eq!(body("key: sk&#95;test_owner", &k), "[redacted]");
+        assert_eq!(
+            scrub("/a/sk&#95;test_owner/b".to_owned(), &k),
+            "/a/[redacted]/b"
+        );
+    }
+
+    #[test]
+    fn every_reading_of_a_character_is_one_of_its_encodings() {
+        let r = |t: &str| readings(t, Forms::ALL);
+        assert_eq!(r("%C3%A9x"), [Some(('%', 1)), Some(('é', 6))]);
+        assert_eq!(r("%c3%a9"), [Some(('%', 1)), Some(('é', 6))]);
+        // A lead byte whose sequence is cut or broken reads as itself only.
+        assert_eq!(r("%C3%2"), [Some(('%', 1)), None]);
+        assert_eq!(r("%C3%41"), [Some(('%', 1)), None]);
+        assert_eq!(r("%FF"), [Some(('%', 1)), None]);
+        assert_eq!(r("%G1"), [Some(('%', 1)), None]);
+        assert_eq!(r("+"), [Some(('+', 1)), Some((' ', 1))]);
+        assert_eq!(r("&amp;"), [Some(('&', 1)), Some(('&', 5))]);
+        assert_eq!(r("&apos;"), [Some(('&', 1)), Some(('\'', 6))]);
+        assert_eq!(r("&#x1F511;"), [Some(('&', 1)), Some(('🔑', 9))]);
+        assert_eq!(r("&#;"), [Some(('&', 1)), None]);
+        assert_eq!(r("&#123456789;"), [Some(('&', 1)), None]);
+        assert_eq!(r("&#xD800;"), [Some(('&', 1)), None]);
+        assert_eq!(r("\\ud83d\\udd11"), [Some(('\\', 1)), Some(('🔑', 12))]);
+        assert_eq!(r("\\\""), [Some(('\\', 1)), Some(('"', 2))]);
+        assert_eq!(r("é"), [Some(('é', 2)), None]);
+        assert_eq!(r(""), [None, None]);
+        // A form that is not asked for is not read.
+        assert_eq!(readings("+", Forms::JSON), [Some(('+', 1)), None]);
+        assert_eq!(readings("%41", Forms::JSON), [Some(('%', 1)), None]);
+        assert_eq!(readings("&amp;", Forms::JSON), [Some(('&', 1)), None]);
+        assert!(encoded("a&#115;") && encoded("&amp;") && !encoded("a=1&b=2&amp"));
+    }
+
+    #[test]
+    fn a_scrub_follows_each_place_and_rest_of_the_key_once() {
+        // A key of backslashes in a text of them: each backslash reads as itself, and each
+        // pair as one (`\\`), so the spellings of the key double with each character. Tried
+        // one by one, 64 of them would take longer than the universe has had.
+        for n in [8usize, 24, 64] {
+            let key = format!("{}x", "\\".repeat(n));
+            let text = format!("{}y", "\\".repeat(2 * n));
+            let (out, followed) = scrub_counting(&text, &key);
+            assert_eq!(out, text, "no spelling of the key: nothing replaced");
+            let bound = 2 * (text.len() + 1) * (n + 2);
+            assert!(followed <= bound, "{n}: {followed} > {bound}");
+            // And where the key is there, it is found.
+            let text = format!("a{}x", "\\\\".repeat(n));
+            assert_eq!(scrub_counting(&text, &key).0, "a[redacted]");
+        }
+        assert_eq!(scrub_encoded("abc", ""), "abc");
+        assert_eq!(
+            scrub_encoded("sk&#95;k &amp; sk_k", "sk_k"),
+            "[redacted] &amp; [redacted]"
+        );
     }
 }
