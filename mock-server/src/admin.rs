@@ -146,6 +146,7 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
             Method::GET => MockResponse::json(
                 200,
                 &json!({
+                    "service": "social-connect-mock",
                     "mode": st.mode(),
                     "state_ttl_secs": st.state_ttl().as_secs(),
                     "scenarios": st.scenarios(),

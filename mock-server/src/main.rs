@@ -25,11 +25,26 @@ use social_connect_mock::{
 #[command(name = "social-connect-mock", version)]
 struct Cli {
     /// Port to listen on (0: any free port; the bound address is printed).
-    #[arg(long, env = "SOCIAL_CONNECT_MOCK_PORT", default_value_t = 4010)]
+    #[arg(
+        long,
+        global = true,
+        env = "SOCIAL_CONNECT_MOCK_PORT",
+        default_value_t = 4010
+    )]
     port: u16,
     /// Address to bind (`0.0.0.0` for all interfaces, as in the container image).
-    #[arg(long, env = "SOCIAL_CONNECT_MOCK_HOST", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    #[arg(long, global = true, env = "SOCIAL_CONNECT_MOCK_HOST", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     host: IpAddr,
+    /// A file the server writes its bound address to once it listens (and removes when it
+    /// stops), and where `health` finds it: how a container's health check reaches the port
+    /// the server was given on its command line (the image sets it).
+    #[arg(
+        long,
+        global = true,
+        env = "SOCIAL_CONNECT_MOCK_ADDR_FILE",
+        value_name = "FILE"
+    )]
+    addr_file: Option<PathBuf>,
     /// The base URL every minted URL is built on, for a mock reached through a port mapping or
     /// a proxy (`http://localhost:18080/mock`; a path prefix is served with or without it).
     /// Default: `http://ADDR`, loopback in place of `0.0.0.0`.
@@ -106,9 +121,10 @@ fn host_name(s: &str) -> Result<String, String> {
 enum Command {
     /// Print the JSON Schemas of the fixture format and the admin bodies.
     Schema,
-    /// Ask a running mock, at `--host` (loopback for `0.0.0.0`) and `--port`, whether it
-    /// answers (exit 0: it does; 1: it does not): a container's `HEALTHCHECK`, with no shell
-    /// or curl.
+    /// Ask a running mock whether it answers as the mock does, within 2 s in all (exit 0: it
+    /// does; 1: it does not): a container's `HEALTHCHECK`, with no shell or curl. It asks the
+    /// address in `--addr-file` when that file is there, else `--host` (loopback for
+    /// `0.0.0.0`) and `--port`.
     Health,
     /// Send the same harmless requests to a live vendor and to the mock, check both against the
     /// vendor's spec, and report where they differ (exit 0: none; 1: differences; 2: could not
@@ -247,10 +263,18 @@ fn main() -> ExitCode {
     run_server(cli)
 }
 
-/// `health`: `GET /__admin` on the mock at the options' address, answered 200 within 2 s.
+/// `health`: `GET /__admin` on the mock at the address it wrote, or at the options' address,
+/// answered as the mock answers it within [`HEALTH_DEADLINE`].
 fn health(cli: &Cli) -> ExitCode {
-    let addr = social_connect_mock::reachable(SocketAddr::new(cli.host, cli.port));
-    match ask_health(addr) {
+    let written = cli
+        .addr_file
+        .as_deref()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .and_then(|s| s.trim().parse::<SocketAddr>().ok());
+    let addr = written
+        .unwrap_or_else(|| social_connect_mock::reachable(SocketAddr::new(cli.host, cli.port)));
+    let deadline = std::time::Instant::now() + HEALTH_DEADLINE;
+    match ask_health(addr, deadline) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("unhealthy: {addr}: {e}");
@@ -259,23 +283,67 @@ fn health(cli: &Cli) -> ExitCode {
     }
 }
 
-fn ask_health(addr: SocketAddr) -> std::io::Result<()> {
-    use std::io::{Read, Write};
-    let timeout = Duration::from_secs(2);
-    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
-    stream.set_read_timeout(Some(timeout))?;
-    stream.set_write_timeout(Some(timeout))?;
+/// How long `health` may take in all, connecting, sending and reading: under the image's
+/// `HEALTHCHECK --timeout=3s`, however slowly a server answers.
+const HEALTH_DEADLINE: Duration = Duration::from_secs(2);
+
+/// Most bytes of an answer `health` reads: the mock's index is a few hundred.
+const HEALTH_MAX_ANSWER: u64 = 64 * 1024;
+
+fn ask_health(addr: SocketAddr, deadline: std::time::Instant) -> std::io::Result<()> {
+    use std::io::{ErrorKind, Read, Write};
+    let left = || {
+        deadline
+            .checked_duration_since(std::time::Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| std::io::Error::new(ErrorKind::TimedOut, "no whole answer within 2 s"))
+    };
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, left()?)?;
+    stream.set_write_timeout(Some(left()?))?;
     write!(
         stream,
-        "GET /__admin HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET /__admin HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"
     )?;
-    let mut head = [0u8; 12];
-    stream.read_exact(&mut head)?;
-    if head.starts_with(b"HTTP/1.1 200") {
+    // Read to the end (the request said `Connection: close`), each read bounded by what is
+    // left of the one deadline: a server that dribbles its answer a byte at a time runs out.
+    let mut answer = Vec::new();
+    let mut reader = (&stream).take(HEALTH_MAX_ANSWER);
+    let mut buf = [0u8; 4096];
+    loop {
+        stream.set_read_timeout(Some(left()?))?;
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Err(std::io::Error::new(
+                    ErrorKind::TimedOut,
+                    "no whole answer within 2 s",
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    is_the_mocks_index(&answer).map_err(std::io::Error::other)
+}
+
+/// Whether `answer` is the mock's own answer to `GET /__admin`: status 200 and the admin
+/// state that names the service (any other server's 200 is not the mock).
+fn is_the_mocks_index(answer: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(answer);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| "answered no whole HTTP head".to_owned())?;
+    let status = head.lines().next().unwrap_or_default();
+    if !status.starts_with("HTTP/1.1 200 ") && status != "HTTP/1.1 200" {
+        return Err(format!("answered {}", status.trim()));
+    }
+    let index: serde_json::Value = serde_json::from_str(body)
+        .map_err(|_| "answered 200, but not the mock's admin state (not JSON)".to_owned())?;
+    if index["service"] == "social-connect-mock" && index["mode"].is_string() {
         Ok(())
     } else {
-        let line = String::from_utf8_lossy(&head);
-        Err(std::io::Error::other(format!("answered {}", line.trim())))
+        Err("answered 200, but not the mock's admin state".to_owned())
     }
 }
 
@@ -332,10 +400,14 @@ fn run_server(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(config, cli.stop_with_stdin))
+    runtime.block_on(run(config, cli.stop_with_stdin, cli.addr_file))
 }
 
-async fn run(config: StandaloneConfig, stop_with_stdin: bool) -> ExitCode {
+async fn run(
+    config: StandaloneConfig,
+    stop_with_stdin: bool,
+    addr_file: Option<PathBuf>,
+) -> ExitCode {
     let addr = config.addr;
     let server = match StandaloneServer::start(config).await {
         Ok(s) => s,
@@ -345,6 +417,23 @@ async fn run(config: StandaloneConfig, stop_with_stdin: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Written before the banner: whoever reads the banner finds the file.
+    let written = addr_file.filter(|file| {
+        let addr = social_connect_mock::reachable(server.addr());
+        match write_addr(file, addr) {
+            Ok(()) => true,
+            Err(e) => {
+                // The server still serves; `health` then asks the options' address.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "warning: cannot write the address to {}: {e}",
+                    file.display()
+                );
+                false
+            }
+        }
+    });
     // Write errors (a closed stdout) must not stop the server: no println!.
     let mut banner = format!("social-connect-mock listening on {}\n", server.uri());
     if server.uri() != format!("http://{}", server.addr()) {
@@ -376,7 +465,21 @@ async fn run(config: StandaloneConfig, stop_with_stdin: bool) -> ExitCode {
     }
     handle.shutdown();
     server.wait().await;
+    if let Some(file) = written {
+        let _ = std::fs::remove_file(file);
+    }
     ExitCode::SUCCESS
+}
+
+/// Writes `addr` to `file` whole or not at all (a reader never sees half of it): to a file
+/// beside it first, then renamed over it.
+fn write_addr(file: &std::path::Path, addr: SocketAddr) -> std::io::Result<()> {
+    let mut part = file.as_os_str().to_owned();
+    part.push(format!(".{}.part", std::process::id()));
+    std::fs::write(&part, format!("{addr}\n"))?;
+    std::fs::rename(&part, file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&part);
+    })
 }
 
 /// Resolves when standard input reaches its end (or cannot be read): the parent holding the

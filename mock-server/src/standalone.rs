@@ -194,6 +194,12 @@ pub fn reachable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
+/// The bound address as an admin `Host` name: none for all interfaces (loopback, always
+/// allowed, is what a client on the machine uses then).
+fn bound_host(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_unspecified()).then(|| addr.ip().to_string())
+}
+
 impl Default for StandaloneConfig {
     fn default() -> Self {
         Self {
@@ -306,6 +312,9 @@ impl StandaloneServer {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let mut mock = config.mock;
+        // The bound address stays an admin host under a public URL (which takes the origin's
+        // place), as it is without one.
+        mock.allowed_hosts.extend(bound_host(addr));
         // One fixture for the default tenant and every other (until one loads its own).
         let fixture = Arc::new(std::mem::take(&mut mock.fixture));
         let origin = match &config.public_url {
@@ -596,6 +605,37 @@ fn to_hyper(resp: MockResponse, budget: Option<Reserved>) -> hyper::Response<Out
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bound_address_is_an_admin_host_whatever_the_public_url() {
+        use crate::{MockRequest, MockService};
+        for (bound, host) in [
+            ("192.0.2.7:4010", "192.0.2.7:4010"),
+            ("[2001:db8::1]:4010", "[2001:db8::1]:4010"),
+        ] {
+            let addr: SocketAddr = bound.parse().unwrap();
+            let mut mock = MockConfig::default();
+            mock.allowed_hosts.extend(bound_host(addr));
+            let service = MockService::from_parts(
+                "http://mock.public.invalid:18080/mock".to_owned(),
+                String::new(),
+                MockVendor::ALL.to_vec(),
+                crate::state::MockState::with_fixture(Arc::default(), &mock, true),
+            );
+            let mut req = MockRequest::new(http::Method::GET, "/__admin");
+            req.headers
+                .insert(http::header::HOST, http::HeaderValue::from_static(host));
+            assert_eq!(service.handle(req).status, 200, "{bound}");
+            let mut req = MockRequest::new(http::Method::GET, "/__admin");
+            req.headers.insert(
+                http::header::HOST,
+                http::HeaderValue::from_static("elsewhere.invalid"),
+            );
+            assert_eq!(service.handle(req).status, 403, "{bound}");
+        }
+        assert_eq!(bound_host("0.0.0.0:1".parse().unwrap()), None);
+        assert_eq!(bound_host("[::]:1".parse().unwrap()), None);
+    }
 
     #[test]
     fn a_public_url_is_a_scheme_host_port_and_path_only() {

@@ -25,13 +25,17 @@ def version() -> str:
 
 
 class Container:
-    def __init__(self, image: str, env: dict, *flags: str):
-        self.port = int(env.get("SOCIAL_CONNECT_MOCK_PORT") or free_port())
-        env = {"SOCIAL_CONNECT_MOCK_PORT": str(self.port), **env}
+    def __init__(self, image: str, env: dict, *flags: str, command: tuple = ()):
+        if "--port" in command:
+            # The port is the command's: the environment keeps the image's.
+            self.port = int(command[command.index("--port") + 1])
+        else:
+            self.port = int(env.get("SOCIAL_CONNECT_MOCK_PORT") or free_port())
+            env = {"SOCIAL_CONNECT_MOCK_PORT": str(self.port), **env}
         args = ["run", "-d", "--network", "host", *flags]
         for k, v in env.items():
             args += ["-e", f"{k}={v}"]
-        self.id = docker(*args, image).stdout.strip()
+        self.id = docker(*args, image, *command).stdout.strip()
         wait_for_port(self.port)
         self.origin = f"http://127.0.0.1:{self.port}"
 
@@ -46,8 +50,8 @@ class Container:
 def containers(image):
     started = []
 
-    def start(env=None, *flags):
-        c = Container(image, env or {}, *flags)
+    def start(env=None, *flags, command=()):
+        c = Container(image, env or {}, *flags, command=command)
         started.append(c)
         return c
 
@@ -90,6 +94,24 @@ def test_read_only_not_root_healthy_and_minting_loopback_urls(containers):
         link = link_of(vendor, connect(tenant, vendor))
         assert link.startswith(f"http://127.0.0.1:{c.port}/t/{tenant.id}/"), link
         assert tenant.follow(link).status == 200
+
+
+def healthy_within(c: Container, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while c.inspect()["State"]["Health"]["Status"] != "healthy":
+        assert time.monotonic() < deadline, c.inspect()["State"]["Health"]
+        time.sleep(0.25)
+
+
+def test_a_container_given_another_port_on_its_command_line_is_healthy(containers):
+    # The health check runs beside the server with the image's environment (port 4010), not
+    # the server's command line: it finds the port through the address file the server wrote.
+    port = free_port()
+    c = containers({"SOCIAL_CONNECT_MOCK_HOST": "127.0.0.1"}, "--read-only", command=("--port", str(port)))
+    healthy_within(c, 30)
+    logged = c.inspect()["State"]["Health"]["Log"]
+    assert logged and logged[-1]["ExitCode"] == 0, logged
+    assert request("GET", f"{c.origin}/__admin").status == 200
 
 
 def test_docker_stop_is_clean_and_within_two_seconds(containers):

@@ -281,29 +281,114 @@ fn every_option_names_its_environment_variable_in_help_and_the_readme() {
     assert!(options >= 12, "{help}");
 }
 
+fn health(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        .env_remove("SOCIAL_CONNECT_MOCK_PORT")
+        .env_remove("SOCIAL_CONNECT_MOCK_ADDR_FILE")
+        .arg("health")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn says(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn health_says_whether_the_mock_at_its_port_answers() {
     let b = Binary::start(&[], Stdio::null());
     let port = b.origin.rsplit(':').next().unwrap().to_owned();
-    let health = |port: &str| {
-        Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
-            .env("SOCIAL_CONNECT_MOCK_PORT", port)
-            .arg("health")
-            .output()
-            .unwrap()
-    };
-    let up = health(&port);
-    assert!(
-        up.status.success(),
-        "{}",
-        String::from_utf8_lossy(&up.stderr)
-    );
+    // From the environment, as the image gives it, and as an option after the subcommand.
+    let up = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+        .env("SOCIAL_CONNECT_MOCK_PORT", &port)
+        .env_remove("SOCIAL_CONNECT_MOCK_ADDR_FILE")
+        .arg("health")
+        .output()
+        .unwrap();
+    assert!(up.status.success(), "{}", says(&up));
+    let up = health(&["--port", &port]);
+    assert!(up.status.success(), "{}", says(&up));
     let mut child = b.child;
     child.kill().unwrap();
     child.wait().unwrap();
-    let down = health(&port);
+    let down = health(&["--port", &port]);
     assert_eq!(down.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&down.stderr).starts_with("unhealthy: "));
+    assert!(says(&down).starts_with("unhealthy: "));
+}
+
+#[test]
+fn health_finds_the_port_the_server_was_given_through_its_address_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("addr");
+    let file_arg = file.to_str().unwrap();
+    // The server's port is its command line's, which a health check run beside it (the
+    // image's) does not share; both share the file.
+    let r = start(&["--addr-file", file_arg]);
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(format!("http://{}", written.trim()), r.origin);
+    let up = health(&["--addr-file", file_arg, "--port", "1"]);
+    assert!(up.status.success(), "{}", says(&up));
+    // A clean stop removes the file: the options' address is asked again.
+    terminate(r);
+    assert!(!file.exists());
+    let down = health(&["--addr-file", file_arg, "--port", "1"]);
+    assert!(
+        says(&down).starts_with("unhealthy: 127.0.0.1:1: "),
+        "{}",
+        says(&down)
+    );
+}
+
+/// A server on loopback that answers every connection with `answer`, a byte every `gap`.
+fn impostor(answer: &'static [u8], gap: Duration) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut head = [0u8; 1024];
+                let _ = conn.read(&mut head);
+                if gap.is_zero() {
+                    let _ = conn.write_all(answer);
+                    return;
+                }
+                for b in answer.iter().cycle().take(600) {
+                    if conn.write_all(&[*b]).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(gap);
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn health_is_not_fooled_by_another_servers_200_nor_held_by_a_slow_one() {
+    let other = impostor(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok",
+        Duration::ZERO,
+    );
+    let out = health(&["--port", &other.to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        says(&out).contains("not the mock's admin state"),
+        "{}",
+        says(&out)
+    );
+    // Its status line a byte at a time, then more: the one deadline ends the wait.
+    let slow = impostor(b"HTTP/1.1 200 OK\r\n", Duration::from_millis(100));
+    let out = health(&["--port", &slow.to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        says(&out).contains("no whole answer within 2 s"),
+        "{}",
+        says(&out)
+    );
 }
 
 #[test]
