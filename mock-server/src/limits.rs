@@ -104,15 +104,15 @@ pub(crate) struct Reserved {
 #[derive(Debug)]
 pub(crate) struct Busy;
 
-/// Closes the connection that has gone longest without finishing a request.
-pub(crate) fn shed_stalest(live: &mut HashMap<tokio::task::Id, Live>) {
+/// Closes the connection that has gone longest without finishing a request; its task's id.
+pub(crate) fn shed_stalest(live: &mut HashMap<tokio::task::Id, Live>) -> Option<tokio::task::Id> {
     let stalest = live
         .iter()
         .min_by_key(|(_, c)| c.last_done.load(Ordering::Relaxed))
-        .map(|(id, _)| *id);
-    if let Some(c) = stalest.and_then(|id| live.remove(&id)) {
-        c.abort.abort();
-    }
+        .map(|(id, _)| *id)?;
+    let c = live.remove(&stalest)?;
+    c.abort.abort();
+    Some(stalest)
 }
 
 /// Milliseconds since `epoch`.

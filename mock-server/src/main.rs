@@ -363,6 +363,11 @@ fn schema() -> ExitCode {
 
 /// The server itself, as the options say.
 fn run_server(cli: Cli) -> ExitCode {
+    // The usual soft limit of open files (1,024) is below what the default connection cap
+    // needs; the hard limit is the ceiling a process may raise it to. The server then keeps
+    // its cap under whatever limit holds (`StandaloneServer::max_connections`).
+    #[cfg(unix)]
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     let fixture = match &cli.fixture {
         Some(path) => match Fixture::from_file(path) {
             Ok(f) => f,
@@ -409,6 +414,7 @@ async fn run(
     addr_file: Option<PathBuf>,
 ) -> ExitCode {
     let addr = config.addr;
+    let asked = config.max_connections;
     let server = match StandaloneServer::start(config).await {
         Ok(s) => s,
         Err(e) => {
@@ -417,6 +423,15 @@ async fn run(
             return ExitCode::from(2);
         }
     };
+    if server.max_connections() < asked {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "social-connect-mock: at most {} connections at once, not {asked}: the open-file \
+             limit leaves no more room",
+            server.max_connections()
+        );
+    }
     // Written before the banner: whoever reads the banner finds the file.
     let written = addr_file.filter(|file| {
         let addr = social_connect_mock::reachable(server.addr());

@@ -54,8 +54,10 @@ pub struct StandaloneConfig {
     pub addr: SocketAddr,
     /// The mock's settings.
     pub mock: MockConfig,
-    /// Most connections open at once (default 1024). At the cap, a new connection is served
-    /// and the one that has gone longest without finishing a request is closed.
+    /// Most connections open at once (default 1024), and at most what the process's open-file
+    /// limit leaves room for ([`StandaloneServer::max_connections`] says what was used). At
+    /// the cap, and whenever `accept` finds no descriptor free, a new connection is served and
+    /// the one that has gone longest without finishing a request is closed.
     pub max_connections: usize,
     /// How long a request's head (request line and headers) may take to arrive (default 10 s).
     pub header_timeout: Duration,
@@ -274,6 +276,7 @@ impl ShutdownHandle {
 #[derive(Debug)]
 pub struct StandaloneServer {
     addr: SocketAddr,
+    max_connections: usize,
     tenants: Arc<Tenants>,
     shutdown: ShutdownHandle,
     task: JoinHandle<()>,
@@ -340,8 +343,9 @@ impl StandaloneServer {
             config.tenant_budget,
         ));
         let (tx, rx) = watch::channel(false);
+        let max_connections = connection_cap(config.max_connections);
         let limits = Limits::new(
-            config.max_connections,
+            max_connections,
             config.header_timeout,
             config.body_timeout,
             config.write_timeout,
@@ -350,10 +354,17 @@ impl StandaloneServer {
         let task = tokio::spawn(serve(listener, Arc::clone(&tenants), rx, limits, prefix));
         Ok(Self {
             addr,
+            max_connections,
             tenants,
             shutdown: ShutdownHandle(Arc::new(tx)),
             task,
         })
+    }
+
+    /// Most connections it keeps open at once: [`StandaloneConfig::max_connections`], or less
+    /// where the open-file limit leaves less room.
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
     }
 
     /// The bound address.
@@ -403,6 +414,60 @@ impl StandaloneServer {
     }
 }
 
+/// Descriptors the connection cap leaves for what is not a connection: the listener, the
+/// runtime's, the standard streams, a file read or written (a fixture, the address file).
+const SPARE_DESCRIPTORS: usize = 32;
+
+/// `wanted`, or less where the process's open-file limit leaves less room beside the
+/// descriptors already open and [`SPARE_DESCRIPTORS`]: a cap above the limit never triggers,
+/// as `accept` fails first.
+fn connection_cap(wanted: usize) -> usize {
+    #[cfg(unix)]
+    if let Ok((soft, _)) = rlimit::Resource::NOFILE.get() {
+        let open = ["/proc/self/fd", "/dev/fd"]
+            .iter()
+            .find_map(|d| std::fs::read_dir(d).ok())
+            .map_or(SPARE_DESCRIPTORS, Iterator::count);
+        let room = usize::try_from(soft)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(open + SPARE_DESCRIPTORS);
+        return wanted.min(room).max(1);
+    }
+    wanted.max(1)
+}
+
+/// Whether `accept` failed for lack of a descriptor (`EMFILE`, `ENFILE`: 24 and 23 on Linux
+/// and the BSDs).
+fn out_of_descriptors(e: &std::io::Error) -> bool {
+    cfg!(unix) && matches!(e.raw_os_error(), Some(23 | 24))
+}
+
+/// Forgets the connections whose tasks have ended.
+fn reap(tasks: &mut JoinSet<()>, live: &mut HashMap<tokio::task::Id, Live>) {
+    while let Some(done) = tasks.try_join_next_with_id() {
+        live.remove(&done.map_or_else(|e| e.id(), |(id, ())| id));
+    }
+}
+
+/// Waits (at most 100 ms) until the task of connection `shed`, aborted, has ended and so
+/// closed its socket.
+async fn until_gone(
+    tasks: &mut JoinSet<()>,
+    live: &mut HashMap<tokio::task::Id, Live>,
+    shed: tokio::task::Id,
+) {
+    let _ = tokio::time::timeout(Duration::from_millis(100), async {
+        while let Some(done) = tasks.join_next_with_id().await {
+            let id = done.map_or_else(|e| e.id(), |(id, ())| id);
+            live.remove(&id);
+            if id == shed {
+                return;
+            }
+        }
+    })
+    .await;
+}
+
 async fn serve(
     listener: TcpListener,
     service: Arc<Tenants>,
@@ -418,12 +483,21 @@ async fn serve(
             _ = stop.changed() => break,
             r = listener.accept() => match r {
                 Ok((s, _)) => s,
+                Err(e) if out_of_descriptors(&e) => {
+                    // The cap did not keep descriptors free (another part of the process took
+                    // them, or the limit was lowered): make room as at the cap, and wait until
+                    // the closed connection's descriptor is back.
+                    reap(&mut tasks, &mut live);
+                    match shed_stalest(&mut live) {
+                        Some(shed) => until_gone(&mut tasks, &mut live, shed).await,
+                        None => tokio::time::sleep(Duration::from_millis(20)).await,
+                    }
+                    continue;
+                }
                 Err(_) => { tokio::time::sleep(Duration::from_millis(20)).await; continue; }
             },
         };
-        while let Some(done) = tasks.try_join_next_with_id() {
-            live.remove(&done.map_or_else(|e| e.id(), |(id, ())| id));
-        }
+        reap(&mut tasks, &mut live);
         if live.len() >= limits.max_connections {
             shed_stalest(&mut live);
         }

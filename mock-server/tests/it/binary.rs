@@ -440,3 +440,80 @@ fn a_dropped_guard_or_a_closed_stdin_stops_the_mock() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     assert!(err.contains("shutting down"), "{err}");
 }
+
+/// Whether a new client is answered (`GET /__admin`, 200) within 5 s, while `idle` connections
+/// that never send a byte are open.
+fn served_beside_idle_connections(origin: &str, idle: usize) -> Result<(), String> {
+    use std::io::{Read, Write};
+    let addr = origin.trim_start_matches("http://");
+    let held: Vec<_> = (0..idle)
+        .map(|_| std::net::TcpStream::connect(addr).unwrap())
+        .collect();
+    // Let the server take them all (or fail to) before the new client comes.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut fresh = std::net::TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    fresh
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        fresh,
+        "GET /__admin HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut head = [0u8; 12];
+    fresh
+        .read_exact(&mut head)
+        .map_err(|e| format!("no answer: {e}"))?;
+    drop(held);
+    (&head == b"HTTP/1.1 200")
+        .then_some(())
+        .ok_or_else(|| String::from_utf8_lossy(&head).into_owned())
+}
+
+#[test]
+fn under_a_low_open_file_limit_the_cap_shrinks_to_fit_and_new_clients_are_served() {
+    // 64 descriptors, soft and hard: the default cap of 1,024 connections cannot be kept.
+    let mut child = Command::new("prlimit")
+        .args(["--nofile=64:64", "--"])
+        .arg(env!("CARGO_BIN_EXE_social-connect-mock"))
+        .args(["--port", "0", "--header-timeout-secs", "600"])
+        .env_remove("SOCIAL_CONNECT_MOCK_ADDR_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let child = Guarded::new(child);
+    let mut said = String::new();
+    stderr.read_line(&mut said).unwrap();
+    let cap: usize = said
+        .strip_prefix("social-connect-mock: at most ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!((1..64).contains(&cap), "{said}");
+    let mut banner = String::new();
+    stdout.read_line(&mut banner).unwrap();
+    let origin = banner.trim().rsplit(' ').next().unwrap().to_owned();
+    served_beside_idle_connections(&origin, 100).unwrap();
+    drop(child);
+}
+
+#[test]
+fn when_accept_finds_no_descriptor_the_stalest_connection_makes_room() {
+    // The cap (1,000) fits the limit the server started under; then the limit is lowered
+    // under it, as another part of a process may take the descriptors: accept fails first.
+    let b = Binary::start(
+        &["--max-connections", "1000", "--header-timeout-secs", "600"],
+        Stdio::null(),
+    );
+    let lowered = Command::new("prlimit")
+        .args(["--pid", &b.child.id().to_string(), "--nofile=64:64"])
+        .status()
+        .unwrap();
+    assert!(lowered.success());
+    served_beside_idle_connections(&b.origin, 100).unwrap();
+    // And it goes on serving.
+    served_beside_idle_connections(&b.origin, 10).unwrap();
+}
