@@ -173,3 +173,75 @@ def test_the_fixture_file_comes_from_the_ini_file(pytester, session_env, mock_te
         """
     )
     pytester.runpytest_subprocess(*session_env).assert_outcomes(passed=1)
+
+
+def test_the_plugins_mock_takes_none_of_the_environments_mock_settings(pytester, session_env, monkeypatch):
+    # A CI's environment set for another mock: a public URL (nothing listens there), a port, a
+    # host, lax mode. The plugin's mock is its own: loopback, a free port, strict, its origin
+    # the address it bound.
+    monkeypatch.setenv("SOCIAL_CONNECT_MOCK_PUBLIC_URL", "http://127.0.0.1:9/elsewhere")
+    monkeypatch.setenv("SOCIAL_CONNECT_MOCK_PORT", "9")
+    monkeypatch.setenv("SOCIAL_CONNECT_MOCK_HOST", "0.0.0.0")
+    monkeypatch.setenv("SOCIAL_CONNECT_MOCK_LAX", "true")
+    pytester.makepyfile(
+        """
+from social_connect_mock.client import Mock, request
+
+def test_own_settings(social_connect_mock, mock_tenant):
+    origin = social_connect_mock.origin
+    assert origin.startswith("http://127.0.0.1:") and not origin.endswith(":9"), origin
+    assert mock_tenant.admin("GET")["mode"] == "strict"
+    links = request("GET", origin + "/").json()["vendors"]
+    assert all(url.startswith(origin + "/") for url in links.values()), links
+
+def test_a_public_url_given_on_purpose_still_leaves_the_bound_origin():
+    mock = Mock.start(args=("--public-url", "http://mock.invalid:1/p"))
+    try:
+        assert mock.origin.startswith("http://127.0.0.1:"), mock.origin
+        assert request("GET", mock.origin + "/").status == 200
+    finally:
+        mock.stop()
+"""
+    )
+    pytester.runpytest_subprocess(*session_env).assert_outcomes(passed=2)
+
+
+@linux_only
+def test_a_forked_child_does_not_keep_the_mock_alive(pytester, session_env, tmp_path):
+    # A test forks a child that outlives the session's process (a worker pool, a daemon): the
+    # child must not hold the mock's lifeline.
+    child_file = tmp_path / "child.pid"
+    test_file = pytester.makepyfile(
+        RECORD_PID.format(
+            then=f"""
+    child = os.fork()
+    if child == 0:
+        time.sleep(60)
+        os._exit(0)
+    with open({str(child_file)!r}, "w") as f:
+        f.write(str(child))
+    time.sleep(60)"""
+        )
+    )
+    pytest_process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *session_env, str(test_file)],
+        cwd=pytester.path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pid_file = tmp_path / "mock.pid"
+    deadline = time.monotonic() + 20
+    while not (child_file.exists() and child_file.read_text()):
+        assert time.monotonic() < deadline, "the inner session never forked"
+        assert pytest_process.poll() is None, "the inner session ended early"
+        time.sleep(0.05)
+    pid, child = int(pid_file.read_text()), int(child_file.read_text())
+    try:
+        pytest_process.kill()
+        pytest_process.wait(20)
+        assert gone(pid), f"mock {pid} outlived its session, held by the forked child {child}"
+    finally:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -15,11 +15,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 BINARY = "social-connect-mock"
 BANNER = "social-connect-mock listening on "
+BOUND = "  bound to "
+# The prefix of the binary's own settings in the environment (its options' variables).
+OPTION_ENV = "SOCIAL_CONNECT_MOCK_"
 
 
 class MockError(RuntimeError):
@@ -104,9 +108,12 @@ class Mock:
         # `--stop-with-stdin`: the mock stops when its stdin closes. This process holds the
         # pipe's only writing end, and the kernel closes it when this process ends, however it
         # ends and whichever of its threads started the mock (even between fork and exec).
-        cmd = [binary or find_binary(), "--port", "0", "--stop-with-stdin", *args]
+        # Its own settings only: none of the ``SOCIAL_CONNECT_MOCK_*`` variables a CI may have
+        # set for another mock (a public URL, a port, a fixture) reaches it; and loopback.
+        cmd = [binary or find_binary(), "--host", "127.0.0.1", "--port", "0", "--stop-with-stdin", *args]
         if fixture:
             cmd += ["--fixture", str(fixture)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(OPTION_ENV)}
         log = tempfile.TemporaryFile()
         try:
             process = subprocess.Popen(
@@ -114,6 +121,7 @@ class Mock:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
+                env=env,
             )
         except OSError as e:
             log.close()
@@ -126,7 +134,14 @@ class Mock:
             message = log.read().decode(errors="replace").strip() or line.strip()
             log.close()
             raise MockError(f"{BINARY} did not start: {message or 'no output'}")
-        mock = cls(line[len(BANNER):].strip(), process, log)
+        origin = line[len(BANNER):].strip()
+        # Where it listens: the first line, unless a public URL (``args``) took that line's
+        # place; then the next line says the bound address.
+        second = _first_line(process, timeout)
+        if second.startswith(BOUND):
+            origin = "http://" + second[len(BOUND):].strip()
+        mock = cls(origin, process, log)
+        _LIFELINES.add(mock)
         # Drain what else it prints, so that a full pipe can never block it.
         threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
         deadline = time.monotonic() + timeout
@@ -144,6 +159,7 @@ class Mock:
     def stop(self) -> None:
         """Stops the process this object started (SIGTERM, then SIGKILL after 5 s)."""
         p, self.process = self.process, None
+        _LIFELINES.discard(self)
         if p is None:
             return
         if p.poll() is None:
@@ -181,6 +197,30 @@ class Mock:
     def tenants(self) -> dict:
         """``GET /__admin/tenants``: the tenants, most recently used first, with their sizes."""
         return _admin(request("GET", self.origin + "/__admin/tenants"))
+
+
+# The mocks this process started and has not stopped, whose lifelines (stdin pipes' writing
+# ends) it holds. A child forked from this process gets copies of them, which would keep those
+# mocks alive after this process dies; the child closes its copies at once (``_forked``).
+_LIFELINES: "weakref.WeakSet[Mock]" = weakref.WeakSet()
+
+
+def _forked() -> None:
+    """In a child just forked: let go of the parent's mocks. The child closes its copies of
+    their lifelines (so that they end with the parent, not with the last child) and forgets
+    them (so that it never stops a mock that is not its own)."""
+    for mock in list(_LIFELINES):
+        p, mock.process = mock.process, None
+        if p is not None and p.stdin is not None:
+            try:
+                p.stdin.close()
+            except OSError:
+                pass
+    _LIFELINES.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 def _first_line(process: subprocess.Popen, timeout: float) -> str:

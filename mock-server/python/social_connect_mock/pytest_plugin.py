@@ -2,7 +2,9 @@
 
 - ``social_connect_mock``: a running mock for the session. It starts the binary on a free
   loopback port (``--social-connect-mock-fixture FILE`` or the ini value
-  ``social_connect_mock_fixture`` passes ``--fixture``) and stops it when the session ends. When
+  ``social_connect_mock_fixture`` passes ``--fixture``) with none of the environment's
+  ``SOCIAL_CONNECT_MOCK_*`` settings, and stops it when the session ends, or when the session's
+  process dies however it dies (a child it forked does not keep the mock alive). When
   ``SOCIAL_CONNECT_MOCK_URL`` is set, it uses the mock already running there instead (one mock
   shared by every worker of a CI job).
 - ``mock_tenant``: a fresh tenant of that mock for one test, dropped after it.
