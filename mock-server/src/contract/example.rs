@@ -25,8 +25,8 @@ pub(crate) fn example(schema: &Schema) -> Value {
         Some(Ty::Object) => Value::Object(Map::new()),
         Some(Ty::Array) => Value::Array(Vec::new()),
         Some(Ty::String) => Value::from(string(schema)),
-        Some(Ty::Integer) => Value::from(schema.minimum.map_or(0, |m| m.ceil() as i64)),
-        Some(Ty::Number) => Value::from(schema.minimum.unwrap_or(0.0)),
+        Some(Ty::Integer) => Value::from(number(schema, true) as i64),
+        Some(Ty::Number) => Value::from(number(schema, false)),
         Some(Ty::Boolean) => Value::Bool(true),
         Some(Ty::Null) | None => Value::Null,
     }
@@ -60,8 +60,46 @@ fn literal(lit: Lit) -> Value {
     }
 }
 
-/// A string of the schema's format, padded to its minimum length.
+/// The number (an integer, when `integer`) nearest zero within `minimum` and `maximum`.
+fn number(schema: &Schema, integer: bool) -> f64 {
+    match (schema.minimum, schema.maximum) {
+        (Some(min), _) if min > 0.0 => {
+            if integer {
+                min.ceil()
+            } else {
+                min
+            }
+        }
+        (_, Some(max)) if max < 0.0 => {
+            if integer {
+                max.floor()
+            } else {
+                max
+            }
+        }
+        _ => 0.0,
+    }
+}
+
+/// Most characters a filled string has, whatever `minLength` a spec asks: an answer is built
+/// per request, and the mock's own strings are at most 2 KiB.
+pub(crate) const MAX_FILL: usize = 4096;
+
+/// A string valid against the schema: one its `pattern` matches, within `minLength` and
+/// `maxLength`; else one of its format, padded to its minimum length and cut to its maximum.
 fn string(schema: &Schema) -> String {
+    let min = usize::try_from(schema.min_length.unwrap_or(0))
+        .unwrap_or(usize::MAX)
+        .min(MAX_FILL);
+    let max = schema
+        .max_length
+        .and_then(|m| usize::try_from(m).ok())
+        .unwrap_or(usize::MAX);
+    if let Some(p) = schema.pattern
+        && let Some(s) = matching(p, min, max)
+    {
+        return s;
+    }
     let mut s = match schema.format {
         Some("uri" | "url" | "uri-reference") => "https://example.com/".to_owned(),
         Some("date-time") => "2026-01-01T00:00:00Z".to_owned(),
@@ -74,11 +112,91 @@ fn string(schema: &Schema) -> String {
         Some("ipv6") => "::1".to_owned(),
         _ => "example".to_owned(),
     };
-    let min = schema.min_length.unwrap_or(0) as usize;
-    while s.chars().count() < min {
-        s.push('x');
+    let have = s.chars().count();
+    s.extend(std::iter::repeat_n('x', min.saturating_sub(have)));
+    if let Some((cut, _)) = s.char_indices().nth(max) {
+        s.truncate(cut);
     }
     s
+}
+
+/// A string `pattern` matches with `min` to `max` characters: the shortest the pattern's
+/// syntax allows (each class's first letter or digit, each alternation's first branch, each
+/// repetition its least), grown by the first repetition that may repeat more. `None` when the
+/// pattern does not parse, nothing within the bounds and [`MAX_FILL`] was found this way, or
+/// the result does not match after all (a look-around the walk does not model).
+fn matching(pattern: &'static str, min: usize, max: usize) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut out = String::new();
+    write_match(&hir, &mut out, &mut 0)?;
+    let shortest = out.chars().count();
+    if shortest < min {
+        out.clear();
+        write_match(&hir, &mut out, &mut (min - shortest))?;
+    }
+    let len = out.chars().count();
+    (len >= min && len <= max && super::pattern_matches(pattern, &out)).then_some(out)
+}
+
+/// Writes the shortest match of `hir` to `out`; a repetition with room also writes `extra`
+/// more characters' worth of repeats (and lowers it by what it wrote). `None` past
+/// [`MAX_FILL`].
+fn write_match(hir: &regex_syntax::hir::Hir, out: &mut String, extra: &mut usize) -> Option<()> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => out.push_str(std::str::from_utf8(&lit.0).ok()?),
+        HirKind::Class(Class::Unicode(class)) => {
+            let ranges = class.ranges();
+            let pick = ('a'..='z')
+                .chain('0'..='9')
+                .chain('A'..='Z')
+                .find(|c| ranges.iter().any(|r| (r.start()..=r.end()).contains(c)))
+                .or_else(|| ranges.first().map(|r| r.start()))?;
+            out.push(pick);
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let ranges = class.ranges();
+            let pick = (b'a'..=b'z')
+                .chain(b'0'..=b'9')
+                .find(|b| ranges.iter().any(|r| (r.start()..=r.end()).contains(b)))
+                .or_else(|| ranges.first().map(|r| r.start()))
+                .filter(u8::is_ascii)?;
+            out.push(char::from(pick));
+        }
+        HirKind::Repetition(rep) => {
+            for _ in 0..rep.min {
+                write_match(&rep.sub, out, extra)?;
+                if out.len() > MAX_FILL {
+                    return None;
+                }
+            }
+            let room = rep.max.map_or(u32::MAX, |m| m.saturating_sub(rep.min));
+            if *extra > 0 && room > 0 {
+                let mut one = String::new();
+                write_match(&rep.sub, &mut one, &mut 0)?;
+                let each = one.chars().count();
+                if each > 0 {
+                    let more = extra.div_ceil(each).min(room as usize);
+                    if out.len() + more * one.len() > MAX_FILL {
+                        return None;
+                    }
+                    for _ in 0..more {
+                        out.push_str(&one);
+                    }
+                    *extra = extra.saturating_sub(more * each);
+                }
+            }
+        }
+        HirKind::Capture(cap) => write_match(&cap.sub, out, extra)?,
+        HirKind::Concat(parts) => {
+            for part in parts {
+                write_match(part, out, extra)?;
+            }
+        }
+        HirKind::Alternation(branches) => write_match(branches.first()?, out, extra)?,
+    }
+    (out.len() <= MAX_FILL).then_some(())
 }
 
 /// Adds to `value` every property `schema` requires that it lacks (recursively, each the
@@ -242,5 +360,77 @@ mod tests {
             !complete(&ANSWER, &mut written),
             "complete now: nothing to add"
         );
+    }
+
+    fn string_of(pattern: Option<&'static str>, min: Option<u64>, max: Option<u64>) -> String {
+        let schema = Schema {
+            types: &[Ty::String],
+            pattern,
+            min_length: min,
+            max_length: max,
+            ..Schema::ANY
+        };
+        string(&schema)
+    }
+
+    #[test]
+    fn a_filled_string_matches_its_pattern_within_its_lengths() {
+        for (pattern, min, max, want) in [
+            ("^[A-Z]{3}-[0-9]{4}$", None, None, "AAA-0000"),
+            (r"^sk_(live|test)_\w+$", None, None, "sk_live_a"),
+            ("^ab+$", Some(10), None, "abbbbbbbbb"),
+            ("^(ab)*c$", Some(6), Some(7), "ababc"),
+            (r"^\d{2,}$", Some(5), Some(5), "00000"),
+            ("^[^a-z]$", None, None, "0"),
+            ("x+", Some(3), None, "xxx"),
+        ] {
+            let got = string_of(Some(pattern), min, max);
+            if pattern == "^(ab)*c$" {
+                // No string of it has six characters: the next within bounds is seven.
+                assert_eq!(got, "abababc", "{pattern}");
+                continue;
+            }
+            assert_eq!(got, want, "{pattern}");
+        }
+        // A pattern the filler cannot satisfy within the bounds: the format's string, padded
+        // and cut to the lengths (the answer is still well formed).
+        assert_eq!(string_of(Some("^a{3}$"), Some(5), None), "example");
+        assert_eq!(string_of(Some("^[a-"), None, None), "example");
+    }
+
+    #[test]
+    fn a_filled_string_is_cut_to_its_maximum_and_bounded_however_long_its_minimum() {
+        assert_eq!(string_of(None, None, Some(4)), "exam");
+        assert_eq!(string_of(None, Some(9), None), "examplexx");
+        // A spec's absurd minimum costs at most MAX_FILL characters, made in one pass (the
+        // old loop counted the string again for every character it added).
+        let long = string_of(None, Some(u64::MAX), None);
+        assert_eq!(long.len(), MAX_FILL);
+        let long = string_of(Some("^a+$"), Some(50_000_000), None);
+        assert_eq!(long.len(), MAX_FILL);
+        assert!(
+            long.bytes().all(|b| b == b'a' || b == b'x'),
+            "{}",
+            &long[..20]
+        );
+        assert_eq!(string_of(Some("^a{100000}$"), None, None), "example");
+    }
+
+    #[test]
+    fn a_filled_number_is_within_its_minimum_and_maximum() {
+        let of = |types: &'static [Ty], minimum, maximum| {
+            example(&Schema {
+                types,
+                minimum,
+                maximum,
+                ..Schema::ANY
+            })
+        };
+        assert_eq!(of(&[Ty::Integer], None, Some(-5.0)), json!(-5));
+        assert_eq!(of(&[Ty::Integer], None, Some(-0.5)), json!(-1));
+        assert_eq!(of(&[Ty::Integer], Some(2.5), Some(9.0)), json!(3));
+        assert_eq!(of(&[Ty::Integer], Some(-3.0), Some(9.0)), json!(0));
+        assert_eq!(of(&[Ty::Number], None, Some(-1.5)), json!(-1.5));
+        assert_eq!(of(&[Ty::Number], Some(1.5), None), json!(1.5));
     }
 }
