@@ -35,7 +35,7 @@ use crate::limits::{
     shed_stalest,
 };
 use crate::service::MockService;
-use crate::state::{MockConfig, MockState};
+use crate::state::{MockConfig, MockState, Seed};
 use crate::tenants::Tenants;
 
 /// The longest HTTP method the standalone server takes (`PROPPATCH` is 9, `VERSION-CONTROL` 15);
@@ -318,8 +318,9 @@ impl StandaloneServer {
         // The bound address stays an admin host under a public URL (which takes the origin's
         // place), as it is without one.
         mock.allowed_hosts.extend(bound_host(addr));
-        // One fixture for the default tenant and every other (until one loads its own).
-        let fixture = Arc::new(std::mem::take(&mut mock.fixture));
+        // One fixture, with its keys' automaton, for the default tenant and every other (until
+        // one loads its own).
+        let seed = Seed::new(std::mem::take(&mut mock.fixture));
         let origin = match &config.public_url {
             Some(url) => url.as_str().to_owned(),
             None => format!("http://{}", reachable(addr)),
@@ -333,12 +334,12 @@ impl StandaloneServer {
             origin,
             String::new(),
             MockVendor::ALL.to_vec(),
-            MockState::with_fixture(Arc::clone(&fixture), &mock, true),
+            MockState::with_seed(&seed, &mock, true),
         );
         let tenants = Arc::new(Tenants::new(
             service,
             mock,
-            fixture,
+            seed,
             config.max_tenants,
             config.tenant_budget,
         ));
@@ -694,7 +695,7 @@ mod tests {
                 "http://mock.public.invalid:18080/mock".to_owned(),
                 String::new(),
                 MockVendor::ALL.to_vec(),
-                crate::state::MockState::with_fixture(Arc::default(), &mock, true),
+                crate::state::MockState::with_seed(&crate::state::Seed::default(), &mock, true),
             );
             let mut req = MockRequest::new(http::Method::GET, "/__admin");
             req.headers

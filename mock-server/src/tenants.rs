@@ -10,7 +10,7 @@
 //! weight ([`MockState::weight`](crate::MockState)) is over the budget.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use http::Method;
@@ -18,9 +18,8 @@ use serde_json::json;
 
 use crate::admin;
 use crate::core::{MockRequest, MockResponse, MockVendor};
-use crate::fixture::Fixture;
 use crate::service::{MockService, no_store};
-use crate::state::{MockConfig, MockState};
+use crate::state::{MockConfig, MockState, Seed};
 
 /// The path prefix of the tenants.
 const PREFIX: &str = "/t/";
@@ -29,16 +28,18 @@ const PREFIX: &str = "/t/";
 pub(crate) const MAX_TENANT_ID: usize = 64;
 
 /// What a tenant weighs before it holds anything: its service (the URLs built for it), an empty
-/// state and its copy of the fixture's accounts' slots.
+/// state, its slot here. The fixture it starts from is the server's, shared, not its own.
 const TENANT_BASE_WEIGHT: usize = 16 * 1024;
 
 /// The default tenant and the others, by id.
 #[derive(Debug)]
 pub(crate) struct Tenants {
     default: MockService,
-    /// The settings each new tenant starts with; its fixture is [`Tenants::fixture`].
+    /// The settings each new tenant starts with; its fixture is [`Tenants::seed`]'s.
     config: MockConfig,
-    fixture: Arc<Fixture>,
+    /// The server's fixture and its keys' automaton, shared by every tenant until one loads its
+    /// own (which it owns, and is counted by).
+    seed: Seed,
     max_tenants: usize,
     budget: usize,
     registry: Mutex<Registry>,
@@ -62,19 +63,19 @@ struct Slot {
 }
 
 impl Tenants {
-    /// `default` serves the bare origin; new tenants start from `config` with `fixture` (shared;
+    /// `default` serves the bare origin; new tenants start from `config` with `seed` (shared;
     /// `config`'s own fixture is not read).
     pub(crate) fn new(
         default: MockService,
         config: MockConfig,
-        fixture: Arc<Fixture>,
+        seed: Seed,
         max_tenants: usize,
         budget: usize,
     ) -> Self {
         Self {
             default,
             config,
-            fixture,
+            seed,
             max_tenants: max_tenants.max(1),
             budget,
             registry: Mutex::new(Registry::default()),
@@ -163,45 +164,48 @@ impl Tenants {
     }
 
     /// The tenant `id`, marked as just used; created first if it does not exist and `create`
-    /// allows it (else its refusal).
+    /// allows it (else its refusal). A new tenant is made outside the registry's lock (cheap as
+    /// it is: it shares the server's [`Seed`]), so that no other tenant's request waits on it.
     fn enter(
         &self,
         id: &str,
         create: impl FnOnce() -> Option<MockResponse>,
     ) -> Result<MockService, Box<MockResponse>> {
-        let mut r = self.registry();
-        r.tick += 1;
-        let tick = r.tick;
-        if let Some(slot) = r.map.get_mut(id) {
-            slot.tick = tick;
-            slot.used = Instant::now();
-            return Ok(slot.service.clone());
+        if let Some(service) = self.registry().touch(id) {
+            return Ok(service);
         }
         if let Some(refused) = create() {
             return Err(Box::new(refused));
+        }
+        let made = MockService::from_parts(
+            format!("{}{PREFIX}{id}", self.default.origin()),
+            String::new(),
+            MockVendor::ALL.to_vec(),
+            MockState::with_seed(&self.seed, &self.config, true),
+        );
+        let mut r = self.registry();
+        // Made meanwhile by another request: that one is the tenant.
+        if let Some(service) = r.touch(id) {
+            return Ok(service);
         }
         while r.map.len() >= self.max_tenants {
             if !r.evict_stalest(id) {
                 break;
             }
         }
-        let service = MockService::from_parts(
-            format!("{}{PREFIX}{id}", self.default.origin()),
-            String::new(),
-            MockVendor::ALL.to_vec(),
-            MockState::with_fixture(Arc::clone(&self.fixture), &self.config, true),
-        );
+        r.tick += 1;
+        let tick = r.tick;
         r.weight += TENANT_BASE_WEIGHT;
         r.map.insert(
             id.to_owned(),
             Slot {
-                service: service.clone(),
+                service: made.clone(),
                 tick,
                 used: Instant::now(),
                 weight: TENANT_BASE_WEIGHT,
             },
         );
-        Ok(service)
+        Ok(made)
     }
 
     /// Records what tenant `id` weighs after a request, and forgets the least recently used
@@ -276,6 +280,16 @@ impl Tenants {
 }
 
 impl Registry {
+    /// The tenant `id`, if it exists, marked as just used.
+    fn touch(&mut self, id: &str) -> Option<MockService> {
+        self.tick += 1;
+        let tick = self.tick;
+        let slot = self.map.get_mut(id)?;
+        slot.tick = tick;
+        slot.used = Instant::now();
+        Some(slot.service.clone())
+    }
+
     /// Forgets the least recently used tenant other than `keep`; false when there is none.
     fn evict_stalest(&mut self, keep: &str) -> bool {
         let stalest = self
@@ -338,5 +352,51 @@ mod tests {
         ] {
             assert!(!valid_id(bad), "{bad}");
         }
+    }
+
+    fn tenants_of(fixture: crate::Fixture) -> Tenants {
+        let seed = Seed::new(fixture);
+        let config = MockConfig::default();
+        let default = MockService::from_parts(
+            "http://127.0.0.1:1".to_owned(),
+            String::new(),
+            MockVendor::ALL.to_vec(),
+            MockState::with_seed(&seed, &config, true),
+        );
+        Tenants::new(default, config, seed, 10, usize::MAX)
+    }
+
+    #[test]
+    fn tenants_share_the_servers_fixture_until_one_loads_its_own() {
+        let mut fixture = crate::Fixture::default();
+        let account = fixture.connected_accounts[0].clone();
+        fixture.connected_accounts = vec![account; 2000];
+        let tenants = tenants_of(fixture);
+        let a = tenants.enter("a", || None).unwrap();
+        let b = tenants.enter("b", || None).unwrap();
+        let shared = |s: &MockService| {
+            let keys = s.state().fixture_keys();
+            let fixture = std::sync::Arc::clone(&s.state().lock().fixture);
+            (keys, fixture)
+        };
+        let ((ka, fa), (kb, fb)) = (shared(&a), shared(&b));
+        assert!(std::sync::Arc::ptr_eq(&ka, &kb), "one automaton for all");
+        assert!(std::sync::Arc::ptr_eq(&fa, &fb), "one fixture for all");
+        assert!(std::sync::Arc::ptr_eq(&fa, &tenants.seed.fixture));
+        // Its accounts are read, not copied: a tenant weighs the same whatever their number.
+        assert_eq!(a.state().accounts().len(), 2000);
+        assert!(a.state().weight() < 1024, "{}", a.state().weight());
+        // A tenant that loads its own owns it, and is counted by it; the others keep sharing.
+        a.state().load_fixture(crate::Fixture::default());
+        let (ka2, fa2) = shared(&a);
+        assert!(!std::sync::Arc::ptr_eq(&ka2, &kb) && !std::sync::Arc::ptr_eq(&fa2, &fb));
+        assert!(a.state().weight() > 1024, "{}", a.state().weight());
+        assert!(std::sync::Arc::ptr_eq(&shared(&b).0, &kb));
+        assert_eq!(b.state().accounts().len(), 2000);
+        // The same tenant again is the same service; a refused one is not made.
+        assert!(tenants.enter("a", || None).unwrap().same(&a));
+        let refused = tenants.enter("c", || Some(admin::admin_error(404, "no")));
+        assert_eq!(refused.err().map(|r| r.status), Some(404));
+        assert_eq!(tenants.registry().map.len(), 2);
     }
 }

@@ -104,15 +104,41 @@ pub enum AdminError {
     Unsupported(String),
 }
 
+/// A fixture as states use it: the fixture and the automaton that finds its keys, built once
+/// and shared (cheap to clone) by every state that starts from it: a server's tenants share
+/// the server's until one loads its own. Nothing in it is ever changed in place.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Seed {
+    pub(crate) fixture: Arc<Fixture>,
+    pub(crate) keys: Arc<Keys>,
+}
+
+impl Seed {
+    pub(crate) fn new(fixture: Fixture) -> Self {
+        let keys = Arc::new(Keys::new(fixture.api_keys.iter().map(|k| k.key.clone())));
+        Seed {
+            fixture: Arc::new(fixture),
+            keys,
+        }
+    }
+
+    /// What it holds, at [`FIXTURE_EXPANSION`] times its JSON, and its keys' automaton.
+    fn weight(&self) -> usize {
+        serde_json::to_vec(&*self.fixture).map_or(0, |j| j.len()) * FIXTURE_EXPANSION
+            + self.keys.memory()
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Data {
-    /// Shared with [`Snapshot`]s; replaced, never changed in place.
+    /// Shared with [`Snapshot`]s and, until this state loads its own, with the other states
+    /// of its [`Seed`]; replaced, never changed in place.
     pub(crate) fixture: Arc<Fixture>,
     pub(crate) mode: Mode,
     pub(crate) state_ttl: Duration,
-    /// The fixture's accounts first (`fixture_accounts` of them), then those flows connected.
+    /// The accounts flows connected, oldest first (the fixture's are read from the fixture,
+    /// never copied: see [`Data::all_accounts`]).
     pub(crate) accounts: VecDeque<ConnectedAccount>,
-    pub(crate) fixture_accounts: usize,
     /// What the accounts flows connected weigh ([`accounts::account_weight`]); the fixture's
     /// are counted with the fixture.
     pub(crate) accounts_bytes: usize,
@@ -127,6 +153,11 @@ pub(crate) struct Data {
 }
 
 impl Data {
+    /// Every connected account: the fixture's, then those flows connected.
+    pub(crate) fn all_accounts(&self) -> impl Iterator<Item = &ConnectedAccount> {
+        self.fixture.connected_accounts.iter().chain(&self.accounts)
+    }
+
     pub(crate) fn next(&mut self) -> u64 {
         self.counter += 1;
         self.counter
@@ -148,7 +179,8 @@ pub(crate) struct Snapshot {
 struct Inner {
     data: Mutex<Data>,
     log: Mutex<RequestLog>,
-    /// The fixture's API keys, scrubbed from what the log keeps (replaced with the fixture).
+    /// The fixture's API keys, scrubbed from what the log keeps (replaced with the fixture;
+    /// shared with the other states of its [`Seed`] until then).
     keys: RwLock<Arc<Keys>>,
     /// What a fixture loaded through the admin API weighs (see [`MockState::weight`]); 0 while
     /// the state uses the fixture it started with.
@@ -190,27 +222,22 @@ pub struct MockState {
 
 impl MockState {
     pub(crate) fn new(mut config: MockConfig, drop_supported: bool) -> Self {
-        let fixture = Arc::new(std::mem::take(&mut config.fixture));
-        Self::with_fixture(fixture, &config, drop_supported)
+        let seed = Seed::new(std::mem::take(&mut config.fixture));
+        Self::with_seed(&seed, &config, drop_supported)
     }
 
-    /// A state whose fixture is `fixture`, shared (the tenants of a server share the server's
-    /// until one loads its own); the rest of `config` as [`MockState::new`], its fixture unread.
-    pub(crate) fn with_fixture(
-        fixture: Arc<Fixture>,
-        config: &MockConfig,
-        drop_supported: bool,
-    ) -> Self {
-        let accounts: VecDeque<_> = fixture.connected_accounts.iter().cloned().collect();
-        let keys = keys_of(&fixture);
+    /// A state that starts from `seed`, shared (the tenants of a server share the server's
+    /// until one loads its own): nothing of the fixture is copied or built again, so a new
+    /// state costs the same whatever the fixture's size. The rest of `config` as
+    /// [`MockState::new`], its fixture unread.
+    pub(crate) fn with_seed(seed: &Seed, config: &MockConfig, drop_supported: bool) -> Self {
         Self {
             inner: Arc::new(Inner {
                 data: Mutex::new(Data {
-                    fixture,
+                    fixture: Arc::clone(&seed.fixture),
                     mode: config.mode,
                     state_ttl: config.state_ttl.min(MAX_STATE_TTL),
-                    fixture_accounts: accounts.len(),
-                    accounts,
+                    accounts: VecDeque::new(),
                     accounts_bytes: 0,
                     flows: Pending::new(),
                     codes: Pending::new(),
@@ -219,7 +246,7 @@ impl MockState {
                     generation: 0,
                 }),
                 log: Mutex::new(RequestLog::default()),
-                keys: RwLock::new(keys),
+                keys: RwLock::new(Arc::clone(&seed.keys)),
                 own_fixture_weight: AtomicUsize::new(0),
                 clock: Arc::clone(&config.clock),
                 initial_mode: config.mode,
@@ -275,8 +302,7 @@ impl MockState {
         let mode = self.inner.initial_mode;
         {
             let mut d = self.lock();
-            d.accounts = d.fixture.connected_accounts.iter().cloned().collect();
-            d.fixture_accounts = d.accounts.len();
+            d.accounts = VecDeque::new();
             d.accounts_bytes = 0;
             d.flows.clear();
             d.codes.clear();
@@ -289,16 +315,14 @@ impl MockState {
 
     /// Replaces the fixture, then resets.
     pub fn load_fixture(&self, fixture: Fixture) {
-        let keys = keys_of(&fixture);
-        // The JSON's expansion, and the copy of the keys (with its automaton) the log's
-        // redaction finds them with.
-        let weight =
-            serde_json::to_vec(&fixture).map_or(0, |j| j.len()) * FIXTURE_EXPANSION + keys.memory();
+        // Its own now: counted at its JSON's expansion, with the automaton the log's redaction
+        // finds its keys with.
+        let seed = Seed::new(fixture);
         self.inner
             .own_fixture_weight
-            .store(weight, Ordering::Relaxed);
-        self.lock().fixture = Arc::new(fixture);
-        *self.inner.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
+            .store(seed.weight(), Ordering::Relaxed);
+        self.lock().fixture = seed.fixture;
+        *self.inner.keys.write().unwrap_or_else(|e| e.into_inner()) = seed.keys;
         self.reset();
     }
 
@@ -316,7 +340,7 @@ impl MockState {
     /// kept: beyond that, each completion forgets the oldest account a flow connected (the
     /// fixture's accounts stay), so a long-running mock neither grows nor starts failing flows.
     pub fn accounts(&self) -> Vec<ConnectedAccount> {
-        self.lock().accounts.iter().cloned().collect()
+        self.lock().all_accounts().cloned().collect()
     }
 
     /// The request log (the last 1000 requests by default), oldest first.
@@ -388,7 +412,10 @@ impl MockState {
     pub(crate) fn sizes(&self) -> (usize, usize, usize) {
         let (flows, accounts) = {
             let d = self.lock();
-            (d.flows.len(), d.accounts.len())
+            (
+                d.flows.len(),
+                d.fixture.connected_accounts.len() + d.accounts.len(),
+            )
         };
         (flows, accounts, self.log().len())
     }
@@ -434,10 +461,6 @@ const FIXTURE_EXPANSION: usize = 16;
 /// quarter more and 16 bytes, never less than the memory really taken.
 pub(crate) fn allocation(n: usize) -> usize {
     if n == 0 { 0 } else { n + n / 4 + 16 }
-}
-
-fn keys_of(fixture: &Fixture) -> Arc<Keys> {
-    Arc::new(Keys::new(fixture.api_keys.iter().map(|k| k.key.clone())))
 }
 
 #[cfg(test)]

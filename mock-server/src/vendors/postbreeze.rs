@@ -104,7 +104,7 @@ pub(crate) fn connect(
         }
         Some(Role::Owner | Role::Admin) => {}
     }
-    let taken = ctx.state.lock().accounts.iter().any(|a| {
+    let taken = ctx.state.lock().all_accounts().any(|a| {
         a.vendor == MockVendor::Postbreeze && a.owner_id == workspace && a.platform == platform
     });
     if taken {

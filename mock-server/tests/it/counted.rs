@@ -230,3 +230,98 @@ fn each_kind_of_kept_thing_is_counted_at_least_at_its_size() {
     }
     assert!(short.is_empty(), "the count misses memory: {short:?}");
 }
+
+/// A fixture of realistic size for a team's CI: 40 keys, each a member of every vendor's demo
+/// owner, and 2,000 accounts already connected.
+fn team_fixture() -> Value {
+    let mut f = serde_json::to_value(social_connect_mock::Fixture::default()).unwrap();
+    let keys: Vec<Value> = (0..40)
+        .map(|i| json!({"key": format!("sk_team_{i:02}_{}", "k".repeat(40)), "name": format!("Member {i}")}))
+        .collect();
+    let mut all_keys = f["api_keys"].as_array().unwrap().clone();
+    all_keys.extend(keys.iter().cloned());
+    f["api_keys"] = all_keys.into();
+    for owners in f["owners"].as_object_mut().unwrap().values_mut() {
+        for owner in owners.as_array_mut().unwrap() {
+            let members = owner["members"].as_array_mut().unwrap();
+            members.extend(
+                keys.iter()
+                    .map(|k| json!({"key": k["key"], "role": "admin"})),
+            );
+        }
+    }
+    let account = f["connected_accounts"][0].clone();
+    f["connected_accounts"] = (0..2000)
+        .map(|i| {
+            let mut a = account.clone();
+            a["id"] = format!("acc_team_{i:05}").into();
+            a["name"] = format!("Team account {i}").into();
+            a
+        })
+        .collect::<Vec<_>>()
+        .into();
+    f
+}
+
+#[test]
+fn a_thousand_tenants_of_a_server_fixture_are_counted_at_what_they_take() {
+    // The server's fixture is shared by its tenants, not copied into each: a thousand tenants
+    // (the default cap) cost about their counted weight, and the whole stays under the
+    // README's 384 MB at the defaults.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.json");
+    std::fs::write(&file, team_fixture().to_string()).unwrap();
+    let b = Binary::start(&["--fixture", file.to_str().unwrap()], Stdio::null());
+    let pid = b.child.id();
+    if rss_kb(pid) == 0 {
+        eprintln!("skipped: no /proc/{pid}/status on this system");
+        return;
+    }
+    let origin = b.origin.clone();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (grew, count, rss, kept, accounts) = rt.block_on(async {
+        let c = client();
+        let (rss0, count0) = (rss_kb(pid), counted(&origin).await);
+        let mut tasks = tokio::task::JoinSet::new();
+        for t in 0..1000 {
+            let req = c
+                .post(format!("{origin}/t/team{t}/__admin/reset"))
+                .header("content-type", "application/json");
+            tasks.spawn(async move { req.send().await.map(|r| r.status().as_u16()) });
+            if tasks.len() >= 32 {
+                assert_eq!(tasks.join_next().await.unwrap().unwrap().unwrap(), 200);
+            }
+        }
+        while let Some(r) = tasks.join_next().await {
+            assert_eq!(r.unwrap().unwrap(), 200);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let listed = get(&format!("{origin}/__admin/tenants")).await.json();
+        let kept = listed["tenants"].as_array().unwrap().len();
+        let accounts = listed["tenants"][0]["accounts"].as_u64().unwrap();
+        let (rss1, count1) = (rss_kb(pid), counted(&origin).await);
+        (
+            rss1.saturating_sub(rss0) * 1024,
+            count1.saturating_sub(count0),
+            rss1 * 1024,
+            kept,
+            accounts,
+        )
+    });
+    drop(b);
+    eprintln!(
+        "1,000 tenants of a 40-key, 2,000-account fixture: RSS grew {grew} bytes, counted \
+         {count}; RSS {rss} bytes"
+    );
+    assert_eq!(
+        kept, 1000,
+        "every tenant kept: the budget is not what bounds them here"
+    );
+    assert_eq!(accounts, 2000, "each tenant sees the fixture's accounts");
+    assert!(count >= grew, "counted {count} < RSS growth {grew}");
+    assert!(rss < 384 * 1000 * 1000, "RSS {rss} bytes");
+}
