@@ -1,6 +1,8 @@
 //! What every handler sees: the state, the origin URLs are built on, the control-route root, and
 //! the URL prefixes built once per service so that a connect only appends its own values.
 
+use std::sync::atomic::AtomicU8;
+
 use crate::core::MockVendor;
 use crate::state::MockState;
 
@@ -24,6 +26,11 @@ pub(crate) struct Ctx {
     /// Per vendor, by [`MockVendor::index`]: the provider's authorization URL up to the value of
     /// its `state` parameter.
     authorize_prefixes: [String; MockVendor::COUNT],
+    /// Per vendor, by [`MockVendor::index`], what its module's success answers are, as this
+    /// service has seen them: not yet seen (0), all the spec requires (1), or short of a
+    /// property the spec requires (2). A cache of the service's own (each tenant's too), so
+    /// that nothing one service sees changes another's path.
+    pub(crate) shapes: [AtomicU8; MockVendor::COUNT],
 }
 
 impl Ctx {
@@ -50,6 +57,7 @@ impl Ctx {
             vendors,
             callbacks,
             authorize_prefixes,
+            shapes: [const { AtomicU8::new(0) }; MockVendor::COUNT],
         }
     }
 

@@ -1,7 +1,7 @@
 //! What every vendor API does before its connect handler: the body limit, routing, the method
 //! and the scenarios.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::Ordering;
 
 use crate::context::Ctx;
 use crate::contract::Completion;
@@ -14,7 +14,7 @@ use super::{ErrKind, module};
 /// wrote it, holds what the spec requires of its status ([`complete`]).
 pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str) -> MockResponse {
     let mut resp = answer(ctx, vendor, req, rel);
-    complete(vendor, &mut resp);
+    complete(ctx, vendor, &mut resp);
     resp
 }
 
@@ -92,20 +92,17 @@ fn answer(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str) -> MockRe
     resp
 }
 
-/// Per vendor, what its module's success answers are: not yet seen (0), all the spec requires
-/// (1), or short of a property the spec requires (2: one the spec added after the module was
-/// written, filled in on every answer).
-static SHAPE: [AtomicU8; MockVendor::COUNT] = [const { AtomicU8::new(0) }; MockVendor::COUNT];
-
 /// Fills into a JSON answer what the vendor's spec requires of its status and the module does
 /// not write, so that a property or a documented status a regenerated spec adds needs no hand
 /// edit. A module's success answers have one shape: once one is seen complete, the others are
 /// not parsed again (the hot path); errors, rarer, are checked each time. A body that is not
-/// JSON (a scenario's malformed or HTML answer) is left as it is.
-fn complete(vendor: MockVendor, resp: &mut MockResponse) {
+/// JSON (a scenario's malformed or HTML answer) is left as it is. What a service has seen is
+/// in its context ([`Ctx::shapes`]: 2 when the module's success answers lack a property the
+/// spec added after the module was written, filled in on every answer).
+fn complete(ctx: &Ctx, vendor: MockVendor, resp: &mut MockResponse) {
     let contract = vendor.contract();
     let success = resp.status == contract.success;
-    let shape = &SHAPE[vendor.index()];
+    let shape = &ctx.shapes[vendor.index()];
     if success && shape.load(Ordering::Relaxed) == 1 {
         return;
     }
@@ -125,6 +122,15 @@ fn complete(vendor: MockVendor, resp: &mut MockResponse) {
 mod tests {
     use super::*;
 
+    fn ctx() -> Ctx {
+        Ctx::new(
+            "http://127.0.0.1:1".to_owned(),
+            String::new(),
+            MockVendor::ALL.to_vec(),
+            crate::MockState::new(crate::MockConfig::default(), true),
+        )
+    }
+
     fn check(vendor: MockVendor, r: &MockResponse) -> Vec<String> {
         let content_type = r.headers.get("content-type").and_then(|v| v.to_str().ok());
         vendor
@@ -139,7 +145,7 @@ mod tests {
         let vendor = MockVendor::Aitronos;
         let mut r = MockResponse::json(401, &serde_json::json!({"message": "no key"}));
         assert!(!check(vendor, &r).is_empty(), "short before");
-        complete(vendor, &mut r);
+        complete(&ctx(), vendor, &mut r);
         assert!(check(vendor, &r).is_empty(), "{:?}", check(vendor, &r));
         let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(body["message"], "no key");
@@ -151,7 +157,20 @@ mod tests {
     fn an_answer_that_is_not_json_is_left_alone() {
         let mut r = MockResponse::new(200).with_body(&b"{\"url\": \"http://unterminated"[..]);
         let before = r.body.clone();
-        complete(MockVendor::Ocoya, &mut r);
+        complete(&ctx(), MockVendor::Ocoya, &mut r);
         assert_eq!(r.body, before);
+    }
+
+    /// What a service learns of its modules' answers is its own: another service (a tenant, a
+    /// test's mock) starts from nothing.
+    #[test]
+    fn what_one_service_learns_of_answers_stays_its_own() {
+        let (a, b) = (ctx(), ctx());
+        let vendor = MockVendor::Ocoya;
+        let mut r = MockResponse::json(vendor.contract().success, &serde_json::json!({}));
+        complete(&a, vendor, &mut r);
+        let seen = |c: &Ctx| c.shapes[vendor.index()].load(Ordering::Relaxed);
+        assert_eq!((seen(&a), seen(&b)), (2, 0));
+        assert!(check(vendor, &r).is_empty(), "{:?}", check(vendor, &r));
     }
 }
