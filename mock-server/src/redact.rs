@@ -383,7 +383,7 @@ impl Keys {
             + self
                 .list
                 .iter()
-                .map(|k| crate::state::allocation(k.capacity()))
+                .map(|k| crate::core::memory::allocation(k.capacity()))
                 .sum::<usize>()
             + self.matcher.as_ref().map_or(0, AhoCorasick::memory_usage)
     }

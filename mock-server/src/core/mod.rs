@@ -1,8 +1,9 @@
 //! The bottom layer: what every other layer speaks in. Vendor identity, tokens, the mode, the
-//! request and response model, the clock and scenarios. Nothing here imports from the rest of
+//! request and response model, the clock and scenarios, and how memory is counted. Nothing here imports from the rest of
 //! the crate.
 
 pub(crate) mod clock;
+pub(crate) mod memory;
 pub(crate) mod mode;
 pub(crate) mod model;
 pub(crate) mod scenario;

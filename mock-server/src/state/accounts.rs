@@ -73,7 +73,7 @@ impl Data {
 
 /// What an account weighs: its slot and its strings.
 pub(crate) fn account_weight(a: &ConnectedAccount) -> usize {
-    use super::allocation;
+    use crate::core::memory::allocation;
     std::mem::size_of::<ConnectedAccount>()
         + allocation(a.id.capacity())
         + allocation(a.owner_id.capacity())

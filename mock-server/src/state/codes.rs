@@ -24,7 +24,7 @@ impl Expiring for IssuedCode {
         self.expires_at
     }
     fn weight(&self) -> usize {
-        super::allocation(self.client_id.capacity())
-            + super::allocation(self.redirect_uri.capacity())
+        crate::core::memory::allocation(self.client_id.capacity())
+            + crate::core::memory::allocation(self.redirect_uri.capacity())
     }
 }

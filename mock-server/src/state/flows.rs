@@ -65,7 +65,7 @@ impl Expiring for Flow {
     /// Its strings at their capacity, the redirect target's parsed form (the URL text and its
     /// index), and the pages an automated decision may add later at their most.
     fn weight(&self) -> usize {
-        use super::allocation;
+        use crate::core::memory::allocation;
         allocation(self.provider.capacity())
             + allocation(self.platform.capacity())
             + allocation(self.owner_id.capacity())

@@ -109,7 +109,7 @@ impl Logged {
         // A method beyond the standard ones and 15 bytes is allocated (the standalone server
         // takes at most 32 bytes of one).
         let method = e.method.as_ref().map_or(0, |m| m.as_str().len());
-        use super::allocation;
+        use crate::core::memory::allocation;
         std::mem::size_of::<Self>()
             + if method > 15 { allocation(method) } else { 0 }
             + allocation(e.path.capacity())

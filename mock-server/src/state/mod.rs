@@ -456,13 +456,6 @@ impl MockState {
 /// one character (`"a",`, 4 bytes) becomes a `String` (24 bytes) and an allocation.
 const FIXTURE_EXPANSION: usize = 16;
 
-/// What an allocation of `n` bytes costs: allocators hand out size classes (mimalloc's are up
-/// to a quarter larger than asked for) and keep a little bookkeeping, so the count takes a
-/// quarter more and 16 bytes, never less than the memory really taken.
-pub(crate) fn allocation(n: usize) -> usize {
-    if n == 0 { 0 } else { n + n / 4 + 16 }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,7 @@ impl<T: Expiring> Expiring for Box<T> {
         (**self).expires_at()
     }
     fn weight(&self) -> usize {
-        super::allocation(std::mem::size_of::<T>()) + (**self).weight()
+        crate::core::memory::allocation(std::mem::size_of::<T>()) + (**self).weight()
     }
 }
 
