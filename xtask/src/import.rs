@@ -273,16 +273,6 @@ pub(crate) fn import_page(
     })
 }
 
-pub(crate) fn today() -> String {
-    let date = time::OffsetDateTime::now_utc().date();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
-}
-
 /// The `import` task.
 pub(crate) fn run(
     root: &Path,
@@ -313,7 +303,7 @@ pub(crate) fn run(
                 "--date {d:?} is not YYYY-MM-DD"
             )));
         }
-        None => today(),
+        None => crate::util::today(),
     };
     match import_page(
         &root.join("specs"),

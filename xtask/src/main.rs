@@ -21,6 +21,7 @@ mod bench;
 mod codegen;
 mod image;
 mod import;
+mod plan;
 mod scaffold;
 
 mod util;

@@ -67,6 +67,17 @@ pub(crate) fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+/// Today's date (UTC) as `YYYY-MM-DD`: the date a spec was imported or a vendor scaffolded.
+pub(crate) fn today() -> String {
+    let date = time::OffsetDateTime::now_utc().date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! builder, named from the generated code), the mock's (the engine's default rules) and the
 //! contract test's.
 
-use super::ScaffoldError;
+use super::PlanError;
 use super::infer::{Plan, lower};
 use super::inspect::{Field, Place};
 use crate::vendors::Vendor;
@@ -115,9 +115,9 @@ struct Names {
     query_key: Option<String>,
 }
 
-fn names(plan: &Plan, vendor: &Vendor, client: &str) -> Result<Names, ScaffoldError> {
+fn names(plan: &Plan, vendor: &Vendor, client: &str) -> Result<Names, PlanError> {
     let file = syn::parse_file(client)
-        .map_err(|e| ScaffoldError::Spec(format!("the generated client does not parse: {e}")))?;
+        .map_err(|e| PlanError::Spec(format!("the generated client does not parse: {e}")))?;
     let builder = setters(&file, &pascal(&vendor.connect.operation));
     let params = plan
         .op
@@ -277,7 +277,7 @@ pub(crate) fn sdk(
     vendor: &Vendor,
     client: &str,
     generated: bool,
-) -> Result<String, ScaffoldError> {
+) -> Result<String, PlanError> {
     let names = names(plan, vendor, client)?;
     let origin = if generated {
         format!(
@@ -362,7 +362,7 @@ pub(crate) fn connect_only(
     plan: &Plan,
     vendor: &Vendor,
     client: &str,
-) -> Result<String, ScaffoldError> {
+) -> Result<String, PlanError> {
     let names = names(plan, vendor, client)?;
     Ok(format!(
         "//! {display}'s connect call through its generated client, from its spec and manifest; \
@@ -495,7 +495,7 @@ fn provider_parts(plan: &Plan, vendor: &Vendor, names: &Names) -> (String, Strin
 }
 
 /// The mock module of the new vendor: the engine's default rules.
-pub(super) fn mock(plan: &Plan, vendor: &Vendor) -> String {
+pub(crate) fn mock(plan: &Plan, vendor: &Vendor) -> String {
     format!(
         r#"//! {display}: `{method} {path}` (scaffolded by `cargo xtask vendor new`). It starts on the
 //! engine's default rules (`defaults.rs`): the request checked against its spec, the owner
@@ -524,7 +524,7 @@ impl VendorModule for {variant} {{
 }
 
 /// The contract test module of the new vendor.
-pub(super) fn test(plan: &Plan, vendor: &Vendor) -> String {
+pub(crate) fn test(plan: &Plan, vendor: &Vendor) -> String {
     format!(
         r#"//! {display}: `{method} {path}` (scaffolded by `cargo xtask vendor new`): the SDK connects at
 //! the mock, the flow is followed to an account recorded at the mock, and every answer is what
@@ -558,7 +558,7 @@ async fn documented_statuses_match_the_spec() {{
 }
 
 /// The mock's test module of the new vendor.
-pub(super) fn mock_test(vendor: &Vendor) -> String {
+pub(crate) fn mock_test(vendor: &Vendor) -> String {
     format!(
         r#"//! {display} (scaffolded by `cargo xtask vendor new`): its sample connect request starts a flow
 //! on both adapters, with the link where its manifest says, and a request without a key is

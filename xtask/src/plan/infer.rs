@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::ScaffoldError;
+use super::PlanError;
 use super::inspect::{self, Field, Operation, Place};
 
 /// What the maintainer said on the command line.
@@ -128,7 +128,7 @@ const LINK_WORDS: &[&str] = &[
 
 /// A name's letters and digits, lower case: how field and method names are compared
 /// (`workspaceId` and `workspace_id` alike).
-pub(super) fn lower(s: &str) -> String {
+pub(crate) fn lower(s: &str) -> String {
     s.chars()
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
@@ -148,7 +148,7 @@ fn list(fields: &[Field]) -> String {
 }
 
 /// The operation: the one named, else the only one, else the only `post`.
-fn pick_operation(doc: &Value, choices: &Choices) -> Result<Operation, ScaffoldError> {
+fn pick_operation(doc: &Value, choices: &Choices) -> Result<Operation, PlanError> {
     let all = inspect::operations(doc);
     let shown = || {
         all.iter()
@@ -161,14 +161,14 @@ fn pick_operation(doc: &Value, choices: &Choices) -> Result<Operation, ScaffoldE
             let (m, p) = given
                 .trim()
                 .split_once(' ')
-                .ok_or_else(|| ScaffoldError::Infer {
+                .ok_or_else(|| PlanError::Infer {
                     what: format!("--operation `{given}` is not `METHOD /path`"),
                     hint: format!("the spec's operations: {}", shown()),
                 })?;
             let m = m.to_ascii_lowercase();
             let p = p.trim().to_owned();
             if !all.iter().any(|(am, ap)| *am == m && *ap == p) {
-                return Err(ScaffoldError::Infer {
+                return Err(PlanError::Infer {
                     what: format!("the spec has no operation `{m} {p}`"),
                     hint: format!("its operations: {}", shown()),
                 });
@@ -181,7 +181,7 @@ fn pick_operation(doc: &Value, choices: &Choices) -> Result<Operation, ScaffoldE
                 ([one], _) => one.clone(),
                 (_, [one]) => (*one).clone(),
                 _ => {
-                    return Err(ScaffoldError::Infer {
+                    return Err(PlanError::Infer {
                         what: format!(
                             "could not infer the connect operation among {}",
                             if all.is_empty() {
@@ -196,7 +196,7 @@ fn pick_operation(doc: &Value, choices: &Choices) -> Result<Operation, ScaffoldE
             }
         }
     };
-    inspect::operation(doc, &method, &path).ok_or_else(|| ScaffoldError::Infer {
+    inspect::operation(doc, &method, &path).ok_or_else(|| PlanError::Infer {
         what: format!("the operation `{method} {path}` could not be read"),
         hint: "name another with --operation \"post /path\"".to_owned(),
     })
@@ -209,7 +209,7 @@ fn pick_field(
     flag: &str,
     words: &[&str],
     accept: impl Fn(&Field) -> bool,
-) -> Result<Option<Field>, ScaffoldError> {
+) -> Result<Option<Field>, PlanError> {
     if let Some(name) = given {
         return op
             .fields
@@ -217,7 +217,7 @@ fn pick_field(
             .find(|f| f.name == name)
             .cloned()
             .map(Some)
-            .ok_or_else(|| ScaffoldError::Infer {
+            .ok_or_else(|| PlanError::Infer {
                 what: format!("{flag} `{name}` is no field of `{} {}`", op.method, op.path),
                 hint: format!("its fields: {}", list(&op.fields)),
             });
@@ -237,7 +237,7 @@ fn pick_field(
 
 /// The link in the answer: the pointer given (which must be a string of the answer), else the
 /// best string property whose name says link, a URL format first.
-fn pick_link(op: &Operation, given: Option<&str>) -> Result<String, ScaffoldError> {
+fn pick_link(op: &Operation, given: Option<&str>) -> Result<String, PlanError> {
     let shown = || {
         let all: Vec<_> = op.answer.iter().map(|(p, _)| format!("`{p}`")).collect();
         if all.is_empty() {
@@ -250,7 +250,7 @@ fn pick_link(op: &Operation, given: Option<&str>) -> Result<String, ScaffoldErro
         if op.answer.iter().any(|(p, _)| p == pointer) {
             return Ok(pointer.to_owned());
         }
-        return Err(ScaffoldError::Infer {
+        return Err(PlanError::Infer {
             what: format!("--link `{pointer}` is no string of the success answer"),
             hint: format!("its strings: {}", shown()),
         });
@@ -274,7 +274,7 @@ fn pick_link(op: &Operation, given: Option<&str>) -> Result<String, ScaffoldErro
         }
     }
     best.map(|(_, p)| p.clone())
-        .ok_or_else(|| ScaffoldError::Infer {
+        .ok_or_else(|| PlanError::Infer {
             what: format!(
                 "could not infer where the link is in the success answer of `{} {}` (its \
                  strings: {})",
@@ -292,7 +292,7 @@ pub(crate) fn plan(
     order: u32,
     doc: &Value,
     choices: &Choices,
-) -> Result<Plan, ScaffoldError> {
+) -> Result<Plan, PlanError> {
     let op = pick_operation(doc, choices)?;
     let (op_method, op_path) = (op.method.clone(), op.path.clone());
     let provider = pick_field(
@@ -311,7 +311,7 @@ pub(crate) fn plan(
             .collect();
         (listed.len() == 1).then(|| listed[0].clone())
     })
-    .ok_or_else(|| ScaffoldError::Infer {
+    .ok_or_else(|| PlanError::Infer {
         what: format!(
             "could not infer which field of `{} {}` names the provider (its fields: {})",
             op.method,
@@ -375,10 +375,10 @@ pub(crate) fn plan(
 
 /// The plan of a vendor that has a manifest already: its operation as the spec states it, and
 /// the fields the manifest names (each must be one the operation has).
-pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Plan, ScaffoldError> {
+pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Plan, PlanError> {
     let c = &vendor.connect;
     let op = inspect::operation(doc, &c.method.to_ascii_lowercase(), &c.path).ok_or_else(|| {
-        ScaffoldError::Infer {
+        PlanError::Infer {
             what: format!(
                 "{}: specs/{}/openapi.yaml has no operation `{} {}`",
                 vendor.name, vendor.name, c.method, c.path
@@ -391,7 +391,7 @@ pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Pl
             .iter()
             .find(|f| f.name == name)
             .cloned()
-            .ok_or_else(|| ScaffoldError::Infer {
+            .ok_or_else(|| PlanError::Infer {
                 what: format!(
                     "{}: the manifest's `{key} = {name:?}` is no field of `{} {}` (its fields: {})",
                     vendor.name,
@@ -414,7 +414,7 @@ pub(crate) fn plan_of(vendor: &crate::vendors::Vendor, doc: &Value) -> Result<Pl
         .values
         .iter()
         .map(|(name, value)| Ok((find(name, "values")?, value.clone())))
-        .collect::<Result<Vec<_>, ScaffoldError>>()?;
+        .collect::<Result<Vec<_>, PlanError>>()?;
     Ok(Plan {
         name: vendor.name.clone(),
         display: vendor.display.clone(),
@@ -624,7 +624,7 @@ demo_owners = [{{ id = "{demo}", name = "Demo {kind_lower}", members = "both" }}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scaffold::inspect::Place;
+    use crate::plan::inspect::Place;
 
     fn doc(yaml: &str) -> Value {
         let y: serde_norway::Value = serde_norway::from_str(yaml).unwrap();
