@@ -26,6 +26,8 @@ pub(crate) fn provider_authorize(ctx: &Ctx, req: &MockRequest) -> MockResponse {
 }
 
 /// What the authorization endpoint answers; sets `slow` for a flow with a `slow_consent` fault.
+/// The state's lock is held twice, briefly: to read the flow, and to record its answer (if
+/// another request answered it in between, this one is told so, as it would have been).
 fn answer(ctx: &Ctx, req: &MockRequest, slow: &mut Option<std::time::Duration>) -> MockResponse {
     let (params, from_form) = match req.method {
         Method::GET => (req.query_pairs(), false),
@@ -39,60 +41,27 @@ fn answer(ctx: &Ctx, req: &MockRequest, slow: &mut Option<std::time::Duration>) 
         return bad_state("The request has no state.");
     };
     let now = ctx.state.now();
-    let mut d = ctx.state.lock();
-    let Some(flow) = d.flows.get(state) else {
-        return bad_state(STATE_GONE);
+    let (flow, fixture) = match awaiting_consent(ctx, state, now) {
+        Ok(found) => found,
+        Err(why) => return bad_state(why),
     };
-    if flow.expires_at <= now {
-        d.flows.remove(state);
-        return bad_state(STATE_GONE);
-    }
-    if !matches!(flow.stage, Stage::AwaitingConsent) {
-        return bad_state("This authorization request has already been answered.");
-    }
     if let Some(ProviderFault::Slow(delay)) = flow.fault {
         *slow = Some(delay);
     }
-    let client_ok = get(&params, "client_id") == Some(flow.vendor.slug());
-    let redirect_ok = get(&params, "redirect_uri") == Some(ctx.callback_uri(flow.vendor));
-    let pkce_ok = get(&params, "code_challenge") == Some(flow.challenge.as_str())
-        && get(&params, "code_challenge_method") == Some("S256");
-    if !client_ok || !redirect_ok || !pkce_ok {
-        return html::error_page(
-            400,
-            "Invalid authorization request",
-            "client_id, redirect_uri or the PKCE challenge do not match this authorization request.",
-        );
+    if let Some(refused) = mismatched(ctx, &flow, &params) {
+        return refused;
     }
-    // RFC 6749 §4.1.1: `response_type` must be `code`. With the client and its redirect URI
-    // checked above, §4.1.2.1 answers a wrong one by redirecting back with an error.
-    let refused = match get(&params, "response_type") {
-        Some("code") => None,
-        None => Some(("invalid_request", "response_type is required")),
-        Some(_) => Some((
-            "unsupported_response_type",
-            "this server supports only response_type=code",
-        )),
-    };
-    if let Some((code, description)) = refused {
-        let (redirect_uri, state_owned) = (ctx.callback_uri(flow.vendor), state.to_owned());
-        if let Some(flow) = d.flows.get_mut(&state_owned) {
-            flow.stage = Stage::AwaitingCallback;
-        }
-        let mut location = url::form_urlencoded::Serializer::new(String::new());
-        location
-            .append_pair("error", code)
-            .append_pair("error_description", description)
-            .append_pair("state", &state_owned);
-        let status = if from_form { 303 } else { 302 };
-        return MockResponse::redirect(status, &format!("{redirect_uri}?{}", location.finish()));
+    let status = if from_form { 303 } else { 302 };
+    if let Some(error) = response_type_error(&params) {
+        // RFC 6749 §4.1.2.1: with the client and its redirect URI checked, a wrong
+        // `response_type` is answered by redirecting back with an error.
+        return record(ctx, &flow, now, Answer::Refused(error), status);
     }
-    let decision = get(&params, "decision");
-    let Some(decision) = decision else {
+    let Some(decision) = get(&params, "decision") else {
         if from_form {
             return html::error_page(400, "Invalid authorization request", "No decision.");
         }
-        let page = consent_page(ctx, &d.fixture, flow, &params);
+        let page = consent_page(ctx, &fixture, &flow, &params);
         return MockResponse::html_form(200, page, flow.redirect_target.as_ref());
     };
     let approve = match decision {
@@ -106,41 +75,155 @@ fn answer(ctx: &Ctx, req: &MockRequest, slow: &mut Option<std::time::Duration>) 
             );
         }
     };
-    let auto_pages = if from_form {
-        None
-    } else {
-        Some(match get(&params, "pages") {
-            None => AutoPages::First,
-            Some(p) if p.len() <= MAX_PAGES_PARAM => AutoPages::Chosen(p.to_owned()),
-            Some(_) => AutoPages::Chosen(String::new()),
-        })
+    let auto_pages = (!from_form).then(|| match get(&params, "pages") {
+        None => AutoPages::First,
+        Some(p) if p.len() <= MAX_PAGES_PARAM => AutoPages::Chosen(p.to_owned()),
+        Some(_) => AutoPages::Chosen(String::new()),
+    });
+    record(
+        ctx,
+        &flow,
+        now,
+        Answer::Decided(approve, auto_pages),
+        status,
+    )
+}
+
+/// The flow of `state`, still waiting for its consent, and the fixture (both copied out of one
+/// short lock); else why not, as the page says it. An expired flow is forgotten.
+fn awaiting_consent(
+    ctx: &Ctx,
+    state: &str,
+    now: OffsetDateTime,
+) -> Result<(Flow, std::sync::Arc<Fixture>), &'static str> {
+    let mut d = ctx.state.lock();
+    let Some(flow) = d.flows.get(state) else {
+        return Err(STATE_GONE);
     };
-    let (redirect_uri, challenge, deny, vendor, fault) = (
-        ctx.callback_uri(flow.vendor),
-        flow.challenge,
-        flow.deny,
-        flow.vendor,
-        flow.fault.clone(),
-    );
-    let state_owned = state.to_owned();
+    if flow.expires_at <= now {
+        d.flows.remove(state);
+        return Err(STATE_GONE);
+    }
+    if !matches!(flow.stage, Stage::AwaitingConsent) {
+        return Err(ANSWERED);
+    }
+    let flow = Flow::clone(flow);
+    Ok((flow, std::sync::Arc::clone(&d.fixture)))
+}
+
+/// The 400 page for a request whose client, redirect URI or PKCE challenge is not the flow's.
+fn mismatched(ctx: &Ctx, flow: &Flow, params: &[(String, String)]) -> Option<MockResponse> {
+    let client_ok = get(params, "client_id") == Some(flow.vendor.slug());
+    let redirect_ok = get(params, "redirect_uri") == Some(ctx.callback_uri(flow.vendor));
+    let pkce_ok = get(params, "code_challenge") == Some(flow.challenge.as_str())
+        && get(params, "code_challenge_method") == Some("S256");
+    (!client_ok || !redirect_ok || !pkce_ok).then(|| {
+        html::error_page(
+            400,
+            "Invalid authorization request",
+            "client_id, redirect_uri or the PKCE challenge do not match this authorization request.",
+        )
+    })
+}
+
+/// RFC 6749 §4.1.1: `response_type` must be `code`; the error and its description otherwise.
+fn response_type_error(params: &[(String, String)]) -> Option<(&'static str, &'static str)> {
+    match get(params, "response_type") {
+        Some("code") => None,
+        None => Some(("invalid_request", "response_type is required")),
+        Some(_) => Some((
+            "unsupported_response_type",
+            "this server supports only response_type=code",
+        )),
+    }
+}
+
+/// What the page says of a flow another request has answered.
+const ANSWERED: &str = "This authorization request has already been answered.";
+
+/// How the provider answers a flow's authorization request.
+enum Answer {
+    /// Refused before any decision: the error and its description.
+    Refused((&'static str, &'static str)),
+    /// The user's decision (approve: true, or deny), and the pages a WoopSocial Facebook flow
+    /// followed without a browser takes (`None` for a form's answer).
+    Decided(bool, Option<AutoPages>),
+}
+
+/// Records `answer` on `flow` (its code, if one is issued; the flow now waits for its
+/// callback) and redirects back to the vendor's callback with it. In one short lock, which
+/// first checks that no other request answered the flow since it was read.
+fn record(
+    ctx: &Ctx,
+    flow: &Flow,
+    now: OffsetDateTime,
+    answer: Answer,
+    status: u16,
+) -> MockResponse {
+    let redirect_uri = ctx.callback_uri(flow.vendor);
     let mut location = url::form_urlencoded::Serializer::new(String::new());
-    if let Some(ProviderFault::Error(error, description)) = &fault {
+    let mut d = ctx.state.lock();
+    match d.flows.get(flow.state.as_str()).map(|f| &f.stage) {
+        Some(Stage::AwaitingConsent) => {}
+        Some(_) => return bad_state(ANSWERED),
+        None => return bad_state(STATE_GONE),
+    }
+    let (returned, auto_pages) = match answer {
+        Answer::Refused((code, description)) => {
+            location
+                .append_pair("error", code)
+                .append_pair("error_description", description);
+            (flow.state.to_string(), None)
+        }
+        Answer::Decided(approve, auto_pages) => {
+            decided(&mut d, flow, now, approve, redirect_uri, &mut location);
+            // The `wrong_state` scenario: the provider sends back a state it was never given.
+            let returned = if flow.fault == Some(ProviderFault::WrongState) {
+                random_token().to_string()
+            } else {
+                flow.state.to_string()
+            };
+            (returned, Some(auto_pages))
+        }
+    };
+    location.append_pair("state", &returned);
+    if let Some(kept) = d.flows.get_mut(flow.state.as_str()) {
+        kept.stage = Stage::AwaitingCallback;
+        if let Some(auto_pages) = auto_pages {
+            kept.auto_pages = auto_pages;
+        }
+    }
+    drop(d);
+    MockResponse::redirect(status, &format!("{redirect_uri}?{}", location.finish()))
+}
+
+/// Adds to `location` what a decision sends back: the provider's fault, a code it issues (kept
+/// in `d`, bound to the flow's challenge and redirect URI), or `access_denied`.
+fn decided(
+    d: &mut Data,
+    flow: &Flow,
+    now: OffsetDateTime,
+    approve: bool,
+    redirect_uri: &str,
+    location: &mut url::form_urlencoded::Serializer<'_, String>,
+) {
+    if let Some(ProviderFault::Error(error, description)) = &flow.fault {
         location.append_pair("error", error.as_str());
         if let Some(d) = description {
             location.append_pair("error_description", d);
         }
-    } else if approve && !deny {
+    } else if approve && !flow.deny {
         let code = random_token();
         let seq = d.next();
         d.codes.insert(
             code,
             IssuedCode {
-                client_id: vendor.slug().to_owned(),
+                client_id: flow.vendor.slug().to_owned(),
                 redirect_uri: redirect_uri.to_owned(),
-                challenge,
+                challenge: flow.challenge,
                 expires_at: expiry(now, std::time::Duration::from_secs(60)),
                 seq,
-                refused: fault == Some(ProviderFault::ExchangeFails),
+                refused: flow.fault == Some(ProviderFault::ExchangeFails),
             },
             now,
         );
@@ -150,19 +233,6 @@ fn answer(ctx: &Ctx, req: &MockRequest, slow: &mut Option<std::time::Duration>) 
             .append_pair("error", "access_denied")
             .append_pair("error_description", "The user denied the request");
     }
-    // The `wrong_state` scenario: the provider sends back a state it was never given.
-    let returned = if fault == Some(ProviderFault::WrongState) {
-        random_token().to_string()
-    } else {
-        state_owned.clone()
-    };
-    location.append_pair("state", &returned);
-    if let Some(flow) = d.flows.get_mut(&state_owned) {
-        flow.stage = Stage::AwaitingCallback;
-        flow.auto_pages = auto_pages;
-    }
-    let status = if from_form { 303 } else { 302 };
-    MockResponse::redirect(status, &format!("{redirect_uri}?{}", location.finish()))
 }
 
 fn consent_page(ctx: &Ctx, fixture: &Fixture, flow: &Flow, params: &[(String, String)]) -> String {
