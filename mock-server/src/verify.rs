@@ -155,134 +155,186 @@ pub enum VerifyError {
 
 /// The cases for `vendor`, made with `key` and `owner` (the sample's own owner when `None`).
 pub fn cases(vendor: MockVendor, key: &str, owner: Option<&str>) -> Vec<Case> {
-    let sample = samples::connect(vendor);
-    let own = Method::from_bytes(sample.method().as_bytes()).unwrap_or(Method::POST);
-    let owner = owner.or(sample.owner);
-    let swap = |text: &str| match (sample.owner, owner) {
-        (Some(from), Some(to)) if from != to => text.replace(from, to),
-        _ => text.to_owned(),
-    };
-    let path = sample.path;
-    let query = swap(sample.query);
-    let body = swap(sample.body);
-    let target = |query: &str| {
-        if query.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{path}?{query}")
-        }
-    };
-    let json = ("content-type", "application/json".to_owned());
-    let auth = |k: &str| sample.auth(k);
+    let base = Base::new(samples::connect(vendor), owner);
+    let json = json_type;
+    let body = || Some(base.body.clone());
     let mut out = vec![
-        Case {
-            name: "valid",
-            what: "a valid connect (only mints a link; nothing is connected)",
-            method: own.clone(),
-            target: target(&query),
-            headers: vec![auth(key), json.clone()],
-            body: Some(body.clone()),
-        },
-        Case {
-            name: "wrong_key",
-            what: "the same with a wrong key",
-            method: own.clone(),
-            target: target(&query),
-            headers: vec![auth(WRONG_KEY), json.clone()],
-            body: Some(body.clone()),
-        },
-        Case {
-            name: "no_key",
-            what: "the same without a key",
-            method: own.clone(),
-            target: target(&query),
-            headers: vec![json.clone()],
-            body: Some(body.clone()),
-        },
+        base.case(
+            "valid",
+            "a valid connect (only mints a link; nothing is connected)",
+            vec![base.sample.auth(key), json()],
+            body(),
+        ),
+        base.case(
+            "wrong_key",
+            "the same with a wrong key",
+            vec![base.sample.auth(WRONG_KEY), json()],
+            body(),
+        ),
+        base.case("no_key", "the same without a key", vec![json()], body()),
     ];
-    if let Some(owner) = owner {
-        let kept: Vec<&str> = query
+    if let Some(owner) = &base.owner {
+        out.push(base.missing_owner(key, owner));
+    }
+    out.push(base.unsupported_provider(key));
+    out.push(base.case(
+        "malformed_body",
+        "a body that is not JSON, sent as JSON",
+        vec![base.sample.auth(key), json()],
+        Some("{".to_owned()),
+    ));
+    let mut wrong_method = base.case(
+        "wrong_method",
+        "another method on the connect path (GET, or POST where the operation is a GET)",
+        vec![base.sample.auth(key)],
+        None,
+    );
+    wrong_method.method = if base.method == Method::GET {
+        Method::POST
+    } else {
+        Method::GET
+    };
+    out.push(wrong_method);
+    if base.sample.scheme.in_query() {
+        keys_into_query(&mut out, &base.sample);
+    }
+    out
+}
+
+/// What every case starts from: the vendor's sample, with the owner `verify` was given in place
+/// of the sample's.
+struct Base {
+    sample: samples::ConnectSample,
+    method: Method,
+    /// The owner given, else the sample's.
+    owner: Option<String>,
+    query: String,
+    body: String,
+}
+
+impl Base {
+    fn new(sample: samples::ConnectSample, owner: Option<&str>) -> Self {
+        let method = Method::from_bytes(sample.method().as_bytes()).unwrap_or(Method::POST);
+        let swap = |text: &str| match (sample.owner, owner) {
+            (Some(from), Some(to)) if from != to => text.replace(from, to),
+            _ => text.to_owned(),
+        };
+        Base {
+            sample,
+            method,
+            owner: owner.or(sample.owner).map(str::to_owned),
+            query: swap(sample.query),
+            body: swap(sample.body),
+        }
+    }
+
+    /// The connect path with `query`, if any.
+    fn target(&self, query: &str) -> String {
+        if query.is_empty() {
+            self.sample.path.to_owned()
+        } else {
+            format!("{}?{query}", self.sample.path)
+        }
+    }
+
+    /// A case on the sample's method and target.
+    fn case(
+        &self,
+        name: &'static str,
+        what: &'static str,
+        headers: Vec<(&'static str, String)>,
+        body: Option<String>,
+    ) -> Case {
+        Case {
+            name,
+            what,
+            method: self.method.clone(),
+            target: self.target(&self.query),
+            headers,
+            body,
+        }
+    }
+
+    /// The valid connect without the owner, in the query and in the body.
+    fn missing_owner(&self, key: &str, owner: &str) -> Case {
+        let kept: Vec<&str> = self
+            .query
             .split('&')
             .filter(|p| !p.is_empty() && !p.ends_with(&format!("={owner}")))
             .collect();
-        let body = map_body(&body, |map| map.retain(|_, v| v.as_str() != Some(owner)));
-        out.push(Case {
-            name: "missing_owner",
-            what: "the same without the owner",
-            method: own.clone(),
-            target: target(&kept.join("&")),
-            headers: vec![auth(key), json.clone()],
-            body: Some(body),
+        let body = map_body(&self.body, |map| {
+            map.retain(|_, v| v.as_str() != Some(owner));
         });
+        Case {
+            target: self.target(&kept.join("&")),
+            ..self.case(
+                "missing_owner",
+                "the same without the owner",
+                vec![self.sample.auth(key), json_type()],
+                Some(body),
+            )
+        }
     }
-    let provider = sample.provider;
-    // The provider is swapped wherever the sample puts it: a path segment, a query value or a
-    // body field.
-    let swapped_path: String = path
-        .split('/')
-        .map(|s| if s == provider { UNSUPPORTED } else { s })
-        .collect::<Vec<_>>()
-        .join("/");
-    let swapped_query: String = query
-        .split('&')
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) if v == provider => format!("{k}={UNSUPPORTED}"),
-            _ => p.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("&");
-    out.push(Case {
-        name: "unsupported_provider",
-        what: "the same with an unsupported provider",
-        method: own.clone(),
-        target: if swapped_query.is_empty() {
-            swapped_path
-        } else {
-            format!("{swapped_path}?{swapped_query}")
-        },
-        headers: vec![auth(key), json.clone()],
-        body: Some(map_body(&body, |map| {
+
+    /// The valid connect with the provider swapped for an unsupported one wherever the sample
+    /// puts it: a path segment, a query value or a body field.
+    fn unsupported_provider(&self, key: &str) -> Case {
+        let provider = self.sample.provider;
+        let path: String = self
+            .sample
+            .path
+            .split('/')
+            .map(|s| if s == provider { UNSUPPORTED } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let query: String = self
+            .query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) if v == provider => format!("{k}={UNSUPPORTED}"),
+                _ => p.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let body = map_body(&self.body, |map| {
             for v in map.values_mut() {
                 if v.as_str() == Some(provider) {
                     *v = UNSUPPORTED.into();
                 }
             }
-        })),
-    });
-    out.push(Case {
-        name: "malformed_body",
-        what: "a body that is not JSON, sent as JSON",
-        method: own.clone(),
-        target: target(&query),
-        headers: vec![auth(key), json],
-        body: Some("{".to_owned()),
-    });
-    out.push(Case {
-        name: "wrong_method",
-        what: "another method on the connect path (GET, or POST where the operation is a GET)",
-        method: if own == Method::GET {
-            Method::POST
-        } else {
-            Method::GET
-        },
-        target: target(&query),
-        headers: vec![auth(key)],
-        body: None,
-    });
-    // A vendor that takes the key in the query: each case's key goes there, not in a header.
-    if sample.scheme.in_query() {
-        let (name, _) = sample.auth("");
-        for case in &mut out {
-            if let Some(i) = case.headers.iter().position(|(n, _)| *n == name) {
-                let (_, value) = case.headers.remove(i);
-                let value: String =
-                    url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-                let sep = if case.target.contains('?') { '&' } else { '?' };
-                case.target = format!("{}{sep}{name}={value}", case.target);
-            }
+        });
+        Case {
+            target: if query.is_empty() {
+                path
+            } else {
+                format!("{path}?{query}")
+            },
+            ..self.case(
+                "unsupported_provider",
+                "the same with an unsupported provider",
+                vec![self.sample.auth(key), json_type()],
+                Some(body),
+            )
         }
     }
-    out
+}
+
+/// The JSON content type every case with a body sends.
+fn json_type() -> (&'static str, String) {
+    ("content-type", "application/json".to_owned())
+}
+
+/// For a vendor that takes the key in the query: each case's key goes there, not in a header.
+fn keys_into_query(out: &mut [Case], sample: &samples::ConnectSample) {
+    let (name, _) = sample.auth("");
+    for case in out {
+        if let Some(i) = case.headers.iter().position(|(n, _)| *n == name) {
+            let (_, value) = case.headers.remove(i);
+            let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            let sep = if case.target.contains('?') { '&' } else { '?' };
+            case.target = format!("{}{sep}{name}={value}", case.target);
+        }
+    }
 }
 
 fn map_body(body: &str, f: impl FnOnce(&mut Map<String, Value>)) -> String {
