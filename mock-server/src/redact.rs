@@ -250,9 +250,13 @@ fn decoded(text: &str, forms: Forms) -> String {
         out.push_str(&text[at..at + i]);
         at += i;
         let [raw, escaped] = readings(&text[at..], forms);
-        if let Some((c, len)) = escaped.or(raw) {
-            out.push(c);
-            at += len;
+        match escaped.or(raw) {
+            Some((c, len)) if len > 0 => {
+                out.push(c);
+                at += len;
+            }
+            // Never: a place of a text always reads as itself.
+            _ => break,
         }
     }
     out.push_str(&text[at..]);
