@@ -349,8 +349,15 @@ fn impostor(answer: &'static [u8], gap: Duration) -> u16 {
             let Ok(mut conn) = conn else { return };
             std::thread::spawn(move || {
                 use std::io::{Read, Write};
-                let mut head = [0u8; 1024];
-                let _ = conn.read(&mut head);
+                // The whole request head first, as a server reads it.
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
                 if gap.is_zero() {
                     let _ = conn.write_all(answer);
                     return;
