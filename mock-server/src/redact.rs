@@ -697,6 +697,9 @@ mod tests {
         };
         assert_eq!(decoded("a+b%2B%zz", percent(true)), "a b+%zz");
         assert_eq!(decoded("a+b%2B", percent(false)), "a+b+");
+        // What a form does not read stays as written.
+        assert_eq!(decoded(r"a\u0041&amp;", percent(true)), r"a\u0041&amp;");
+        assert_eq!(decoded(r"a\u0041&amp;+", Forms::JSON), "aA&amp;+");
     }
 
     #[test]
@@ -972,6 +975,13 @@ mod tests {
         let kept: serde_json::Value =
             serde_json::from_str(&body(r#"{"note":"sk&#95;test_owner","n":1}"#, &k)).unwrap();
         assert_eq!(kept, serde_json::json!({"note": "[redacted]", "n": 1}));
+        // An encoded string that holds no key is kept.
+        let kept: serde_json::Value =
+            serde_json::from_str(&body(r#"{"note":"50%25 off","api_key":"x"}"#, &k)).unwrap();
+        assert_eq!(
+            kept,
+            serde_json::json!({"note": "50%25 off", "api_key": "[redacted]"})
+        );
         // In text, and in a path.
         assert_eq!(body("key: sk&#95;test_owner", &k), "[redacted]");
         assert_eq!(
@@ -1011,6 +1021,11 @@ mod tests {
         assert_eq!(r("&apos;"), [Some(('&', 1)), Some(('\'', 6))]);
         assert_eq!(r("&#x1F511;"), [Some(('&', 1)), Some(('🔑', 9))]);
         assert_eq!(r("&#;"), [Some(('&', 1)), None]);
+        // A sign is no digit (`from_str_radix` would take it).
+        assert_eq!(r("&#+115;"), [Some(('&', 1)), None]);
+        assert_eq!(r("&#x+73;"), [Some(('&', 1)), None]);
+        // Three-byte characters too.
+        assert_eq!(r("%E2%82%AC"), [Some(('%', 1)), Some(('€', 9))]);
         assert_eq!(r("&#123456789;"), [Some(('&', 1)), None]);
         assert_eq!(r("&#xD800;"), [Some(('&', 1)), None]);
         assert_eq!(r("\\ud83d\\udd11"), [Some(('\\', 1)), Some(('🔑', 12))]);
@@ -1036,6 +1051,8 @@ mod tests {
             assert_eq!(out, text, "no spelling of the key: nothing replaced");
             let bound = 2 * (text.len() + 1) * (n + 2);
             assert!(followed <= bound, "{n}: {followed} > {bound}");
+            // And it did follow them: at least each backslash of the key once.
+            assert!(followed >= n, "{n}: {followed}");
             // And where the key is there, it is found.
             let text = format!("a{}x", "\\\\".repeat(n));
             assert_eq!(scrub_counting(&text, &key).0, "a[redacted]");

@@ -414,6 +414,23 @@ mod tests {
             &long[..20]
         );
         assert_eq!(string_of(Some("^a{100000}$"), None, None), "example");
+        // Exactly the most it makes, by one repetition or by its minimum.
+        assert_eq!(
+            string_of(Some("^a{4096}$"), None, None),
+            "a".repeat(MAX_FILL)
+        );
+        assert_eq!(
+            string_of(Some("^(ab){2048}$"), None, None),
+            "ab".repeat(2048)
+        );
+        // A repetition of what may be empty cannot grow the string: the format's is taken.
+        assert_eq!(string_of(Some("^(a?)+b$"), Some(3), None), "example");
+        // What one repetition grows is taken off what the next must.
+        assert_eq!(string_of(Some("^(ab)+(cd)+$"), Some(7), None), "abababcd");
+        assert_eq!(
+            string_of(Some("^(ab){1,2}(cd)+$"), Some(9), None),
+            "ababcdcdcd"
+        );
     }
 
     #[test]

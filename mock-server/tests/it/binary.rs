@@ -309,6 +309,29 @@ fn health_says_whether_the_mock_at_its_port_answers() {
     assert!(up.status.success(), "{}", says(&up));
     let up = health(&["--port", &port]);
     assert!(up.status.success(), "{}", says(&up));
+    // However long the mock's admin state grows (a scenario on every vendor), it is read whole.
+    let description = "d".repeat(200);
+    for v in MockVendor::ALL {
+        let scenario =
+            json!({"kind": "provider_error", "error": "server_error", "description": description});
+        let body = scenario.to_string();
+        let addr = b.origin.trim_start_matches("http://");
+        let mut conn = std::net::TcpStream::connect(addr).unwrap();
+        use std::io::{Read, Write};
+        write!(
+            conn,
+            "PUT /__admin/scenarios/{} HTTP/1.1\r\nHost: {addr}\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\nconnection: close\r\n\r\n{body}",
+            v.slug(),
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    let up = health(&["--port", &port]);
+    assert!(up.status.success(), "{}", says(&up));
     let mut child = b.child;
     child.kill().unwrap();
     child.wait().unwrap();
@@ -387,6 +410,26 @@ fn health_is_not_fooled_by_another_servers_200_nor_held_by_a_slow_one() {
         "{}",
         says(&out)
     );
+    // The mock's words under another status, or half of them under a 200: not the mock.
+    for (answer, said) in [
+        (
+            &b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 49\r\nconnection: close\r\n\r\n{\"service\":\"social-connect-mock\",\"mode\":\"strict\"}"[..],
+            "answered HTTP/1.1 503 Service Unavailable",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\ncontent-length: 33\r\nconnection: close\r\n\r\n{\"service\":\"social-connect-mock\"}",
+            "not the mock's admin state",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\ncontent-length: 17\r\nconnection: close\r\n\r\n{\"mode\":\"strict\"}",
+            "not the mock's admin state",
+        ),
+    ] {
+        let port = impostor(answer, Duration::ZERO);
+        let out = health(&["--port", &port.to_string()]);
+        assert_eq!(out.status.code(), Some(1), "{}", says(&out));
+        assert!(says(&out).contains(said), "{}", says(&out));
+    }
     // Its status line a byte at a time, then more: the one deadline ends the wait.
     let slow = impostor(b"HTTP/1.1 200 OK\r\n", Duration::from_millis(100));
     let out = health(&["--port", &slow.to_string()]);
