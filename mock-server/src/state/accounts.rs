@@ -144,5 +144,9 @@ mod tests {
         assert_eq!(kept, fixture, "the fixture's accounts stay");
         // Read from the fixture, never copied into the state.
         assert_eq!(d.accounts.len(), MAX_ACCOUNTS - fixture.len());
+        drop(d);
+        // Listed with the fixture's, as the tenants' list counts them.
+        assert_eq!(state.sizes().1, MAX_ACCOUNTS);
+        assert_eq!(state.accounts().len(), MAX_ACCOUNTS);
     }
 }

@@ -472,6 +472,14 @@ mod tests {
     }
 
     #[test]
+    fn a_seed_weighs_its_fixtures_expansion_and_its_keys_automaton() {
+        let seed = Seed::new(Fixture::default());
+        let json = serde_json::to_vec(&*seed.fixture).unwrap().len();
+        assert!(seed.keys.memory() > 0);
+        assert_eq!(seed.weight(), json * FIXTURE_EXPANSION + seed.keys.memory());
+    }
+
+    #[test]
     fn a_reset_makes_earlier_snapshots_stale() {
         let state = MockState::new(MockConfig::default(), true);
         let before = state.snapshot(MockVendor::Ocoya).generation;
