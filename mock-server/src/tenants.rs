@@ -193,7 +193,7 @@ impl Tenants {
                 break;
             }
         }
-        r.tick += 1;
+        // `touch` has just counted this use: its tick is the newest.
         let tick = r.tick;
         r.weight += TENANT_BASE_WEIGHT;
         r.map.insert(
@@ -398,5 +398,20 @@ mod tests {
         let refused = tenants.enter("c", || Some(admin::admin_error(404, "no")));
         assert_eq!(refused.err().map(|r| r.status), Some(404));
         assert_eq!(tenants.registry().map.len(), 2);
+    }
+
+    #[test]
+    fn each_use_makes_a_tenant_the_newest_and_the_stalest_goes_first() {
+        let tenants = tenants_of(crate::Fixture::default());
+        for id in ["a", "b", "c"] {
+            tenants.enter(id, || None).unwrap();
+        }
+        let tick = |id: &str| tenants.registry().map[id].tick;
+        assert!(tick("a") < tick("b") && tick("b") < tick("c"));
+        tenants.enter("a", || None).unwrap();
+        assert!(tick("a") > tick("c"));
+        assert!(tenants.registry().evict_stalest("c"));
+        let left: std::collections::BTreeSet<_> = tenants.registry().map.keys().cloned().collect();
+        assert_eq!(left, ["a", "c"].map(String::from).into());
     }
 }
