@@ -144,6 +144,9 @@ mod tests {
         assert_eq!(kept, fixture, "the fixture's accounts stay");
         // Read from the fixture, never copied into the state.
         assert_eq!(d.accounts.len(), MAX_ACCOUNTS - fixture.len());
+        // What the evicted weighed left the count with them.
+        let weighs: usize = d.accounts.iter().map(account_weight).sum();
+        assert_eq!(d.accounts_bytes, weighs);
         drop(d);
         // Listed with the fixture's, as the tenants' list counts them.
         assert_eq!(state.sizes().1, MAX_ACCOUNTS);
