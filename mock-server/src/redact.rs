@@ -495,9 +495,22 @@ fn whole_if_hidden<'a>(text: Cow<'a, str>, keys: &Keys) -> Cow<'a, str> {
     }
 }
 
-/// Whether the method holds a known key (a client that put its key in the wrong place).
-pub(crate) fn method_holds_key(method: &str, keys: &Keys) -> bool {
-    holds_key(method, keys)
+/// Whether the method holds a known key (a client that put its key in the wrong place). A
+/// standard method is none (and is not searched: nearly every request has one).
+pub(crate) fn method_holds_key(method: &http::Method, keys: &Keys) -> bool {
+    use http::Method;
+    let standard = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::HEAD,
+        Method::OPTIONS,
+        Method::PATCH,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    !standard.contains(method) && holds_key(method.as_str(), keys)
 }
 
 /// Replaces, in each item of `text` (items split at any of `seps`): the value of a

@@ -66,7 +66,7 @@ impl LogEntry {
         let (query, cut_query) = keep(query, redact::query, keys, MAX_QUERY);
         let (body, cut_body) = keep(body, redact::body, keys, MAX_BODY);
         Self {
-            method: (!redact::method_holds_key(method.as_str(), keys)).then_some(method),
+            method: (!redact::method_holds_key(&method, keys)).then_some(method),
             path,
             query,
             vendor,
