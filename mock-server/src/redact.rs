@@ -481,14 +481,16 @@ pub(crate) fn scrub(path: String, keys: &Keys) -> String {
         })
         .collect::<Vec<_>>()
         .join("/");
-    whole_if_hidden(Cow::Owned(path), keys).into_owned()
+    whole_if_hidden(Cow::Owned(path), true, keys).into_owned()
 }
 
 /// `text`, or [`REDACTED`] alone where a key is still in it in some reading: spread across
 /// the items or segments that the finer rules look at one by one (an entity's `&` splits a
-/// query's items).
-fn whole_if_hidden<'a>(text: Cow<'a, str>, keys: &Keys) -> Cow<'a, str> {
-    if encoded(&text) && holds_key(&text, keys) {
+/// query's items). `sent_encoded`: whether the text as sent was [`encoded`]; the finer rules
+/// never add an encoding (they write [`REDACTED`], and JSON written back escapes only what the
+/// sender escaped), so a text sent plain is returned as it is, unscanned.
+fn whole_if_hidden<'a>(text: Cow<'a, str>, sent_encoded: bool, keys: &Keys) -> Cow<'a, str> {
+    if sent_encoded && encoded(&text) && holds_key(&text, keys) {
         Cow::Owned(REDACTED.to_owned())
     } else {
         text
@@ -553,12 +555,13 @@ fn redact_items(text: &str, seps: &[u8], keys: &Keys) -> Option<String> {
 /// and every known key scrubbed, names and values decoded first (any reading, and case for
 /// names); the rest is kept byte for byte.
 pub(crate) fn query<'a>(q: &'a str, keys: &Keys) -> Cow<'a, str> {
-    let worth_a_look = encoded(q) || has_hint(q);
+    let sent_encoded = encoded(q);
+    let worth_a_look = sent_encoded || has_hint(q);
     let q: Cow<'a, str> = match worth_a_look.then(|| redact_items(q, b"&", keys)).flatten() {
         Some(redacted) => Cow::Owned(redacted),
         None => Cow::Borrowed(q),
     };
-    whole_if_hidden(scrub_keys(q, keys), keys)
+    whole_if_hidden(scrub_keys(q, keys), sent_encoded, keys)
 }
 
 /// A name as it reads with every encoding decoded, twice (a JSON escape inside
@@ -578,16 +581,16 @@ fn decoded_name(name: &str) -> String {
 /// whose credentials are replaced; a known key hidden in an encoding there takes the whole
 /// body.
 pub(crate) fn body<'a>(text: &'a str, keys: &Keys) -> Cow<'a, str> {
-    let hinted = has_hint(text);
-    if !hinted && !encoded(text) {
+    let sent_encoded = encoded(text);
+    if !sent_encoded && !has_hint(text) {
         return scrub_keys(Cow::Borrowed(text), keys);
     }
     if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(text) {
         // Written back when a field was redacted, or when escapes may hide a key or a name:
         // the parser decoded them, and serde_json writes names and strings unescaped.
-        if redact_json(&mut v, keys) || encoded(text) {
+        if redact_json(&mut v, keys) || sent_encoded {
             let out = serde_json::to_string(&v).unwrap_or_else(|_| REDACTED.to_owned());
-            return whole_if_hidden(scrub_keys(Cow::Owned(out), keys), keys);
+            return whole_if_hidden(scrub_keys(Cow::Owned(out), keys), sent_encoded, keys);
         }
         return scrub_keys(Cow::Borrowed(text), keys);
     }
@@ -599,7 +602,7 @@ pub(crate) fn body<'a>(text: &'a str, keys: &Keys) -> Cow<'a, str> {
     if let Some(redacted) = redact_quoted_pairs(&out) {
         out = Cow::Owned(redacted);
     }
-    whole_if_hidden(scrub_keys(out, keys), keys)
+    whole_if_hidden(scrub_keys(out, keys), sent_encoded, keys)
 }
 
 /// In text that is not JSON, each `"name": value` whose decoded name is a credential's gets
