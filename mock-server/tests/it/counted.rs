@@ -33,6 +33,22 @@ async fn counted(origin: &str) -> u64 {
     listed["weight_bytes"].as_u64().unwrap()
 }
 
+/// The binary's pid, whose resident memory is read, and a runtime to drive it with; `None`
+/// (the test skipped, and says so) where the system shows no resident memory.
+fn measured(b: &Binary) -> Option<(u32, tokio::runtime::Runtime)> {
+    let pid = b.child.id();
+    if rss_kb(pid) == 0 {
+        eprintln!("skipped: no /proc/{pid}/status on this system");
+        return None;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    Some((pid, rt))
+}
+
 /// Sends `make(tenant, i)` for every tenant and `i < PER_TENANT`, 32 at a time.
 async fn send_all<F>(make: F)
 where
@@ -71,17 +87,10 @@ fn each_kind_of_kept_thing_is_counted_at_least_at_its_size() {
         &["--tenant-budget-mib", "4096", "--max-tenants", "100000"],
         Stdio::null(),
     );
-    let pid = b.child.id();
-    if rss_kb(pid) == 0 {
-        eprintln!("skipped: no /proc/{pid}/status on this system");
+    let Some((pid, rt)) = measured(&b) else {
         return;
-    }
+    };
     let origin = b.origin.clone();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
     let phases = rt.block_on(async {
         let c = client();
         // Every tenant exists first (an admin write), so that each phase measures its kind.
@@ -272,17 +281,10 @@ fn a_thousand_tenants_of_a_server_fixture_are_counted_at_what_they_take() {
     let file = dir.path().join("team.json");
     std::fs::write(&file, team_fixture().to_string()).unwrap();
     let b = Binary::start(&["--fixture", file.to_str().unwrap()], Stdio::null());
-    let pid = b.child.id();
-    if rss_kb(pid) == 0 {
-        eprintln!("skipped: no /proc/{pid}/status on this system");
+    let Some((pid, rt)) = measured(&b) else {
         return;
-    }
+    };
     let origin = b.origin.clone();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
     let (grew, count, rss, kept, accounts) = rt.block_on(async {
         let c = client();
         let (rss0, count0) = (rss_kb(pid), counted(&origin).await);
