@@ -17,48 +17,17 @@ use http::Method;
 use crate::core::{MockRequest, MockVendor};
 use crate::fixture::OWNER_KEY;
 
-/// How a vendor's API takes its key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyScheme {
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// `Authorization: Basic base64(<key>:)`: the key as the user name.
-    Basic,
-    /// The key itself in the named header (lower case).
-    Header(&'static str),
-    /// The key in the named query parameter ([`ConnectSample::url_with_key`] puts it there).
-    Query(&'static str),
-}
-
-impl KeyScheme {
-    /// The header name (lower case) and value that carry `key`; for [`Query`](Self::Query),
-    /// the query parameter's name and value instead (see [`KeyScheme::in_query`]).
-    pub fn header(self, key: &str) -> (&'static str, String) {
-        match self {
-            Self::Query(name) => (name, key.to_owned()),
-            Self::Bearer => ("authorization", format!("Bearer {key}")),
-            Self::Basic => {
-                use base64::Engine as _;
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{key}:"));
-                ("authorization", format!("Basic {encoded}"))
-            }
-            Self::Header(name) => (name, key.to_owned()),
-        }
-    }
-
-    /// Whether the key goes in the query rather than a header.
-    pub fn in_query(self) -> bool {
-        matches!(self, Self::Query(_))
-    }
-}
+/// How a vendor's API takes its key: the model the SDK, the mock and xtask share.
+pub use social_connect_spec::Auth;
 
 /// A valid connect request to one vendor, made with the default fixture's owner key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectSample {
     /// The vendor.
     pub vendor: MockVendor,
-    /// How the key is sent.
-    pub scheme: KeyScheme,
+    /// How the key is sent: the first way the vendor's spec names (`Bearer` where it names
+    /// none).
+    pub scheme: &'static Auth,
     /// The query string without `?` (empty where the vendor takes none).
     pub query: &'static str,
     /// The JSON body; empty where the operation takes none.
@@ -85,10 +54,11 @@ mod table;
 /// manifest (`specs/<vendor>/vendor.toml`: the owner, the sample provider) and its contract
 /// (where each goes, how the key is sent).
 pub fn connect(vendor: MockVendor) -> ConnectSample {
-    let (scheme, path, query, body, owner, provider) = table::sample(vendor);
+    static BEARER: Auth = Auth::Bearer;
+    let (path, query, body, owner, provider) = table::sample(vendor);
     ConnectSample {
         vendor,
-        scheme,
+        scheme: vendor.contract().auth.first().unwrap_or(&BEARER),
         query,
         body,
         owner,
@@ -128,7 +98,7 @@ impl ConnectSample {
     }
 
     fn with_key(&self, target: String, key: &str) -> String {
-        let KeyScheme::Query(name) = self.scheme else {
+        let Auth::Query(name) = self.scheme else {
             return target;
         };
         let value: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
@@ -147,12 +117,20 @@ impl ConnectSample {
 
     /// The connect operation's method, as its spec states it (`POST`, `GET`, …).
     pub fn method(&self) -> &'static str {
-        self.vendor.contract().method
+        &self.vendor.contract().method
     }
 
-    /// The header that carries `key` in this vendor's scheme.
+    /// The header that carries `key` in this vendor's scheme: its name (lower case) and its
+    /// value. Where the vendor takes the key in the query, the parameter's name and value
+    /// instead ([`target_with_key`](Self::target_with_key) puts it there).
     pub fn auth(&self, key: &str) -> (&'static str, String) {
-        self.scheme.header(key)
+        let scheme: &'static Auth = self.scheme;
+        match scheme {
+            Auth::Query(name) => (name, key.to_owned()),
+            other => other
+                .credentials(key)
+                .unwrap_or(("authorization", format!("Bearer {key}"))),
+        }
     }
 
     /// The request as [`crate::MockService::handle`] takes it, with the owner key.

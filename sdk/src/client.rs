@@ -169,10 +169,8 @@ impl ClientBuilder {
                     .filter(|v| self.base_urls.contains_key(v) || v.default_base_url().is_some())
                     .collect(),
                 raw: vendors::Clients::new(base, http, |vendor| {
-                    let in_query = matches!(
-                        vendors::api(vendor).key_scheme(),
-                        vendors::KeyScheme::Query(_)
-                    );
+                    let in_query =
+                        matches!(vendors::api(vendor).key_scheme(), vendors::Auth::Query(_));
                     self.keys
                         .get(&vendor)
                         .filter(|_| in_query)
@@ -193,7 +191,8 @@ fn http_client(
 ) -> Result<reqwest::Client, Error> {
     let mut headers = HeaderMap::new();
     // A key the vendor takes in the query is not a header: the vendor's connect sets it.
-    let header = key.and_then(|Secret(key)| vendors::api(vendor).key_scheme().header(key));
+    let header =
+        key.and_then(|Secret(key)| vendors::key_header(vendors::api(vendor).key_scheme(), key));
     if let Some((name, value)) = header {
         // The error must not echo the key.
         let mut value = HeaderValue::from_str(&value).map_err(|_| Error::InvalidConfig {

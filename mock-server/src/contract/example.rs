@@ -7,18 +7,21 @@
 
 use serde_json::{Map, Value};
 
-use super::{Lit, Schema, Ty};
+use super::{Schema, Ty};
 
 /// A value valid against `schema` (as far as the mock's contract states it).
 pub(crate) fn example(schema: &Schema) -> Value {
-    if let Some(own) = schema.example {
-        let listed = schema.values.is_none_or(|values| values.contains(&own));
+    if let Some(own) = &schema.example {
+        let listed = schema
+            .values
+            .as_ref()
+            .is_none_or(|values| values.contains(own));
         if listed {
-            return literal(own);
+            return own.clone();
         }
     }
-    if let Some(first) = schema.values.and_then(|v| v.first()) {
-        return literal(*first);
+    if let Some(first) = schema.values.as_ref().and_then(|v| v.first()) {
+        return first.clone();
     }
     match schema.types.first() {
         Some(Ty::Object) | None if !schema.properties.is_empty() => object(schema),
@@ -43,21 +46,14 @@ fn object(schema: &Schema) -> Value {
 /// A property's example: an error member (`error`, `errors`) that may be null is null, so that
 /// an answer never reports an error it does not have.
 fn property(p: &super::Property) -> Value {
-    let error_like = matches!(p.name, "error" | "errors" | "error_code" | "errorCode");
+    let error_like = matches!(
+        p.name.as_str(),
+        "error" | "errors" | "error_code" | "errorCode"
+    );
     if error_like && p.schema.types.contains(&Ty::Null) {
         return Value::Null;
     }
-    example(p.schema)
-}
-
-fn literal(lit: Lit) -> Value {
-    match lit {
-        Lit::Str(s) => Value::from(s),
-        Lit::Int(i) => Value::from(i),
-        Lit::Bool(b) => Value::Bool(b),
-        Lit::Null => Value::Null,
-        Lit::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
-    }
+    example(&p.schema)
 }
 
 /// The number (an integer, when `integer`) nearest zero within `minimum` and `maximum`.
@@ -95,12 +91,12 @@ fn string(schema: &Schema) -> String {
         .max_length
         .and_then(|m| usize::try_from(m).ok())
         .unwrap_or(usize::MAX);
-    if let Some(p) = schema.pattern
+    if let Some(p) = schema.pattern.as_deref()
         && let Some(s) = matching(p, min, max)
     {
         return s;
     }
-    let mut s = match schema.format {
+    let mut s = match schema.format.as_deref() {
         Some("uri" | "url" | "uri-reference") => "https://example.com/".to_owned(),
         Some("date-time") => "2026-01-01T00:00:00Z".to_owned(),
         Some("date") => "2026-01-01".to_owned(),
@@ -125,7 +121,7 @@ fn string(schema: &Schema) -> String {
 /// repetition its least), grown by the first repetition that may repeat more. `None` when the
 /// pattern does not parse, nothing within the bounds and [`MAX_FILL`] was found this way, or
 /// the result does not match after all (a look-around the walk does not model).
-fn matching(pattern: &'static str, min: usize, max: usize) -> Option<String> {
+fn matching(pattern: &str, min: usize, max: usize) -> Option<String> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let mut out = String::new();
     write_match(&hir, &mut out, &mut 0)?;
@@ -202,7 +198,7 @@ fn write_match(hir: &regex_syntax::hir::Hir, out: &mut String, extra: &mut usize
 /// Adds to `value` every property `schema` requires that it lacks (recursively, each the
 /// smallest valid value), and says whether it added any. What is there is left as it is.
 pub(crate) fn complete(schema: &Schema, value: &mut Value) -> bool {
-    if let (Value::Array(items), Some(item)) = (&mut *value, schema.items) {
+    if let (Value::Array(items), Some(item)) = (&mut *value, schema.items.as_deref()) {
         let mut added = false;
         for v in items {
             added |= complete(item, v);
@@ -213,9 +209,9 @@ pub(crate) fn complete(schema: &Schema, value: &mut Value) -> bool {
         return false;
     };
     let mut added = false;
-    for p in schema.properties {
-        match map.get_mut(p.name) {
-            Some(inner) => added |= complete(p.schema, inner),
+    for p in &schema.properties {
+        match map.get_mut(&p.name) {
+            Some(inner) => added |= complete(&p.schema, inner),
             None if p.required => {
                 map.insert(p.name.to_owned(), property(p));
                 added = true;
@@ -270,72 +266,44 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::contract::Property;
 
-    static URL: Schema = Schema {
-        types: &[Ty::String],
-        format: Some("uri"),
-        ..Schema::ANY
-    };
-    static WHEN: Schema = Schema {
-        types: &[Ty::String],
-        format: Some("date-time"),
-        ..Schema::ANY
-    };
-    static KIND: Schema = Schema {
-        types: &[Ty::String],
-        values: Some(&[Lit::Str("oauth"), Lit::Str("other")]),
-        ..Schema::ANY
-    };
-    static DATA: Schema = Schema {
-        types: &[Ty::Object],
-        properties: &[
-            Property {
-                name: "auth_url",
-                required: true,
-                schema: &URL,
-            },
-            Property {
-                name: "expires_at",
-                required: true,
-                schema: &WHEN,
-            },
-            Property {
-                name: "note",
-                required: false,
-                schema: &URL,
-            },
-        ],
-        ..Schema::ANY
-    };
-    static ANSWER: Schema = Schema {
-        types: &[Ty::Object],
-        properties: &[
-            Property {
-                name: "data",
-                required: true,
-                schema: &DATA,
-            },
-            Property {
-                name: "kind",
-                required: true,
-                schema: &KIND,
-            },
-        ],
-        ..Schema::ANY
-    };
+    /// A schema as a contract states it (`specs/<vendor>/contract.json`).
+    fn schema(v: Value) -> Schema {
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// An answer with a nested required object, formats and an enum.
+    fn answer() -> Schema {
+        let url = json!({"types": ["string"], "format": "uri"});
+        schema(json!({
+            "types": ["object"],
+            "properties": [
+                {"name": "data", "required": true, "schema": {
+                    "types": ["object"],
+                    "properties": [
+                        {"name": "auth_url", "required": true, "schema": url},
+                        {"name": "expires_at", "required": true,
+                         "schema": {"types": ["string"], "format": "date-time"}},
+                        {"name": "note", "required": false, "schema": url},
+                    ],
+                }},
+                {"name": "kind", "required": true,
+                 "schema": {"types": ["string"], "values": ["oauth", "other"]}},
+            ],
+        }))
+    }
 
     #[test]
     fn every_required_property_gets_a_value_of_its_format() {
         assert_eq!(
-            example(&ANSWER),
+            example(&answer()),
             json!({"data": {"auth_url": "https://example.com/", "expires_at": "2026-01-01T00:00:00Z"}, "kind": "oauth"})
         );
     }
 
     #[test]
     fn a_pointer_sets_a_nested_value_making_what_is_missing() {
-        let mut v = example(&ANSWER);
+        let mut v = example(&answer());
         set_at(&mut v, "/data/auth_url", json!("https://mock/x"));
         set_at(&mut v, "/link/href", json!("h"));
         assert_eq!(v["data"]["auth_url"], "https://mock/x");
@@ -351,24 +319,24 @@ mod tests {
     #[test]
     fn what_a_module_writes_is_kept_and_only_what_it_lacks_is_added() {
         let mut written = json!({"data": {"auth_url": "https://mock/x"}, "kind": "other"});
-        assert!(complete(&ANSWER, &mut written));
+        assert!(complete(&answer(), &mut written));
         assert_eq!(
             written,
             json!({"data": {"auth_url": "https://mock/x", "expires_at": "2026-01-01T00:00:00Z"}, "kind": "other"})
         );
         assert!(
-            !complete(&ANSWER, &mut written),
+            !complete(&answer(), &mut written),
             "complete now: nothing to add"
         );
     }
 
-    fn string_of(pattern: Option<&'static str>, min: Option<u64>, max: Option<u64>) -> String {
+    fn string_of(pattern: Option<&str>, min: Option<u64>, max: Option<u64>) -> String {
         let schema = Schema {
-            types: &[Ty::String],
-            pattern,
+            types: vec![Ty::String],
+            pattern: pattern.map(str::to_owned),
             min_length: min,
             max_length: max,
-            ..Schema::ANY
+            ..Schema::default()
         };
         string(&schema)
     }
@@ -435,12 +403,12 @@ mod tests {
 
     #[test]
     fn a_filled_number_is_within_its_minimum_and_maximum() {
-        let of = |types: &'static [Ty], minimum, maximum| {
+        let of = |types: &[Ty], minimum, maximum| {
             example(&Schema {
-                types,
+                types: types.to_vec(),
                 minimum,
                 maximum,
-                ..Schema::ANY
+                ..Schema::default()
             })
         };
         assert_eq!(of(&[Ty::Integer], None, Some(-5.0)), json!(-5));

@@ -57,16 +57,16 @@ impl Violation {
 /// The path parameters of a request (as [`crate::core::MockVendor::path_params`] reads them)
 /// against the contract's: each as its spec states (enum, pattern, length, format).
 pub(super) fn path(c: &Contract, params: &[(&str, String)]) -> Result<(), Violation> {
-    for p in c.path_params {
+    for p in &c.path_params {
         match params.iter().find(|(n, _)| *n == p.name) {
             None => {
                 return Err(Violation::new(
                     ViolationKind::Missing,
-                    p.name,
+                    &p.name,
                     format!("{} path parameter is required", p.name),
                 ));
             }
-            Some((_, raw)) => check_query_value(p.name, p.schema, raw)?,
+            Some((_, raw)) => check_query_value(&p.name, &p.schema, raw)?,
         }
     }
     Ok(())
@@ -79,17 +79,17 @@ pub(super) fn request(
     body: &[u8],
     lax: bool,
 ) -> Result<Validated, Violation> {
-    for p in c.query {
-        match query.iter().find(|(k, _)| k == p.name) {
+    for p in &c.query {
+        match query.iter().find(|(k, _)| *k == p.name) {
             None if p.required => {
                 return Err(Violation::new(
                     ViolationKind::Missing,
-                    p.name,
+                    &p.name,
                     format!("{} query parameter is required", p.name),
                 ));
             }
             None => {}
-            Some((_, raw)) => check_query_value(p.name, p.schema, raw)?,
+            Some((_, raw)) => check_query_value(&p.name, &p.schema, raw)?,
         }
     }
     let Some(spec) = &c.body else {
@@ -127,12 +127,12 @@ pub(super) fn request(
                 "Request body must be a JSON object".to_owned(),
             ));
         }
-        check_value(&Path::Root, spec.schema, &value, lax)?;
+        check_value(&Path::Root, &spec.schema, &value, lax)?;
         return Ok(Validated {
             body: Object::new(),
         });
     };
-    check_object(&Path::Root, spec.schema, &map, lax)?;
+    check_object(&Path::Root, &spec.schema, &map, lax)?;
     Ok(Validated { body: map })
 }
 
@@ -174,9 +174,9 @@ impl Path<'_> {
 }
 
 fn check_object(path: &Path<'_>, s: &Schema, map: &Object, lax: bool) -> Result<(), Violation> {
-    for p in s.properties {
-        let here = Path::Field(path, p.name);
-        match map.get(p.name) {
+    for p in &s.properties {
+        let here = Path::Field(path, &p.name);
+        match map.get(&p.name) {
             None if p.required => {
                 let field = here.text();
                 return Err(Violation::new(
@@ -186,7 +186,7 @@ fn check_object(path: &Path<'_>, s: &Schema, map: &Object, lax: bool) -> Result<
                 ));
             }
             None => {}
-            Some(v) => check_value(&here, p.schema, v, lax)?,
+            Some(v) => check_value(&here, &p.schema, v, lax)?,
         }
     }
     if !s.additional
@@ -245,11 +245,11 @@ fn check_value(path: &Path<'_>, s: &Schema, v: &Value, lax: bool) -> Result<(), 
             format!("{field} must be {}", names.join(" or ")),
         ));
     }
-    if let Some(values) = s.values
-        && !values.iter().any(|l| l.matches(v))
+    if let Some(values) = &s.values
+        && !values.contains(v)
     {
         let field = path.text();
-        let list: Vec<_> = values.iter().map(|l| l.text()).collect();
+        let list: Vec<_> = values.iter().map(super::literal_text).collect();
         return Err(Violation::new(
             ViolationKind::Enum,
             &field,
@@ -263,7 +263,7 @@ fn check_value(path: &Path<'_>, s: &Schema, v: &Value, lax: bool) -> Result<(), 
         Value::String(text) => check_string(path, s, text),
         Value::Number(n) => check_number(path, s, n.as_f64().unwrap_or(f64::NAN)),
         Value::Object(map) => check_object(path, s, map, lax),
-        Value::Array(items) => match s.items {
+        Value::Array(items) => match s.items.as_deref() {
             Some(item) => items
                 .iter()
                 .enumerate()
@@ -308,12 +308,12 @@ fn check_string(path: &Path<'_>, s: &Schema, text: &str) -> Result<(), Violation
             }));
         }
     }
-    if let Some(p) = s.pattern
+    if let Some(p) = s.pattern.as_deref()
         && !pattern_matches(p, text)
     {
         return Err(constraint(path, |f| format!("{f} must match {p}")));
     }
-    if let Some(fmt) = s.format
+    if let Some(fmt) = s.format.as_deref()
         && !format_ok(fmt, text)
     {
         return Err(constraint(path, |f| format!("{f} must be a valid {fmt}")));
@@ -367,102 +367,48 @@ fn check_query_value(name: &str, s: &Schema, raw: &str) -> Result<(), Violation>
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Auth, Body, Lit, Param, Property, Response};
     use super::*;
+    use serde_json::json;
 
-    static PROVIDER: Schema = Schema {
-        types: &[Ty::String],
-        values: Some(&[Lit::Str("a"), Lit::Str("b")]),
-        ..Schema::ANY
-    };
-    static C: Contract = Contract {
-        vendor: "t",
-        mock_prefix: "/t",
-        method: "POST",
-        path: "/x",
-        auth: &[Auth::Bearer],
-        path_params: &[],
-        query: &[Param {
-            name: "ws",
-            required: true,
-            schema: &Schema {
-                types: &[Ty::String],
-                ..Schema::ANY
-            },
-        }],
-        body: Some(Body {
-            required: true,
-            media: "application/json",
-            schema: &Schema {
-                types: &[Ty::Object],
-                properties: &[
-                    Property {
-                        name: "provider",
-                        required: true,
-                        schema: &PROVIDER,
-                    },
-                    Property {
-                        name: "id",
-                        required: false,
-                        schema: &Schema {
-                            types: &[Ty::String],
-                            format: Some("uuid"),
-                            ..Schema::ANY
-                        },
-                    },
-                    Property {
-                        name: "n",
-                        required: false,
-                        schema: &Schema {
-                            types: &[Ty::Integer, Ty::Null],
-                            maximum: Some(3.0),
-                            ..Schema::ANY
-                        },
-                    },
-                    Property {
-                        name: "slug",
-                        required: false,
-                        schema: &Schema {
-                            types: &[Ty::String],
-                            pattern: Some("^[a-z]+$"),
-                            max_length: Some(4),
-                            ..Schema::ANY
-                        },
-                    },
+    /// A contract as `specs/<vendor>/contract.json` states one.
+    fn c() -> &'static Contract {
+        static C: std::sync::OnceLock<Contract> = std::sync::OnceLock::new();
+        C.get_or_init(|| {
+            let text = json!({"types": ["string"]});
+            let spec = json!({
+                "vendor": "t", "version": "1", "servers": [], "method": "POST", "path": "/x",
+                "auth": [{"kind": "bearer"}],
+                "query": [{"name": "ws", "required": true, "schema": text}],
+                "body": {"required": true, "media": "application/json", "schema": {
+                    "types": ["object"],
+                    "additional": false,
+                    "properties": [
+                        {"name": "provider", "required": true,
+                         "schema": {"types": ["string"], "values": ["a", "b"]}},
+                        {"name": "id", "required": false,
+                         "schema": {"types": ["string"], "format": "uuid"}},
+                        {"name": "n", "required": false,
+                         "schema": {"types": ["integer", "null"], "maximum": 3.0}},
+                        {"name": "slug", "required": false,
+                         "schema": {"types": ["string"], "pattern": "^[a-z]+$", "max_length": 4}},
+                    ],
+                }},
+                "responses": [
+                    {"status": "200", "media": "application/json", "schema": {
+                        "types": ["object"],
+                        "properties": [{"name": "url", "required": true, "schema": text}],
+                    }},
+                    {"status": "4XX", "media": "application/json", "schema": null},
                 ],
-                additional: false,
-                ..Schema::ANY
-            },
-        }),
-        success: 201,
-        responses: &[
-            Response {
-                status: "200",
-                media: Some("application/json"),
-                schema: Some(&Schema {
-                    types: &[Ty::Object],
-                    properties: &[Property {
-                        name: "url",
-                        required: true,
-                        schema: &Schema {
-                            types: &[Ty::String],
-                            ..Schema::ANY
-                        },
-                    }],
-                    ..Schema::ANY
-                }),
-            },
-            Response {
-                status: "4XX",
-                media: Some("application/json"),
-                schema: None,
-            },
-        ],
-    };
+            });
+            let spec = serde_json::from_value(spec).unwrap();
+            Contract::new(Box::leak(Box::new(spec)), "/t")
+        })
+    }
 
     fn check(query: &str, body: &str) -> Result<Validated, Violation> {
         let q: Vec<_> = url::form_urlencoded::parse(query.as_bytes()).collect();
-        C.validate(&q, Some("application/json"), body.as_bytes(), false)
+        c().validate(&q, Some("application/json"), body.as_bytes(), false)
     }
 
     fn kind(query: &str, body: &str) -> (ViolationKind, String) {
@@ -523,19 +469,27 @@ mod tests {
     fn lax_mode_allows_unknown_fields_only() {
         let q = vec![(Cow::from("ws"), Cow::from("1"))];
         let body = br#"{"provider":"a","extra":1}"#;
-        assert!(C.validate(&q, Some("application/json"), body, true).is_ok());
+        assert!(
+            c().validate(&q, Some("application/json"), body, true)
+                .is_ok()
+        );
         let bad = br#"{"provider":"z","extra":1}"#;
-        assert!(C.validate(&q, Some("application/json"), bad, true).is_err());
+        assert!(
+            c().validate(&q, Some("application/json"), bad, true)
+                .is_err()
+        );
     }
 
     #[test]
     fn the_media_type_is_checked() {
         let q = vec![(Cow::from("ws"), Cow::from("1"))];
         let body = br#"{"provider":"a"}"#;
-        let v = C.validate(&q, Some("text/plain"), body, false).unwrap_err();
+        let v = c()
+            .validate(&q, Some("text/plain"), body, false)
+            .unwrap_err();
         assert_eq!(v.kind, ViolationKind::ContentType);
         assert!(
-            C.validate(
+            c().validate(
                 &q,
                 Some("application/vnd.x+json; charset=utf-8"),
                 body,
@@ -549,12 +503,12 @@ mod tests {
     fn an_answer_is_checked_against_the_documented_response() {
         let json = Some("application/json; charset=utf-8");
         assert!(
-            C.check_response(200, json, br#"{"url":"https://x"}"#)
+            c().check_response(200, json, br#"{"url":"https://x"}"#)
                 .is_empty()
         );
         // Its class documents 401.
-        assert!(C.check_response(401, json, b"{}").is_empty());
-        let text = |status, ct, body: &[u8]| C.check_response(status, ct, body).join("; ");
+        assert!(c().check_response(401, json, b"{}").is_empty());
+        let text = |status, ct, body: &[u8]| c().check_response(status, ct, body).join("; ");
         assert!(
             text(503, json, b"{}")
                 .contains("status 503 is not documented (the spec documents 200, 4XX)")

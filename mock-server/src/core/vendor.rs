@@ -4,6 +4,7 @@
 //! to know of it is handed down as data ([`FlowRules`]).
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::contract::Contract;
 
@@ -27,25 +28,43 @@ impl MockVendor {
 
     /// The vendor's contract, generated from its spec.
     pub(crate) fn contract(self) -> &'static Contract {
-        let c = crate::contract::ALL[self.index()];
-        debug_assert_eq!(
-            c.vendor,
-            self.slug(),
-            "contract::ALL is in MockVendor::ALL order"
-        );
-        c
+        static ALL: OnceLock<Vec<Contract>> = OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            MockVendor::ALL
+                .iter()
+                .map(|v| {
+                    // A contract that does not read (the spec crate's own test forbids one)
+                    // serves nothing: every request to the vendor is refused as unknown.
+                    static NONE: social_connect_spec::Contract = social_connect_spec::Contract {
+                        vendor: String::new(),
+                        version: String::new(),
+                        servers: Vec::new(),
+                        method: String::new(),
+                        path: String::new(),
+                        auth: Vec::new(),
+                        query: Vec::new(),
+                        path_params: Vec::new(),
+                        body: None,
+                        responses: Vec::new(),
+                    };
+                    let spec = social_connect_spec::contract(v.slug()).unwrap_or(&NONE);
+                    Contract::new(spec, v.mount_path())
+                })
+                .collect()
+        });
+        &all[self.index()]
     }
 
     /// The path prefix the vendor's API is served under (its base URL is `origin + prefix`):
     /// `/{slug}` and the path of the first server URL its spec names.
     pub fn prefix(self) -> &'static str {
-        self.contract().mock_prefix
+        &self.contract().mock_prefix
     }
 
     /// The connect endpoint's path, relative to [`prefix`](Self::prefix), as its spec names it
     /// (a template, where it has path parameters: `/connect/{provider}`).
     pub fn connect_path(self) -> &'static str {
-        self.contract().path
+        &self.contract().path
     }
 
     /// The path parameters of `rel` (a path after the prefix) when it is this vendor's connect
@@ -133,4 +152,19 @@ pub(crate) struct ConnectFields {
     pub(crate) redirect: Option<&'static str>,
     /// The JSON pointer of the link in the success answer.
     pub(crate) link: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_vendor_has_its_contract_and_a_prefix_under_its_mount() {
+        for vendor in MockVendor::ALL {
+            let c = vendor.contract();
+            assert_eq!(c.vendor, vendor.slug());
+            assert!(c.mock_prefix.starts_with(vendor.mount_path()), "{vendor}");
+            assert!((200..300).contains(&c.success), "{vendor}");
+        }
+    }
 }

@@ -65,6 +65,17 @@ impl MockVendor {
             Self::Ocoya => "Ocoya",
         }
     }
+    /// Where the mock serves it, before the path of its spec's first server (its manifest's
+    /// `mock.mount`).
+    pub(crate) fn mount_path(self) -> &'static str {
+        match self {
+            Self::Recoup => "/recoup",
+            Self::WoopSocial => "/woopsocial",
+            Self::Postbreeze => "/postbreeze",
+            Self::Aitronos => "/aitronos",
+            Self::Ocoya => "/ocoya",
+        }
+    }
     /// What the shared OAuth engine needs to know of the vendor (its manifest's `[mock]`).
     pub(crate) fn rules(self) -> &'static FlowRules {
         match self {

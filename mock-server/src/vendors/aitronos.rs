@@ -12,7 +12,7 @@
 //! - **422 `VALIDATION_ERROR` / `validation_error` is the mock's choice** (Aitronos documents no
 //!   validation error): what breaks the contract (missing `organization_id`, bad JSON, missing
 //!   `connector_type`, non-object `integration_params`), and a `connector_type` outside the
-//!   project's connector rule (`request::is_connector`);
+//!   project's connector rule (`social_connect_spec::is_connector_slug`);
 //! - the mock's 404/405/413/429/5xx: `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`
 //!   (type `invalid_request_error`), `RATE_LIMIT_EXCEEDED` (`rate_limit_error`),
 //!   `INTERNAL_ERROR` (`server_error`).
@@ -22,7 +22,7 @@
 use serde_json::json;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{is_connector, known_key, text, validate};
+use super::request::{known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::{MockRequest, MockResponse, MockVendor, random_id, rfc3339};
 use crate::flow::{self, FlowOptions, NewFlow};
@@ -131,9 +131,12 @@ pub(crate) fn connect(
         Ok(b) => b,
         Err(v) => return error(ctx, ErrKind::BadRequest, &v.message),
     };
-    let org = req.query_param("organization_id").unwrap_or_default();
-    let connector = text(&body, "connector_type").unwrap_or_default().to_owned();
-    if !is_connector(&connector) {
+    let fields = MockVendor::Aitronos.fields();
+    let org = req
+        .query_param(fields.owner.unwrap_or_default())
+        .unwrap_or_default();
+    let connector = text(&body, fields.provider).unwrap_or_default().to_owned();
+    if !social_connect_spec::is_connector_slug(&connector) {
         return error(
             ctx,
             ErrKind::BadRequest,

@@ -15,7 +15,7 @@ use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
 
 use super::ErrKind;
-use super::request::{check_redirect_target, is_connector, known_key, validate};
+use super::request::{check_redirect_target, known_key, validate};
 
 /// The module of a vendor that has none of its own: its spec and its manifest say all there is,
 /// so every [`VendorModule`](super::VendorModule) method keeps its default, these rules.
@@ -34,7 +34,10 @@ impl super::VendorModule for SpecOnly {
 /// `error`); `{"message"}` for a status it documents no body for.
 pub(crate) fn error(vendor: MockVendor, kind: ErrKind, message: &str) -> MockResponse {
     let status = kind.status();
-    let documented = vendor.contract().response(status).and_then(|r| r.schema);
+    let documented = vendor
+        .contract()
+        .response(status)
+        .and_then(|r| r.schema.as_ref());
     let Some(schema) = documented else {
         return MockResponse::json(status, &serde_json::json!({ "message": message }));
     };
@@ -51,14 +54,13 @@ fn fill(schema: &Schema, body: &mut Value, message: &str, code: &str, status: u1
     };
     let is_text = |s: &Schema| s.types.is_empty() || s.types.contains(&Ty::String);
     // Where the body has no place for a message, its `error` string carries it.
-    let has_message = schema
-        .properties
-        .iter()
-        .any(|p| matches!(p.name, "message" | "error_description" | "detail") && is_text(p.schema));
-    for p in schema.properties {
-        let text = is_text(p.schema);
+    let has_message = schema.properties.iter().any(|p| {
+        matches!(p.name.as_str(), "message" | "error_description" | "detail") && is_text(&p.schema)
+    });
+    for p in &schema.properties {
+        let text = is_text(&p.schema);
         let number = p.schema.types.contains(&Ty::Integer);
-        let value = match p.name {
+        let value = match p.name.as_str() {
             "message" | "error_description" | "detail" if text => Value::from(message),
             "error" if text && !has_message => Value::from(message),
             "code" | "error" | "type" if text => Value::from(code),
@@ -69,12 +71,12 @@ fn fill(schema: &Schema, body: &mut Value, message: &str, code: &str, status: u1
                 let inner = map
                     .entry("error")
                     .or_insert_with(|| Value::Object(serde_json::Map::new()));
-                fill(p.schema, inner, message, code, status);
+                fill(&p.schema, inner, message, code, status);
                 continue;
             }
             _ => continue,
         };
-        map.insert(p.name.to_owned(), value);
+        map.insert(p.name.clone(), value);
     }
 }
 
@@ -120,17 +122,17 @@ fn lists_values(vendor: MockVendor, name: &str) -> bool {
         .query
         .iter()
         .find(|p| p.name == name)
-        .map(|p| p.schema);
+        .map(|p| &p.schema);
     let in_path = contract
         .path_params
         .iter()
         .find(|p| p.name == name)
-        .map(|p| p.schema);
+        .map(|p| &p.schema);
     let in_body = contract
         .body
         .as_ref()
         .and_then(|b| b.schema.property(name))
-        .map(|p| p.schema);
+        .map(|p| &p.schema);
     in_path
         .or(in_query)
         .or(in_body)
@@ -166,7 +168,8 @@ pub(crate) fn connect(
     }
     // A provider the spec leaves free-form must still be a connector slug (the project's rule,
     // which the SDK's `free_form` shares); one its enum lists was checked already.
-    if !lists_values(vendor, fields.provider) && !is_connector(&provider) {
+    if !lists_values(vendor, fields.provider) && !social_connect_spec::is_connector_slug(&provider)
+    {
         let message = format!(
             "{} must be a connector slug (1-64 letters, digits, _, - and .)",
             fields.provider
@@ -210,7 +213,7 @@ pub(crate) fn connect(
     let contract = vendor.contract();
     let mut answer = contract
         .response(contract.success)
-        .and_then(|r| r.schema)
+        .and_then(|r| r.schema.as_ref())
         .map_or(Value::Null, example);
     if answer.get("state").is_some_and(Value::is_string) {
         set_at(&mut answer, "/state", Value::from(minted.state.as_str()));
@@ -221,7 +224,10 @@ pub(crate) fn connect(
         Value::from(minted.authorization_url),
     );
     // What the link's place needs beside it (an array item's other required members).
-    if let Some(schema) = contract.response(contract.success).and_then(|r| r.schema) {
+    if let Some(schema) = contract
+        .response(contract.success)
+        .and_then(|r| r.schema.as_ref())
+    {
         crate::contract::complete(schema, &mut answer);
     }
     MockResponse::json(contract.success, &answer)

@@ -74,13 +74,18 @@ pub(crate) fn connect(
     };
     let body = match validate(MockVendor::Ocoya, req, snap.mode) {
         Ok(b) => b,
-        Err(v) if v.kind == ViolationKind::Enum && v.field == "provider" => {
+        Err(v)
+            if v.kind == ViolationKind::Enum && v.field == MockVendor::Ocoya.fields().provider =>
+        {
             return error(ErrKind::BadRequest, "Unsupported provider");
         }
         Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    let workspace = req.query_param("workspaceId").unwrap_or_default();
-    let provider = text(&body, "provider").unwrap_or_default().to_owned();
+    let fields = MockVendor::Ocoya.fields();
+    let workspace = req
+        .query_param(fields.owner.unwrap_or_default())
+        .unwrap_or_default();
+    let provider = text(&body, fields.provider).unwrap_or_default().to_owned();
     if snap
         .fixture
         .role(MockVendor::Ocoya, &workspace, &key)

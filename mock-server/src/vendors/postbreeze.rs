@@ -87,8 +87,11 @@ pub(crate) fn connect(
         Ok(b) => b,
         Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    let workspace = text(&body, "workspaceId").unwrap_or_default().to_owned();
-    let platform = text(&body, "platform").unwrap_or_default().to_owned();
+    let fields = MockVendor::Postbreeze.fields();
+    let workspace = text(&body, fields.owner.unwrap_or_default())
+        .unwrap_or_default()
+        .to_owned();
+    let platform = text(&body, fields.provider).unwrap_or_default().to_owned();
     match snap.fixture.role(MockVendor::Postbreeze, &workspace, &key) {
         None => {
             return error(

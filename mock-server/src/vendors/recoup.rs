@@ -5,7 +5,7 @@
 //! `{"error":<int status>,"message":"…"}` — 401 missing/unknown key; 400 what breaks Recoup's
 //! contract (its spec: `connector` required, `account_id` a uuid, `callback_url` a URI; malformed
 //! JSON, wrong content type), a `connector` outside the project's connector rule
-//! (`request::is_connector`: the documented "invalid connector"), or a refused `callback_url`;
+//! (`social_connect_spec::is_connector_slug`: the documented "invalid connector"), or a refused `callback_url`;
 //! 403 an `account_id` the key cannot access.
 //! The same shape for the mock's 404/405/413/429/5xx.
 //!
@@ -15,7 +15,7 @@
 use serde_json::json;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{check_redirect_target, is_connector, known_key, text, validate};
+use super::request::{check_redirect_target, known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::model::push_json_str;
 use crate::core::{MockRequest, MockResponse, MockVendor};
@@ -86,8 +86,9 @@ pub(crate) fn connect(
         Ok(b) => b,
         Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    let connector = text(&body, "connector").unwrap_or_default().to_owned();
-    if !is_connector(&connector) {
+    let fields = MockVendor::Recoup.fields();
+    let connector = text(&body, fields.provider).unwrap_or_default().to_owned();
+    if !social_connect_spec::is_connector_slug(&connector) {
         return error(
             ErrKind::BadRequest,
             "Invalid connector: a connector slug is 1-64 letters, digits, _, - and .",

@@ -50,17 +50,6 @@ pub(crate) fn text<'b>(body: &'b Object, field: &str) -> Option<&'b str> {
     body.get(field).and_then(|v| v.as_str())
 }
 
-/// **The project's rule for a connector slug** (Recoup's `connector`, Aitronos's
-/// `connector_type`, which their specs leave free-form strings): 1–64 of `[A-Za-z0-9_.-]`. The
-/// SDK's `free_form` takes the same set, and the contract suite checks that they agree; a
-/// string outside it is the vendor's documented "invalid connector" answer.
-pub(crate) fn is_connector(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-}
-
 /// The longest redirect target a flow keeps, in bytes: **the mock's bound**, which no vendor
 /// documents. Every pending flow holds one, so it bounds what 10,000 pending flows hold; 2 KiB
 /// is more than browsers and proxies reliably carry in a URL anyway.
@@ -158,18 +147,5 @@ mod tests {
             assert!(check_redirect_target(&wide, mode).is_err());
         }
         assert!(check_redirect_target("javascript:alert(1)", Mode::Lax).is_err());
-    }
-
-    #[test]
-    fn connector_slugs() {
-        assert!(is_connector("googlesheets"));
-        assert!(is_connector("linkedin_pages-2"));
-        assert!(is_connector("GoogleSheets"));
-        assert!(is_connector("google.sheets"));
-        assert!(is_connector(&"a".repeat(64)));
-        assert!(!is_connector(""));
-        assert!(!is_connector("bad slug"));
-        assert!(!is_connector("é"));
-        assert!(!is_connector(&"a".repeat(65)));
     }
 }

@@ -33,7 +33,7 @@ fn answer(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str) -> MockRe
     if vendor.path_params(rel).is_none() {
         return m.error(ctx, ErrKind::NotFound, "Not found");
     }
-    let method = vendor.contract().method;
+    let method = vendor.contract().method.as_str();
     if req.method.as_str() != method {
         return m
             .error(ctx, ErrKind::MethodNotAllowed, "Method not allowed")

@@ -190,13 +190,17 @@ pub(crate) fn connect(
         Ok(b) => b,
         Err(v) => return error(ErrKind::BadRequest, &v.message),
     };
-    let project = text(&body, "projectId").unwrap_or_default().to_owned();
-    let platform = text(&body, "platform").unwrap_or_default().to_owned();
-    let redirect = match text(&body, "redirectUrl") {
+    let fields = MockVendor::WoopSocial.fields();
+    let project = text(&body, fields.owner.unwrap_or_default())
+        .unwrap_or_default()
+        .to_owned();
+    let platform = text(&body, fields.provider).unwrap_or_default().to_owned();
+    let redirect_field = fields.redirect.unwrap_or_default();
+    let redirect = match text(&body, redirect_field) {
         None => None,
         Some(raw) => match check_redirect_target(raw, snap.mode) {
             Ok(u) => Some(u),
-            Err(m) => return error(ErrKind::BadRequest, &format!("redirectUrl: {m}")),
+            Err(m) => return error(ErrKind::BadRequest, &format!("{redirect_field}: {m}")),
         },
     };
     if snap.mode == Mode::Strict

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderName};
+use reqwest::header::HeaderName;
 use url::Url;
 
 use crate::{AuthorizationLink, ConnectOutcome, ConnectRequest, Error, Provider, Vendor};
@@ -54,12 +54,9 @@ pub(crate) trait VendorApi: Sync {
     }
 
     /// How the vendor takes the API key: the first way its spec names.
-    fn key_scheme(&self) -> KeyScheme {
-        self.facts()
-            .auth
-            .first()
-            .copied()
-            .unwrap_or(KeyScheme::Bearer)
+    fn key_scheme(&self) -> &'static Auth {
+        static BEARER: Auth = Auth::Bearer;
+        self.facts().auth.first().unwrap_or(&BEARER)
     }
 
     /// What the vendor calls the owner of a connection (`projectId`, `workspaceId`, …): the
@@ -346,7 +343,7 @@ pub(crate) struct Facts {
     /// The first server URL that is not a local one.
     pub(crate) public_server: Option<&'static str>,
     /// The ways the connect operation takes the key, in the spec's order.
-    pub(crate) auth: &'static [KeyScheme],
+    pub(crate) auth: &'static [Auth],
     /// The connect operation's query parameters and top-level body fields, with whether each
     /// is required.
     pub(crate) fields: &'static [(&'static str, bool)],
@@ -371,43 +368,16 @@ impl Facts {
     }
 }
 
-/// How a vendor takes the API key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum KeyScheme {
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// `Authorization: Basic base64(<key>)`: a key of the form `user:password` is sent as it
-    /// is, any other as the user name with an empty password (`<key>:`).
-    #[allow(dead_code)] // named by the generated facts of a vendor whose spec takes the key so
-    Basic,
-    /// The key as it is, in the named header (lower case).
-    Header(&'static str),
-    /// The key in the named query parameter: the vendor's connect sets it on its call (see
-    /// [`Endpoint::query_key`]); never sent in a header.
-    #[allow(dead_code)] // named by the generated facts of a vendor whose spec takes the key so
-    Query(&'static str),
-}
+/// How a vendor takes the API key (the one model the SDK, the mock and xtask share). A key in
+/// the query is set on the vendor's connect call (see [`Endpoint::query_key`]), never in a
+/// header.
+pub(crate) use social_connect_spec::Auth;
 
-impl KeyScheme {
-    /// The header that carries `key` in this scheme, and its value; `None` for a key that goes
-    /// in the query.
-    pub(crate) fn header(self, key: &str) -> Option<(HeaderName, String)> {
-        Some(match self {
-            KeyScheme::Query(_) => return None,
-            KeyScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
-            KeyScheme::Basic => {
-                use base64::Engine as _;
-                let credentials = if key.contains(':') {
-                    key.to_owned()
-                } else {
-                    format!("{key}:")
-                };
-                let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
-                (AUTHORIZATION, format!("Basic {encoded}"))
-            }
-            KeyScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
-        })
-    }
+/// The header that carries `key` in `auth`; `None` for a key that goes in the query (or a
+/// header name that is not one, which a spec cannot state).
+pub(crate) fn key_header(auth: &Auth, key: &str) -> Option<(HeaderName, String)> {
+    let (name, value) = auth.credentials(key)?;
+    Some((HeaderName::try_from(name).ok()?, value))
 }
 
 /// The vendor's generated enum value for `wire` (checked by [`VendorApi::wire`] already; a spec
@@ -497,14 +467,10 @@ pub(crate) fn text_at<T: serde::Serialize>(answer: &T, pointer: &str) -> Option<
 #[derive(Debug)]
 pub(crate) struct Unsupported;
 
-/// A connector slug as the free-form vendors take them: 1–64 of `[A-Za-z0-9_.-]`.
+/// A connector slug as the free-form vendors take them ([`social_connect_spec::is_connector_slug`],
+/// the rule the mock enforces too).
 pub(crate) fn free_form(slug: &str) -> Result<String, Unsupported> {
-    let ok = !slug.is_empty()
-        && slug.len() <= 64
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-    if ok {
+    if social_connect_spec::is_connector_slug(slug) {
         Ok(slug.to_owned())
     } else {
         Err(Unsupported)
@@ -556,6 +522,7 @@ pub(crate) fn enum_value(
 mod tests {
     use super::*;
     use crate::vendors::api;
+    use reqwest::header::AUTHORIZATION;
 
     #[test]
     fn each_vendor_answers_for_itself() {
@@ -653,9 +620,9 @@ mod tests {
     fn every_key_scheme_makes_a_header() {
         for vendor in Vendor::ALL {
             let scheme = api(vendor).key_scheme();
-            match (scheme, scheme.header("k")) {
-                (KeyScheme::Query(_), header) => assert_eq!(header, None, "{vendor}"),
-                (KeyScheme::Basic, Some((_, value))) => {
+            match (scheme, key_header(scheme, "k")) {
+                (Auth::Query(_), header) => assert_eq!(header, None, "{vendor}"),
+                (Auth::Basic, Some((_, value))) => {
                     assert_eq!(value, "Basic azo=", "{vendor}")
                 }
                 (_, Some((name, value))) => assert!(value.ends_with('k'), "{vendor} {name}"),
@@ -663,22 +630,20 @@ mod tests {
             }
         }
         assert_eq!(
-            KeyScheme::Bearer.header("k"),
+            key_header(&Auth::Bearer, "k"),
             Some((AUTHORIZATION, "Bearer k".to_owned()))
         );
-        // RFC 7617's example credentials, and a bare key as the user name.
+        // A bare key as the user name.
         assert_eq!(
-            KeyScheme::Basic.header("Aladdin:open sesame"),
-            Some((
-                AUTHORIZATION,
-                "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_owned()
-            ))
-        );
-        assert_eq!(
-            KeyScheme::Basic.header("sk_test"),
+            key_header(&Auth::Basic, "sk_test"),
             Some((AUTHORIZATION, "Basic c2tfdGVzdDo=".to_owned()))
         );
-        assert_eq!(KeyScheme::Query("api_key").header("k"), None);
+        assert_eq!(key_header(&Auth::query("api_key"), "k"), None);
+        assert_eq!(
+            key_header(&Auth::header("bad name"), "k"),
+            None,
+            "not a header name"
+        );
         let key = QueryKey("sk_live_secret".into());
         assert_eq!(format!("{key:?}"), "QueryKey(***)");
     }

@@ -61,9 +61,9 @@ async fn every_value_a_spec_lists_connects_and_others_are_refused() {
 }
 
 /// Recoup's `connector` and Aitronos's `connector_type` are free-form strings in their specs;
-/// what counts as a connector is the project's rule, written once per side (the SDK's
-/// `free_form`, the mock's `is_connector`). Both sides must draw the line in the same place: a
-/// slug the SDK sends is one the mock accepts, and one the SDK refuses is one the mock refuses.
+/// what counts as a connector is the project's rule, written once
+/// (`social_connect_spec::is_connector_slug`), which both sides call. They must draw the line in
+/// the same place: a slug the SDK sends is one the mock accepts, and one the SDK refuses is one the mock refuses.
 #[tokio::test]
 async fn the_sdk_and_the_mock_agree_on_what_a_connector_is() {
     use social_connect::{ConnectRequest, Error, Provider};

@@ -6,8 +6,8 @@
 //! mapping is checked against (both get it as a generated module: see [`render_mock`] and
 //! [`render_sdk`]), and what the change report compares (`crate::report`).
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+pub use social_connect_spec::{Auth, Body, Contract, Param, Property, Response, Schema, Ty};
 
 use crate::vendors::Vendor;
 
@@ -21,170 +21,6 @@ pub struct ContractError {
     pub pointer: String,
     /// What is wrong.
     pub problem: String,
-}
-
-/// What one vendor's spec states about its connect operation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Contract {
-    /// The vendor's lower-case name.
-    pub vendor: String,
-    /// `info.version`.
-    pub version: String,
-    /// The server URLs, in the spec's order.
-    pub servers: Vec<String>,
-    /// The connect operation's method, upper case.
-    pub method: String,
-    /// The connect operation's path.
-    pub path: String,
-    /// The ways the operation takes the API key, in the spec's order (any one suffices).
-    pub auth: Vec<Auth>,
-    /// Query parameters (the operation's, and its path item's that it does not override).
-    pub query: Vec<Param>,
-    /// Path parameters, in the order the path names them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub path_params: Vec<Param>,
-    /// The request body, when the operation has one.
-    pub body: Option<Body>,
-    /// The documented responses, in the spec's order.
-    pub responses: Vec<Response>,
-}
-
-/// One way of passing the API key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
-pub enum Auth {
-    /// `Authorization: Bearer <key>`.
-    Bearer,
-    /// `Authorization: Basic base64(<key>)`, the key being `user:password` (or a user alone).
-    Basic,
-    /// The key as it is in a header (name lower-cased).
-    Header(String),
-    /// The key in a query parameter.
-    Query(String),
-    /// A scheme the mock does not model (named as the spec names it).
-    Other(String),
-}
-
-/// A query parameter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Param {
-    /// Its name.
-    pub name: String,
-    /// Whether the operation requires it.
-    pub required: bool,
-    /// Its schema.
-    pub schema: Schema,
-}
-
-/// A request body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Body {
-    /// Whether the operation requires one.
-    pub required: bool,
-    /// Its media type (the first the spec lists).
-    pub media: String,
-    /// Its schema.
-    pub schema: Schema,
-}
-
-/// A documented response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Response {
-    /// The status as the spec writes it (`200`, `4XX`, `default`).
-    pub status: String,
-    /// Its media type, when it documents a body.
-    pub media: Option<String>,
-    /// Its body's schema, when it documents one.
-    pub schema: Option<Schema>,
-}
-
-/// The JSON types a schema can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Ty {
-    /// `string`
-    String,
-    /// `integer`
-    Integer,
-    /// `number`
-    Number,
-    /// `boolean`
-    Boolean,
-    /// `object`
-    Object,
-    /// `array`
-    Array,
-    /// `null`
-    Null,
-}
-
-impl Ty {
-    fn parse(s: &str) -> Option<Ty> {
-        Some(match s {
-            "string" => Ty::String,
-            "integer" => Ty::Integer,
-            "number" => Ty::Number,
-            "boolean" => Ty::Boolean,
-            "object" => Ty::Object,
-            "array" => Ty::Array,
-            "null" => Ty::Null,
-            _ => return None,
-        })
-    }
-
-    fn rust(self) -> &'static str {
-        match self {
-            Ty::String => "Ty::String",
-            Ty::Integer => "Ty::Integer",
-            Ty::Number => "Ty::Number",
-            Ty::Boolean => "Ty::Boolean",
-            Ty::Object => "Ty::Object",
-            Ty::Array => "Ty::Array",
-            Ty::Null => "Ty::Null",
-        }
-    }
-}
-
-/// The part of a JSON schema the contract keeps: what a validator can check.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Schema {
-    /// The allowed types; empty for any.
-    pub types: Vec<Ty>,
-    /// `format`.
-    pub format: Option<String>,
-    /// `pattern`.
-    pub pattern: Option<String>,
-    /// `enum` (or `const`, as a one-value enum).
-    pub values: Option<Vec<Value>>,
-    /// `minLength`.
-    pub min_length: Option<u64>,
-    /// `maxLength`.
-    pub max_length: Option<u64>,
-    /// `minimum`.
-    pub minimum: Option<f64>,
-    /// `maximum`.
-    pub maximum: Option<f64>,
-    /// `properties`, in the spec's order, each with whether `required` names it.
-    pub properties: Vec<Property>,
-    /// Whether properties not named are allowed (`additionalProperties` not `false`).
-    pub additional: bool,
-    /// `items`.
-    pub items: Option<Box<Schema>>,
-    /// The value the spec gives as an example of this schema: its `example`, else the first
-    /// of its `examples`, else its `default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<Value>,
-}
-
-/// An object's property.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Property {
-    /// Its name.
-    pub name: String,
-    /// Whether the object's `required` names it.
-    pub required: bool,
-    /// Its schema.
-    pub schema: Schema,
 }
 
 /// How deep `$ref`s and nested schemas are followed before a schema counts as "any".
@@ -227,23 +63,14 @@ impl Reader<'_> {
 
     fn schema(&self, value: &Value, pointer: &str, depth: usize) -> Result<Schema, ContractError> {
         if depth > MAX_DEPTH {
-            return Ok(Schema {
-                additional: true,
-                ..Schema::default()
-            });
+            return Ok(Schema::default());
         }
         let value = self.deref(value, pointer)?;
         let Some(obj) = value.as_object() else {
             // `true`/`{}`: anything.
-            return Ok(Schema {
-                additional: true,
-                ..Schema::default()
-            });
+            return Ok(Schema::default());
         };
-        let mut s = Schema {
-            additional: true,
-            ..Schema::default()
-        };
+        let mut s = Schema::default();
         match obj.get("type") {
             Some(Value::String(t)) => s.types.extend(Ty::parse(t)),
             Some(Value::Array(ts)) => s
@@ -532,12 +359,12 @@ fn auth_of(
                         .unwrap_or_default()
                         .to_owned();
                     match scheme.get("in").and_then(Value::as_str) {
-                        Some("header") => Auth::Header(name.to_ascii_lowercase()),
-                        Some("query") => Auth::Query(name),
-                        _ => Auth::Other(format!("apiKey in {name}")),
+                        Some("header") => Auth::Header(name.to_ascii_lowercase().into()),
+                        Some("query") => Auth::Query(name.into()),
+                        _ => Auth::Other(format!("apiKey in {name}").into()),
                     }
                 }
-                other => Auth::Other(other.to_owned()),
+                other => Auth::Other(other.to_owned().into()),
             };
             if !auth.contains(&a) {
                 auth.push(a);
@@ -593,7 +420,6 @@ fn params_of(
                 Some(s) => r.schema(s, &format!("{pointer}/schema"), 0)?,
                 None => Schema {
                     types: vec![Ty::String],
-                    additional: true,
                     ..Schema::default()
                 },
             },
@@ -617,10 +443,7 @@ fn body_of(r: &Reader<'_>, op: &Value, op_ptr: &str) -> Result<Option<Body>, Con
                 media,
                 schema: match content.get("schema") {
                     Some(s) => r.schema(s, &format!("{pointer}/content/schema"), 0)?,
-                    None => Schema {
-                        additional: true,
-                        ..Schema::default()
-                    },
+                    None => Schema::default(),
                 },
             })
         }
@@ -665,49 +488,6 @@ fn first_content(v: &Value) -> Option<(String, &Map<String, Value>)> {
         .and_then(|(m, c)| c.as_object().map(|c| (m.clone(), c)))
 }
 
-impl Contract {
-    /// The path the mock serves the vendor's API under: its manifest's `mock.mount` and the
-    /// path of the first server URL (`/woopsocial` and `https://api.woopsocial.com/v1` →
-    /// `/woopsocial/v1`).
-    pub fn mock_prefix(&self, mount: &str) -> String {
-        let server_path = self
-            .servers
-            .first()
-            .and_then(|s| s.split_once("://").map(|(_, rest)| rest))
-            .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
-            .unwrap_or("")
-            .trim_end_matches('/');
-        format!("{mount}{server_path}")
-    }
-
-    /// The first server URL that is not a local one, if any.
-    pub fn public_server(&self) -> Option<&str> {
-        self.servers
-            .iter()
-            .map(String::as_str)
-            .find(|s| !is_local(s))
-    }
-
-    /// The status of the first documented 2xx response.
-    pub fn success_status(&self) -> Option<u16> {
-        self.responses
-            .iter()
-            .filter_map(|r| r.status.parse::<u16>().ok())
-            .find(|s| (200..300).contains(s))
-    }
-}
-
-fn is_local(url: &str) -> bool {
-    let host = url
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("");
-    host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "0.0.0.0"
-}
-
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
@@ -716,99 +496,6 @@ fn opt_lit(s: Option<&str>) -> String {
     match s {
         Some(s) => format!("Some({s:?})"),
         None => "None".to_owned(),
-    }
-}
-
-fn render_value(v: &Value) -> String {
-    match v {
-        Value::Null => "Lit::Null".to_owned(),
-        Value::Bool(b) => format!("Lit::Bool({b})"),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => format!("Lit::Int({i})"),
-            None => format!("Lit::Text({:?})", n.to_string()),
-        },
-        Value::String(s) => format!("Lit::Str({s:?})"),
-        other => format!("Lit::Text({:?})", other.to_string()),
-    }
-}
-
-fn render_f64(x: Option<f64>) -> String {
-    match x {
-        Some(x) => format!("Some({x:?})"),
-        None => "None".to_owned(),
-    }
-}
-
-fn render_u64(x: Option<u64>) -> String {
-    match x {
-        Some(x) => format!("Some({x})"),
-        None => "None".to_owned(),
-    }
-}
-
-fn render_schema(s: &Schema) -> String {
-    let mut fields = Vec::new();
-    if !s.types.is_empty() {
-        let tys: Vec<_> = s.types.iter().map(|t| t.rust()).collect();
-        fields.push(format!("types: &[{}]", tys.join(", ")));
-    }
-    if s.format.is_some() {
-        fields.push(format!("format: {}", opt_lit(s.format.as_deref())));
-    }
-    if s.pattern.is_some() {
-        fields.push(format!("pattern: {}", opt_lit(s.pattern.as_deref())));
-    }
-    if let Some(values) = &s.values {
-        let vs: Vec<_> = values.iter().map(render_value).collect();
-        fields.push(format!("values: Some(&[{}])", vs.join(", ")));
-    }
-    if s.min_length.is_some() {
-        fields.push(format!("min_length: {}", render_u64(s.min_length)));
-    }
-    if s.max_length.is_some() {
-        fields.push(format!("max_length: {}", render_u64(s.max_length)));
-    }
-    if s.minimum.is_some() {
-        fields.push(format!("minimum: {}", render_f64(s.minimum)));
-    }
-    if s.maximum.is_some() {
-        fields.push(format!("maximum: {}", render_f64(s.maximum)));
-    }
-    if !s.properties.is_empty() {
-        let ps: Vec<_> = s
-            .properties
-            .iter()
-            .map(|p| {
-                format!(
-                    "Property {{ name: {}, required: {}, schema: &{} }}",
-                    lit(&p.name),
-                    p.required,
-                    render_schema(&p.schema)
-                )
-            })
-            .collect();
-        fields.push(format!("properties: &[{}]", ps.join(", ")));
-    }
-    if !s.additional {
-        fields.push("additional: false".to_owned());
-    }
-    if let Some(items) = &s.items {
-        fields.push(format!("items: Some(&{})", render_schema(items)));
-    }
-    if let Some(example) = &s.example {
-        fields.push(format!("example: Some({})", render_value(example)));
-    }
-    fields.push("..Schema::ANY".to_owned());
-    format!("Schema {{ {} }}", fields.join(", "))
-}
-
-fn render_auth(a: &Auth) -> String {
-    match a {
-        Auth::Bearer => "Auth::Bearer".to_owned(),
-        Auth::Basic => "Auth::Basic".to_owned(),
-        Auth::Header(n) => format!("Auth::Header({n:?})"),
-        Auth::Query(n) => format!("Auth::Query({n:?})"),
-        Auth::Other(n) => format!("Auth::Other({n:?})"),
     }
 }
 
@@ -822,101 +509,37 @@ pub fn pretty(source: &str, what: &str) -> String {
     }
 }
 
-/// The mock's module for `c`: `mock-server/src/contract/generated/<vendor>.rs`. It holds what
-/// the mock reads: where it serves the vendor, the operation, the key, the query and body
-/// schemas and the success status (the tests check response bodies against the spec itself).
-pub fn render_mock(c: &Contract, vendor: &Vendor, sha: &str) -> String {
-    let auth: Vec<_> = c.auth.iter().map(render_auth).collect();
-    let render_params = |params: &[Param]| -> Vec<String> {
-        params
-            .iter()
-            .map(|p| {
-                format!(
-                    "Param {{ name: {}, required: {}, schema: &{} }}",
-                    lit(&p.name),
-                    p.required,
-                    render_schema(&p.schema)
-                )
-            })
-            .collect()
+/// The spec crate's list of the vendors' contracts (`specs/src/generated.rs`): each vendor's
+/// name and its `contract.json`, in the workspace's order.
+pub fn render_index<'v>(vendors: impl Iterator<Item = &'v Vendor>) -> String {
+    let entries = vendors.map(|v| {
+        let name = &v.name;
+        let path = format!("../{name}/contract.json");
+        quote::quote!((#name, include_str!(#path)))
+    });
+    let tokens = quote::quote! {
+        pub(crate) static CONTRACTS: &[(&str, &str)] = &[#(#entries),*];
     };
-    let query = render_params(&c.query);
-    let path_params = render_params(&c.path_params);
-    let body = match &c.body {
-        None => "None".to_owned(),
-        Some(b) => format!(
-            "Some(Body {{ required: {}, media: {}, schema: &{} }})",
-            b.required,
-            lit(&b.media),
-            render_schema(&b.schema)
-        ),
-    };
-    let responses: Vec<_> = c
-        .responses
-        .iter()
-        .map(|r| {
-            format!(
-                "Response {{ status: {}, media: {}, schema: {} }}",
-                lit(&r.status),
-                opt_lit(r.media.as_deref()),
-                r.schema.as_ref().map_or_else(
-                    || "None".to_owned(),
-                    |s| format!("Some(&{})", render_schema(s))
-                )
-            )
-        })
-        .collect();
-    let item = format!(
-        "/// {display}'s contract, as its spec states it.\n\
-         pub(crate) static CONTRACT: Contract = Contract {{ \
-           vendor: {vendor_lit}, mock_prefix: {prefix}, method: {method}, path: {path}, \
-           auth: &[{auth}], query: &[{query}], path_params: &[{path_params}], body: {body}, \
-           success: {success}, responses: &[{responses}] }};\n",
-        responses = responses.join(", "),
-        display = vendor.display,
-        vendor_lit = lit(&c.vendor),
-        prefix = lit(&c.mock_prefix(&vendor.mock.mount)),
-        method = lit(&c.method),
-        path = lit(&c.path),
-        auth = auth.join(", "),
-        query = query.join(", "),
-        path_params = path_params.join(", "),
-        success = c.success_status().unwrap_or(200),
-    );
-    // Import only what the item names, so the module has no unused import.
-    let names: Vec<&str> = [
-        "Auth", "Body", "Contract", "Lit", "Param", "Property", "Response", "Schema", "Ty",
-    ]
-    .into_iter()
-    .filter(|n| {
-        item.contains(&format!("{n}::"))
-            || item.contains(&format!("{n} "))
-            || item.contains(&format!("{n} {{"))
-    })
-    .collect();
-    let source = format!("use super::super::{{{}}};\n{item}", names.join(", "));
     format!(
-        "// Generated by `cargo xtask codegen` from specs/{name}/openapi.yaml (sha256 {sha}); \
-         do not edit.\n\
-         // {display}'s contract for the mock: what its connect operation takes and answers.\n\n{}",
-        pretty(&source, "mock contract"),
-        name = vendor.name,
-        display = vendor.display,
+        "// Generated by `cargo xtask codegen` from specs/*/vendor.toml; do not edit.\n\
+         // Each vendor's contract, as `cargo xtask codegen` last read it, in the workspace's \
+         order.\n\n{}",
+        pretty(&tokens.to_string(), "contract index")
     )
 }
 
 /// The SDK's module of facts, all vendors in one: `sdk/src/generated/contract.rs`.
 pub fn render_sdk(contracts: &[(Vendor, Contract)]) -> String {
-    let mut source = String::from("use crate::vendors::{Facts, KeyScheme};\n");
+    let mut source = String::from("use crate::vendors::{Auth, Facts};\n");
     for (vendor, c) in contracts {
         let auth: Vec<_> = c
             .auth
             .iter()
             .filter_map(|a| match a {
-                Auth::Bearer => Some("KeyScheme::Bearer".to_owned()),
-                Auth::Basic => Some("KeyScheme::Basic".to_owned()),
-                Auth::Header(n) => Some(format!("KeyScheme::Header({n:?})")),
-                Auth::Query(n) => Some(format!("KeyScheme::Query({n:?})")),
+                Auth::Bearer => Some("Auth::Bearer".to_owned()),
+                Auth::Basic => Some("Auth::Basic".to_owned()),
+                Auth::Header(n) => Some(format!("Auth::header({n:?})")),
+                Auth::Query(n) => Some(format!("Auth::query({n:?})")),
                 _ => None,
             })
             .collect();
@@ -1070,9 +693,12 @@ components:
     fn generated_modules_parse_as_rust() {
         let c = contract("ocoya", SPEC);
         let v = &compiled("ocoya");
-        let mock = render_mock(&c, v, "x");
-        assert!(mock.starts_with("// Generated by `cargo xtask codegen`"));
-        assert!(mock.contains("Lit::Str(\"a\")"), "{mock}");
+        let index = render_index(std::iter::once(v));
+        assert!(index.starts_with("// Generated by `cargo xtask codegen`"));
+        assert!(
+            index.contains(r#"("ocoya", include_str!("../ocoya/contract.json"))"#),
+            "{index}"
+        );
         let sdk = render_sdk(&[(v.clone(), c)]);
         assert!(sdk.contains("pub(crate) static OCOYA: Facts"), "{sdk}");
     }

@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check]`: for each vendor, spec → normalise → progenitor →
-//! prettyplease → the SDK's generated client; and spec → contract → the mock's contract module
-//! and the SDK's facts (see `contract.rs`).
+//! prettyplease → the SDK's generated client; and spec → contract → `specs/<vendor>/contract.json`
+//! (which the spec crate serves to the mock) and the SDK's facts (see `contract.rs`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -174,10 +174,8 @@ pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, Codeg
     ))
 }
 
-/// Where the mock's contract module of `vendor` lives.
-pub(crate) fn mock_contract_path(vendor: &Vendor) -> String {
-    format!("mock-server/src/contract/generated/{}.rs", vendor.name)
-}
+/// Where the spec crate's list of the vendors' contracts lives.
+pub(crate) const CONTRACT_INDEX_PATH: &str = "specs/src/generated.rs";
 
 /// Where the SDK's facts live.
 pub(crate) const SDK_FACTS_PATH: &str = "sdk/src/generated/contract.rs";
@@ -223,7 +221,7 @@ pub(crate) fn read_specs(root: &Path) -> Result<Vec<(Vendor, String)>, CodegenEr
         .collect()
 }
 
-/// Generates every file from the specs under `root`: each vendor's client and mock contract,
+/// Generates every file from the specs under `root`: each vendor's client and contract,
 /// then the SDK's facts.
 pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
     let mut outputs = Vec::new();
@@ -249,15 +247,15 @@ pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
         let contract = contract_of(&vendor, &text)?;
         let sha = sha256_hex(text.as_bytes());
         outputs.push(Output {
-            path: mock_contract_path(&vendor),
-            source: contract::render_mock(&contract, &vendor, &sha),
-        });
-        outputs.push(Output {
             path: snapshot_path(&vendor),
             source: render_snapshot(&contract, &sha),
         });
         contracts.push((vendor, contract));
     }
+    outputs.push(Output {
+        path: CONTRACT_INDEX_PATH.to_owned(),
+        source: contract::render_index(contracts.iter().map(|(v, _)| v)),
+    });
     outputs.push(Output {
         path: SDK_FACTS_PATH.to_owned(),
         source: contract::render_sdk(&contracts),
@@ -907,8 +905,9 @@ paths:
         let diffs = drift(&root, &generated);
         assert_eq!(
             diffs.len(),
-            3,
-            "postbreeze's client, mock contract and snapshot drift (the SDK's facts hold no enum)"
+            2,
+            "postbreeze's client and contract drift (the contract is the mock's too; the SDK's \
+             facts hold no enum)"
         );
         assert!(
             diffs[0].contains("+++ b/sdk/src/generated/postbreeze.rs (generated)"),

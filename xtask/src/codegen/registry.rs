@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use crate::contract::{Auth, Contract, Ty, pretty};
+use crate::contract::{Contract, Ty, pretty};
 use crate::util::Output;
 use crate::vendors::{Members, Vendor};
 
@@ -121,10 +121,6 @@ pub(crate) fn render(
         Output {
             path: "mock-server/src/generated/vendor.rs".to_owned(),
             source: mock_vendor(contracts),
-        },
-        Output {
-            path: "mock-server/src/contract/generated/mod.rs".to_owned(),
-            source: mock_contracts(vendors),
         },
         Output {
             path: "mock-server/src/vendors/mod.rs".to_owned(),
@@ -415,6 +411,12 @@ impl MockVendor {{
         match self {{ {name} }}
     }}
 
+    /// Where the mock serves it, before the path of its spec's first server (its manifest's
+    /// `mock.mount`).
+    pub(crate) fn mount_path(self) -> &'static str {{
+        match self {{ {mount} }}
+    }}
+
     /// What the shared OAuth engine needs to know of the vendor (its manifest's `[mock]`).
     pub(crate) fn rules(self) -> &'static FlowRules {{
         match self {{ {rules} }}
@@ -436,6 +438,7 @@ impl MockVendor {{
         all = all("MockVendor", &vendors),
         slug = arms("Self", &vendors, |v| format!("{:?}", v.name)),
         name = arms("Self", &vendors, |v| format!("{:?}", v.display)),
+        mount = arms("Self", &vendors, |v| format!("{:?}", v.mock.mount)),
     );
     header("The mock's list of vendors; src/core/vendor.rs adds what is the same for all.")
         + &pretty(&source, "mock vendor list")
@@ -517,29 +520,6 @@ fn mock_vendor_arms(contracts: &[(Vendor, Contract)]) -> Arms {
     }
 }
 
-/// `mock-server/src/contract/generated/mod.rs`: each vendor's contract module, and all of them
-/// in `MockVendor::ALL` order.
-fn mock_contracts(vendors: &[Vendor]) -> String {
-    let mut mods = String::new();
-    let mut list = Vec::new();
-    for v in vendors {
-        let _ = writeln!(mods, "pub(crate) mod {};", v.name);
-        list.push(format!("&{}::CONTRACT", v.name));
-    }
-    let source = format!(
-        r#"
-{mods}
-
-/// The contracts of all vendors, in the order of `MockVendor::ALL`.
-pub(crate) static ALL: [&super::Contract; {count}] = [{list}];
-"#,
-        count = vendors.len(),
-        list = list.join(", "),
-    );
-    header("Each vendor's contract module, and all of them in `MockVendor::ALL` order.")
-        + &pretty(&source, "mock contract list")
-}
-
 /// `mock-server/src/vendors/mod.rs`: the vendor modules and the dispatch to them.
 fn mock_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
     let own: Vec<Vendor> = vendors.iter().filter(|v| hand(v).mock).cloned().collect();
@@ -586,12 +566,6 @@ pub(crate) fn module(vendor: MockVendor) -> &'static dyn VendorModule {{
 fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
     let mut arms = String::new();
     for (v, c) in contracts {
-        let scheme = match c.auth.first() {
-            Some(Auth::Header(name)) => format!("KeyScheme::Header({name:?})"),
-            Some(Auth::Basic) => "KeyScheme::Basic".to_owned(),
-            Some(Auth::Query(name)) => format!("KeyScheme::Query({name:?})"),
-            _ => "KeyScheme::Bearer".to_owned(),
-        };
         let in_query = |field: &str| c.query.iter().any(|p| p.name == field);
         let required = |field: &str| {
             c.path.contains(&format!("{{{field}}}"))
@@ -658,7 +632,7 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
         };
         let _ = writeln!(
             arms,
-            "MockVendor::{variant} => ({scheme}, {path:?}, {query:?}, {body:?}, {owner}, {provider:?}),",
+            "MockVendor::{variant} => ({path:?}, {query:?}, {body:?}, {owner}, {provider:?}),",
             variant = v.variant(),
             query = query.join("&"),
             owner = match owner {
@@ -670,15 +644,13 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
     }
     let source = format!(
         r#"
-use super::KeyScheme;
 use crate::core::MockVendor;
 
-/// `vendor`'s sample: how it takes the key, its path, its query, its body, its owner and its
-/// provider.
+/// `vendor`'s sample: its path, its query, its body, its owner and its provider.
 #[allow(clippy::type_complexity)]
 pub(super) fn sample(
     vendor: MockVendor,
-) -> (KeyScheme, &'static str, &'static str, &'static str, Option<&'static str>, &'static str) {{
+) -> (&'static str, &'static str, &'static str, Option<&'static str>, &'static str) {{
     match vendor {{ {arms} }}
 }}
 "#

@@ -505,7 +505,7 @@ fn auth_text(a: &Auth) -> String {
         Auth::Basic => "Authorization: Basic".to_owned(),
         Auth::Header(n) => format!("header {n}"),
         Auth::Query(n) => format!("query {n}"),
-        Auth::Other(n) => n.clone(),
+        Auth::Other(n) => n.to_string(),
     }
 }
 

@@ -1,0 +1,93 @@
+//! The one model of a vendor that `social-connect`, `social-connect-mock` and `cargo xtask`
+//! share: what a vendor's published OpenAPI spec states about its connect operation (its
+//! [`Contract`]), how it takes the API key ([`Auth`]), and the project's rule for a free-form
+//! connector slug ([`is_connector_slug`]).
+//!
+//! `cargo xtask codegen` reads each contract from `specs/<vendor>/openapi.yaml` and writes it
+//! to `specs/<vendor>/contract.json`, and [`contract`] returns it. The SDK checks its calls against a contract, the mock validates requests against
+//! it, and the change report compares two of them.
+//!
+//! ```
+//! let ocoya = social_connect_spec::contract("ocoya").expect("a vendor of the workspace");
+//! assert_eq!(ocoya.method, "POST");
+//! assert_eq!(ocoya.path, "/social-profiles/connection-url");
+//! assert!(ocoya.auth.contains(&social_connect_spec::Auth::header("x-api-key")));
+//! ```
+
+mod contract;
+
+pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty};
+
+#[rustfmt::skip]
+mod generated;
+
+/// The contract `vendor`'s spec states (by its lower-case name), as the last `cargo xtask
+/// codegen` read it; `None` for a name that is not a vendor of the workspace.
+///
+/// The contracts are parsed once, on first use.
+pub fn contract(vendor: &str) -> Option<&'static Contract> {
+    use std::sync::OnceLock;
+    static PARSED: OnceLock<Vec<Option<Contract>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        generated::CONTRACTS
+            .iter()
+            .map(|(_, json)| Contract::from_snapshot(json))
+            .collect()
+    });
+    let index = generated::CONTRACTS
+        .iter()
+        .position(|(n, _)| *n == vendor)?;
+    parsed.get(index)?.as_ref()
+}
+
+/// The vendors whose contracts [`contract`] knows, in the workspace's order.
+pub fn vendors() -> impl Iterator<Item = &'static str> {
+    generated::CONTRACTS.iter().map(|(name, _)| *name)
+}
+
+/// **The project's rule for a connector slug**, where a spec leaves the connector a free-form
+/// string (Recoup's `connector`, Aitronos's `connector_type`): 1–64 of `[A-Za-z0-9_.-]`. The SDK
+/// sends no other, and the mock answers any other with the vendor's "invalid connector" error.
+///
+/// ```
+/// use social_connect_spec::is_connector_slug;
+/// assert!(is_connector_slug("google_drive"));
+/// assert!(!is_connector_slug("google drive"));
+/// assert!(!is_connector_slug(&"x".repeat(65)));
+/// ```
+pub fn is_connector_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connector_slugs() {
+        assert!(is_connector_slug("googlesheets"));
+        assert!(is_connector_slug("linkedin_pages-2"));
+        assert!(is_connector_slug("GoogleSheets"));
+        assert!(is_connector_slug("google.sheets"));
+        assert!(is_connector_slug(&"a".repeat(64)));
+        assert!(!is_connector_slug(""));
+        assert!(!is_connector_slug("bad slug"));
+        assert!(!is_connector_slug("é"));
+        assert!(!is_connector_slug(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn every_vendor_has_a_contract_that_reads() {
+        let names: Vec<_> = vendors().collect();
+        assert!(!names.is_empty());
+        for name in names {
+            let c = contract(name).unwrap_or_else(|| panic!("{name}: contract.json does not read"));
+            assert_eq!(c.vendor, name);
+            assert!(c.success_status().is_some(), "{name}: no 2xx documented");
+        }
+        assert!(contract("nobody").is_none());
+    }
+}
