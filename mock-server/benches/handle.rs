@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
 fn pkce(c: &mut Criterion) {
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     c.bench_function("pkce_s256", |b| {
-        b.iter(|| social_connect_mock::pkce_s256(std::hint::black_box(verifier)))
+        b.iter(|| social_connect_mock::samples::pkce_s256(std::hint::black_box(verifier)))
     });
 }
 

@@ -1,15 +1,17 @@
-//! The admin API over HTTP, `{root}/__admin/…`: the operations of [`MockState`](crate::MockState)
-//! as routes. The table of routes, bodies and answers is on `MockState`, and only there.
+//! The admin API over HTTP, `{root}/__admin/…`: the operations of [`MockState`] as routes, and
+//! the types of its bodies. The table of routes, bodies and answers is on `MockState`, and only
+//! there.
+
+pub use crate::core::mode::ModeBody;
+pub use crate::state::{AdminError, MAX_STATE_TTL, MockState};
 
 use http::Method;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::context::Ctx;
-use crate::core::mode::ModeBody;
 use crate::core::{MockRequest, MockResponse, MockVendor, Scenario};
 use crate::fixture::Fixture;
-use crate::state::AdminError;
 
 pub(crate) fn admin_error(status: u16, message: &str) -> MockResponse {
     MockResponse::json(status, &json!({"error": message}))

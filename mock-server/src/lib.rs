@@ -10,7 +10,7 @@
 //! endpoint, the vendor callbacks) drives the browser leg. Two thin adapters serve it:
 //!
 //! - **wiremock** — [`MockVendors::start`] runs all five on one `wiremock::MockServer`;
-//!   [`MockVendor::mount`] (or [`Postbreeze::mount`] etc.) mounts one into your own server. wiremock
+//!   [`MockVendor::mount`] mounts one into your own server. wiremock
 //!   keeps a clone of every matched request for the server's lifetime, so use it in tests.
 //! - **hyper** — [`StandaloneServer::start`] serves the same handlers with bounded memory; the
 //!   binary (`cargo run -p social-connect-mock --features cli -- --port 4010`) uses it.
@@ -25,21 +25,21 @@
 //! | limits | `limits` | the standalone server's bounds, apart from serving: head and body deadlines, connection shedding, the write deadline, the large-response budget |
 //! | tenants | `tenants` | the standalone server's `/t/{tenant}/…`: a service per tenant, created only by a keyed vendor call or a JSON admin write, forgotten least recently used first |
 //! | router | `service` | path → admin, engine route or vendor module; the request log |
-//! | admin | `admin` | the admin API over [`MockState`] |
+//! | admin | `admin` | the admin API over [`MockState`](admin::MockState) |
 //! | vendors | `vendors/` | one module per vendor behind one trait (`vendors/api.rs`): its connect handler, error shape, extra routes (WoopSocial's page selection, Ocoya's start URL) and completion rule (where the browser goes); the engine's default rules (`vendors/defaults.rs`) for what a module does not state; `vendors/mod.rs`, the list and the dispatch, is generated from the manifests |
 //! | engine | `flow/` | the OAuth flow shared by all: `begin` (state, PKCE), `provider` (consent, codes, token endpoint), `callback` (consume the state, exchange the code → the authorised flow, handed back to the vendor) |
 //! | context | `context` | the state, the origin and the URL prefixes built once per service |
-//! | state | `state/` | [`MockState`]: `pending` (bounded maps), `flows`, `codes`, `accounts`, `log` |
+//! | state | `state/` | [`MockState`](admin::MockState): `pending` (bounded maps), `flows`, `codes`, `accounts`, `log` |
 //! | pages, fixture | `html`, `fixture` | the HTML pages; who may do what |
 //! | core | `core/` | vendor identity (generated from the manifests, `specs/<vendor>/vendor.toml`, with each vendor's rules and demo owners), tokens, mode, the request/response model, clock, scenarios and provider faults |
-//! | contract | `contract/` | each vendor's contract, generated from `specs/` by `cargo xtask codegen` (servers, path, auth, query and body schemas, statuses), and the validator every connect runs first |
+//! | contract | `contract/` | each vendor's contract (servers, path, auth, query and body schemas, statuses), read from the spec crate (`social_connect_spec`), and the validator every connect runs first |
 //!
 //! The engine and the router never match on a vendor: what the engine needs to know of one
 //! (what it calls an owner, its account ids, Postbreeze's one account per platform) is data the
 //! vendor's module hands it when a flow starts, and what happens after the callback is the
-//! vendor module's decision. [`samples`] holds one valid connect request per vendor, for tests,
-//! benches and tools. Every list of vendors (the enum, the contracts, the dispatch, the samples,
-//! the mounts) is generated from the manifests by `cargo xtask codegen`, and `cargo xtask vendor
+//! vendor module's decision. `samples` (feature `samples`) holds one valid connect request per
+//! vendor, for tests, benches and tools. Every list of vendors (the enum, the contracts, the dispatch, the samples,
+//! the contracts' index) is generated from the manifests by `cargo xtask codegen`, and `cargo xtask vendor
 //! new` adds a vendor whose module starts on the default rules.
 //!
 //! # URLs
@@ -69,13 +69,14 @@
 //! - `GET {origin}/ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…` — the URL
 //!   Ocoya's connect returns; 302 to the provider (passing `decision=` / `pages=` through).
 //! - Admin: `{origin}{root}/__admin/…`: every route, body and answer is in one table, on
-//!   [`MockState`].
+//!   [`MockState`](admin::MockState).
 //! - Tenants (the standalone server only): everything above is also served under
 //!   `{origin}/t/{tenant}/…`, a world per tenant (see [`StandaloneServer`]);
 //!   `GET {origin}/__admin/tenants` lists them, `DELETE {origin}/t/{tenant}/__admin` drops one.
 //!
 //! States are 256-bit random (URL-safe base64), single-use (removed under the lock on first
-//! use), and expire after the TTL (10 minutes by default) by an injectable [`Clock`]; unknown,
+//! use), and expire after the TTL (10 minutes by default) by an injectable
+//! [`Clock`](clock::Clock); unknown,
 //! replayed or expired states get an HTTP 400 HTML page, never a redirect. Redirects are 302/303,
 //! never 307; no code or token of the vendor ever reaches the app's redirect. Every HTML page and
 //! redirect carries `Referrer-Policy: no-referrer`; pages carry a CSP that allows no script
@@ -143,43 +144,43 @@ macro_rules! byte_table {
     }};
 }
 
-mod admin;
+pub mod admin;
 mod context;
 mod contract;
 mod core;
-mod fixture;
+pub mod fixture;
 mod flow;
 mod html;
 mod limits;
 mod redact;
+#[cfg(any(test, feature = "samples"))]
 pub mod samples;
 mod service;
-mod standalone;
+pub mod standalone;
 mod state;
 mod tenants;
 mod vendors;
+#[cfg(feature = "cli")]
 pub mod verify;
 mod wiremock_adapter;
 
-pub use crate::core::clock::{Clock, ManualClock, SystemClock};
-pub use crate::core::mode::{Mode, ModeBody};
+// What a test author uses: the service and the server, the vendor handles, the fixture and
+// its keys, the scenarios, the request and answer, the recorded request. The rest is in the
+// modules (`fixture`, `clock`, `admin`, `standalone`).
+pub use crate::core::mode::Mode;
 pub use crate::core::model::{MockRequest, MockResponse};
 pub use crate::core::scenario::{ProviderErrorCode, Scenario};
-pub use crate::core::token::pkce_s256;
 pub use crate::core::vendor::MockVendor;
-pub use fixture::{
-    ApiKey, ConnectedAccount, FacebookPage, Fixture, FixtureError, MAX_FIXTURE_STRING, MEMBER_KEY,
-    Membership, OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_MEMBER_ACCOUNT, RECOUP_OWN_ACCOUNT,
-    Resource, Role,
-};
+pub use fixture::{Fixture, MEMBER_KEY, OWNER_KEY};
 pub use service::MockService;
-pub use standalone::{
-    MAX_METHOD, PublicUrl, PublicUrlError, SHUTDOWN_GRACE, ShutdownHandle, StandaloneConfig,
-    StandaloneServer, reachable,
-};
-pub use state::{AdminError, MAX_STATE_TTL, MockConfig, MockState, RecordedRequest};
-// `MockVendors`, `MountedVendor`, and a unit struct per vendor (`Recoup`, `WoopSocial`, …).
-pub use wiremock_adapter::*;
+pub use standalone::{ShutdownHandle, StandaloneConfig, StandaloneServer};
+pub use state::{MockConfig, RecordedRequest};
+pub use wiremock_adapter::{MockVendors, MountedVendor};
+
+/// Time as the mock reads it (state, code and flow expiry), and a clock a test moves by hand.
+pub mod clock {
+    pub use crate::core::clock::{Clock, ManualClock, SystemClock};
+}
 
 /// The JSON Schemas of the fixture format and the admin bodies, keyed by type name (what
 /// `social-connect-mock schema` prints). With the `schema` feature (the binary's `cli` turns it
@@ -192,8 +193,8 @@ pub fn schemas() -> serde_json::Value {
     serde_json::json!({
         "Fixture": s::<Fixture>(),
         "Scenario": s::<Scenario>(),
-        "ModeBody": s::<ModeBody>(),
-        "ConnectedAccount": s::<ConnectedAccount>(),
+        "ModeBody": s::<admin::ModeBody>(),
+        "ConnectedAccount": s::<fixture::ConnectedAccount>(),
         "RecordedRequest": s::<RecordedRequest>(),
     })
 }

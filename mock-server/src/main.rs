@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use social_connect_mock::{
-    Fixture, MockConfig, MockVendor, Mode, PublicUrl, StandaloneConfig, StandaloneServer,
+    Fixture, MockConfig, MockVendor, Mode, StandaloneConfig, StandaloneServer,
+    standalone::PublicUrl,
 };
 
 /// A mock of five vendors' social-connect OAuth APIs, with their redirect flows.
@@ -94,7 +95,7 @@ struct Cli {
     command: Option<Command>,
 }
 
-const MAX_TTL_SECS: u64 = social_connect_mock::MAX_STATE_TTL.as_secs();
+const MAX_TTL_SECS: u64 = social_connect_mock::admin::MAX_STATE_TTL.as_secs();
 
 /// A host name or address as a `Host` header carries it, without port.
 fn host_name(s: &str) -> Result<String, String> {
@@ -271,8 +272,9 @@ fn health(cli: &Cli) -> ExitCode {
         .as_deref()
         .and_then(|f| std::fs::read_to_string(f).ok())
         .and_then(|s| s.trim().parse::<SocketAddr>().ok());
-    let addr = written
-        .unwrap_or_else(|| social_connect_mock::reachable(SocketAddr::new(cli.host, cli.port)));
+    let addr = written.unwrap_or_else(|| {
+        social_connect_mock::standalone::reachable(SocketAddr::new(cli.host, cli.port))
+    });
     let deadline = std::time::Instant::now() + HEALTH_DEADLINE;
     match ask_health(addr, deadline) {
         Ok(()) => ExitCode::SUCCESS,
@@ -434,7 +436,7 @@ async fn run(
     }
     // Written before the banner: whoever reads the banner finds the file.
     let written = addr_file.filter(|file| {
-        let addr = social_connect_mock::reachable(server.addr());
+        let addr = social_connect_mock::standalone::reachable(server.addr());
         match write_addr(file, addr) {
             Ok(()) => true,
             Err(e) => {

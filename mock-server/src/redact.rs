@@ -269,13 +269,15 @@ fn json_unescaped(text: &str) -> String {
 }
 
 /// `text` with every place where some mix of readings ([`readings`]) spells `key` replaced by
-/// [`REDACTED`], left to right.
+/// [`REDACTED`], left to right. (For `verify`, which scrubs a live vendor's answers.)
+#[cfg(any(test, feature = "cli"))]
 pub(crate) fn scrub_encoded(text: &str, key: &str) -> String {
     scrub_counting(text, key).0
 }
 
 /// [`scrub_encoded`], and how many readings it followed: at most two for each place of the
 /// text and character of the key, however the two are made.
+#[cfg(any(test, feature = "cli"))]
 fn scrub_counting(text: &str, key: &str) -> (String, usize) {
     if key.is_empty() {
         return (text.to_owned(), 0);
@@ -305,6 +307,7 @@ fn scrub_counting(text: &str, key: &str) -> (String, usize) {
 /// cannot be spelled is remembered in `dead` (it cannot be from any start), so that no place is
 /// tried twice for the same rest: this is what keeps a key of backslashes in a text of them
 /// linear rather than exponential.
+#[cfg(any(test, feature = "cli"))]
 fn spelled(
     text: &str,
     start: usize,

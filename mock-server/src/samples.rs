@@ -20,6 +20,9 @@ use crate::fixture::OWNER_KEY;
 /// How a vendor's API takes its key: the model the SDK, the mock and xtask share.
 pub use social_connect_spec::Auth;
 
+/// The PKCE S256 challenge of a verifier (RFC 7636), as the mock's provider checks it.
+pub use crate::core::token::pkce_s256;
+
 /// A valid connect request to one vendor, made with the default fixture's owner key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectSample {

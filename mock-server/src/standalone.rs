@@ -11,7 +11,7 @@
 //!   responses over 64 KiB (admin reads) share a 32 MiB budget (503 with `Retry-After` when
 //!   it is spent) that a response holds until it is written (within 30 s, three write
 //!   timeouts, else its connection is closed) or its connection is gone. The
-//!   state's own caps are on [`MockState`](crate::MockState). README.md, "Bounds", adds it up.
+//!   state's own caps are on [`MockState`]. README.md, "Bounds", adds it up.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -95,7 +95,7 @@ pub struct StandaloneConfig {
 ///
 /// ### Example
 /// ```
-/// use social_connect_mock::PublicUrl;
+/// use social_connect_mock::standalone::PublicUrl;
 ///
 /// let url = PublicUrl::parse("http://localhost:18080/mock/").unwrap();
 /// assert_eq!(url.as_str(), "http://localhost:18080/mock");
@@ -182,7 +182,7 @@ impl std::str::FromStr for PublicUrl {
 /// ```
 /// use std::net::SocketAddr;
 /// let any: SocketAddr = "0.0.0.0:4010".parse().unwrap();
-/// assert_eq!(social_connect_mock::reachable(any).to_string(), "127.0.0.1:4010");
+/// assert_eq!(social_connect_mock::standalone::reachable(any).to_string(), "127.0.0.1:4010");
 /// ```
 pub fn reachable(addr: SocketAddr) -> SocketAddr {
     match addr.ip() {

@@ -7,7 +7,7 @@
 //! (authorization, consent form, callback, Ocoya's start URL) stays inside it, and a state it
 //! mints is unknown to every other. Tenants are created from the server's fixture, only by a
 //! request a web page cannot send cross-site (`Tenants::may_create`), and forgotten least recently used first: beyond `max_tenants`, and while their
-//! weight ([`MockState::weight`](crate::MockState)) is over the budget.
+//! weight ([`MockState::weight`](crate::admin::MockState::weight)) is over the budget.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};

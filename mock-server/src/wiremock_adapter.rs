@@ -3,7 +3,7 @@
 //! wiremock keeps a copy of every request it matches for as long as the server lives (see the
 //! crate docs), so this adapter is for tests; the binary uses the standalone hyper server.
 //! wiremock always sends a response, so the `drop_connection` scenario is refused here
-//! ([`AdminError::Unsupported`](crate::AdminError::Unsupported), HTTP 501 on the admin API).
+//! ([`AdminError::Unsupported`](crate::admin::AdminError::Unsupported), HTTP 501 on the admin API).
 //!
 //! It has no tenants (`/t/{tenant}/…` is the standalone server's): a `MockServer` per test is
 //! already a world of its own, so start one per test (`MockVendors::start().await`) rather
@@ -89,7 +89,7 @@ impl MockVendors {
     /// ### Example
     /// ```
     /// use std::{sync::Arc, time::Duration};
-    /// use social_connect_mock::{ManualClock, MockConfig, MockVendors, Mode};
+    /// use social_connect_mock::{clock::ManualClock, MockConfig, MockVendors, Mode};
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
@@ -222,37 +222,3 @@ impl MockVendor {
         }
     }
 }
-
-macro_rules! vendor_mount {
-    ($(#[$doc:meta])* $name:ident, $variant:ident, $path:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, Default)]
-        pub struct $name;
-
-        impl $name {
-            /// Mounts this vendor (default configuration) into `server`.
-            ///
-            /// ### Example
-            /// ```
-            #[doc = concat!("use social_connect_mock::", stringify!($name), ";")]
-            /// # #[tokio::main(flavor = "current_thread")]
-            /// # async fn main() {
-            /// let server = wiremock::MockServer::start().await;
-            #[doc = concat!("let mounted = ", stringify!($name), "::mount(&server).await;")]
-            #[doc = concat!("assert_eq!(mounted.base_url(), format!(\"{}", $path, "\", server.uri()));")]
-            /// # }
-            /// ```
-            pub async fn mount(server: &MockServer) -> MountedVendor {
-                MockVendor::$variant.mount(server).await
-            }
-
-            /// Mounts this vendor with `config` into `server`.
-            pub async fn mount_with(server: &MockServer, config: MockConfig) -> MountedVendor {
-                MockVendor::$variant.mount_with(server, config).await
-            }
-        }
-    };
-}
-
-// A unit struct per vendor (`Recoup`, `WoopSocial`, …), generated from the manifests.
-include!("generated/mounts.rs");

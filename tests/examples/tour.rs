@@ -8,7 +8,7 @@
 use std::process::ExitCode;
 
 use social_connect::{Client, ConnectOutcome, ConnectRequest, Provider, Vendor};
-use social_connect_mock::{MockVendors, OWNER_KEY, RECOUP_ARTIST_ACCOUNT};
+use social_connect_mock::{MockVendors, OWNER_KEY, fixture::RECOUP_ARTIST_ACCOUNT};
 use social_connect_tests::{demo_owner, flow, mock_vendor};
 use url::Url;
 

@@ -32,7 +32,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use social_connect::{Client, Vendor};
-use social_connect_mock::{ManualClock, MockConfig, OWNER_KEY, StandaloneConfig, StandaloneServer};
+use social_connect_mock::{
+    MockConfig, OWNER_KEY, StandaloneConfig, StandaloneServer, clock::ManualClock,
+};
 
 use crate::{demo_owner, mock_vendor};
 

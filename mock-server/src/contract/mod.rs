@@ -101,7 +101,8 @@ impl Contract {
 
     /// Where an answer departs from what the spec documents: an undocumented status, another
     /// media type, a body that is not JSON or not valid against the documented schema. Empty
-    /// when it matches.
+    /// when it matches. (For `verify` and the tests.)
+    #[cfg(any(test, feature = "cli"))]
     pub(crate) fn check_response(
         &self,
         status: u16,

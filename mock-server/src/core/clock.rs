@@ -26,7 +26,7 @@ impl Clock for SystemClock {
 ///
 /// ### Example
 /// ```
-/// use social_connect_mock::{Clock, ManualClock};
+/// use social_connect_mock::{clock::Clock, clock::ManualClock};
 /// use std::time::Duration;
 /// let clock = ManualClock::new();
 /// let t0 = clock.now();

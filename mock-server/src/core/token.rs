@@ -128,7 +128,8 @@ pub(crate) fn random_id() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// The PKCE S256 challenge of a verifier (RFC 7636 §4.2).
+/// The PKCE S256 challenge of a verifier (RFC 7636 §4.2). Public through `samples`.
+#[cfg_attr(not(any(test, feature = "samples")), allow(unreachable_pub))]
 pub fn pkce_s256(verifier: &str) -> String {
     let digest = Sha256::digest(verifier.as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..])

@@ -214,7 +214,7 @@ struct Inner {
 /// | `PUT`/`POST /__admin/scenarios/{vendor}` | a [`Scenario`], e.g. `{"kind":"latency","ms":250}` | `{"ok":true}` |
 /// | `DELETE /__admin/scenarios/{vendor}` | – | `{"ok":true}` |
 /// | `GET /__admin/mode` | – | `{"mode":"strict"}` |
-/// | `PUT`/`POST /__admin/mode` | [`ModeBody`](crate::ModeBody) `{"mode":"lax"}` | `{"ok":true}` |
+/// | `PUT`/`POST /__admin/mode` | [`ModeBody`](crate::admin::ModeBody) `{"mode":"lax"}` | `{"ok":true}` |
 #[derive(Debug, Clone)]
 pub struct MockState {
     inner: Arc<Inner>,

@@ -127,7 +127,7 @@ mod tests {
             "http://127.0.0.1:1".to_owned(),
             String::new(),
             MockVendor::ALL.to_vec(),
-            crate::MockState::new(crate::MockConfig::default(), true),
+            crate::state::MockState::new(crate::MockConfig::default(), true),
         )
     }
 

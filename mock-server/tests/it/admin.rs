@@ -4,7 +4,9 @@ use std::time::{Duration, Instant};
 
 use crate::support::*;
 use serde_json::json;
-use social_connect_mock::{AdminError, Fixture, MockConfig, MockVendor, OWNER_KEY, Scenario};
+use social_connect_mock::{
+    Fixture, MockConfig, MockVendor, OWNER_KEY, Scenario, admin::AdminError,
+};
 
 async fn admin_roundtrip(h: Harness) {
     let a = h.admin();

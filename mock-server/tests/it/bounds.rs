@@ -269,7 +269,7 @@ async fn a_reader_that_takes_a_large_answer_a_little_at_a_time_gives_the_budget_
     // 100,000 accounts read as some 27 MB: far more than the kernel's socket buffers take, so
     // the answer stays in the mock, holding the budget, for as long as its reader lets it.
     let accounts = (0..100_000)
-        .map(|i| social_connect_mock::ConnectedAccount {
+        .map(|i| social_connect_mock::fixture::ConnectedAccount {
             id: format!("sa_{i}"),
             vendor: social_connect_mock::MockVendor::WoopSocial,
             owner_id: "proj_demo".to_owned(),

@@ -8,7 +8,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use social_connect_mock::{MAX_FIXTURE_STRING, MAX_METHOD, MockVendor, OWNER_KEY, samples};
+use social_connect_mock::{
+    MockVendor, OWNER_KEY, fixture::MAX_FIXTURE_STRING, samples, standalone::MAX_METHOD,
+};
 
 use crate::support::*;
 

@@ -169,8 +169,8 @@ async fn redirects_are_302_or_303_with_no_referrer() {
 #[tokio::test]
 async fn a_single_mounted_vendor_has_its_own_routes() {
     let server = wiremock::MockServer::start().await;
-    let pb = social_connect_mock::Postbreeze::mount(&server).await;
-    let woop = social_connect_mock::WoopSocial::mount(&server).await;
+    let pb = MockVendor::Postbreeze.mount(&server).await;
+    let woop = MockVendor::WoopSocial.mount(&server).await;
     let sample = samples::connect(MockVendor::Postbreeze);
     let r = post_raw(
         &sample.url(&pb.base_url()),

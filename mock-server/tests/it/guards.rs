@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use crate::support::*;
 use serde_json::json;
-use social_connect_mock::{MAX_STATE_TTL, ManualClock, MockConfig, MockVendor, Mode, OWNER_KEY};
+use social_connect_mock::{
+    MockConfig, MockVendor, Mode, OWNER_KEY, admin::MAX_STATE_TTL, clock::ManualClock,
+};
 
 const WOOP: MockVendor = MockVendor::WoopSocial;
 

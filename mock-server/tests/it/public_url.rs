@@ -1,7 +1,7 @@
 //! `--public-url`: every URL the mock mints is built on it, and a mock reached at it, path prefix
 //! included, serves whole flows; a server on all interfaces mints loopback URLs.
 
-use social_connect_mock::{MockVendor, PublicUrl, StandaloneConfig, StandaloneServer};
+use social_connect_mock::{MockVendor, StandaloneConfig, StandaloneServer, standalone::PublicUrl};
 
 use crate::support::{client, connect_link as connect, get, html_attributes};
 

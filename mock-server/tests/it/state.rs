@@ -7,7 +7,8 @@ use std::time::Duration;
 use crate::support::*;
 use serde_json::json;
 use social_connect_mock::{
-    ConnectedAccount, Fixture, ManualClock, MockConfig, MockVendor, RECOUP_ARTIST_ACCOUNT,
+    Fixture, MockConfig, MockVendor, clock::ManualClock, fixture::ConnectedAccount,
+    fixture::RECOUP_ARTIST_ACCOUNT,
 };
 
 /// The WoopSocial sample with a redirect URL, so the end of a flow is a redirect to read.

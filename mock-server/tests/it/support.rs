@@ -6,8 +6,8 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
 use social_connect_mock::{
-    MockConfig, MockState, MockVendor, MockVendors, OWNER_KEY, StandaloneConfig, StandaloneServer,
-    samples,
+    MockConfig, MockVendor, MockVendors, OWNER_KEY, StandaloneConfig, StandaloneServer,
+    admin::MockState, samples,
 };
 
 /// No key at all, for [`post_json`] and [`post_raw`].

@@ -7,7 +7,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 use social_connect::{AuthorizationLink, ConnectRequest, Error, Vendor};
-use social_connect_mock::{ConnectedAccount, OWNER_KEY, RECOUP_OWN_ACCOUNT, Scenario};
+use social_connect_mock::{
+    OWNER_KEY, Scenario, fixture::ConnectedAccount, fixture::RECOUP_OWN_ACCOUNT,
+};
 use social_connect_tests::flow::{self, Walk};
 use social_connect_tests::{Harness, Spec, mock_vendor, sample, typical_request};
 use url::Url;

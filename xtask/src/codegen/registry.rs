@@ -131,10 +131,6 @@ pub(crate) fn render(
             source: mock_samples(contracts),
         },
         Output {
-            path: "mock-server/src/generated/mounts.rs".to_owned(),
-            source: mock_mounts(contracts),
-        },
-        Output {
             path: "mock-server/tests/it/vendors/mod.rs".to_owned(),
             source: mock_test_modules(vendors, &with(|h| h.mock_test)),
         },
@@ -657,27 +653,6 @@ pub(super) fn sample(
     );
     header("One valid connect request per vendor, from its manifest and its contract.")
         + &pretty(&source, "mock samples")
-}
-
-/// `mock-server/src/generated/mounts.rs`: a unit struct per vendor for mounting it into a
-/// wiremock server.
-fn mock_mounts(contracts: &[(Vendor, Contract)]) -> String {
-    let mut source = String::new();
-    for (v, c) in contracts {
-        let _ = writeln!(
-            source,
-            "vendor_mount!(\n#[doc = {doc:?}]\n{variant}, {variant}, {prefix:?});",
-            doc = format!(
-                "{}, for [`mount`]({}::mount)ing into a wiremock server.",
-                v.display,
-                v.variant()
-            ),
-            variant = v.variant(),
-            prefix = c.mock_prefix(&v.mock.mount),
-        );
-    }
-    header("A unit struct per vendor, for mounting it into a wiremock server.")
-        + &pretty(&source, "mock mounts")
 }
 
 /// A test suite's `vendors/mod.rs`: one module per vendor.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::support::*;
 use serde_json::Value;
 use serde_json::json;
-use social_connect_mock::{ManualClock, MockConfig, MockVendor, OWNER_KEY};
+use social_connect_mock::{MockConfig, MockVendor, OWNER_KEY, clock::ManualClock};
 
 const V: MockVendor = MockVendor::Postbreeze;
 

@@ -4,7 +4,7 @@
 use crate::support::*;
 use serde_json::Value;
 use serde_json::json;
-use social_connect_mock::{MockVendor, OWNER_KEY, RECOUP_ARTIST_ACCOUNT};
+use social_connect_mock::{MockVendor, OWNER_KEY, fixture::RECOUP_ARTIST_ACCOUNT};
 
 const V: MockVendor = MockVendor::Recoup;
 

@@ -4,7 +4,7 @@
 use serde_json::json;
 use social_connect::{ConnectOutcome, ConnectRequest, Error, Provider, Vendor};
 use social_connect_mock::{
-    MEMBER_KEY, MockConfig, OWNER_KEY, RECOUP_ARTIST_ACCOUNT, RECOUP_OWN_ACCOUNT,
+    MEMBER_KEY, MockConfig, OWNER_KEY, fixture::RECOUP_ARTIST_ACCOUNT, fixture::RECOUP_OWN_ACCOUNT,
 };
 use social_connect_tests::flow::{self, query};
 use social_connect_tests::{Harness, Spec};
