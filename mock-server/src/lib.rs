@@ -24,7 +24,7 @@
 //! | adapters | `wiremock_adapter`, `standalone`, `main.rs` | HTTP in and out, nothing else |
 //! | limits | `limits` | the standalone server's bounds, apart from serving: head and body deadlines, connection shedding, the write deadline, the large-response budget |
 //! | tenants | `tenants` | the standalone server's `/t/{tenant}/…`: a service per tenant, created only by a keyed vendor call or a JSON admin write, forgotten least recently used first |
-//! | router | `service` | path → admin, engine route or vendor module; the request log |
+//! | router | `routes`, `service` | one route table per service (axum's `matchit`, built once): path → admin, engine route, vendor module, or tenant; a body over the limit refused once, by whoever the path names; the request log |
 //! | admin | `admin` | the admin API over [`MockState`](admin::MockState) |
 //! | vendors | `vendors/` | one module per vendor behind one trait (`vendors/api.rs`): its connect handler, error shape, extra routes (WoopSocial's page selection, Ocoya's start URL) and completion rule (where the browser goes); the engine's default rules (`vendors/defaults.rs`) for what a module does not state; `vendors/mod.rs`, the list and the dispatch, is generated from the manifests |
 //! | engine | `flow/` | the OAuth flow shared by all: `begin` (state, PKCE), `provider` (consent, codes, token endpoint), `callback` (consume the state, exchange the code → the authorised flow, handed back to the vendor) |
@@ -153,6 +153,7 @@ mod flow;
 mod html;
 mod limits;
 mod redact;
+mod routes;
 #[cfg(any(test, feature = "samples"))]
 pub mod samples;
 mod service;

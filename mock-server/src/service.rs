@@ -1,7 +1,7 @@
 //! The transport-free engine: one request in, one response out. Both adapters (wiremock and the
 //! standalone hyper server) call [`MockService::handle`] and nothing else.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use http::Method;
 
@@ -9,6 +9,7 @@ use crate::admin;
 use crate::context::Ctx;
 use crate::core::{MockRequest, MockResponse, MockVendor};
 use crate::flow;
+use crate::routes::{Route, Routes};
 use crate::state::{LogEntry, MockConfig, MockState};
 use crate::vendors;
 
@@ -31,6 +32,10 @@ use crate::vendors;
 #[derive(Debug, Clone)]
 pub struct MockService {
     pub(crate) ctx: Arc<Ctx>,
+    /// Who answers each path, built once with the service.
+    routes: Arc<Routes>,
+    /// The route table of the tenants of this service, shared by all of them.
+    tenant_routes: Arc<OnceLock<Arc<Routes>>>,
 }
 
 impl MockService {
@@ -42,17 +47,56 @@ impl MockService {
             String::new(),
             MockVendor::ALL.to_vec(),
             MockState::new(config, true),
+            false,
         )
     }
 
+    /// A service on `origin` serving `vendors`, its control routes under `root`; with the
+    /// tenants' routes (which [`crate::tenants::Tenants`] answers) when `tenants` is set.
     pub(crate) fn from_parts(
         origin: String,
         root: String,
         vendors: Vec<MockVendor>,
         state: MockState,
+        tenants: bool,
     ) -> Self {
+        let routes = Routes::new(
+            &root,
+            &vendors,
+            |v| vendors::module(v).public_paths(),
+            tenants,
+        );
         Self {
             ctx: Arc::new(Ctx::new(origin, root, vendors, state)),
+            routes: Arc::new(routes),
+            tenant_routes: Arc::default(),
+        }
+    }
+
+    /// A tenant of this service (the standalone server's default): every vendor, on `origin`,
+    /// with `state`. All tenants share one route table (the service's own, less the tenants'
+    /// routes), built when the first is made.
+    pub(crate) fn tenant(&self, origin: String, state: MockState) -> MockService {
+        let routes = self
+            .tenant_routes
+            .get_or_init(|| {
+                Arc::new(Routes::new(
+                    "",
+                    &MockVendor::ALL,
+                    |v| vendors::module(v).public_paths(),
+                    false,
+                ))
+            })
+            .clone();
+        MockService {
+            ctx: Arc::new(Ctx::new(
+                origin,
+                String::new(),
+                MockVendor::ALL.to_vec(),
+                state,
+            )),
+            routes,
+            tenant_routes: Arc::default(),
         }
     }
 
@@ -89,29 +133,40 @@ impl MockService {
 
     /// Handles one request. Never panics on any input; answers 4xx for bad input.
     pub fn handle(&self, req: MockRequest) -> MockResponse {
+        let route = self.route(&req.path);
+        self.handle_routed(req, route)
+    }
+
+    /// Who answers `path` (a tenant's path only on the standalone server's default service).
+    pub(crate) fn route(&self, path: &str) -> Option<Route> {
+        self.routes.find(path)
+    }
+
+    /// Handles a request [`route`](Self::route) has routed. A body over the limit is refused
+    /// here, once, by whoever answers the route, in its own shape.
+    pub(crate) fn handle_routed(&self, req: MockRequest, route: Option<Route>) -> MockResponse {
         let ctx = &*self.ctx;
-        let control = if ctx.root.is_empty() {
-            Some(req.path.as_str())
-        } else {
-            req.path
-                .strip_prefix(ctx.root.as_str())
-                .filter(|r| r.starts_with('/'))
-        };
-        if let Some(rest) = control.and_then(|p| p.strip_prefix("/__admin"))
-            && (rest.is_empty() || rest.starts_with('/'))
-        {
+        let too_large = req.body_too_large || req.body.len() > ctx.state.max_body_bytes();
+        if route == Some(Route::Admin) {
             if let Some(refused) = admin::guard(ctx, &req) {
                 return no_store(refused);
             }
-            if req.body.len() > ctx.state.max_body_bytes() {
+            if too_large {
                 return no_store(admin::admin_error(413, "request body too large"));
             }
+            let rest = req
+                .path
+                .get(ctx.root.len() + "/__admin".len()..)
+                .unwrap_or_default();
             return no_store(admin::handle(ctx, &req, rest));
         }
-        let (resp, vendor) = self.route(&req, control);
-        // A body over the limit was refused unread (the transport hands over a stand-in).
+        let vendor = match route {
+            Some(Route::Api(vendor)) => Some(vendor),
+            _ => None,
+        };
+        let resp = self.answer(&req, route, too_large);
         let body = vendor
-            .filter(|_| !req.body.is_empty() && req.body.len() <= ctx.state.max_body_bytes())
+            .filter(|_| !req.body.is_empty() && !too_large)
             .map(|_| String::from_utf8_lossy(&req.body).into_owned());
         let keys = ctx.state.fixture_keys();
         ctx.state.record(LogEntry::new(
@@ -126,56 +181,48 @@ impl MockService {
         no_store(resp)
     }
 
-    fn route(
-        &self,
-        req: &MockRequest,
-        control: Option<&str>,
-    ) -> (MockResponse, Option<MockVendor>) {
+    /// The answer to a request that is not the admin API's.
+    fn answer(&self, req: &MockRequest, route: Option<Route>, too_large: bool) -> MockResponse {
         let ctx = &*self.ctx;
-        if let Some(rest) = control {
-            if rest.starts_with("/__") && req.body.len() > ctx.state.max_body_bytes() {
-                return (
-                    crate::html::error_page(413, "Payload too large", "The body is too large."),
-                    None,
-                );
-            }
-            if rest == "/__provider/authorize" {
-                return (flow::provider_authorize(ctx, req), None);
-            }
-            if rest == "/__provider/token" {
-                return (flow::provider_token(ctx, req), None);
-            }
-            if let Some(v) = rest.strip_prefix("/__vendor/")
-                && let Some((slug, tail)) = v.split_once('/')
-                && let Some(vendor) =
-                    MockVendor::from_slug(slug).filter(|v| ctx.vendors.contains(v))
-                && let Some(resp) = vendors::module(vendor).control_route(ctx, req, tail)
-            {
-                return (resp, None);
-            }
+        // The control routes (`{root}/__…`) answer a body over the limit with a page.
+        if too_large
+            && req
+                .path
+                .strip_prefix(ctx.root.as_str())
+                .is_some_and(|rest| rest.starts_with("/__"))
+        {
+            return crate::html::error_page(413, "Payload too large", "The body is too large.");
         }
-        for vendor in ctx.vendors.iter().copied() {
-            if let Some(resp) = vendors::module(vendor).public_route(ctx, req) {
-                return (resp, None);
-            }
-        }
-        for vendor in ctx.vendors.iter().copied() {
-            let prefix = vendor.prefix();
-            if let Some(rel) = req.path.strip_prefix(prefix)
-                && (rel.is_empty() || rel.starts_with('/'))
-            {
-                return (vendors::handle(ctx, vendor, req, rel), Some(vendor));
-            }
-        }
-        let resp = if req.method == Method::GET && control == Some("/") {
-            self.index()
-        } else {
+        let not_found = || {
             MockResponse::json(
                 404,
                 &serde_json::json!({"error": "not found", "path": req.path}),
             )
         };
-        (resp, None)
+        match route {
+            Some(Route::Api(vendor)) => vendors::handle(ctx, vendor, req, too_large),
+            Some(Route::Authorize) => flow::provider_authorize(ctx, req),
+            Some(Route::Token) => flow::provider_token(ctx, req),
+            Some(Route::VendorControl) => {
+                let rest = req
+                    .path
+                    .get(ctx.root.len() + "/__vendor/".len()..)
+                    .unwrap_or_default();
+                rest.split_once('/')
+                    .and_then(|(slug, tail)| {
+                        let vendor =
+                            MockVendor::from_slug(slug).filter(|v| ctx.vendors.contains(v))?;
+                        vendors::module(vendor).control_route(ctx, req, tail)
+                    })
+                    .unwrap_or_else(not_found)
+            }
+            Some(Route::VendorPublic(vendor)) => vendors::module(vendor).public_route(ctx, req),
+            Some(Route::Index) if req.method == Method::GET => self.index(),
+            // The tenants' routes are answered before the service (`Tenants::handle`).
+            Some(Route::Index | Route::Tenant | Route::TenantList | Route::Admin) | None => {
+                not_found()
+            }
+        }
     }
 
     fn index(&self) -> MockResponse {

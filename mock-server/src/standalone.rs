@@ -335,6 +335,7 @@ impl StandaloneServer {
             String::new(),
             MockVendor::ALL.to_vec(),
             MockState::with_seed(&seed, &mock, true),
+            true,
         );
         let tenants = Arc::new(Tenants::new(
             service,
@@ -571,9 +572,10 @@ async fn respond(
     }
     let max = svc.default_service().state().max_body_bytes();
     let read = tokio::time::timeout(limits.body_timeout, Limited::new(body, max).collect()).await;
-    let body = match read {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Bytes::from(vec![0u8; max + 1]),
+    let (body, body_too_large) = match read {
+        Ok(Ok(b)) => (b.to_bytes(), false),
+        // Refused unread: whoever the path names answers 413 (`MockService::handle_routed`).
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => (Bytes::new(), true),
         Ok(Err(_)) => return Err(DropConnection),
         Err(_) => {
             let resp = MockResponse::json(
@@ -591,6 +593,7 @@ async fn respond(
             query,
             headers: parts.headers,
             body,
+            body_too_large,
         }),
         None => MockResponse::json(400, &serde_json::json!({"error": "invalid request URI"})),
     };
@@ -696,6 +699,7 @@ mod tests {
                 String::new(),
                 MockVendor::ALL.to_vec(),
                 crate::state::MockState::with_seed(&crate::state::Seed::default(), &mock, true),
+                false,
             );
             let mut req = MockRequest::new(http::Method::GET, "/__admin");
             req.headers

@@ -17,7 +17,8 @@ use http::Method;
 use serde_json::json;
 
 use crate::admin;
-use crate::core::{MockRequest, MockResponse, MockVendor};
+use crate::core::{MockRequest, MockResponse};
+use crate::routes::Route;
 use crate::service::{MockService, no_store};
 use crate::state::{MockConfig, MockState, Seed};
 
@@ -93,16 +94,13 @@ impl Tenants {
     /// Routes one request: to a tenant under `/t/{tenant}`, to the list of tenants, or to the
     /// default tenant.
     pub(crate) fn handle(&self, mut req: MockRequest) -> MockResponse {
-        let Some(rest) = req
-            .path
-            .strip_prefix(PREFIX)
-            .or_else(|| (req.path == "/t").then_some(""))
-        else {
-            if matches!(req.path.as_str(), "/__admin/tenants" | "/__admin/tenants/") {
-                return no_store(self.list(&req));
-            }
-            return self.default.handle(req);
-        };
+        let route = self.default.route(&req.path);
+        match route {
+            Some(Route::Tenant) => {}
+            Some(Route::TenantList) => return no_store(self.list(&req)),
+            _ => return self.default.handle_routed(req, route),
+        }
+        let rest = req.path.strip_prefix(PREFIX).unwrap_or_default();
         let (id, tail) = match rest.find('/') {
             Some(i) => rest.split_at(i),
             None => (rest, ""),
@@ -141,18 +139,13 @@ impl Tenants {
     /// Anything else is a 404 that creates nothing.
     /// Returns the refusal, if any.
     fn may_create(&self, req: &MockRequest, tail: &str) -> Option<MockResponse> {
-        let admin = tail
-            .strip_prefix("/__admin")
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-        if admin && !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let route = self.default.route(tail);
+        if route == Some(Route::Admin)
+            && !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS)
+        {
             return self.default.guard_admin(req);
         }
-        let keyed = !admin
-            && MockVendor::ALL.iter().any(|v| {
-                tail.strip_prefix(v.prefix())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-                    && v.contract().header_key(req).is_some()
-            });
+        let keyed = matches!(route, Some(Route::Api(v)) if v.contract().header_key(req).is_some());
         if keyed {
             return None;
         }
@@ -177,10 +170,8 @@ impl Tenants {
         if let Some(refused) = create() {
             return Err(Box::new(refused));
         }
-        let made = MockService::from_parts(
+        let made = self.default.tenant(
             format!("{}{PREFIX}{id}", self.default.origin()),
-            String::new(),
-            MockVendor::ALL.to_vec(),
             MockState::with_seed(&self.seed, &self.config, true),
         );
         let mut r = self.registry();
@@ -360,8 +351,9 @@ mod tests {
         let default = MockService::from_parts(
             "http://127.0.0.1:1".to_owned(),
             String::new(),
-            MockVendor::ALL.to_vec(),
+            crate::MockVendor::ALL.to_vec(),
             MockState::with_seed(&seed, &config, true),
+            true,
         );
         Tenants::new(default, config, seed, 10, usize::MAX)
     }

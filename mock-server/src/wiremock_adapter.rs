@@ -27,6 +27,7 @@ impl Respond for Responder {
             query: request.url.query().map(str::to_owned),
             headers: request.headers.clone(),
             body: Bytes::from(request.body.clone()),
+            body_too_large: false,
         };
         to_template(self.0.handle(req))
     }
@@ -110,6 +111,7 @@ impl MockVendors {
             String::new(),
             MockVendor::ALL.to_vec(),
             MockState::new(config, false),
+            false,
         );
         Mock::given(any())
             .respond_with(Responder(service.clone()))
@@ -210,6 +212,7 @@ impl MockVendor {
             format!("/{}", self.slug()),
             vec![self],
             MockState::new(config, false),
+            false,
         );
         Mock::given(path_regex(format!("^/{}(/|$)", self.slug())))
             .respond_with(Responder(service.clone()))

@@ -21,6 +21,9 @@ pub struct MockRequest {
     pub headers: HeaderMap,
     /// The request body.
     pub body: Bytes,
+    /// The transport refused to read a body over the service's limit (`body` is then empty):
+    /// the service answers 413 in the shape of whoever the path names.
+    pub(crate) body_too_large: bool,
 }
 
 impl MockRequest {
@@ -36,6 +39,7 @@ impl MockRequest {
             query,
             headers: HeaderMap::new(),
             body: Bytes::new(),
+            body_too_large: false,
         }
     }
 

@@ -32,10 +32,15 @@ pub(crate) trait VendorModule: Sync {
         super::defaults::connect(ctx, snap, req, opts, self.vendor())
     }
 
-    /// A route of the vendor's own outside its API prefix and the control routes (Ocoya's
-    /// start URL); `None` when `req` is not one.
-    fn public_route(&self, _ctx: &Ctx, _req: &MockRequest) -> Option<MockResponse> {
-        None
+    /// The paths the vendor serves outside its API prefix and the control routes (Ocoya's
+    /// start URL), for the route table; [`public_route`](Self::public_route) answers them.
+    fn public_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// A request to one of [`public_paths`](Self::public_paths).
+    fn public_route(&self, _ctx: &Ctx, _req: &MockRequest) -> MockResponse {
+        MockResponse::json(404, &serde_json::json!({"error": "not found"}))
     }
 
     /// `{root}/__vendor/{vendor}/{tail}`: the OAuth callback, and the vendor's own screens

@@ -54,8 +54,12 @@ impl VendorModule for Ocoya {
         connect(ctx, snap, req, opts)
     }
 
-    fn public_route(&self, ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
-        (req.path == START_PATH).then(|| start(ctx, req))
+    fn public_paths(&self) -> &'static [&'static str] {
+        &[START_PATH]
+    }
+
+    fn public_route(&self, ctx: &Ctx, req: &MockRequest) -> MockResponse {
+        start(ctx, req)
     }
 }
 

@@ -1,5 +1,5 @@
-//! What every vendor API does before its connect handler: the body limit, routing, the method
-//! and the scenarios.
+//! What every vendor API does before its connect handler: the body limit (in the vendor's
+//! shape), its connect path, the method and the scenarios.
 
 use std::sync::atomic::Ordering;
 
@@ -10,17 +10,30 @@ use crate::flow::{FlowOptions, ProviderFault};
 
 use super::{ErrKind, module};
 
-/// A request to `vendor`'s API; `rel` is the path after the vendor prefix. The answer, whoever
-/// wrote it, holds what the spec requires of its status ([`complete`]).
-pub(crate) fn handle(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str) -> MockResponse {
-    let mut resp = answer(ctx, vendor, req, rel);
+/// A request to `vendor`'s API (the route table sent it: its path is under the vendor's
+/// prefix), its body over the limit when `too_large`. The answer, whoever wrote it, holds what
+/// the spec requires of its status ([`complete`]).
+pub(crate) fn handle(
+    ctx: &Ctx,
+    vendor: MockVendor,
+    req: &MockRequest,
+    too_large: bool,
+) -> MockResponse {
+    let rel = req.path.get(vendor.prefix().len()..).unwrap_or_default();
+    let mut resp = answer(ctx, vendor, req, rel, too_large);
     complete(ctx, vendor, &mut resp);
     resp
 }
 
-fn answer(ctx: &Ctx, vendor: MockVendor, req: &MockRequest, rel: &str) -> MockResponse {
+fn answer(
+    ctx: &Ctx,
+    vendor: MockVendor,
+    req: &MockRequest,
+    rel: &str,
+    too_large: bool,
+) -> MockResponse {
     let m = module(vendor);
-    if req.body.len() > ctx.state.max_body_bytes() {
+    if too_large {
         return m.error(
             ctx,
             ErrKind::PayloadTooLarge,

@@ -1,0 +1,173 @@
+//! The mock's route table: every path a service answers, built once per service (with its
+//! root and its vendors) and looked up once per request, by `matchit` (axum's router).
+//!
+//! A route says *who* answers; the answerer reads the rest of the path itself (the admin API its
+//! operation, a vendor its connect path and path parameters, the tenants layer the tenant's id).
+
+use crate::core::MockVendor;
+
+/// Who answers a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// `/t`, `/t/{tenant}/…`: a tenant of the standalone server (its default service only).
+    Tenant,
+    /// `/__admin/tenants`: the standalone server's list of tenants (its default service only).
+    TenantList,
+    /// `{root}/__admin/…`: the admin API.
+    Admin,
+    /// `{root}/__provider/authorize`: the fake provider's consent page and its form.
+    Authorize,
+    /// `{root}/__provider/token`: the fake provider's token endpoint.
+    Token,
+    /// `{root}/__vendor/{vendor}/{tail}`: a vendor's callback and screens.
+    VendorControl,
+    /// A path a vendor serves outside its API (Ocoya's start URL).
+    VendorPublic(MockVendor),
+    /// `{prefix}/…`: the vendor's API.
+    Api(MockVendor),
+    /// `{root}/`: the index of the service.
+    Index,
+}
+
+/// The table.
+#[derive(Debug)]
+pub(crate) struct Routes(matchit::Router<Route>);
+
+impl Routes {
+    /// The routes of a service with its control routes under `root` (`""` or `/{vendor}`),
+    /// serving `vendors` (each with the paths its module serves outside its API, `public`), and
+    /// with the tenants' routes when `tenants` is set.
+    pub(crate) fn new(
+        root: &str,
+        vendors: &[MockVendor],
+        public: impl Fn(MockVendor) -> &'static [&'static str],
+        tenants: bool,
+    ) -> Routes {
+        let mut table = Vec::new();
+        let mut add = |path: String, route: Route| table.push((path, route));
+        if tenants {
+            for path in ["/t", "/t/", "/t/{id}", "/t/{id}/", "/t/{id}/{*tail}"] {
+                add(path.to_owned(), Route::Tenant);
+            }
+            add("/__admin/tenants".to_owned(), Route::TenantList);
+            add("/__admin/tenants/".to_owned(), Route::TenantList);
+        }
+        for tail in ["", "/", "/{*rest}"] {
+            add(format!("{root}/__admin{tail}"), Route::Admin);
+        }
+        add(format!("{root}/__provider/authorize"), Route::Authorize);
+        add(format!("{root}/__provider/token"), Route::Token);
+        add(
+            format!("{root}/__vendor/{{vendor}}/{{*tail}}"),
+            Route::VendorControl,
+        );
+        add(format!("{root}/"), Route::Index);
+        for &vendor in vendors {
+            for path in public(vendor) {
+                add(literal(path), Route::VendorPublic(vendor));
+            }
+            let prefix = literal(vendor.prefix());
+            for tail in ["", "/", "/{*rel}"] {
+                add(format!("{prefix}{tail}"), Route::Api(vendor));
+            }
+        }
+        let mut router = matchit::Router::new();
+        for (path, route) in table {
+            // The paths are the mock's own (roots and prefixes from the manifests and specs,
+            // taken literally): a conflict is a bug the tests below catch, and leaves that one
+            // path unrouted (a 404) rather than stopping the mock.
+            let inserted = router.insert(path, route);
+            debug_assert!(inserted.is_ok(), "{inserted:?}");
+        }
+        Routes(router)
+    }
+
+    /// Who answers `path`; `None` for a path no one serves (a 404).
+    #[inline]
+    pub(crate) fn find(&self, path: &str) -> Option<Route> {
+        self.0.at(path).ok().map(|m| *m.value)
+    }
+}
+
+/// `path` as a route that matches it literally (a server URL's path may hold a `{`).
+fn literal(path: &str) -> String {
+    path.replace('{', "{{").replace('}', "}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routes(root: &str, vendors: &[MockVendor], tenants: bool) -> Routes {
+        Routes::new(
+            root,
+            vendors,
+            |v| match v {
+                MockVendor::Ocoya => &["/ocoya/api/social-connect/start"],
+                _ => &[],
+            },
+            tenants,
+        )
+    }
+
+    #[test]
+    fn every_path_goes_to_its_answerer() {
+        let all = routes("", &MockVendor::ALL, true);
+        let cases = [
+            ("/__admin", Some(Route::Admin)),
+            ("/__admin/", Some(Route::Admin)),
+            ("/__admin/scenarios/recoup", Some(Route::Admin)),
+            ("/__admin/tenants", Some(Route::TenantList)),
+            ("/t", Some(Route::Tenant)),
+            ("/t/", Some(Route::Tenant)),
+            ("/t/a", Some(Route::Tenant)),
+            ("/t/a/recoup/api/connectors", Some(Route::Tenant)),
+            ("/__provider/authorize", Some(Route::Authorize)),
+            ("/__provider/authorize/", None),
+            ("/__provider/token", Some(Route::Token)),
+            ("/__vendor/woopsocial/pages", Some(Route::VendorControl)),
+            ("/__vendor/woopsocial/", None),
+            ("/__nothing", None),
+            ("/", Some(Route::Index)),
+            ("", None),
+            ("/recoup", Some(Route::Api(MockVendor::Recoup))),
+            ("/recoup/", Some(Route::Api(MockVendor::Recoup))),
+            (
+                "/recoup/api/connectors",
+                Some(Route::Api(MockVendor::Recoup)),
+            ),
+            ("/recoup//x", Some(Route::Api(MockVendor::Recoup))),
+            ("/recoupX", None),
+            (
+                "/ocoya/api/social-connect/start",
+                Some(Route::VendorPublic(MockVendor::Ocoya)),
+            ),
+            (
+                "/ocoya/api/_public/v1/social-profiles/connection-url",
+                Some(Route::Api(MockVendor::Ocoya)),
+            ),
+        ];
+        for (path, want) in cases {
+            assert_eq!(all.find(path), want, "{path:?}");
+        }
+        for vendor in MockVendor::ALL {
+            let connect = format!("{}{}", vendor.prefix(), vendor.connect_path());
+            assert_eq!(all.find(&connect), Some(Route::Api(vendor)), "{connect}");
+        }
+    }
+
+    #[test]
+    fn a_vendor_mounted_alone_has_its_control_routes_under_its_root() {
+        let one = routes("/postbreeze", &[MockVendor::Postbreeze], false);
+        assert_eq!(one.find("/postbreeze/__admin/reset"), Some(Route::Admin));
+        assert_eq!(one.find("/__admin/reset"), None);
+        assert_eq!(one.find("/postbreeze/"), Some(Route::Index));
+        assert_eq!(one.find("/t/a"), None, "no tenants");
+        assert_eq!(one.find("/recoup/api/connectors"), None, "not its vendor");
+        let api = format!(
+            "{}/social-accounts/connect",
+            MockVendor::Postbreeze.prefix()
+        );
+        assert_eq!(one.find(&api), Some(Route::Api(MockVendor::Postbreeze)));
+    }
+}
