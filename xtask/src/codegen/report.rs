@@ -1023,3 +1023,536 @@ impl Report {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Class::*;
+    use super::*;
+    use crate::contract::{Param, Property, Response};
+
+    /// A contract with a bit of everything a change can touch.
+    fn base() -> Contract {
+        serde_json::from_value(json!({
+            "vendor": "t", "version": "1", "method": "POST", "path": "/connect",
+            "servers": ["http://localhost:1/v1", "https://api.example.com/v1"],
+            "auth": [{"kind": "bearer"}],
+            "query": [
+                {"name": "ws", "required": true, "schema": {"types": ["string"]}},
+                {"name": "trace", "required": false, "schema": {"types": ["string"]}},
+            ],
+            "body": {"required": true, "media": "application/json", "schema": {
+                "types": ["object"], "additional": false,
+                "properties": [
+                    {"name": "platform", "required": true,
+                     "schema": {"types": ["string"], "values": ["A", "B"]}},
+                    {"name": "note", "required": false,
+                     "schema": {"types": ["string"], "max_length": 10}},
+                    {"name": "tags", "required": false,
+                     "schema": {"types": ["array"], "items": {"types": ["string"]}}},
+                ],
+            }},
+            "responses": [
+                {"status": "200", "media": "application/json", "schema": {
+                    "types": ["object"],
+                    "properties": [
+                        {"name": "url", "required": true,
+                         "schema": {"types": ["string"], "format": "uri"}},
+                        {"name": "state", "required": false,
+                         "schema": {"types": ["string"], "values": ["x"]}},
+                    ],
+                }},
+                {"status": "400", "media": "application/json", "schema": null},
+            ],
+        }))
+        .unwrap()
+    }
+
+    fn body(c: &mut Contract) -> &mut Schema {
+        &mut c.body.as_mut().unwrap().schema
+    }
+
+    fn answer(c: &mut Contract) -> &mut Schema {
+        c.responses[0].schema.as_mut().unwrap()
+    }
+
+    fn field<'s>(s: &'s mut Schema, name: &str) -> &'s mut Property {
+        s.properties.iter_mut().find(|p| p.name == name).unwrap()
+    }
+
+    fn property(name: &str, required: bool) -> Property {
+        Property {
+            name: name.to_owned(),
+            required,
+            schema: Schema::default(),
+        }
+    }
+
+    type Edit = fn(&mut Contract);
+
+    /// Each edit a vendor can make, with the one change it is, from a client's side.
+    #[test]
+    fn each_kind_of_edit_is_named_and_classified() {
+        let cases: Vec<(Edit, Class, &str, &str)> = vec![
+            // The operation.
+            (
+                |c| c.path = "/link".into(),
+                Breaking,
+                "operation-moved",
+                "path",
+            ),
+            (
+                |c| c.servers.reverse(),
+                NonBreaking,
+                "servers-changed",
+                "servers",
+            ),
+            (
+                |c| c.servers[1] = "https://api2.example.com".into(),
+                Breaking,
+                "servers-changed",
+                "servers",
+            ),
+            (
+                |c| c.auth.push(Auth::header("x-key")),
+                NonBreaking,
+                "auth-scheme-added",
+                "auth",
+            ),
+            (|c| c.auth.clear(), Breaking, "auth-scheme-removed", "auth"),
+            // The query.
+            (
+                |c| {
+                    c.query.push(Param {
+                        name: "n".into(),
+                        required: true,
+                        schema: Schema::default(),
+                    })
+                },
+                Breaking,
+                "request-required-parameter-added",
+                "query.n",
+            ),
+            (
+                |c| {
+                    c.query.push(Param {
+                        name: "n".into(),
+                        required: false,
+                        schema: Schema::default(),
+                    })
+                },
+                NonBreaking,
+                "request-optional-parameter-added",
+                "query.n",
+            ),
+            (
+                |c| c.query[1].required = true,
+                Breaking,
+                "request-parameter-became-required",
+                "query.trace",
+            ),
+            (
+                |c| c.query[0].required = false,
+                NonBreaking,
+                "request-parameter-became-optional",
+                "query.ws",
+            ),
+            (
+                |c| {
+                    c.query.remove(1);
+                },
+                Unclear,
+                "request-parameter-removed",
+                "query.trace",
+            ),
+            // The request body.
+            (
+                |c| c.body.as_mut().unwrap().required = false,
+                NonBreaking,
+                "request-body-required-changed",
+                "body",
+            ),
+            (
+                |c| c.body.as_mut().unwrap().media = "application/x-www-form-urlencoded".into(),
+                Breaking,
+                "request-media-type-changed",
+                "body",
+            ),
+            (|c| c.body = None, Unclear, "request-body-removed", "body"),
+            (
+                |c| body(c).properties.push(property("n", true)),
+                Breaking,
+                "request-required-field-added",
+                "body.n",
+            ),
+            (
+                |c| body(c).properties.push(property("n", false)),
+                NonBreaking,
+                "request-optional-field-added",
+                "body.n",
+            ),
+            (
+                |c| field(body(c), "note").required = true,
+                Breaking,
+                "request-field-became-required",
+                "body.note",
+            ),
+            (
+                |c| field(body(c), "platform").required = false,
+                NonBreaking,
+                "request-field-became-optional",
+                "body.platform",
+            ),
+            (
+                |c| {
+                    body(c).properties.remove(1);
+                },
+                Breaking,
+                "request-field-removed",
+                "body.note",
+            ),
+            (
+                |c| body(c).additional = true,
+                NonBreaking,
+                "request-additional-properties-changed",
+                "body",
+            ),
+            (
+                |c| field(body(c), "note").schema.types.push(Ty::Null),
+                NonBreaking,
+                "request-type-changed",
+                "body.note",
+            ),
+            (
+                |c| field(body(c), "note").schema.types = vec![Ty::Integer],
+                Breaking,
+                "request-type-changed",
+                "body.note",
+            ),
+            (
+                |c| {
+                    field(body(c), "platform")
+                        .schema
+                        .values
+                        .as_mut()
+                        .unwrap()
+                        .push("C".into())
+                },
+                NonBreaking,
+                "request-enum-value-added",
+                "body.platform",
+            ),
+            (
+                |c| {
+                    field(body(c), "platform")
+                        .schema
+                        .values
+                        .as_mut()
+                        .unwrap()
+                        .pop();
+                },
+                Breaking,
+                "request-enum-value-removed",
+                "body.platform",
+            ),
+            (
+                |c| field(body(c), "note").schema.values = Some(vec!["a".into()]),
+                Breaking,
+                "request-enum-added",
+                "body.note",
+            ),
+            (
+                |c| field(body(c), "platform").schema.values = None,
+                NonBreaking,
+                "request-enum-removed",
+                "body.platform",
+            ),
+            (
+                |c| field(body(c), "note").schema.format = Some("email".into()),
+                Breaking,
+                "request-format-changed",
+                "body.note",
+            ),
+            (
+                |c| field(body(c), "note").schema.pattern = Some("^a".into()),
+                Breaking,
+                "request-pattern-changed",
+                "body.note",
+            ),
+            (
+                |c| field(body(c), "note").schema.max_length = Some(5),
+                Breaking,
+                "request-limits-changed",
+                "body.note",
+            ),
+            (
+                |c| field(body(c), "note").schema.max_length = Some(50),
+                NonBreaking,
+                "request-limits-changed",
+                "body.note",
+            ),
+            (
+                |c| field(body(c), "tags").schema.items = None,
+                Unclear,
+                "items-changed",
+                "body.tags",
+            ),
+            (
+                |c| field(body(c), "tags").schema.items.as_mut().unwrap().types = vec![Ty::Integer],
+                Breaking,
+                "request-type-changed",
+                "body.tags[]",
+            ),
+            // The responses.
+            (
+                |c| {
+                    c.responses.push(Response {
+                        status: "404".into(),
+                        media: None,
+                        schema: None,
+                    })
+                },
+                NonBreaking,
+                "response-status-added",
+                "response 404",
+            ),
+            (
+                |c| {
+                    c.responses.remove(1);
+                },
+                Unclear,
+                "response-status-removed",
+                "response 400",
+            ),
+            (
+                |c| c.responses[1].media = Some("text/plain".into()),
+                Unclear,
+                "response-media-type-changed",
+                "response 400",
+            ),
+            (
+                |c| c.responses[1].schema = Some(Schema::default()),
+                NonBreaking,
+                "response-body-documented",
+                "response 400",
+            ),
+            (
+                |c| c.responses[0].schema = None,
+                Unclear,
+                "response-body-undocumented",
+                "response 200",
+            ),
+            (
+                |c| answer(c).properties.push(property("n", false)),
+                NonBreaking,
+                "response-property-added",
+                "response 200 body.n",
+            ),
+            (
+                |c| field(answer(c), "state").required = true,
+                NonBreaking,
+                "response-property-became-required",
+                "response 200 body.state",
+            ),
+            (
+                |c| field(answer(c), "url").required = false,
+                Breaking,
+                "response-property-became-optional",
+                "response 200 body.url",
+            ),
+            (
+                |c| {
+                    answer(c).properties.remove(0);
+                },
+                Breaking,
+                "response-required-property-removed",
+                "response 200 body.url",
+            ),
+            (
+                |c| {
+                    answer(c).properties.remove(1);
+                },
+                Unclear,
+                "response-property-removed",
+                "response 200 body.state",
+            ),
+            (
+                |c| answer(c).additional = false,
+                NonBreaking,
+                "response-additional-properties-changed",
+                "response 200 body",
+            ),
+            (
+                |c| field(answer(c), "url").schema.types.push(Ty::Null),
+                Breaking,
+                "response-type-changed",
+                "response 200 body.url",
+            ),
+            (
+                |c| {
+                    field(answer(c), "state")
+                        .schema
+                        .values
+                        .as_mut()
+                        .unwrap()
+                        .push("y".into())
+                },
+                Unclear,
+                "response-enum-value-added",
+                "response 200 body.state",
+            ),
+            (
+                |c| field(answer(c), "state").schema.values = Some(vec![]),
+                NonBreaking,
+                "response-enum-value-removed",
+                "response 200 body.state",
+            ),
+            (
+                |c| field(answer(c), "url").schema.values = Some(vec!["u".into()]),
+                NonBreaking,
+                "response-enum-added",
+                "response 200 body.url",
+            ),
+            (
+                |c| field(answer(c), "state").schema.values = None,
+                Unclear,
+                "response-enum-removed",
+                "response 200 body.state",
+            ),
+            (
+                |c| field(answer(c), "url").schema.format = None,
+                Unclear,
+                "response-format-changed",
+                "response 200 body.url",
+            ),
+            (
+                |c| field(answer(c), "url").schema.pattern = Some("^h".into()),
+                NonBreaking,
+                "response-pattern-changed",
+                "response 200 body.url",
+            ),
+            (
+                |c| field(answer(c), "url").schema.max_length = Some(9),
+                NonBreaking,
+                "response-limits-changed",
+                "response 200 body.url",
+            ),
+        ];
+        let old = base();
+        for (edit, class, kind, at) in cases {
+            let mut new = base();
+            edit(&mut new);
+            let got: Vec<_> = compare(&old, &new)
+                .into_iter()
+                .map(|c| (c.class, c.kind, c.at))
+                .collect();
+            assert_eq!(got, [(class, kind, at.to_owned())], "{kind} at {at}");
+        }
+        assert!(compare(&old, &base()).is_empty(), "no edit, no change");
+        // A success status changed is that, and the two statuses it moves between.
+        let mut new = base();
+        new.responses[0].status = "201".into();
+        let got: Vec<_> = compare(&old, &new)
+            .into_iter()
+            .map(|c| (c.class, c.kind, c.at))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Breaking, "success-status-changed", "responses".to_owned()),
+                (Unclear, "response-status-added", "response 201".to_owned()),
+                (
+                    Breaking,
+                    "response-status-removed",
+                    "response 200".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_body_added_is_breaking_only_when_required() {
+        let mut old = base();
+        old.body = None;
+        for (required, class) in [(true, Breaking), (false, NonBreaking)] {
+            let mut new = base();
+            new.body.as_mut().unwrap().required = required;
+            let got: Vec<_> = compare(&old, &new)
+                .into_iter()
+                .map(|c| (c.class, c.kind))
+                .collect();
+            assert_eq!(got, [(class, "request-body-added")]);
+        }
+    }
+
+    #[test]
+    fn a_request_field_removed_is_unclear_where_others_are_allowed() {
+        let mut old = base();
+        body(&mut old).additional = true;
+        let mut new = old.clone();
+        body(&mut new).properties.remove(1);
+        let got: Vec<_> = compare(&old, &new)
+            .into_iter()
+            .map(|c| (c.class, c.kind))
+            .collect();
+        assert_eq!(got, [(Unclear, "request-field-removed")]);
+    }
+
+    #[test]
+    fn the_bump_follows_the_worst_change_below_and_above_one() {
+        let report = |breaking: bool, additive: bool| {
+            let changes = if additive {
+                vec![change(
+                    if breaking { Breaking } else { NonBreaking },
+                    "k",
+                    "at",
+                    "d",
+                )]
+            } else {
+                Vec::new()
+            };
+            VendorReport::new("t", additive, changes, Vec::new())
+        };
+        assert_eq!(
+            bump("0.1.0", &[report(true, true)]),
+            ("minor", "0.2.0".to_owned())
+        );
+        assert_eq!(
+            bump("0.1.3", &[report(false, true)]),
+            ("patch", "0.1.4".to_owned())
+        );
+        assert_eq!(
+            bump("1.2.3", &[report(true, true)]),
+            ("major", "2.0.0".to_owned())
+        );
+        assert_eq!(
+            bump("1.2.3", &[report(false, true)]),
+            ("minor", "1.3.0".to_owned())
+        );
+        assert_eq!(bump("1.2.3", &[report(false, false)]).0, "none");
+    }
+
+    #[test]
+    fn the_generated_apis_items_are_added_removed_or_changed() {
+        let old =
+            "pub mod types { pub enum P { A, B } pub struct R { pub a: String, pub b: u32 } }";
+        let new = "pub mod types { pub enum P { A, C } pub struct R { pub a: i64, pub b: u32, pub c: String } }";
+        let got: Vec<_> = api_changes(old, new)
+            .into_iter()
+            .map(|a| (a.change, a.item, a.breaking))
+            .collect();
+        for want in [
+            ("added", "enum types::P variant C"),
+            ("removed", "enum types::P variant B"),
+            ("changed", "struct types::R field a"),
+            ("added", "struct types::R field c"),
+        ] {
+            assert!(
+                got.iter().any(|(c, i, _)| *c == want.0 && i == want.1),
+                "{want:?} in {got:#?}"
+            );
+        }
+        assert!(api_changes(old, old).is_empty());
+    }
+}
