@@ -65,8 +65,8 @@ impl MockVendor {
             Self::Ocoya => "Ocoya",
         }
     }
-    /// Where the mock serves it, before the path of its spec's first server (its manifest's
-    /// `mock.mount`).
+    /// Where the mock serves it, before the path of its spec's first server (its
+    /// manifest's `mock.mount`).
     pub(crate) fn mount_path(self) -> &'static str {
         match self {
             Self::Recoup => "/recoup",
@@ -176,8 +176,8 @@ impl MockVendor {
             }
         }
     }
-    /// Which fields of its connect operation carry the owner, the provider and the redirect
-    /// URL, and where the link is in its answer (its manifest's `[connect]`).
+    /// Which fields of its connect operation carry the owner, the provider and the
+    /// redirect URL, and where the link is in its answer (its manifest's `[connect]`).
     pub(crate) fn fields(self) -> &'static ConnectFields {
         match self {
             Self::Recoup => {

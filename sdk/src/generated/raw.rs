@@ -3,9 +3,10 @@
 
 /// Recoup's complete client, as progenitor generates it from `specs/recoup/openapi.yaml`.
 ///
-/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
-/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
-/// each answer it reads; [`Client`](crate::Client)'s accessors hand out one already configured.
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on
+/// its own, it takes `Default::default()` as its inner value: the place where this
+/// crate's hook leaves each answer it reads; [`Client`](crate::Client)'s accessors
+/// hand out one already configured.
 #[cfg(feature = "recoup")]
 #[allow(
     missing_docs,
@@ -19,9 +20,10 @@
 pub mod recoup;
 /// WoopSocial's complete client, as progenitor generates it from `specs/woopsocial/openapi.yaml`.
 ///
-/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
-/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
-/// each answer it reads; [`Client`](crate::Client)'s accessors hand out one already configured.
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on
+/// its own, it takes `Default::default()` as its inner value: the place where this
+/// crate's hook leaves each answer it reads; [`Client`](crate::Client)'s accessors
+/// hand out one already configured.
 #[cfg(feature = "woopsocial")]
 #[allow(
     missing_docs,
@@ -35,9 +37,10 @@ pub mod recoup;
 pub mod woopsocial;
 /// Postbreeze's complete client, as progenitor generates it from `specs/postbreeze/openapi.yaml`.
 ///
-/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
-/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
-/// each answer it reads; [`Client`](crate::Client)'s accessors hand out one already configured.
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on
+/// its own, it takes `Default::default()` as its inner value: the place where this
+/// crate's hook leaves each answer it reads; [`Client`](crate::Client)'s accessors
+/// hand out one already configured.
 #[cfg(feature = "postbreeze")]
 #[allow(
     missing_docs,
@@ -52,9 +55,10 @@ pub mod postbreeze;
 /// Aitronos's complete client, as progenitor generates it from `specs/aitronos/openapi.yaml`
 /// (a spec authored from Aitronos's prose reference: the vendor publishes none).
 ///
-/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
-/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
-/// each answer it reads; [`Client`](crate::Client)'s accessors hand out one already configured.
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on
+/// its own, it takes `Default::default()` as its inner value: the place where this
+/// crate's hook leaves each answer it reads; [`Client`](crate::Client)'s accessors
+/// hand out one already configured.
 #[cfg(feature = "aitronos")]
 #[allow(
     missing_docs,
@@ -68,9 +72,10 @@ pub mod postbreeze;
 pub mod aitronos;
 /// Ocoya's complete client, as progenitor generates it from `specs/ocoya/openapi.yaml`.
 ///
-/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
-/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
-/// each answer it reads; [`Client`](crate::Client)'s accessors hand out one already configured.
+/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on
+/// its own, it takes `Default::default()` as its inner value: the place where this
+/// crate's hook leaves each answer it reads; [`Client`](crate::Client)'s accessors
+/// hand out one already configured.
 #[cfg(feature = "ocoya")]
 #[allow(
     missing_docs,

@@ -13,6 +13,9 @@
 
 use std::fmt::Write as _;
 
+use proc_macro2::TokenStream;
+use quote::quote;
+
 use crate::contract::{Contract, Ty, pretty};
 use crate::util::Output;
 use crate::vendors::{Members, Vendor};
@@ -63,34 +66,12 @@ fn header(what: &str) -> String {
     )
 }
 
-/// `match self { Vendor::A => "a", … }` over every vendor, with `value(vendor)` on the right.
-fn arms(ty: &str, vendors: &[Vendor], value: impl Fn(&Vendor) -> String) -> String {
-    let mut out = String::new();
-    for v in vendors {
-        let _ = writeln!(out, "{ty}::{} => {},", v.variant(), value(v));
-    }
-    out
-}
-
-/// A `{vis}mod <vendor>;` line per vendor, in rustfmt's order (by name): the files that hold
-/// them are formatted by `cargo fmt` too.
-fn mod_lines(vendors: &[Vendor], vis: &str) -> String {
+/// A `{vis} mod <vendor>;` item per vendor, in rustfmt's order (by name).
+fn mod_items(vendors: &[Vendor], vis: TokenStream) -> TokenStream {
     let mut names: Vec<_> = vendors.iter().map(|v| v.name.as_str()).collect();
     names.sort_unstable();
-    let mut out = String::new();
-    for name in names {
-        let _ = writeln!(out, "{vis}mod {name};");
-    }
-    out
-}
-
-/// `[Ty::A, Ty::B, …]`.
-fn all(ty: &str, vendors: &[Vendor]) -> String {
-    let items: Vec<_> = vendors
-        .iter()
-        .map(|v| format!("{ty}::{}", v.variant()))
-        .collect();
-    format!("[{}]", items.join(", "))
+    let names = names.into_iter().map(ident);
+    quote!(#(#vis mod #names;)*)
 }
 
 /// Every file of the registry, on both sides; `hand[i]` says which modules of its own the
@@ -163,179 +144,177 @@ pub(crate) fn render(
 /// `sdk/src/generated/vendor.rs`: the `Vendor` enum, `ALL`, names.
 fn sdk_vendor(vendors: &[Vendor]) -> String {
     let first = &vendors[0];
-    let mut variants = String::new();
-    for v in vendors {
-        let _ = writeln!(variants, "#[doc = {:?}]\n{},", v.summary, v.variant());
-    }
-    let source = format!(
-        r#"
-/// A vendor whose "connect a social account" API this crate speaks.
-///
-/// ### Example
-/// ```
-/// use social_connect::Vendor;
-///
-/// let vendor: Vendor = "{name}".parse().unwrap();
-/// assert_eq!(vendor, Vendor::{variant});
-/// assert_eq!(vendor.as_str(), "{name}");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Vendor {{
-{variants}
-}}
+    let (name, variant) = (&first.name, first.variant());
+    let count = proc_macro2::Literal::usize_unsuffixed(vendors.len());
+    let ids: Vec<_> = vendors.iter().map(|v| ident(&v.variant())).collect();
+    let summaries = vendors.iter().map(|v| &v.summary);
+    let names = vendors.iter().map(|v| &v.name);
+    let displays = vendors.iter().map(|v| &v.display);
+    let parse = format!(r#" let vendor: Vendor = "{name}".parse().unwrap();"#);
+    let parsed = format!(" assert_eq!(vendor, Vendor::{variant});");
+    let as_str = format!(r#" assert_eq!(vendor.as_str(), "{name}");"#);
+    let example = format!(r#" assert_eq!(social_connect::Vendor::{variant}.as_str(), "{name}");"#);
+    let tokens = quote! {
+        /// A vendor whose "connect a social account" API this crate speaks.
+        ///
+        /// ### Example
+        /// ```
+        /// use social_connect::Vendor;
+        ///
+        #[doc = #parse]
+        #[doc = #parsed]
+        #[doc = #as_str]
+        /// ```
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Vendor { #(#[doc = #summaries] #ids,)* }
 
-impl Vendor {{
-    /// Every vendor, in a stable order.
-    pub const ALL: [Vendor; {count}] = {all};
+        impl Vendor {
+            /// Every vendor, in a stable order.
+            pub const ALL: [Vendor; #count] = [#(Vendor::#ids),*];
 
-    /// The lower-case name used in configuration, URLs and cargo features.
-    ///
-    /// ### Example
-    /// ```
-    /// assert_eq!(social_connect::Vendor::{variant}.as_str(), "{name}");
-    /// ```
-    pub fn as_str(self) -> &'static str {{
-        match self {{ {as_str} }}
-    }}
+            /// The lower-case name used in configuration, URLs and cargo features.
+            ///
+            /// ### Example
+            /// ```
+            #[doc = #example]
+            /// ```
+            pub fn as_str(self) -> &'static str {
+                match self { #(Vendor::#ids => #names,)* }
+            }
 
-    /// How the vendor names itself (its `Display`).
-    pub(crate) fn display_name(self) -> &'static str {{
-        match self {{ {display} }}
-    }}
-}}
-"#,
-        name = first.name,
-        variant = first.variant(),
-        count = vendors.len(),
-        all = all("Vendor", vendors),
-        as_str = arms("Vendor", vendors, |v| format!("{:?}", v.name)),
-        display = arms("Vendor", vendors, |v| format!("{:?}", v.display)),
-    );
+            /// How the vendor names itself (its `Display`).
+            pub(crate) fn display_name(self) -> &'static str {
+                match self { #(Vendor::#ids => #displays,)* }
+            }
+        }
+    };
     header("The SDK's list of vendors; src/vendor.rs adds what is the same for all.")
-        + &pretty(&source, "SDK vendor list")
+        + &pretty(&tokens.to_string(), "SDK vendor list")
 }
 
 /// `sdk/src/vendors/mod.rs`: the vendor modules and the dispatch to them.
 fn sdk_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
     let own: Vec<Vendor> = vendors.iter().filter(|v| hand(v).sdk).cloned().collect();
-    let mut mods = mod_lines(&own, "pub(crate) ");
-    for v in &own {
-        let _ = writeln!(
-            mods,
-            "/// {display}'s connect call, generated from its spec and manifest (its module calls \
-             it).\n#[rustfmt::skip]\n#[path = \"../generated/{name}_connect.rs\"]\n\
-             pub(crate) mod {name}_connect;",
-            display = v.display,
-            name = v.name,
+    let mods = mod_items(&own, quote!(pub(crate)));
+    let connects = own.iter().map(|v| {
+        let doc = format!(
+            " {}'s connect call, generated from its spec and manifest (its module calls it).",
+            v.display
         );
-    }
-    for v in vendors.iter().filter(|v| !hand(v).sdk) {
-        let _ = writeln!(
-            mods,
-            "/// {display}'s unified connect, generated from its spec and manifest (it has no \
-             module of its own).\n#[rustfmt::skip]\n#[path = \"../generated/{name}_unified.rs\"]\n\
-             pub(crate) mod {name};",
-            display = v.display,
-            name = v.name,
+        let path = format!("../generated/{}_connect.rs", v.name);
+        let module = quote::format_ident!("{}_connect", v.name);
+        quote!(#[doc = #doc] #[rustfmt::skip] #[path = #path] pub(crate) mod #module;)
+    });
+    let unified = vendors.iter().filter(|v| !hand(v).sdk).map(|v| {
+        let doc = format!(
+            " {}'s unified connect, generated from its spec and manifest (it has no module of \
+             its own).",
+            v.display
         );
-    }
-    let source = format!(
-        r#"
-//! One vendor, one module: everything a vendor spells or does its own way lives in its module
-//! (`sdk/src/vendors/<vendor>.rs`, or, for a vendor whose spec and manifest say all there is,
-//! `sdk/src/generated/<vendor>_unified.rs`, written by codegen), behind one trait,
-//! [`VendorApi`]. The rest of the crate reaches a vendor only through [`api`], the one `match`
-//! from [`Vendor`] to its module.
-//!
-//! This file is generated from the vendor manifests (`specs/<vendor>/vendor.toml`); the trait
-//! and the helpers that know no vendor are in `common.rs`.
+        let path = format!("../generated/{}_unified.rs", v.name);
+        let module = ident(&v.name);
+        quote!(#[doc = #doc] #[rustfmt::skip] #[path = #path] pub(crate) mod #module;)
+    });
+    let arms = vendors.iter().map(|v| {
+        let (module, id) = (ident(&v.name), ident(&v.variant()));
+        quote!(Vendor::#id => &#module::#id)
+    });
+    let tokens = quote! {
+        //! One vendor, one module: everything a vendor spells or does its own way lives in its
+        //! module (`sdk/src/vendors/<vendor>.rs`, or, for a vendor whose spec and manifest say
+        //! all there is, `sdk/src/generated/<vendor>_unified.rs`, written by codegen), behind
+        //! one trait, [`VendorApi`]. The rest of the crate reaches a vendor only through
+        //! [`api`], the one `match` from [`Vendor`] to its module.
+        //!
+        //! This file is generated from the vendor manifests (`specs/<vendor>/vendor.toml`); the
+        //! trait and the helpers that know no vendor are in `common.rs`.
 
-mod common;
-pub(crate) use common::*;
+        mod common;
+        pub(crate) use common::*;
 
-/// The facts each vendor's spec states, generated by `cargo xtask codegen`.
-#[rustfmt::skip]
-#[path = "../generated/contract.rs"]
-pub(crate) mod facts;
+        /// The facts each vendor's spec states, generated by `cargo xtask codegen`.
+        #[rustfmt::skip]
+        #[path = "../generated/contract.rs"]
+        pub(crate) mod facts;
 
-{mods}
+        #mods
+        #(#connects)*
+        #(#unified)*
 
-use crate::Vendor;
+        use crate::Vendor;
 
-/// The implementation of `vendor`: the one place a [`Vendor`] is matched to its module.
-pub(crate) fn api(vendor: Vendor) -> &'static dyn VendorApi {{
-    match vendor {{ {arms} }}
-}}
-"#,
-        arms = arms("Vendor", vendors, |v| format!(
-            "&{}::{}",
-            v.name,
-            v.variant()
-        )),
-    );
+        /// The implementation of `vendor`: the one place a [`Vendor`] is matched to its module.
+        pub(crate) fn api(vendor: Vendor) -> &'static dyn VendorApi {
+            match vendor { #(#arms,)* }
+        }
+    };
     header("The SDK's vendor modules and the dispatch to them.")
-        + &pretty(&source, "SDK vendor modules")
+        + &pretty(&tokens.to_string(), "SDK vendor modules")
 }
 
 /// `sdk/src/generated/raw.rs`: each vendor's generated client as a public module under its
 /// feature, and [`Client`]'s accessor for it.
 fn sdk_raw(vendors: &[Vendor]) -> String {
-    let mut source = String::new();
-    for v in vendors {
-        let authored = if v.authored {
-            format!(
-                "\n/// (a spec authored from {}'s prose reference: the vendor publishes none)",
+    let modules = vendors.iter().map(|v| {
+        let (name, module) = (&v.name, ident(&v.name));
+        let mut first = vec![format!(
+            " {}'s complete client, as progenitor generates it from `specs/{name}/openapi.yaml`",
+            v.display
+        )];
+        if v.authored {
+            first.push(format!(
+                " (a spec authored from {}'s prose reference: the vendor publishes none)",
                 v.display
-            )
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            source,
-            r#"
-/// {display}'s complete client, as progenitor generates it from `specs/{name}/openapi.yaml`{authored}.
-///
-/// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on its own,
-/// it takes `Default::default()` as its inner value: the place where this crate's hook leaves
-/// each answer it reads; [`Client`](crate::Client)'s accessors hand out one already configured.
-#[cfg(feature = "{name}")]
-#[allow(missing_docs, unreachable_pub, missing_debug_implementations, clippy::all, clippy::unwrap_used)]
-#[rustfmt::skip]
-#[path = "{name}.rs"]
-pub mod {name};
-"#,
-            display = v.display,
-            name = v.name,
+            ));
+        }
+        if let Some(last) = first.last_mut() {
+            last.push('.');
+        }
+        let path = format!("{name}.rs");
+        quote! {
+            #(#[doc = #first])*
+            ///
+            /// Its operations are builders (`client.op().param(v).body(b).send().await`). Built on
+            /// its own, it takes `Default::default()` as its inner value: the place where this
+            /// crate's hook leaves each answer it reads; [`Client`](crate::Client)'s accessors
+            /// hand out one already configured.
+            #[cfg(feature = #name)]
+            #[allow(missing_docs, unreachable_pub, missing_debug_implementations, clippy::all, clippy::unwrap_used)]
+            #[rustfmt::skip]
+            #[path = #path]
+            pub mod #module;
+        }
+    });
+    let accessors = vendors.iter().map(|v| {
+        let (name, module, id) = (&v.name, ident(&v.name), ident(&v.variant()));
+        let doc = format!(
+            " {}'s generated client (a new one each call: cheap), with this client's key, base",
+            v.display
         );
-    }
-    source.push_str("\nimpl crate::Client {\n");
-    for v in vendors {
-        let _ = write!(
-            source,
-            r#"
-    /// {display}'s generated client (a new one each call: cheap), with this client's key, base
-    /// URL and timeout.
-    ///
-    /// ### Example
-    /// ```
-    /// let client = social_connect::Client::builder().build().unwrap();
-    /// let raw: social_connect::{name}::Client = client.{name}();
-    /// ```
-    #[cfg(feature = "{name}")]
-    pub fn {name}(&self) -> crate::{name}::Client {{
-        self.endpoint(crate::Vendor::{variant})
-            .raw(crate::{name}::Client::new_with_client)
-    }}
-"#,
-            display = v.display,
-            name = v.name,
-            variant = v.variant(),
-        );
-    }
-    source.push_str("}\n");
+        let example = format!(" let raw: social_connect::{name}::Client = client.{name}();");
+        quote! {
+            #[doc = #doc]
+            /// URL and timeout.
+            ///
+            /// ### Example
+            /// ```
+            /// let client = social_connect::Client::builder().build().unwrap();
+            #[doc = #example]
+            /// ```
+            #[cfg(feature = #name)]
+            pub fn #module(&self) -> crate::#module::Client {
+                self.endpoint(crate::Vendor::#id)
+                    .raw(crate::#module::Client::new_with_client)
+            }
+        }
+    });
+    let tokens = quote! {
+        #(#modules)*
+        impl crate::Client { #(#accessors)* }
+    };
     header("Each vendor's generated client, under its cargo feature, and its accessor.")
-        + &pretty(&source, "SDK raw clients")
+        + &pretty(&tokens.to_string(), "SDK raw clients")
 }
 
 /// The marks around the generated features in `sdk/Cargo.toml`.
@@ -370,197 +349,160 @@ fn sdk_features(vendors: &[Vendor], manifest: &str) -> String {
 /// `mock-server/src/generated/vendor.rs`: `MockVendor`, its names, and the rules and demo owners
 /// its manifest gives.
 fn mock_vendor(contracts: &[(Vendor, Contract)]) -> String {
-    let vendors: Vec<Vendor> = contracts.iter().map(|(v, _)| v.clone()).collect();
-    let Arms {
-        variants,
-        rules,
-        owners,
-        fields,
-    } = mock_vendor_arms(contracts);
-    let source = format!(
-        r#"
-use serde::{{Deserialize, Serialize}};
+    let count = proc_macro2::Literal::usize_unsuffixed(contracts.len());
+    let ids: Vec<_> = contracts.iter().map(|(v, _)| ident(&v.variant())).collect();
+    let variants = contracts.iter().zip(&ids).map(|((v, c), id)| {
+        let doc = format!(
+            "{}: `{} {}`, served under `{}`.",
+            v.display,
+            c.method,
+            c.path,
+            c.mock_prefix(&v.mock.mount)
+        );
+        let name = &v.name;
+        quote! { #[doc = #doc] #[serde(rename = #name)] #id }
+    });
+    // `match self { Self::A => value(a), … }`.
+    let arms = |value: &dyn Fn(&Vendor) -> TokenStream| {
+        let values = contracts.iter().map(|(v, _)| value(v));
+        quote! { match self { #(Self::#ids => #values,)* } }
+    };
+    let slug = arms(&|v| lit(&v.name));
+    let name = arms(&|v| lit(&v.display));
+    let mount = arms(&|v| lit(&v.mock.mount));
+    let rules = arms(&|v| {
+        let (kind, prefix) = (&v.mock.owner_kind, &v.mock.account_prefix);
+        let one = v.mock.one_account_per_platform;
+        quote! {
+            &FlowRules { owner_kind: #kind, account_prefix: #prefix, one_account_per_platform: #one }
+        }
+    });
+    let owners = arms(&|v| {
+        let owners = v.mock.demo_owners.iter().map(|o| {
+            let (id, name) = (&o.id, &o.name);
+            let members = ident(match o.members {
+                Members::Both => "Both",
+                Members::Owner => "Owner",
+                Members::Member => "Member",
+            });
+            quote!(DemoOwner { id: #id, name: #name, members: DemoMembers::#members })
+        });
+        quote!(&[#(#owners),*])
+    });
+    let fields = arms(&|v| {
+        let (owner, redirect) = (opt(&v.connect.owner), opt(&v.connect.redirect));
+        let (provider, link) = (&v.connect.provider, &v.connect.link);
+        quote! {
+            &ConnectFields { owner: #owner, provider: #provider, redirect: #redirect, link: #link }
+        }
+    });
+    let tokens = quote! {
+        use serde::{Deserialize, Serialize};
 
-use super::{{ConnectFields, DemoMembers, DemoOwner, FlowRules}};
+        use super::{ConnectFields, DemoMembers, DemoOwner, FlowRules};
 
-/// One of the mocked vendors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum MockVendor {{
-{variants}
-}}
+        /// One of the mocked vendors.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        pub enum MockVendor { #(#variants,)* }
 
-impl MockVendor {{
-    /// Every vendor, in a stable order.
-    pub const ALL: [MockVendor; {count}] = {all};
+        impl MockVendor {
+            /// Every vendor, in a stable order.
+            pub const ALL: [MockVendor; #count] = [#(MockVendor::#ids),*];
 
-    /// How many vendors there are.
-    pub(crate) const COUNT: usize = {count};
+            /// How many vendors there are.
+            pub(crate) const COUNT: usize = #count;
 
-    /// The lower-case name used in URLs and JSON (`recoup`, `woopsocial`, …).
-    pub fn slug(self) -> &'static str {{
-        match self {{ {slug} }}
-    }}
+            /// The lower-case name used in URLs and JSON (`recoup`, `woopsocial`, …).
+            pub fn slug(self) -> &'static str { #slug }
 
-    /// The vendor's display name.
-    pub fn name(self) -> &'static str {{
-        match self {{ {name} }}
-    }}
+            /// The vendor's display name.
+            pub fn name(self) -> &'static str { #name }
 
-    /// Where the mock serves it, before the path of its spec's first server (its manifest's
-    /// `mock.mount`).
-    pub(crate) fn mount_path(self) -> &'static str {{
-        match self {{ {mount} }}
-    }}
+            /// Where the mock serves it, before the path of its spec's first server (its
+            /// manifest's `mock.mount`).
+            pub(crate) fn mount_path(self) -> &'static str { #mount }
 
-    /// What the shared OAuth engine needs to know of the vendor (its manifest's `[mock]`).
-    pub(crate) fn rules(self) -> &'static FlowRules {{
-        match self {{ {rules} }}
-    }}
+            /// What the shared OAuth engine needs to know of the vendor (its manifest's `[mock]`).
+            pub(crate) fn rules(self) -> &'static FlowRules { #rules }
 
-    /// The owners the default fixture gives the vendor.
-    pub(crate) fn demo_owners(self) -> &'static [DemoOwner] {{
-        match self {{ {owners} }}
-    }}
+            /// The owners the default fixture gives the vendor.
+            pub(crate) fn demo_owners(self) -> &'static [DemoOwner] { #owners }
 
-    /// Which fields of its connect operation carry the owner, the provider and the redirect
-    /// URL, and where the link is in its answer (its manifest's `[connect]`).
-    pub(crate) fn fields(self) -> &'static ConnectFields {{
-        match self {{ {fields} }}
-    }}
-}}
-"#,
-        count = vendors.len(),
-        all = all("MockVendor", &vendors),
-        slug = arms("Self", &vendors, |v| format!("{:?}", v.name)),
-        name = arms("Self", &vendors, |v| format!("{:?}", v.display)),
-        mount = arms("Self", &vendors, |v| format!("{:?}", v.mock.mount)),
-    );
+            /// Which fields of its connect operation carry the owner, the provider and the
+            /// redirect URL, and where the link is in its answer (its manifest's `[connect]`).
+            pub(crate) fn fields(self) -> &'static ConnectFields { #fields }
+        }
+    };
     header("The mock's list of vendors; src/core/vendor.rs adds what is the same for all.")
-        + &pretty(&source, "mock vendor list")
+        + &pretty(&tokens.to_string(), "mock vendor list")
 }
 
-/// The per-vendor parts of `MockVendor`: its variants, and the arms of `rules`, `demo_owners`
-/// and `fields`.
-struct Arms {
-    variants: String,
-    rules: String,
-    owners: String,
-    fields: String,
+/// An identifier (a vendor's variant or module).
+fn ident(name: &str) -> proc_macro2::Ident {
+    quote::format_ident!("{name}")
 }
 
-fn mock_vendor_arms(contracts: &[(Vendor, Contract)]) -> Arms {
-    let mut variants = String::new();
-    let mut rules = String::new();
-    let mut owners = String::new();
-    let mut fields = String::new();
-    for (v, c) in contracts {
-        let opt = |f: &Option<String>| match f {
-            Some(f) => format!("Some({f:?})"),
-            None => "None".to_owned(),
-        };
-        let _ = writeln!(
-            fields,
-            "Self::{} => &ConnectFields {{ owner: {}, provider: {:?}, redirect: {}, link: {:?} }},",
-            v.variant(),
-            opt(&v.connect.owner),
-            v.connect.provider,
-            opt(&v.connect.redirect),
-            v.connect.link
-        );
-        let _ = writeln!(
-            variants,
-            "#[doc = {doc:?}]\n#[serde(rename = {name:?})]\n{variant},",
-            doc = format!(
-                "{}: `{} {}`, served under `{}`.",
-                v.display,
-                c.method,
-                c.path,
-                c.mock_prefix(&v.mock.mount)
-            ),
-            name = v.name,
-            variant = v.variant(),
-        );
-        let _ = writeln!(
-            rules,
-            "Self::{} => &FlowRules {{ owner_kind: {:?}, account_prefix: {:?}, \
-             one_account_per_platform: {} }},",
-            v.variant(),
-            v.mock.owner_kind,
-            v.mock.account_prefix,
-            v.mock.one_account_per_platform
-        );
-        let list: Vec<_> = v
-            .mock
-            .demo_owners
-            .iter()
-            .map(|o| {
-                let members = match o.members {
-                    Members::Both => "Both",
-                    Members::Owner => "Owner",
-                    Members::Member => "Member",
-                };
-                format!(
-                    "DemoOwner {{ id: {:?}, name: {:?}, members: DemoMembers::{members} }}",
-                    o.id, o.name
-                )
-            })
-            .collect();
-        let _ = writeln!(owners, "Self::{} => &[{}],", v.variant(), list.join(", "));
-    }
-    Arms {
-        variants,
-        rules,
-        owners,
-        fields,
+/// A string literal.
+fn lit(s: &str) -> TokenStream {
+    quote!(#s)
+}
+
+/// `Some("…")` or `None`.
+fn opt(s: &Option<String>) -> TokenStream {
+    match s {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
     }
 }
 
 /// `mock-server/src/vendors/mod.rs`: the vendor modules and the dispatch to them.
 fn mock_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
     let own: Vec<Vendor> = vendors.iter().filter(|v| hand(v).mock).cloned().collect();
-    let mods = mod_lines(&own, "pub(crate) ");
-    let source = format!(
-        r#"
-//! The vendors: one module each, owning its connect handler, its error shape, its extra routes
-//! and its completion rule, all behind [`VendorModule`] (in `api.rs`, with the error situations
-//! every vendor answers). [`module`] is the one `match` from [`MockVendor`] to its module;
-//! `serve.rs` holds what every vendor API does before its connect handler (body limit, routing,
-//! method, scenarios).
-//!
-//! This file is generated from the vendor manifests (`specs/<vendor>/vendor.toml`).
-
-mod api;
-pub(crate) mod defaults;
-mod request;
-mod serve;
-
-pub(crate) use api::{{ErrKind, VendorModule}};
-pub(crate) use serve::handle;
-
-{mods}
-
-use crate::core::MockVendor;
-
-/// The module of `vendor`.
-pub(crate) fn module(vendor: MockVendor) -> &'static dyn VendorModule {{
-    match vendor {{ {arms} }}
-}}
-"#,
-        arms = arms("MockVendor", vendors, |v| if hand(v).mock {
-            format!("&{}::{}", v.name, v.variant())
+    let mods = mod_items(&own, quote!(pub(crate)));
+    let arms = vendors.iter().map(|v| {
+        let (module, id) = (ident(&v.name), ident(&v.variant()));
+        let target = if hand(v).mock {
+            quote!(&#module::#id)
         } else {
-            format!("&defaults::SpecOnly(MockVendor::{})", v.variant())
-        }),
-    );
+            quote!(&defaults::SpecOnly(MockVendor::#id))
+        };
+        quote!(MockVendor::#id => #target)
+    });
+    let tokens = quote! {
+        //! The vendors: one module each, owning its connect handler, its error shape, its extra
+        //! routes and its completion rule, all behind [`VendorModule`] (in `api.rs`, with the
+        //! error situations every vendor answers). [`module`] is the one `match` from
+        //! [`MockVendor`] to its module; `serve.rs` holds what every vendor API does before its
+        //! connect handler (body limit, connect path, method, scenarios).
+        //!
+        //! This file is generated from the vendor manifests (`specs/<vendor>/vendor.toml`).
+
+        mod api;
+        pub(crate) mod defaults;
+        mod request;
+        mod serve;
+
+        pub(crate) use api::{ErrKind, VendorModule};
+        pub(crate) use serve::handle;
+
+        #mods
+
+        use crate::core::MockVendor;
+
+        /// The module of `vendor`.
+        pub(crate) fn module(vendor: MockVendor) -> &'static dyn VendorModule {
+            match vendor { #(#arms,)* }
+        }
+    };
     header("The mock's vendor modules and the dispatch to them.")
-        + &pretty(&source, "mock vendor modules")
+        + &pretty(&tokens.to_string(), "mock vendor modules")
 }
 
 /// `mock-server/src/generated/samples.rs`: one valid connect request per vendor, made from its
 /// manifest (the owner, the sample provider) and its contract (where each goes, the key).
 fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
-    let mut arms = String::new();
+    let mut arms = Vec::new();
     for (v, c) in contracts {
         let in_query = |field: &str| c.query.iter().any(|p| p.name == field);
         let required = |field: &str| {
@@ -626,78 +568,67 @@ fn mock_samples(contracts: &[(Vendor, Contract)]) -> String {
         } else {
             serde_json::Value::Object(body).to_string()
         };
-        let _ = writeln!(
-            arms,
-            "MockVendor::{variant} => ({path:?}, {query:?}, {body:?}, {owner}, {provider:?}),",
-            variant = v.variant(),
-            query = query.join("&"),
-            owner = match owner {
-                Some((_, id)) => format!("Some({id:?})"),
-                None => "None".to_owned(),
-            },
-            provider = v.mock.sample_provider,
-        );
+        let id = ident(&v.variant());
+        let query = query.join("&");
+        let owner = opt(&owner.map(|(_, id)| id.to_owned()));
+        let provider = &v.mock.sample_provider;
+        arms.push(quote!(MockVendor::#id => (#path, #query, #body, #owner, #provider)));
     }
-    let source = format!(
-        r#"
-use crate::core::MockVendor;
+    let tokens = quote! {
+        use crate::core::MockVendor;
 
-/// `vendor`'s sample: its path, its query, its body, its owner and its provider.
-#[allow(clippy::type_complexity)]
-pub(super) fn sample(
-    vendor: MockVendor,
-) -> (&'static str, &'static str, &'static str, Option<&'static str>, &'static str) {{
-    match vendor {{ {arms} }}
-}}
-"#
-    );
+        /// `vendor`'s sample: its path, its query, its body, its owner and its provider.
+        #[allow(clippy::type_complexity)]
+        pub(super) fn sample(
+            vendor: MockVendor,
+        ) -> (&'static str, &'static str, &'static str, Option<&'static str>, &'static str) {
+            match vendor { #(#arms,)* }
+        }
+    };
     header("One valid connect request per vendor, from its manifest and its contract.")
-        + &pretty(&source, "mock samples")
+        + &pretty(&tokens.to_string(), "mock samples")
 }
 
 /// A test suite's `vendors/mod.rs`: one module per vendor.
 fn test_modules(vendors: &[Vendor], what: &str) -> String {
-    let source = format!(
-        "//! {what}: a module each, `<vendor>.rs`.\n\n{}",
-        mod_lines(vendors, "")
-    );
-    header(&format!("{what}, listed from the manifests.")) + &source
+    let doc = format!(" {what}: a module each, `<vendor>.rs`.");
+    let mods = mod_items(vendors, quote!());
+    header(&format!("{what}, listed from the manifests."))
+        + &pretty(&quote!(#![doc = #doc] #mods).to_string(), "test modules")
 }
 
 /// The mock's `tests/it/vendors/mod.rs`: a module per vendor, and the dispatch to the error
 /// shape each one asserts.
 fn mock_test_modules(vendors: &[Vendor], own: &[Vendor]) -> String {
-    let mut source = test_modules(own, "The mock's tests of each vendor that has its own");
-    let _ = write!(
-        source,
-        r#"
-use serde_json::Value;
-use social_connect_mock::MockVendor;
-
-/// Asserts that `body` is `vendor`'s own error body for `status`: each vendor's module states
-/// its shape (`assert_error`).
-pub(crate) fn assert_error(vendor: MockVendor, body: &Value, status: u16, what: &str) {{
-    match vendor {{
-{arms}    }}
-}}
-"#,
-        arms = vendors
-            .iter()
-            .map(|v| if own.iter().any(|o| o.name == v.name) {
-                format!(
-                    "        MockVendor::{} => {}::assert_error(body, status, what),\n",
-                    v.variant(),
-                    v.name
-                )
-            } else {
-                // A vendor on the engine's default rules: the body its spec documents for the
-                // status (which the suites check against the spec), or `{"message"}`.
-                format!(
-                    "        MockVendor::{} => {{\n            let _ = status;\n            assert!(\n                body.as_object().is_some_and(|o| !o.is_empty()),\n                \"{{what}}: {{body}}\"\n            );\n        }}\n",
-                    v.variant()
-                )
+    let arms = vendors.iter().map(|v| {
+        let id = ident(&v.variant());
+        if own.iter().any(|o| o.name == v.name) {
+            let module = ident(&v.name);
+            quote!(MockVendor::#id => #module::assert_error(body, status, what))
+        } else {
+            // A vendor on the engine's default rules: the body its spec documents for the
+            // status (which the suites check against the spec), or `{"message"}`.
+            quote!(MockVendor::#id => {
+                let _ = status;
+                assert!(body.as_object().is_some_and(|o| !o.is_empty()), "{what}: {body}");
             })
-            .collect::<String>(),
-    );
-    source
+        }
+    });
+    let doc = " The mock's tests of each vendor that has its own: a module each, `<vendor>.rs`.";
+    let mods = mod_items(own, quote!());
+    let tokens = quote! {
+        #![doc = #doc]
+        #mods
+
+        use serde_json::Value;
+        use social_connect_mock::MockVendor;
+
+        /// Asserts that `body` is `vendor`'s own error body for `status`: each vendor's module
+        /// states its shape (`assert_error`).
+        pub(crate) fn assert_error(vendor: MockVendor, body: &Value, status: u16, what: &str) {
+            match vendor { #(#arms,)* }
+        }
+    };
+    header("The mock's tests of each vendor that has its own, listed from the manifests.")
+        + &pretty(&tokens.to_string(), "mock test modules")
 }

@@ -2,18 +2,15 @@
 // The mock's tests of each vendor that has its own, listed from the manifests.
 
 //! The mock's tests of each vendor that has its own: a module each, `<vendor>.rs`.
-
 mod aitronos;
 mod ocoya;
 mod postbreeze;
 mod recoup;
 mod woopsocial;
-
 use serde_json::Value;
 use social_connect_mock::MockVendor;
-
-/// Asserts that `body` is `vendor`'s own error body for `status`: each vendor's module states
-/// its shape (`assert_error`).
+/// Asserts that `body` is `vendor`'s own error body for `status`: each vendor's module
+/// states its shape (`assert_error`).
 pub(crate) fn assert_error(vendor: MockVendor, body: &Value, status: u16, what: &str) {
     match vendor {
         MockVendor::Recoup => recoup::assert_error(body, status, what),

@@ -2,7 +2,6 @@
 // The contract tests of each vendor that has its own, listed from the manifests.
 
 //! The contract tests of each vendor that has its own: a module each, `<vendor>.rs`.
-
 mod aitronos;
 mod ocoya;
 mod postbreeze;
