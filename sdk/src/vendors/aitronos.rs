@@ -2,28 +2,20 @@
 //! `connector_type` and optional `integration_params`; answers an `authorization_url` and a
 //! `state`.
 
-use super::{Facts, Unsupported, VendorApi, facts, free_form};
-use crate::{Provider, Vendor};
+use super::{Unsupported, VendorApi, free_form};
+use crate::Provider;
 
 /// Aitronos' [`VendorApi`].
 #[derive(Debug)]
 pub(crate) struct Aitronos;
 
 impl VendorApi for Aitronos {
-    fn vendor(&self) -> Vendor {
-        Vendor::Aitronos
-    }
-
     /// Its connectors are work tools named free-form: none of the named providers.
     fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
         match provider {
             Provider::Other(slug) => free_form(slug),
             _ => Err(Unsupported),
         }
-    }
-
-    fn facts(&self) -> &'static Facts {
-        &facts::AITRONOS
     }
 
     #[cfg(feature = "aitronos")]

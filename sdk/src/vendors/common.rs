@@ -25,13 +25,7 @@ use crate::{AuthorizationLink, ConnectOutcome, ConnectRequest, Error, Provider, 
 /// The modules exist whatever the cargo features: a vendor's wire mapping and facts work
 /// without its generated client. Only [`VendorApi::connect`] and the check against the
 /// generated enum need the vendor's feature.
-pub(crate) trait VendorApi: Sync {
-    /// The vendor this implements.
-    fn vendor(&self) -> Vendor;
-
-    /// What the vendor's spec states that this layer needs (generated: [`super::facts`]).
-    fn facts(&self) -> &'static Facts;
-
+pub(crate) trait VendorApi: Identity + Sync {
     /// The vendor's wire value for `provider`, or why it cannot be sent.
     fn wire(&self, provider: &Provider) -> Result<String, Unsupported>;
 
@@ -378,6 +372,16 @@ pub(crate) use social_connect_spec::Auth;
 pub(crate) fn key_header(auth: &Auth, key: &str) -> Option<(HeaderName, String)> {
     let (name, value) = auth.credentials(key)?;
     Some((HeaderName::try_from(name).ok()?, value))
+}
+
+/// Which vendor a module implements, and what its spec states: written for every vendor's
+/// module by codegen (`vendors/mod.rs`), from its manifest, so that no module restates them.
+pub(crate) trait Identity {
+    /// The vendor this implements.
+    fn vendor(&self) -> Vendor;
+
+    /// What the vendor's spec states that this layer needs (generated: [`super::facts`]).
+    fn facts(&self) -> &'static Facts;
 }
 
 /// The vendor's generated enum value for `wire` (checked by [`VendorApi::wire`] already; a spec

@@ -51,3 +51,43 @@ pub(crate) fn api(vendor: Vendor) -> &'static dyn VendorApi {
         Vendor::Ocoya => &ocoya::Ocoya,
     }
 }
+impl Identity for recoup::Recoup {
+    fn vendor(&self) -> Vendor {
+        Vendor::Recoup
+    }
+    fn facts(&self) -> &'static Facts {
+        &facts::RECOUP
+    }
+}
+impl Identity for woopsocial::WoopSocial {
+    fn vendor(&self) -> Vendor {
+        Vendor::WoopSocial
+    }
+    fn facts(&self) -> &'static Facts {
+        &facts::WOOPSOCIAL
+    }
+}
+impl Identity for postbreeze::Postbreeze {
+    fn vendor(&self) -> Vendor {
+        Vendor::Postbreeze
+    }
+    fn facts(&self) -> &'static Facts {
+        &facts::POSTBREEZE
+    }
+}
+impl Identity for aitronos::Aitronos {
+    fn vendor(&self) -> Vendor {
+        Vendor::Aitronos
+    }
+    fn facts(&self) -> &'static Facts {
+        &facts::AITRONOS
+    }
+}
+impl Identity for ocoya::Ocoya {
+    fn vendor(&self) -> Vendor {
+        Vendor::Ocoya
+    }
+    fn facts(&self) -> &'static Facts {
+        &facts::OCOYA
+    }
+}

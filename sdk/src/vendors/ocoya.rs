@@ -1,18 +1,14 @@
 //! Ocoya: `POST /social-profiles/connection-url?workspaceId=` with a `provider`; answers a
 //! browser `url` to open while signed in to Ocoya.
 
-use super::{Facts, Table, Unsupported, VendorApi, enum_value, facts};
-use crate::{Provider, Vendor};
+use super::{Table, Unsupported, VendorApi, enum_value};
+use crate::Provider;
 
 /// Ocoya's [`VendorApi`].
 #[derive(Debug)]
 pub(crate) struct Ocoya;
 
 impl VendorApi for Ocoya {
-    fn vendor(&self) -> Vendor {
-        Vendor::Ocoya
-    }
-
     /// Lower case; [`Provider::Other`] only for a value its spec's enum lists.
     fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
         enum_value(self, provider, str::to_ascii_lowercase)
@@ -24,10 +20,6 @@ impl VendorApi for Ocoya {
 
     fn spec_lists(&self, wire: &str) -> Option<bool> {
         cfg!(feature = "ocoya").then(|| spec_lists(wire))
-    }
-
-    fn facts(&self) -> &'static Facts {
-        &facts::OCOYA
     }
 
     #[cfg(feature = "ocoya")]
@@ -71,6 +63,7 @@ fn spec_lists(wire: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Vendor;
 
     fn wire(provider: Provider) -> Option<String> {
         Ocoya.wire(&provider).ok()

@@ -1,18 +1,14 @@
 //! Postbreeze: `POST /social-accounts/connect` with `workspaceId` and `platform`; answers 201
 //! with a single-use `authorizeUrl` and a `state`, or 409 `CHANNEL_ALREADY_CONNECTED`.
 
-use super::{Facts, Table, Unsupported, VendorApi, enum_value, facts};
-use crate::{Provider, Vendor};
+use super::{Table, Unsupported, VendorApi, enum_value};
+use crate::Provider;
 
 /// Postbreeze's [`VendorApi`].
 #[derive(Debug)]
 pub(crate) struct Postbreeze;
 
 impl VendorApi for Postbreeze {
-    fn vendor(&self) -> Vendor {
-        Vendor::Postbreeze
-    }
-
     /// Upper case; [`Provider::Other`] only for a value its spec's enum lists.
     fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
         enum_value(self, provider, str::to_ascii_uppercase)
@@ -24,10 +20,6 @@ impl VendorApi for Postbreeze {
 
     fn spec_lists(&self, wire: &str) -> Option<bool> {
         cfg!(feature = "postbreeze").then(|| spec_lists(wire))
-    }
-
-    fn facts(&self) -> &'static Facts {
-        &facts::POSTBREEZE
     }
 
     #[cfg(feature = "postbreeze")]
@@ -81,6 +73,7 @@ fn spec_lists(wire: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Vendor;
 
     fn wire(provider: Provider) -> Option<String> {
         Postbreeze.wire(&provider).ok()

@@ -1,18 +1,14 @@
 //! Recoup: `POST /api/connectors` with a connector slug, an optional `account_id` (UUID) to
 //! connect for an account you manage, and an optional `callback_url`.
 
-use super::{Facts, Table, Unsupported, VendorApi, facts, free_form, table_wire};
-use crate::{Provider, Vendor};
+use super::{Table, Unsupported, VendorApi, free_form, table_wire};
+use crate::Provider;
 
 /// Recoup's [`VendorApi`].
 #[derive(Debug)]
 pub(crate) struct Recoup;
 
 impl VendorApi for Recoup {
-    fn vendor(&self) -> Vendor {
-        Vendor::Recoup
-    }
-
     /// A named provider from [`CONNECTORS`], or any free-form connector slug.
     fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
         match provider {
@@ -23,10 +19,6 @@ impl VendorApi for Recoup {
 
     fn table(&self) -> Table {
         CONNECTORS
-    }
-
-    fn facts(&self) -> &'static Facts {
-        &facts::RECOUP
     }
 
     #[cfg(feature = "recoup")]

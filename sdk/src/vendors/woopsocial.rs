@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::{Facts, Table, Unsupported, VendorApi, enum_value, facts};
+use super::{Table, Unsupported, VendorApi, enum_value};
 use crate::{ConnectOutcome, Error, Provider, Vendor};
 
 /// WoopSocial's [`VendorApi`].
@@ -11,10 +11,6 @@ use crate::{ConnectOutcome, Error, Provider, Vendor};
 pub(crate) struct WoopSocial;
 
 impl VendorApi for WoopSocial {
-    fn vendor(&self) -> Vendor {
-        Vendor::WoopSocial
-    }
-
     /// Upper case; [`Provider::Other`] only for a value its spec's enum lists (e.g. `WOOPTEST`).
     fn wire(&self, provider: &Provider) -> Result<String, Unsupported> {
         enum_value(self, provider, str::to_ascii_uppercase)
@@ -26,10 +22,6 @@ impl VendorApi for WoopSocial {
 
     fn spec_lists(&self, wire: &str) -> Option<bool> {
         cfg!(feature = "woopsocial").then(|| spec_lists(wire))
-    }
-
-    fn facts(&self) -> &'static Facts {
-        &facts::WOOPSOCIAL
     }
 
     #[cfg(feature = "woopsocial")]

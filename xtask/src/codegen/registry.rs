@@ -220,6 +220,20 @@ fn sdk_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
         let (module, id) = (ident(&v.name), ident(&v.variant()));
         quote!(Vendor::#id => &#module::#id)
     });
+    let identities = vendors.iter().map(|v| {
+        let (module, id, upper) = (ident(&v.name), ident(&v.variant()), ident(&v.upper()));
+        quote! {
+            impl Identity for #module::#id {
+                fn vendor(&self) -> Vendor {
+                    Vendor::#id
+                }
+
+                fn facts(&self) -> &'static Facts {
+                    &facts::#upper
+                }
+            }
+        }
+    });
     let tokens = quote! {
         //! One vendor, one module: everything a vendor spells or does its own way lives in its
         //! module (`sdk/src/vendors/<vendor>.rs`, or, for a vendor whose spec and manifest say
@@ -248,6 +262,8 @@ fn sdk_vendors(vendors: &[Vendor], hand: &dyn Fn(&Vendor) -> Hand) -> String {
         pub(crate) fn api(vendor: Vendor) -> &'static dyn VendorApi {
             match vendor { #(#arms,)* }
         }
+
+        #(#identities)*
     };
     header("The SDK's vendor modules and the dispatch to them.")
         + &pretty(&tokens.to_string(), "SDK vendor modules")

@@ -296,31 +296,22 @@ pub(crate) fn sdk(
     let name = &vendor.name;
     let (wire, spec_lists) = provider_parts(plan, vendor, &names);
     let imports = if names.provider_enum.is_some() {
-        "Facts, Table, Unsupported, VendorApi, enum_value, facts"
+        "Table, Unsupported, VendorApi, enum_value"
     } else {
-        "Facts, Table, Unsupported, VendorApi, facts, free_form, table_wire"
+        "Table, Unsupported, VendorApi, free_form, table_wire"
     };
     Ok(format!(
         r#"//! {display}: `{method} {path}` ({origin}).
 
 use super::{{{imports}}};
-use crate::{{Provider, Vendor}};
+use crate::Provider;
 
 /// {display}'s [`VendorApi`].
 #[derive(Debug)]
 pub(crate) struct {variant};
 
 impl VendorApi for {variant} {{
-    fn vendor(&self) -> Vendor {{
-        Vendor::{variant}
-    }}
-
 {wire}
-    /// Its spec's facts, and its manifest's owner, redirect and parameters fields.
-    fn facts(&self) -> &'static Facts {{
-        &facts::{upper}
-    }}
-
     #[cfg(feature = "{name}")]
     fn connect<'a>(
         &'a self,
@@ -340,7 +331,6 @@ const PROVIDERS: Table = &[];
         display = vendor.display,
         method = plan.op.method.to_ascii_uppercase(),
         path = plan.op.path,
-        upper = vendor.upper(),
         // Codegen's module holds the call; a module of the vendor's own calls the one codegen
         // writes beside it (`<name>_connect.rs`), and adds the rules its docs state.
         glue = if generated {

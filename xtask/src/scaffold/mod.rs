@@ -55,50 +55,8 @@ pub(crate) fn files(
     spec_file: &Path,
     choices: &Choices,
 ) -> Result<Vec<(PathBuf, String)>, ScaffoldError> {
-    let valid = !name.is_empty()
-        && name.len() <= 32
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !valid {
-        return Err(ScaffoldError::Name(format!(
-            "`{name}` cannot name a vendor: 1-32 lower-case letters and digits, starting with a \
-             letter (it names the folder, the module, the cargo feature and the URL slug)"
-        )));
-    }
-    if vendors::reserved(name) {
-        return Err(ScaffoldError::Name(format!(
-            "`{name}` is taken by a module of the SDK, the mock or the tests, or by Rust: \
-             choose another (e.g. `{name}hq`)"
-        )));
-    }
-    let known = vendors::load(root).map_err(|e| ScaffoldError::Spec(e.to_string()))?;
-    if known.iter().any(|v| v.name == name) || root.join("specs").join(name).exists() {
-        return Err(ScaffoldError::Name(format!(
-            "`{name}` is taken: specs/{name}/ exists"
-        )));
-    }
-    let text = std::fs::read_to_string(spec_file).map_err(io(spec_file))?;
-    let doc: serde_json::Value = serde_norway::from_str::<serde_norway::Value>(&text)
-        .map_err(|e| e.to_string())
-        .and_then(|y| serde_json::to_value(&y).map_err(|e| e.to_string()))
-        .map_err(|e| {
-            ScaffoldError::Spec(format!(
-                "{}: not a YAML or JSON document: {e}",
-                spec_file.display()
-            ))
-        })?;
-    if !doc
-        .get("openapi")
-        .and_then(serde_json::Value::as_str)
-        .is_some_and(|v| v.starts_with('3'))
-    {
-        return Err(ScaffoldError::Spec(format!(
-            "{}: not an OpenAPI 3 document (no `openapi: 3.x` at its top)",
-            spec_file.display()
-        )));
-    }
+    let known = check_name(root, name)?;
+    let (text, doc) = read_spec(spec_file)?;
     let order = known.iter().map(|v| v.order).max().unwrap_or(0) + 1;
     let plan = infer::plan(name, order, &doc, choices)?;
     let manifest = infer::manifest(&plan);
@@ -152,6 +110,60 @@ pub(crate) fn files(
         ),
     ]);
     Ok(files)
+}
+
+/// The vendors there are, when `name` may name a new one (else why not).
+fn check_name(root: &Path, name: &str) -> Result<Vec<Vendor>, ScaffoldError> {
+    let valid = !name.is_empty()
+        && name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !valid {
+        return Err(ScaffoldError::Name(format!(
+            "`{name}` cannot name a vendor: 1-32 lower-case letters and digits, starting with a \
+             letter (it names the folder, the module, the cargo feature and the URL slug)"
+        )));
+    }
+    if vendors::reserved(name) {
+        return Err(ScaffoldError::Name(format!(
+            "`{name}` is taken by a module of the SDK, the mock or the tests, or by Rust: \
+             choose another (e.g. `{name}hq`)"
+        )));
+    }
+    let known = vendors::load(root).map_err(|e| ScaffoldError::Spec(e.to_string()))?;
+    if known.iter().any(|v| v.name == name) || root.join("specs").join(name).exists() {
+        return Err(ScaffoldError::Name(format!(
+            "`{name}` is taken: specs/{name}/ exists"
+        )));
+    }
+    Ok(known)
+}
+
+/// The text of the spec at `spec_file`, and the spec as JSON, when it is an OpenAPI 3 document.
+fn read_spec(spec_file: &Path) -> Result<(String, serde_json::Value), ScaffoldError> {
+    let text = std::fs::read_to_string(spec_file).map_err(io(spec_file))?;
+    let doc: serde_json::Value = serde_norway::from_str::<serde_norway::Value>(&text)
+        .map_err(|e| e.to_string())
+        .and_then(|y| serde_json::to_value(&y).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            ScaffoldError::Spec(format!(
+                "{}: not a YAML or JSON document: {e}",
+                spec_file.display()
+            ))
+        })?;
+    if !doc
+        .get("openapi")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|v| v.starts_with('3'))
+    {
+        return Err(ScaffoldError::Spec(format!(
+            "{}: not an OpenAPI 3 document (no `openapi: 3.x` at its top)",
+            spec_file.display()
+        )));
+    }
+    Ok((text, doc))
 }
 
 /// What `vendor new` chose for `vendor`, as the maintainer should read it: the fields the
