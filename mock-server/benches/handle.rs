@@ -1,7 +1,7 @@
 //! What one connect costs the mock itself, without HTTP: [`MockService::handle`] on each vendor's
 //! connect request, with the pending-flow map full (as it is under a sustained load, where every
 //! connect evicts the oldest flow). Run with
-//! `cargo bench -p social-connect-mock --features mimalloc --bench handle` (`-- pkce_s256` for
+//! `cargo bench -p social-connect-mock --features mimalloc,samples --bench handle` (`-- pkce_s256` for
 //! the PKCE challenge alone); `BENCHMARKS.md` explains how this relates to the load figures.
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -82,7 +82,7 @@ struct Cli {
     /// used is forgotten.
     #[arg(long, env = "SOCIAL_CONNECT_MOCK_MAX_TENANTS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     max_tenants: u32,
-    /// What the tenants may weigh together, in MiB by the mock's count (README, "Bounds");
+    /// What the tenants may weigh together, in MiB by the mock's count (docs/mock-in-ci.md, "Bounds");
     /// beyond, the least recently used are forgotten.
     #[arg(long, env = "SOCIAL_CONNECT_MOCK_TENANT_BUDGET_MIB", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     tenant_budget_mib: u32,

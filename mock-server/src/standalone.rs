@@ -11,7 +11,7 @@
 //!   responses over 64 KiB (admin reads) share a 32 MiB budget (503 with `Retry-After` when
 //!   it is spent) that a response holds until it is written (within 30 s, three write
 //!   timeouts, else its connection is closed) or its connection is gone. The
-//!   state's own caps are on [`MockState`]. README.md, "Bounds", adds it up.
+//!   state's own caps are on [`MockState`]. docs/mock-in-ci.md, "Bounds", adds it up.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

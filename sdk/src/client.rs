@@ -123,7 +123,7 @@ impl ClientBuilder {
     }
 
     /// Sets how long a [`ConnectSession`] from [`Client::begin`] is accepted (default
-    /// [`DEFAULT_SESSION_TTL`](crate::DEFAULT_SESSION_TTL), 15 minutes).
+    /// [`DEFAULT_SESSION_TTL`], 15 minutes).
     ///
     /// ### Example
     /// ```

@@ -4,7 +4,7 @@
 //! connector slug ([`is_connector_slug`]).
 //!
 //! `cargo xtask codegen` reads each contract from `specs/<vendor>/openapi.yaml` and writes it
-//! to `specs/<vendor>/contract.json`, and [`contract`] returns it. The SDK checks its calls against a contract, the mock validates requests against
+//! to `specs/<vendor>/contract.json`, and [`contract()`] returns it. The SDK checks its calls against a contract, the mock validates requests against
 //! it, and the change report compares two of them.
 //!
 //! ```
@@ -40,7 +40,7 @@ pub fn contract(vendor: &str) -> Option<&'static Contract> {
     parsed.get(index)?.as_ref()
 }
 
-/// The vendors whose contracts [`contract`] knows, in the workspace's order.
+/// The vendors whose contracts [`contract()`] knows, in the workspace's order.
 pub fn vendors() -> impl Iterator<Item = &'static str> {
     generated::CONTRACTS.iter().map(|(name, _)| *name)
 }

@@ -1,5 +1,5 @@
 """testcontainers-python starting the image from a pytest fixture, as a user's suite would
-(README, "As a container image"). Ryuk, testcontainers' reaper, is an image of its own that
+(docs/mock-in-ci.md, "As a container image"). Ryuk, testcontainers' reaper, is an image of its own that
 would be pulled: it is disabled here, and the `with` block removes the container instead."""
 
 import os

@@ -58,3 +58,25 @@ pub fn typical_request(vendor: Vendor) -> ConnectRequest {
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The guides' Rust examples (`docs/`), compiled and run as doctests: a guide that drifts
+/// from the code fails the suite.
+#[cfg(doctest)]
+pub mod guides {
+    #[doc = include_str!("../../docs/sdk.md")]
+    pub struct Sdk;
+    #[doc = include_str!("../../docs/mock-in-rust.md")]
+    pub struct MockInRust;
+    #[doc = include_str!("../../docs/mock-in-ci.md")]
+    pub struct MockInCi;
+    #[doc = include_str!("../../docs/tenants-and-admin.md")]
+    pub struct TenantsAndAdmin;
+    #[doc = include_str!("../../docs/maintaining.md")]
+    pub struct Maintaining;
+    #[doc = include_str!("../../docs/verify.md")]
+    pub struct Verify;
+    #[doc = include_str!("../../docs/security.md")]
+    pub struct Security;
+    #[doc = include_str!("../../docs/testing.md")]
+    pub struct Testing;
+}

@@ -96,7 +96,7 @@ impl Metadata {
 fn build_binary(root: &Path) -> Result<PathBuf, String> {
     if !cfg!(target_os = "linux") {
         return Err(
-            "the image holds a Linux binary: build it on Linux (README, \"As a container image\")"
+            "the image holds a Linux binary: build it on Linux (docs/mock-in-ci.md, \"As a container image\")"
                 .to_owned(),
         );
     }

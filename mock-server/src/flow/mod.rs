@@ -1,6 +1,6 @@
-//! The OAuth engine shared by every vendor, split by concern: [`begin`] (a connect mints a state
-//! and a PKCE verifier), [`provider`] (the fake provider's consent page, codes and token
-//! endpoint) and [`callback`] (the vendor consumes the state and exchanges the code). The URL
+//! The OAuth engine shared by every vendor, split by concern: [`begin`](mod@begin) (a connect mints a state
+//! and a PKCE verifier), [`provider`](mod@provider) (the fake provider's consent page, codes and token
+//! endpoint) and [`callback`](mod@callback) (the vendor consumes the state and exchanges the code). The URL
 //! shapes are documented once, in the crate docs.
 //!
 //! The engine never asks which vendor it serves: what differs per vendor reaches it as data

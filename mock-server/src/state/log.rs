@@ -50,7 +50,7 @@ pub(crate) struct LogEntry {
 }
 
 impl LogEntry {
-    /// What the log keeps of a request: credentials replaced (see [`redact`](super::redact))
+    /// What the log keeps of a request: credentials replaced (see [`redact`](crate::redact))
     /// and every part cut to its cap, so that an entry is at most about 6 KiB.
     pub(crate) fn new(
         method: http::Method,

@@ -245,14 +245,17 @@ fn bound_port(child: &Guarded) -> u16 {
 }
 
 #[test]
-fn every_option_names_its_environment_variable_in_help_and_the_readme() {
+fn every_option_names_its_environment_variable_in_help_and_the_guide() {
     let out = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
         .arg("--help")
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/mock-in-ci.md"
+    ))
+    .unwrap();
     let mut options = 0;
     for line in help.lines().map(str::trim_start) {
         let Some(option) = line
@@ -275,10 +278,80 @@ fn every_option_names_its_environment_variable_in_help_and_the_readme() {
         );
         assert!(
             readme.contains(&format!("`--{option}")) && readme.contains(&format!("`{var}`")),
-            "README's options table lacks --{option} or {var}"
+            "docs/mock-in-ci.md's options table lacks --{option} or {var}"
         );
     }
     assert!(options >= 12, "{help}");
+}
+
+/// Every invocation of the binary in a shell block of the README and the guides
+/// (`social-connect-mock …`, `cargo run … -p social-connect-mock --features cli -- …`) names a
+/// subcommand and flags the binary has: a guide that drifts from the CLI fails here.
+#[test]
+fn every_command_of_the_binary_in_the_docs_exists() {
+    let help = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_social-connect-mock"))
+            .args(args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let mut docs = vec![format!("{root}/README.md")];
+    for entry in std::fs::read_dir(format!("{root}/docs")).unwrap() {
+        docs.push(entry.unwrap().path().display().to_string());
+    }
+    let mut checked = 0;
+    for doc in docs.iter().filter(|d| d.ends_with(".md")) {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let mut inside = false;
+        for line in text.lines() {
+            let fence = line.trim_start();
+            if fence.starts_with("```") {
+                inside = !inside && matches!(fence, "```sh" | "```bash" | "```console");
+                continue;
+            }
+            let args = line
+                .split_once("-p social-connect-mock --features cli -- ")
+                .map(|(_, rest)| rest)
+                .or_else(|| {
+                    let (before, rest) = line.split_once("social-connect-mock ")?;
+                    // The command itself, not a path, an image or a crate named like it.
+                    let before = before.trim_end();
+                    let command = before.is_empty()
+                        || before.ends_with([';', '&', '(', '|'])
+                        || before.ends_with(" do");
+                    command.then_some(rest)
+                });
+            let Some(args) = args.filter(|_| inside) else {
+                continue;
+            };
+            let words: Vec<&str> = args
+                .split(['#', '|', ';', '&'])
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            let sub: Vec<&str> = words
+                .first()
+                .filter(|w| matches!(**w, "schema" | "health" | "verify"))
+                .into_iter()
+                .copied()
+                .collect();
+            let text = help(&sub);
+            let global = help(&[]);
+            for flag in words.iter().filter(|w| w.starts_with("--")) {
+                let flag = flag.split('=').next().unwrap_or_default();
+                assert!(
+                    text.contains(&format!("{flag} ")) || global.contains(&format!("{flag} ")),
+                    "{doc}: `{line}`: the binary has no {flag}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} commands found");
 }
 
 fn health(args: &[&str]) -> std::process::Output {

@@ -19,7 +19,7 @@ use crate::{AuthorizationLink, ConnectOutcome, ConnectRequest, Error, Provider, 
 /// connect call through its generated client, and how it reports the outcome on the redirect
 /// back. Code outside `vendors/` never matches on a [`Vendor`] for vendor knowledge: the public
 /// methods of [`Vendor`], [`crate::Client`], [`ConnectRequest`] and [`ConnectOutcome`] ask
-/// [`api`] for the vendor's implementation and keep only what all vendors share (the checks
+/// [`api`](super::api) for the vendor's implementation and keep only what all vendors share (the checks
 /// made before sending, the HTTP client, the error mapping).
 ///
 /// The modules exist whatever the cargo features: a vendor's wire mapping and facts work

@@ -1,7 +1,7 @@
 //! The example app's web side: its routes, its users' sessions, its pages. Shared by the
 //! example (`main.rs`) and the browser tests that click through it.
 //!
-//! What to copy from it (README, "The example app"):
+//! What to copy from it (docs/sdk.md):
 //! - **Sessions are minted by the server only.** A visitor gets an opaque, random `app_sid`
 //!   cookie (HttpOnly, SameSite=Lax) when a page with a form is first served; a cookie value
 //!   the app did not issue is never adopted (fixation): the visitor gets a fresh one. The app

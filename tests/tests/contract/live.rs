@@ -1,6 +1,6 @@
 //! Live mode: the checks that need no control of the vendor, run against every vendor whose
 //! `SOCIAL_CONNECT_LIVE_<VENDOR>_URL` and `..._KEY` are set (see `social_connect_tests::harness`
-//! and README.md, "Checking against a live vendor"):
+//! and docs/verify.md):
 //!
 //! ```text
 //! cargo test -p social-connect-tests --test contract live -- --ignored --nocapture
@@ -314,7 +314,7 @@ async fn run_live(vendors: Vec<Harness>) -> LiveRun {
 }
 
 #[tokio::test]
-#[ignore = "live mode, against real vendors: README.md, \"Checking against a live vendor\""]
+#[ignore = "live mode, against real vendors: docs/verify.md"]
 async fn live() {
     let mut configured = Vec::new();
     let mut vendors = Vec::new();
@@ -346,7 +346,7 @@ async fn live() {
     );
     if configured.is_empty() {
         line.push_str(
-            "; no vendor configured (set SOCIAL_CONNECT_LIVE_<VENDOR>_URL and _KEY, see README.md)",
+            "; no vendor configured (set SOCIAL_CONNECT_LIVE_<VENDOR>_URL and _KEY, see docs/verify.md)",
         );
     } else {
         line.push_str(&format!("; vendors: {}", configured.join(", ")));

@@ -352,6 +352,53 @@ mod tests {
         BenchArgs::command().debug_assert();
     }
 
+    /// Every `cargo xtask bench …` line of a shell block in the README, the guides and
+    /// BENCHMARKS.md takes flags the bench has.
+    #[test]
+    fn every_bench_command_in_the_docs_exists() {
+        use clap::CommandFactory as _;
+        let root = project_root();
+        let mut docs = vec![root.join("README.md"), root.join("BENCHMARKS.md")];
+        docs.extend(
+            std::fs::read_dir(root.join("docs"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md")),
+        );
+        let cli = BenchArgs::command();
+        let mut checked = 0;
+        for doc in &docs {
+            let text = std::fs::read_to_string(doc).unwrap();
+            let mut inside = false;
+            for line in text.lines() {
+                let fence = line.trim_start();
+                if fence.starts_with("```") {
+                    inside = !inside && matches!(fence, "```sh" | "```bash" | "```console");
+                    continue;
+                }
+                let Some(rest) = line.split("cargo xtask bench").nth(1).filter(|_| inside) else {
+                    continue;
+                };
+                for flag in rest
+                    .split(['#', '|', ';', '&'])
+                    .next()
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .filter_map(|w| w.strip_prefix("--"))
+                {
+                    let flag = flag.split('=').next().unwrap_or_default();
+                    assert!(
+                        cli.get_arguments().any(|a| a.get_long() == Some(flag)),
+                        "{}: `{line}`: the bench has no --{flag}",
+                        doc.display()
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 3, "only {checked} bench commands found");
+    }
+
     #[test]
     fn the_root_is_the_workspace() {
         let manifest = std::fs::read_to_string(project_root().join("Cargo.toml")).unwrap();

@@ -272,7 +272,7 @@ pub(crate) fn run(
              `cargo test --workspace`, then edit only its own files (sdk/src/vendors/{name}.rs, \
              mock-server/src/vendors/{name}.rs, tests/tests/contract/vendors/{name}.rs, \
              specs/{name}/vendor.toml) for the rules its docs state beyond its spec \
-             (README.md, \"Adding a vendor\")."
+             (docs/maintaining.md, \"Adding a vendor\")."
         );
     } else {
         println!(
@@ -280,7 +280,7 @@ pub(crate) fn run(
              SDK connect, the mock serves it on the engine's default rules). Next: `cargo test \
              --workspace`. Edit specs/{name}/vendor.toml for what the spec does not state; add \
              modules of its own (`vendor new --modules`) only for rules its docs state beyond \
-             its spec (README.md, \"Adding a vendor\")."
+             its spec (docs/maintaining.md, \"Adding a vendor\")."
         );
     }
     Ok(())
