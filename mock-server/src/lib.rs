@@ -95,13 +95,9 @@
 //!
 //! # What each vendor answers
 //!
-//! | vendor | success | errors |
-//! |---|---|---|
-//! | Recoup | 200 `{"success":true,"data":{"connector","redirectUrl"}}` | `{"error":<status>,"message"}`: 400 (bad body, connector not 1–64 of `[A-Za-z0-9_.-]` (the project's rule, shared with the SDK), non-uuid `account_id`, bad `callback_url`, bad JSON, not `application/json`), 401, 403 (an `account_id` the key cannot access) |
-//! | WoopSocial | 200 `{"url"}` | **mock's choice** (undocumented): `{"error":{"code","message"}}` — 400 `VALIDATION_ERROR` (incl. unknown fields), 401 `UNAUTHORIZED`, 404 `PROJECT_NOT_FOUND` (unknown project or not the key's) |
-//! | Postbreeze | 201 `{"authorizeUrl","state"}` | 400 `{"statusCode","code":"VALIDATION_FAILED","message","requestId"}`, 401 `{"statusCode","message":"Unauthorized","requestId"}`, 403 `FORBIDDEN` (not owner/admin, or a workspace the key cannot access), 409 `CHANNEL_ALREADY_CONNECTED` |
-//! | Aitronos | 200 `{"authorization_url","state"}` | `{"success":false,"error":{"code","message","system_message","type","status","trace_id","timestamp","details":{}}}`: 401 `AUTHENTICATION_REQUIRED`, 403 `INSUFFICIENT_PERMISSIONS` (unknown organization / not a member), **422 `VALIDATION_ERROR` (mock's choice)** |
-//! | Ocoya | 200 `{"url"}` (`{origin}/ocoya/api/social-connect/start?…`) | **mock's choice**: `{"message"}` — 400 (unsupported provider, bad body, no `workspaceId`), 401, 404 (unknown workspace) |
+//! (Generated from each vendor's spec and manifest, as the README's table is.)
+//!
+#![doc = include_str!("generated/vendors.md")]
 //!
 //! Every vendor also answers, in its own shape: 404 (unknown path under its prefix), 405 (with
 //! `Allow: POST`), 413 (body over 64 KiB), and through scenarios 429 / 5xx. No input makes the

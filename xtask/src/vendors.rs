@@ -28,6 +28,23 @@ pub struct Vendor {
     pub connect: Connect,
     /// The mock's rules that the spec does not state.
     pub mock: MockRules,
+    /// What the docs' table of vendors says that neither the spec nor the rules state.
+    #[serde(default)]
+    pub docs: Docs,
+}
+
+/// What the README's table of vendors says of a vendor beyond its spec and rules (written there
+/// by `cargo xtask codegen`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    /// What the browser brings back at the end of a flow, as the vendor's docs describe it.
+    #[serde(default)]
+    pub redirect_result: Option<String>,
+    /// The errors the vendor answers (and the mock with it): their shape and statuses, and
+    /// which of them are the mock's choice where the vendor documents none.
+    #[serde(default)]
+    pub errors: Option<String>,
 }
 
 /// The connect operation, and which of its fields carry what the unified model names.
