@@ -305,6 +305,11 @@ impl Contract {
     /// The path the mock serves the vendor's API under: its manifest's `mock.mount` and the
     /// path of the first server URL (`/woopsocial` and `https://api.woopsocial.com/v1` →
     /// `/woopsocial/v1`).
+    ///
+    /// ```
+    /// let woop = social_connect_spec::contract("woopsocial").unwrap();
+    /// assert_eq!(woop.mock_prefix("/woopsocial"), "/woopsocial/v1");
+    /// ```
     pub fn mock_prefix(&self, mount: &str) -> String {
         let server_path = self
             .servers
@@ -325,6 +330,11 @@ impl Contract {
     }
 
     /// The status of the first documented 2xx response.
+    ///
+    /// ```
+    /// let postbreeze = social_connect_spec::contract("postbreeze").unwrap();
+    /// assert_eq!(postbreeze.success_status(), Some(201));
+    /// ```
     pub fn success_status(&self) -> Option<u16> {
         self.responses
             .iter()
@@ -333,6 +343,12 @@ impl Contract {
     }
 
     /// The documented response for `status`: its own, else its class (`4XX`), else `default`.
+    ///
+    /// ```
+    /// let recoup = social_connect_spec::contract("recoup").unwrap();
+    /// assert_eq!(recoup.response(401).map(|r| r.status.as_str()), Some("401"));
+    /// assert!(recoup.response(418).is_none(), "Recoup documents no 418 and no default");
+    /// ```
     pub fn response(&self, status: u16) -> Option<&Response> {
         let exact = status.to_string();
         let class = format!("{}XX", status / 100);
@@ -347,15 +363,16 @@ impl Contract {
     }
 }
 
+/// Whether `url`'s host is this machine's (a server a spec lists for local development).
 fn is_local(url: &str) -> bool {
-    let host = url
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("");
-    host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "0.0.0.0"
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // An IPv6 host is bracketed, and holds colons of its own: the port follows the bracket.
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    host == "localhost" || host.starts_with("127.") || host == "::1" || host == "0.0.0.0"
 }
 
 #[cfg(test)]
@@ -428,6 +445,92 @@ mod tests {
         );
         assert_eq!(Auth::query("api_key").credentials("k"), None);
         assert_eq!(Auth::Other("x".into()).credentials("k"), None);
+    }
+
+    #[test]
+    fn every_json_type_is_read_by_its_name_and_nothing_else() {
+        let names = [
+            "string", "integer", "number", "boolean", "object", "array", "null",
+        ];
+        let types = [
+            Ty::String,
+            Ty::Integer,
+            Ty::Number,
+            Ty::Boolean,
+            Ty::Object,
+            Ty::Array,
+            Ty::Null,
+        ];
+        for (name, ty) in names.iter().zip(types) {
+            assert_eq!(Ty::parse(name), Some(ty), "{name}");
+            // The serialised form is the name too (contract.json).
+            assert_eq!(serde_json::to_value(ty).unwrap(), *name);
+        }
+        assert_eq!(Ty::parse("String"), None);
+        assert_eq!(Ty::parse("file"), None);
+    }
+
+    #[test]
+    fn a_property_is_found_by_its_name() {
+        let schema: Schema = serde_json::from_value(serde_json::json!({
+            "properties": [
+                {"name": "a", "required": true, "schema": {}},
+                {"name": "b", "required": false, "schema": {"types": ["string"]}},
+            ],
+        }))
+        .unwrap();
+        assert_eq!(schema.property("b").map(|p| p.required), Some(false));
+        assert_eq!(schema.property("a").map(|p| p.required), Some(true));
+        assert!(schema.property("c").is_none());
+        assert!(schema.additional, "absent: any other property is allowed");
+    }
+
+    #[test]
+    fn only_a_query_scheme_takes_the_key_in_the_query() {
+        assert!(Auth::query("api_key").in_query());
+        for auth in [
+            Auth::Bearer,
+            Auth::Basic,
+            Auth::header("x"),
+            Auth::Other("o".into()),
+        ] {
+            assert!(!auth.in_query(), "{auth:?}");
+        }
+    }
+
+    #[test]
+    fn a_local_server_is_never_the_public_one() {
+        let with = |servers: &[&str]| Contract {
+            vendor: "t".into(),
+            version: "1".into(),
+            servers: servers.iter().map(|s| (*s).to_owned()).collect(),
+            method: "POST".into(),
+            path: "/x".into(),
+            auth: vec![],
+            query: vec![],
+            path_params: vec![],
+            body: None,
+            responses: vec![],
+        };
+        for local in [
+            "http://localhost:4100/api",
+            "http://127.0.0.1:9/v1",
+            "http://[::1]:8080",
+            "http://0.0.0.0:80/",
+        ] {
+            assert_eq!(with(&[local]).public_server(), None, "{local}");
+            let both = with(&[local, "https://api.example.com"]);
+            assert_eq!(
+                both.public_server(),
+                Some("https://api.example.com"),
+                "{local}"
+            );
+        }
+        assert_eq!(
+            with(&["https://localhost.example.com"]).public_server(),
+            Some("https://localhost.example.com"),
+            "a host that only starts like localhost"
+        );
     }
 
     #[test]

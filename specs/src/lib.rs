@@ -14,6 +14,8 @@
 //! assert!(ocoya.auth.contains(&social_connect_spec::Auth::header("x-api-key")));
 //! ```
 
+#![deny(missing_docs)]
+
 mod contract;
 
 pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty};
