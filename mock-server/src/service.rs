@@ -60,15 +60,14 @@ impl MockService {
         state: MockState,
         tenants: bool,
     ) -> Self {
-        let routes = Routes::new(
-            &root,
-            &vendors,
-            |v| vendors::module(v).public_paths(),
-            tenants,
-        );
+        let routes = Arc::new(route_table(&root, &vendors, tenants));
+        Self::with_routes(Ctx::new(origin, root, vendors, state), routes)
+    }
+
+    fn with_routes(ctx: Ctx, routes: Arc<Routes>) -> Self {
         Self {
-            ctx: Arc::new(Ctx::new(origin, root, vendors, state)),
-            routes: Arc::new(routes),
+            ctx: Arc::new(ctx),
+            routes,
             tenant_routes: Arc::default(),
         }
     }
@@ -77,27 +76,12 @@ impl MockService {
     /// with `state`. All tenants share one route table (the service's own, less the tenants'
     /// routes), built when the first is made.
     pub(crate) fn tenant(&self, origin: String, state: MockState) -> MockService {
+        let all = MockVendor::ALL.to_vec();
         let routes = self
             .tenant_routes
-            .get_or_init(|| {
-                Arc::new(Routes::new(
-                    "",
-                    &MockVendor::ALL,
-                    |v| vendors::module(v).public_paths(),
-                    false,
-                ))
-            })
+            .get_or_init(|| Arc::new(route_table("", &all, false)))
             .clone();
-        MockService {
-            ctx: Arc::new(Ctx::new(
-                origin,
-                String::new(),
-                MockVendor::ALL.to_vec(),
-                state,
-            )),
-            routes,
-            tenant_routes: Arc::default(),
-        }
+        Self::with_routes(Ctx::new(origin, String::new(), all, state), routes)
     }
 
     /// The state and its admin operations.
@@ -237,6 +221,17 @@ impl MockService {
             &serde_json::json!({"service": "social-connect-mock", "vendors": vendors, "admin": self.admin_url()}),
         )
     }
+}
+
+/// The route table of a service with its control routes under `root`, serving `vendors` (and
+/// the paths their modules serve outside their APIs).
+fn route_table(root: &str, vendors: &[MockVendor], tenants: bool) -> Routes {
+    Routes::new(
+        root,
+        vendors,
+        |v| vendors::module(v).public_paths(),
+        tenants,
+    )
 }
 
 /// Nothing the mock answers may be cached: its answers carry states, codes, keys and flow

@@ -363,6 +363,21 @@ impl Contract {
     }
 }
 
+/// How a value a schema lists (an `enum` value, an example) reads in a message or a table: a
+/// string as it is, anything else as its JSON.
+///
+/// ```
+/// use social_connect_spec::literal_text;
+/// assert_eq!(literal_text(&serde_json::json!("FACEBOOK")), "FACEBOOK");
+/// assert_eq!(literal_text(&serde_json::json!(3)), "3");
+/// ```
+pub fn literal_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Whether `url`'s host is this machine's (a server a spec lists for local development).
 fn is_local(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -447,6 +462,29 @@ mod tests {
         assert_eq!(Auth::Other("x".into()).credentials("k"), None);
     }
 
+    /// A contract of a `POST /x` with `servers` and a response per status, bodies undocumented.
+    fn contract(servers: &[&str], statuses: &[&str]) -> Contract {
+        Contract {
+            vendor: "t".into(),
+            version: "1".into(),
+            servers: servers.iter().map(|s| (*s).to_owned()).collect(),
+            method: "POST".into(),
+            path: "/x".into(),
+            auth: vec![],
+            query: vec![],
+            path_params: vec![],
+            body: None,
+            responses: statuses
+                .iter()
+                .map(|status| Response {
+                    status: (*status).to_owned(),
+                    media: None,
+                    schema: None,
+                })
+                .collect(),
+        }
+    }
+
     #[test]
     fn every_json_type_is_read_by_its_name_and_nothing_else() {
         let names = [
@@ -500,18 +538,7 @@ mod tests {
 
     #[test]
     fn a_local_server_is_never_the_public_one() {
-        let with = |servers: &[&str]| Contract {
-            vendor: "t".into(),
-            version: "1".into(),
-            servers: servers.iter().map(|s| (*s).to_owned()).collect(),
-            method: "POST".into(),
-            path: "/x".into(),
-            auth: vec![],
-            query: vec![],
-            path_params: vec![],
-            body: None,
-            responses: vec![],
-        };
+        let with = |servers: &[&str]| contract(servers, &[]);
         for local in [
             "http://localhost:4100/api",
             "http://127.0.0.1:9/v1",
@@ -535,26 +562,10 @@ mod tests {
 
     #[test]
     fn a_response_is_found_by_status_then_class_then_default() {
-        let response = |status: &str| Response {
-            status: status.to_owned(),
-            media: None,
-            schema: None,
-        };
-        let c = Contract {
-            vendor: "t".into(),
-            version: "1".into(),
-            servers: vec![
-                "https://api.example.com/v1/".into(),
-                "http://localhost:1".into(),
-            ],
-            method: "POST".into(),
-            path: "/x".into(),
-            auth: vec![],
-            query: vec![],
-            path_params: vec![],
-            body: None,
-            responses: vec![response("201"), response("4XX"), response("default")],
-        };
+        let c = contract(
+            &["https://api.example.com/v1/", "http://localhost:1"],
+            &["201", "4XX", "default"],
+        );
         assert_eq!(c.response(201).map(|r| r.status.as_str()), Some("201"));
         assert_eq!(c.response(404).map(|r| r.status.as_str()), Some("4XX"));
         assert_eq!(c.response(500).map(|r| r.status.as_str()), Some("default"));

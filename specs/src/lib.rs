@@ -18,7 +18,7 @@
 
 mod contract;
 
-pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty};
+pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty, literal_text};
 
 #[rustfmt::skip]
 mod generated;

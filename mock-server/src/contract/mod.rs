@@ -59,14 +59,6 @@ pub(crate) enum Completion {
     Unread,
 }
 
-/// How a literal of an `enum` reads in a message.
-pub(crate) fn literal_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 impl Contract {
     /// `spec`, served under `mount` (and the path of its first server).
     pub(crate) fn new(spec: &'static social_connect_spec::Contract, mount: &str) -> Contract {

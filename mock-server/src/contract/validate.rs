@@ -250,7 +250,10 @@ fn check_value(path: &Path<'_>, s: &Schema, v: &Value, lax: bool) -> Result<(), 
         && !values.contains(v)
     {
         let field = path.text();
-        let list: Vec<_> = values.iter().map(super::literal_text).collect();
+        let list: Vec<_> = values
+            .iter()
+            .map(social_connect_spec::literal_text)
+            .collect();
         return Err(Violation::new(
             ViolationKind::Enum,
             &field,

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::contract::{Auth, Contract, Schema, Ty};
+use social_connect_spec::literal_text;
 
 /// How a change affects a client of the vendor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -167,13 +167,6 @@ fn types_text(types: &[Ty]) -> String {
     v.join("|")
 }
 
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Which way data flows through a schema: into the vendor (a request) or out of it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -251,7 +244,7 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
                         "response-enum-value-added"
                     },
                     at,
-                    format!("enum value `{}` added", value_text(v)),
+                    format!("enum value `{}` added", literal_text(v)),
                 ));
             }
             for v in a.iter().filter(|v| !b.contains(v)) {
@@ -263,7 +256,7 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
                         "response-enum-value-removed"
                     },
                     at,
-                    format!("enum value `{}` removed", value_text(v)),
+                    format!("enum value `{}` removed", literal_text(v)),
                 ));
             }
         }
@@ -277,7 +270,7 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
             at,
             format!(
                 "now limited to the values {}",
-                b.iter().map(value_text).collect::<Vec<_>>().join(", ")
+                b.iter().map(literal_text).collect::<Vec<_>>().join(", ")
             ),
         )),
         (Some(_), None) => out.push(change(
