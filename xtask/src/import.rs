@@ -208,6 +208,118 @@ pub(crate) enum Imported {
     ReferenceUnchanged,
 }
 
+/// What an import writes for a vendor: its spec and its provenance file.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The OpenAPI document, byte for byte as published.
+    pub(crate) spec: String,
+    /// The provenance file's text.
+    pub(crate) provenance: String,
+    /// The document's sha256.
+    pub(crate) sha256: String,
+}
+
+/// The page's title: its first `# ` heading.
+fn page_title(page: &str) -> Option<&str> {
+    page.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// What importing `page` (named `page_name`) for `vendor` would write, without writing it;
+/// `None` for a vendor whose spec is authored and whose reference page is unchanged.
+/// `recorded` is the vendor's provenance file as it stands, if any.
+pub(crate) fn prepare(
+    vendor: &Vendor,
+    page_name: &str,
+    page: &str,
+    source: Option<&str>,
+    date: &str,
+    recorded: Option<&str>,
+) -> Result<Option<Prepared>, ImportError> {
+    let block = match extract_openapi_block(page_name, page) {
+        Ok(block) => block,
+        Err(ImportError::NoBlock { .. }) if vendor.authored => {
+            let recorded = recorded
+                .and_then(|text| Provenance::read(text, "reference_sha256"))
+                .unwrap_or_default();
+            let now = sha256_hex(page.as_bytes());
+            return if recorded == now {
+                Ok(None)
+            } else {
+                Err(ImportError::ReferenceChanged {
+                    vendor: vendor.name.to_owned(),
+                    recorded,
+                    now,
+                })
+            };
+        }
+        Err(err) => return Err(err),
+    };
+    let sha256 = sha256_hex(block.text.as_bytes());
+    let mut provenance = Provenance::default();
+    provenance.push("vendor", vendor.name.clone());
+    provenance.push("document", "openapi.yaml");
+    provenance.push("page", page_name);
+    if let Some(source) = source {
+        provenance.push("source", source);
+    }
+    if let Some(index) = docs_index(page) {
+        provenance.push("docs_index", index);
+    }
+    if let Some(title) = page_title(page) {
+        provenance.push("title", title);
+    }
+    if !block.info.is_empty() {
+        provenance.push("openapi_ref", block.info);
+    }
+    provenance.push("taken", date);
+    provenance.push("sha256", sha256.clone());
+    Ok(Some(Prepared {
+        spec: block.text.to_owned(),
+        provenance: provenance.to_string(),
+        sha256,
+    }))
+}
+
+/// What importing an OpenAPI document a vendor serves at `url` would write.
+pub(crate) fn prepare_document(
+    vendor: &Vendor,
+    url: &str,
+    text: &str,
+    date: &str,
+) -> Result<Prepared, ImportError> {
+    let name = url.rsplit('/').next().unwrap_or(url);
+    let fenced = format!(
+        "```yaml\n{text}{}```\n",
+        if text.ends_with('\n') { "" } else { "\n" }
+    );
+    match extract_openapi_block(name, &fenced) {
+        Ok(_) => {}
+        Err(ImportError::NoBlock { page }) => {
+            return Err(ImportError::NotOpenApi {
+                page,
+                line: 1,
+                reason: "it has no `openapi` key".to_owned(),
+            });
+        }
+        Err(err) => return Err(err),
+    }
+    let sha256 = sha256_hex(text.as_bytes());
+    let mut provenance = Provenance::default();
+    provenance.push("vendor", vendor.name.clone());
+    provenance.push("document", "openapi.yaml");
+    provenance.push("spec_url", url);
+    provenance.push("taken", date);
+    provenance.push("sha256", sha256.clone());
+    Ok(Prepared {
+        spec: text.to_owned(),
+        provenance: provenance.to_string(),
+        sha256,
+    })
+}
+
 /// Imports `page` (named `page_name`) for `vendor` into `specs_dir/<vendor>/`.
 pub(crate) fn import_page(
     specs_dir: &Path,
@@ -224,52 +336,21 @@ pub(crate) fn import_page(
         let path = path.display().to_string();
         move |source| ImportError::Io { path, source }
     };
-
-    let block = match extract_openapi_block(page_name, page) {
-        Ok(block) => block,
-        Err(ImportError::NoBlock { .. }) if vendor.authored => {
-            let recorded = std::fs::read_to_string(&provenance_path)
-                .map_err(io(&provenance_path))
-                .map(|text| Provenance::read(&text, "reference_sha256"))?
-                .unwrap_or_default();
-            let now = sha256_hex(page.as_bytes());
-            return if recorded == now {
-                Ok(Imported::ReferenceUnchanged)
-            } else {
-                Err(ImportError::ReferenceChanged {
-                    vendor: vendor.name.to_owned(),
-                    recorded,
-                    now,
-                })
-            };
-        }
-        Err(err) => return Err(err),
+    let recorded = std::fs::read_to_string(&provenance_path).ok();
+    if vendor.authored && recorded.is_none() {
+        std::fs::read_to_string(&provenance_path).map_err(io(&provenance_path))?;
+    }
+    let Some(prepared) = prepare(vendor, page_name, page, source, date, recorded.as_deref())?
+    else {
+        return Ok(Imported::ReferenceUnchanged);
     };
-
     let previous = std::fs::read(&spec_path).ok();
-    let sha256 = sha256_hex(block.text.as_bytes());
-    let mut provenance = Provenance::default();
-    provenance.push("vendor", vendor.name.clone());
-    provenance.push("document", "openapi.yaml");
-    provenance.push("page", page_name);
-    if let Some(source) = source {
-        provenance.push("source", source);
-    }
-    if let Some(index) = docs_index(page) {
-        provenance.push("docs_index", index);
-    }
-    if !block.info.is_empty() {
-        provenance.push("openapi_ref", block.info);
-    }
-    provenance.push("taken", date);
-    provenance.push("sha256", sha256.clone());
-
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    std::fs::write(&spec_path, block.text).map_err(io(&spec_path))?;
-    std::fs::write(&provenance_path, provenance.to_string()).map_err(io(&provenance_path))?;
+    std::fs::write(&spec_path, &prepared.spec).map_err(io(&spec_path))?;
+    std::fs::write(&provenance_path, &prepared.provenance).map_err(io(&provenance_path))?;
     Ok(Imported::Written {
-        changed: previous.as_deref() != Some(block.text.as_bytes()),
-        sha256,
+        changed: previous.as_deref() != Some(prepared.spec.as_bytes()),
+        sha256: prepared.sha256,
     })
 }
 

@@ -5,4 +5,5 @@
 pub mod contract;
 #[path = "codegen/normalize.rs"]
 pub mod normalize;
+pub mod overlay;
 pub mod vendors;

@@ -31,6 +31,9 @@ pub struct Vendor {
     /// What the docs' table of vendors says that neither the spec nor the rules state.
     #[serde(default)]
     pub docs: Docs,
+    /// The local corrections codegen applies to the spec (`specs/<vendor>/overlay.yaml`).
+    #[serde(skip)]
+    pub overlay: Option<crate::overlay::Overlay>,
 }
 
 /// What the README's table of vendors says of a vendor beyond its spec and rules (written there
@@ -261,9 +264,13 @@ pub fn read(dir: &Path) -> Result<Vendor, ManifestError> {
         path: shown.clone(),
         source,
     })?;
-    let vendor: Vendor = toml::from_str(&text).map_err(|e| ManifestError::Invalid {
+    let mut vendor: Vendor = toml::from_str(&text).map_err(|e| ManifestError::Invalid {
         path: shown.clone(),
         reason: e.to_string(),
+    })?;
+    vendor.overlay = crate::overlay::read(dir).map_err(|e| ManifestError::Invalid {
+        path: e.path,
+        reason: e.reason,
     })?;
     check(&vendor, dir).map_err(|reason| ManifestError::Invalid {
         path: shown,
