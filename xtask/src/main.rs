@@ -1,5 +1,8 @@
 //! Maintainer tasks for the social-connect workspace, run as `cargo xtask <task>`.
 //!
+//! - `cargo xtask update [VENDOR…]`: fetch what the vendors publish; where a spec changed,
+//!   import it, regenerate through its overlay, report, bump, write the changelog and run the
+//!   semver gate; `--publish` pushes a branch per vendor for a pull request (`update`).
 //! - `cargo xtask import <vendor> <docs-page.md>`: take a vendor's OpenAPI document out of its
 //!   published docs page into `specs/<vendor>/`, with fresh provenance.
 //! - `cargo xtask codegen [--check]`: normalise every spec and generate the SDK's per-vendor
@@ -23,13 +26,14 @@ mod image;
 mod import;
 mod plan;
 mod scaffold;
+mod update;
 
 mod util;
 
 #[cfg(test)]
 mod tidy;
 
-use xtask::{contract, normalize, vendors};
+use xtask::{contract, normalize, overlay, vendors};
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for social-connect")]
@@ -80,6 +84,38 @@ enum Task {
         /// How to print the report.
         #[arg(long, value_enum, default_value_t = codegen::report::Format::Text)]
         format: codegen::report::Format,
+    },
+    /// Fetch what each vendor publishes; where a spec changed, import it, regenerate through
+    /// its overlay, report, propose the version, write the changelog and run the semver gate.
+    ///
+    /// Exit codes: 0 nothing changed, 2 changed, 3 breaking, 1 a vendor or the gate failed.
+    Update {
+        /// The vendors to update (default: all).
+        vendors: Vec<String>,
+        /// Read saved copies from DIR (`DIR/<page>` or `DIR/<vendor>/<page>`) instead of
+        /// fetching.
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        /// Also write the Markdown summary to FILE.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+        /// The date the sources are taken (YYYY-MM-DD); today (UTC) if omitted.
+        #[arg(long)]
+        date: Option<String>,
+        /// Propose this bump instead of the change report's (none, patch, minor, major); the
+        /// semver gate still checks it.
+        #[arg(long)]
+        bump: Option<String>,
+        /// Do not run cargo-semver-checks (the summary says it was not run).
+        #[arg(long)]
+        no_gate: bool,
+        /// Commit each changed vendor on its own branch `spec-update/<vendor>` from HEAD and
+        /// push it to REMOTE.
+        #[arg(long, value_name = "REMOTE")]
+        publish: Option<String>,
+        /// With --publish: open or update a pull request per branch with the GitHub CLI (`gh`).
+        #[arg(long, requires = "publish")]
+        open_prs: bool,
     },
     /// Build the standalone mock's container image, `social-connect-mock:<version>` (Linux,
     /// with Docker; nothing is pulled: `FROM scratch` and a static release binary).
@@ -183,6 +219,34 @@ fn main() -> ExitCode {
                 modules,
             };
             scaffold::run(&root, &name, &spec, &choices).map_err(|e| e.to_string())
+        }
+        Task::Update {
+            vendors,
+            from,
+            summary,
+            date,
+            bump,
+            no_gate,
+            publish,
+            open_prs,
+        } => {
+            let options = update::Options {
+                vendors,
+                from,
+                summary,
+                date,
+                bump,
+                no_gate,
+                publish,
+                open_prs,
+            };
+            return match update::run(&root, &options) {
+                Ok(code) => ExitCode::from(code),
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::from(update::exit::FAILED)
+                }
+            };
         }
         Task::Image { tag, latest } => image::run(&root, &image::Options { tag, latest }),
         Task::Bench { args } => return bench::run(&root, &args),

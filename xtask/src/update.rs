@@ -1,0 +1,954 @@
+//! `cargo xtask update [VENDOR…]`: fetch what each vendor publishes, and where its spec changed,
+//! import it, regenerate through its overlay, report, propose the version and write the
+//! changelog; `--publish` does it once per vendor on a branch of its own and pushes it, for a
+//! pull request (`.github/workflows/spec-update.yml` runs it nightly).
+//!
+//! Where a vendor's source is named in `specs/<vendor>/provenance.toml`:
+//! - `spec_url`: the OpenAPI document itself, at a URL;
+//! - `source`: the docs page holding it (or, for an authored spec, its reference page);
+//! - `docs_index` and `title`: the page of that title in the docs' `llms.txt` index.
+//!
+//! Nothing is written until every fetched document has been read, overlaid and generated in
+//! memory; a vendor whose source fails is reported and left as it was, and the others go on.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::codegen::{self, report};
+use crate::import::{self, ImportError, Prepared, Provenance};
+use crate::vendors::{self, Vendor};
+
+/// The exit codes of `update`.
+pub(crate) mod exit {
+    /// Nothing any vendor publishes changed.
+    pub(crate) const UNCHANGED: u8 = 0;
+    /// A vendor failed (its source, its document or the semver gate); the summary says which.
+    pub(crate) const FAILED: u8 = 1;
+    /// A spec changed, and no change breaks a client.
+    pub(crate) const CHANGED: u8 = 2;
+    /// A spec changed in a way that breaks a client (a major bump, or a minor one below 1.0).
+    pub(crate) const BREAKING: u8 = 3;
+}
+
+/// How `update` runs.
+#[derive(Debug, Default)]
+pub(crate) struct Options {
+    /// The vendors to update (all when empty).
+    pub(crate) vendors: Vec<String>,
+    /// Read saved copies from this folder instead of fetching.
+    pub(crate) from: Option<PathBuf>,
+    /// Also write the summary here.
+    pub(crate) summary: Option<PathBuf>,
+    /// The date the sources were taken (default: today, UTC).
+    pub(crate) date: Option<String>,
+    /// The bump to propose instead of the report's (`none`, `patch`, `minor`, `major`).
+    pub(crate) bump: Option<String>,
+    /// Skip the semver gate (the summary says so).
+    pub(crate) no_gate: bool,
+    /// Commit each changed vendor on `spec-update/<vendor>` and push it to this remote.
+    pub(crate) publish: Option<String>,
+    /// Open or update a pull request per pushed branch with the GitHub CLI (`gh`).
+    pub(crate) open_prs: bool,
+}
+
+/// Where a vendor's published spec comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    /// The OpenAPI document at a URL.
+    Spec(String),
+    /// A docs page holding it.
+    Page(String),
+    /// The page titled so in the docs index at a URL.
+    Indexed { index: String, title: String },
+}
+
+/// What became of one vendor.
+#[derive(Debug)]
+enum Fetched {
+    /// The published document is the one in `specs/`.
+    Unchanged,
+    /// It changed; this is what the import writes.
+    Changed(Prepared),
+    /// The reference page of an authored spec changed: a maintainer rewrites the spec.
+    ReferenceChanged(String),
+    /// The source or the document failed; the vendor is left as it was.
+    Failed(String),
+}
+
+/// The source named in a provenance file.
+fn source_of(provenance: &str) -> Result<Source, String> {
+    let get = |key| Provenance::read(provenance, key);
+    if let Some(url) = get("spec_url") {
+        return Ok(Source::Spec(url));
+    }
+    if let Some(url) = get("source") {
+        return Ok(Source::Page(url));
+    }
+    match (get("docs_index"), get("title")) {
+        (Some(index), Some(title)) => Ok(Source::Indexed { index, title }),
+        _ => Err(
+            "its provenance.toml names no source: set `spec_url` (the document's URL) or \
+             `source` (the docs page's), or re-import a page that names its docs index"
+                .to_owned(),
+        ),
+    }
+}
+
+/// The address of the page titled `title` in an `llms.txt` index (`- [Title](url): …`).
+fn find_in_index(index: &str, title: &str) -> Option<String> {
+    index.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("- [")?;
+        let (name, rest) = rest.split_once("](")?;
+        let (url, _) = rest.split_once(')')?;
+        (name.trim() == title).then(|| url.trim().to_owned())
+    })
+}
+
+/// Fetches `url` as text: a non-2xx answer, a timeout or a body that is not UTF-8 is an error.
+async fn get(client: &reqwest::Client, url: &str) -> Result<String, String> {
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("{url}: the server answered {status}"));
+    }
+    response.text().await.map_err(|e| format!("{url}: {e}"))
+}
+
+/// Reads a saved copy named `name` for `vendor` from `dir` (`dir/name` or `dir/vendor/name`).
+fn saved(dir: &Path, vendor: &str, name: &str) -> Result<String, String> {
+    let candidates = [dir.join(name), dir.join(vendor).join(name)];
+    for path in &candidates {
+        if path.is_file() {
+            return std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+        }
+    }
+    Err(format!(
+        "no saved copy: looked for {} and {}",
+        candidates[0].display(),
+        candidates[1].display()
+    ))
+}
+
+/// The document or page `vendor` publishes now, and its name and address.
+async fn fetch(
+    client: &reqwest::Client,
+    from: Option<&Path>,
+    vendor: &str,
+    provenance: &str,
+) -> Result<(Source, String, String), String> {
+    let source = source_of(provenance)?;
+    let page_name = Provenance::read(provenance, "page");
+    let last = |url: &str| url.rsplit('/').next().unwrap_or(url).to_owned();
+    let name = match (&source, &page_name) {
+        (Source::Spec(url), _) => last(url),
+        (_, Some(page)) => page.clone(),
+        (Source::Page(url), None) => last(url),
+        (Source::Indexed { .. }, None) => format!("{vendor}.md"),
+    };
+    let text = match (from, &source) {
+        (Some(dir), _) => saved(dir, vendor, &name)?,
+        (None, Source::Spec(url) | Source::Page(url)) => get(client, url).await?,
+        (None, Source::Indexed { index, title }) => {
+            let listing = get(client, index).await?;
+            let url = find_in_index(&listing, title).ok_or_else(|| {
+                format!("{index} lists no page titled {title:?}: the vendor renamed or moved it")
+            })?;
+            get(client, &url).await?
+        }
+    };
+    Ok((source, name, text))
+}
+
+/// What the fetched text means for `vendor`: unchanged, or what to write, checked in memory
+/// (overlay, normalisation, progenitor, contract) so that a bad document writes nothing.
+fn read_fetched(
+    vendor: &Vendor,
+    provenance: &str,
+    source: &Source,
+    name: &str,
+    text: &str,
+    date: &str,
+) -> Fetched {
+    let prepared = match source {
+        Source::Spec(url) => import::prepare_document(vendor, url, text, date).map(Some),
+        Source::Page(url) => import::prepare(vendor, name, text, Some(url), date, Some(provenance)),
+        Source::Indexed { .. } => import::prepare(vendor, name, text, None, date, Some(provenance)),
+    };
+    let prepared = match prepared {
+        Ok(Some(prepared)) => prepared,
+        Ok(None) => return Fetched::Unchanged,
+        Err(ImportError::ReferenceChanged { .. }) if vendor.authored => {
+            return Fetched::ReferenceChanged(format!(
+                "its reference page changed; its spec is written by hand from that page: review \
+                 the page, update specs/{0}/openapi.yaml, then set `reference_sha256` in \
+                 specs/{0}/provenance.toml to {1}",
+                vendor.name,
+                crate::util::sha256_hex(text.as_bytes())
+            ));
+        }
+        Err(err) => return Fetched::Failed(err.to_string()),
+    };
+    if Provenance::read(provenance, "sha256").as_deref() == Some(prepared.sha256.as_str()) {
+        return Fetched::Unchanged;
+    }
+    if let Err(err) = codegen::generate(vendor, &prepared.spec)
+        .and_then(|_| codegen::contract_of(vendor, &prepared.spec))
+    {
+        return Fetched::Failed(format!("the new document cannot be generated: {err}"));
+    }
+    Fetched::Changed(prepared)
+}
+
+/// The files an update writes, as they were, to put back if a later step fails.
+struct Saved(Vec<(PathBuf, Option<Vec<u8>>)>);
+
+impl Saved {
+    fn of(paths: impl IntoIterator<Item = PathBuf>) -> Self {
+        Saved(
+            paths
+                .into_iter()
+                .map(|p| {
+                    let old = std::fs::read(&p).ok();
+                    (p, old)
+                })
+                .collect(),
+        )
+    }
+
+    fn restore(&self) {
+        for (path, old) in &self.0 {
+            let _ = match old {
+                Some(bytes) => std::fs::write(path, bytes),
+                None => std::fs::remove_file(path),
+            };
+        }
+    }
+}
+
+/// What one application of updates gave.
+struct Applied {
+    report: report::Report,
+    /// The bump proposed (the report's, or `--bump`) and the version it gives.
+    bump: String,
+    next: String,
+    gate: Gate,
+    overlay: Vec<String>,
+}
+
+/// The semver gate: the proposed bump against the change report's reading and against
+/// cargo-semver-checks' reading of the real public API. `Err` is a verdict that the proposed
+/// version is too small.
+#[derive(Debug)]
+struct Gate {
+    /// What the change report's own reading asks.
+    report: Result<String, String>,
+    /// What cargo-semver-checks finds (`Ok` too when it was not run, saying why).
+    tool: Result<String, String>,
+}
+
+impl Gate {
+    fn failed(&self) -> bool {
+        self.report.is_err() || self.tool.is_err()
+    }
+}
+
+/// The version `bump` gives from `version`.
+fn bumped(version: &str, bump: &str) -> Result<String, String> {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    let (major, minor, patch) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
+    Ok(match bump {
+        "none" => version.to_owned(),
+        "patch" => format!("{major}.{minor}.{}", patch + 1),
+        "minor" => format!("{major}.{}.0", minor + 1),
+        "major" => format!("{}.0.0", major + 1),
+        other => return Err(format!("--bump {other:?}: use none, patch, minor or major")),
+    })
+}
+
+/// The order of the bumps.
+fn rank(bump: &str) -> u8 {
+    match bump {
+        "patch" => 1,
+        "minor" => 2,
+        "major" => 3,
+        _ => 0,
+    }
+}
+
+/// Sets `social-connect`'s version in `sdk/Cargo.toml` and `Cargo.lock`.
+fn set_version(root: &Path, old: &str, new: &str) -> Result<(), String> {
+    let edit = |path: PathBuf, from: String, to: String| -> Result<(), String> {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !text.contains(&from) {
+            return Err(format!(
+                "{}: no `{}` to change",
+                path.display(),
+                from.trim()
+            ));
+        }
+        std::fs::write(&path, text.replacen(&from, &to, 1))
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    edit(
+        root.join("sdk/Cargo.toml"),
+        format!("\nversion = \"{old}\"\n"),
+        format!("\nversion = \"{new}\"\n"),
+    )?;
+    edit(
+        root.join("Cargo.lock"),
+        format!("name = \"social-connect\"\nversion = \"{old}\"\n"),
+        format!("name = \"social-connect\"\nversion = \"{new}\"\n"),
+    )
+}
+
+/// Where the SDK's changelog lives.
+const CHANGELOG: &str = "sdk/CHANGELOG.md";
+
+/// The changelog entry (Keep a Changelog) for `report` at version `next`.
+fn changelog_entry(report: &report::Report, next: &str, date: &str) -> String {
+    let mut sections: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for v in report
+        .vendors
+        .iter()
+        .filter(|v| v.spec_changed || !v.changes.is_empty())
+    {
+        if v.changes.is_empty() {
+            sections.entry("Changed").or_default().push(format!(
+                "{}: its spec changed outside the connect contract; the generated client was \
+                 regenerated.",
+                v.vendor
+            ));
+        }
+        for c in &v.changes {
+            let heading = if c.kind.contains("removed") {
+                "Removed"
+            } else if c.kind.contains("added") {
+                "Added"
+            } else {
+                "Changed"
+            };
+            let breaking = if c.class == report::Class::Breaking {
+                "**Breaking:** "
+            } else {
+                ""
+            };
+            sections
+                .entry(heading)
+                .or_default()
+                .push(format!("{breaking}{}: `{}`: {}", v.vendor, c.at, c.detail));
+        }
+        for a in v.api.iter().filter(|a| a.breaking) {
+            sections.entry("Changed").or_default().push(format!(
+                "**Breaking** for direct callers of `social_connect::{}`: {} `{}`.",
+                v.vendor, a.change, a.item
+            ));
+        }
+    }
+    let mut s = format!("## [{next}] - {date}\n");
+    for heading in ["Added", "Changed", "Removed"] {
+        if let Some(lines) = sections.get(heading) {
+            let _ = write!(s, "\n### {heading}\n\n");
+            for line in lines {
+                let _ = writeln!(s, "- {line}");
+            }
+        }
+    }
+    s
+}
+
+/// Adds `entry` to the changelog under `[Unreleased]`, creating the file if need be.
+fn write_changelog(root: &Path, entry: &str) -> Result<(), String> {
+    let path = root.join(CHANGELOG);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        "# Changelog\n\nAll notable changes to `social-connect` are written here, the vendors' spec \
+         updates by `cargo xtask update`. The format is [Keep a \
+         Changelog](https://keepachangelog.com/en/1.1.0/), and the crate follows [Semantic \
+         Versioning](https://semver.org/) as Cargo reads it.\n\n## [Unreleased]\n"
+            .to_owned()
+    });
+    let at = text
+        .find("## [Unreleased]")
+        .map(|i| i + text[i..].find('\n').map_or(text.len() - i, |n| n + 1))
+        .unwrap_or(text.len());
+    let updated = format!("{}\n{entry}{}", &text[..at], &text[at..]);
+    std::fs::write(&path, updated).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Runs cargo-semver-checks on `social-connect` against `baseline` (a git revision): whether
+/// the version now in `sdk/Cargo.toml` is enough for the API change.
+fn semver_checks(root: &Path, baseline: &str) -> Result<String, String> {
+    let out = Command::new("cargo")
+        .current_dir(root)
+        .args(["semver-checks", "check-release", "-p", "social-connect"])
+        .args(["--baseline-rev", baseline])
+        .output()
+        .map_err(|e| format!("cargo-semver-checks could not run: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verdict = |text: &str| -> String {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| {
+                l.starts_with("Summary") || l.starts_with("--- failure") || l.starts_with("Checked")
+            })
+            .collect();
+        if lines.is_empty() {
+            text.trim().to_owned()
+        } else {
+            lines.join("; ")
+        }
+    };
+    if out.status.success() {
+        return Ok(format!(
+            "cargo-semver-checks finds the version enough: {}",
+            verdict(&text)
+        ));
+    }
+    if text.contains("no such command") || text.contains("no such subcommand") {
+        return Err(
+            "cargo-semver-checks is not installed: `cargo install --locked \
+                    cargo-semver-checks`, or pass --no-gate"
+                .to_owned(),
+        );
+    }
+    Err(format!(
+        "cargo-semver-checks finds the version too small: {}",
+        verdict(&text)
+    ))
+}
+
+/// Writes `changed` into the tree, regenerates, reports, sets the version, writes the
+/// changelog and runs the gate. On a failure before the version is set, the tree is put back.
+fn apply(
+    root: &Path,
+    changed: &[(&Vendor, &Prepared)],
+    options: &Options,
+    date: &str,
+    baseline: &str,
+) -> Result<Applied, String> {
+    let files = changed.iter().flat_map(|(v, _)| {
+        let dir = root.join("specs").join(&v.name);
+        [dir.join("openapi.yaml"), dir.join("provenance.toml")]
+    });
+    let saved = Saved::of(files);
+    let write = || -> Result<_, String> {
+        for (vendor, prepared) in changed {
+            let dir = root.join("specs").join(&vendor.name);
+            for (file, text) in [
+                ("openapi.yaml", &prepared.spec),
+                ("provenance.toml", &prepared.provenance),
+            ] {
+                std::fs::write(dir.join(file), text)
+                    .map_err(|e| format!("{}: {e}", dir.join(file).display()))?;
+            }
+        }
+        let generated = codegen::generate_all(root).map_err(|e| e.to_string())?;
+        let report = codegen::change_report(root, &generated).map_err(|e| e.to_string())?;
+        let overlay = codegen::overlay_warnings(root).map_err(|e| e.to_string())?;
+        Ok((generated, report, overlay))
+    };
+    let (generated, report, overlay) = write().inspect_err(|_| saved.restore())?;
+    // Generated files are many: put back the specs, then write them only once all is read.
+    codegen::write_outputs(root, &generated).map_err(|e| e.to_string())?;
+    let bump = options
+        .bump
+        .clone()
+        .unwrap_or_else(|| report.bump.to_owned());
+    let next = bumped(&report.version, &bump)?;
+    set_version(root, &report.version, &next)?;
+    if bump != "none" {
+        write_changelog(root, &changelog_entry(&report, &next, date))?;
+    }
+    let report_verdict = if rank(&bump) < rank(report.bump) {
+        Err(format!(
+            "the change report finds changes that need a {} bump ({} → {})",
+            report.bump, report.version, report.next
+        ))
+    } else {
+        Ok(format!("the change report asks for a {} bump", report.bump))
+    };
+    let gate = Gate {
+        report: report_verdict,
+        tool: if bump == "none" {
+            Ok("cargo-semver-checks not run: nothing to bump".to_owned())
+        } else if options.no_gate {
+            Ok("cargo-semver-checks not run (--no-gate)".to_owned())
+        } else {
+            semver_checks(root, baseline)
+        },
+    };
+    Ok(Applied {
+        report,
+        bump,
+        next,
+        gate,
+        overlay,
+    })
+}
+
+/// Runs a git command in `root`; its stdout, or an error with its stderr.
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(args)
+        .output()
+        .map_err(|e| format!("git {}: {e}", args.join(" ")))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    } else {
+        Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// One vendor's line in the summary and what it adds to the exit code.
+struct Line {
+    vendor: String,
+    status: String,
+    code: u8,
+}
+
+/// The summary: a table of the vendors, then the report, the version, the gate and the overlays.
+fn summary(lines: &[Line], applied: Option<&Applied>) -> String {
+    let mut s = String::from("# Vendor spec update\n\n| vendor | status |\n|---|---|\n");
+    for line in lines {
+        let _ = writeln!(
+            s,
+            "| {} | {} |",
+            line.vendor,
+            line.status.replace('|', "\\|")
+        );
+    }
+    if let Some(applied) = applied {
+        s.push('\n');
+        s.push_str(&applied.report.render(report::Format::Markdown));
+        let _ = writeln!(
+            s,
+            "\n## Version\n\n`social-connect` {} → {} ({} bump{}).",
+            applied.report.version,
+            applied.next,
+            applied.bump,
+            if applied.bump == applied.report.bump {
+                String::new()
+            } else {
+                format!("; the report proposed {}", applied.report.bump)
+            }
+        );
+        let gate = &applied.gate;
+        let _ = writeln!(
+            s,
+            "\n**Semver gate**: {} for {} {} → {}.\n",
+            if gate.failed() { "FAILED" } else { "passed" },
+            applied.bump,
+            applied.report.version,
+            applied.next
+        );
+        for verdict in [&gate.report, &gate.tool] {
+            let _ = match verdict {
+                Ok(why) => writeln!(s, "- ok: {why}"),
+                Err(why) => writeln!(s, "- **too small**: {why}"),
+            };
+        }
+        if !applied.overlay.is_empty() {
+            s.push_str("\n## Overlay actions that no longer match\n\n");
+            for w in &applied.overlay {
+                let _ = writeln!(s, "- {w}");
+            }
+        }
+    }
+    s
+}
+
+/// The exit code a set of vendors' lines and an application give.
+fn exit_code(lines: &[Line], applied: Option<&Applied>) -> u8 {
+    let failed =
+        lines.iter().any(|l| l.code == exit::FAILED) || applied.is_some_and(|a| a.gate.failed());
+    if failed {
+        return exit::FAILED;
+    }
+    let breaking = applied.is_some_and(|a| a.report.bump != "none" && is_breaking(a));
+    if breaking {
+        exit::BREAKING
+    } else {
+        lines
+            .iter()
+            .map(|l| l.code)
+            .max()
+            .unwrap_or(exit::UNCHANGED)
+    }
+}
+
+/// Whether the report's proposal breaks clients (major, or minor below 1.0).
+fn is_breaking(applied: &Applied) -> bool {
+    let r = &applied.report;
+    r.bump == "major" || (r.bump == "minor" && r.version.starts_with("0."))
+}
+
+/// The `update` task; returns the exit code.
+pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
+    let known = vendors::load(root).map_err(|e| e.to_string())?;
+    let chosen: Vec<&Vendor> = if options.vendors.is_empty() {
+        known.iter().collect()
+    } else {
+        options
+            .vendors
+            .iter()
+            .map(|name| vendors::find(&known, name))
+            .collect::<Result<_, _>>()?
+    };
+    if let Some(bump) = &options.bump {
+        bumped("0.0.0", bump)?;
+    }
+    let date = match &options.date {
+        Some(d)
+            if time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                .is_err() =>
+        {
+            return Err(format!("--date {d:?} is not YYYY-MM-DD"));
+        }
+        Some(d) => d.clone(),
+        None => crate::util::today(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("social-connect-xtask/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    let mut lines = Vec::new();
+    let mut changed = Vec::new();
+    for vendor in chosen {
+        let path = root
+            .join("specs")
+            .join(&vendor.name)
+            .join("provenance.toml");
+        let fetched = match std::fs::read_to_string(&path) {
+            Err(e) => Fetched::Failed(format!("{}: {e}", path.display())),
+            Ok(provenance) => {
+                match runtime.block_on(fetch(
+                    &client,
+                    options.from.as_deref(),
+                    &vendor.name,
+                    &provenance,
+                )) {
+                    Err(why) => Fetched::Failed(why),
+                    Ok((source, name, text)) => {
+                        read_fetched(vendor, &provenance, &source, &name, &text, &date)
+                    }
+                }
+            }
+        };
+        let (status, code) = match &fetched {
+            Fetched::Unchanged => ("unchanged".to_owned(), exit::UNCHANGED),
+            Fetched::Changed(p) => (
+                format!("changed (sha256 {})", &p.sha256[..12]),
+                exit::CHANGED,
+            ),
+            Fetched::ReferenceChanged(why) => (format!("needs a maintainer: {why}"), exit::CHANGED),
+            Fetched::Failed(why) => (format!("failed, left as it was: {why}"), exit::FAILED),
+        };
+        lines.push(Line {
+            vendor: vendor.name.clone(),
+            status,
+            code,
+        });
+        if let Fetched::Changed(prepared) = fetched {
+            changed.push((vendor, prepared));
+        }
+    }
+
+    let code = match &options.publish {
+        None => {
+            let pairs: Vec<_> = changed.iter().map(|(v, p)| (*v, p)).collect();
+            let applied = if pairs.is_empty() {
+                None
+            } else {
+                Some(apply(root, &pairs, options, &date, "HEAD")?)
+            };
+            let text = summary(&lines, applied.as_ref());
+            finish(options, &text)?;
+            exit_code(&lines, applied.as_ref())
+        }
+        Some(remote) => publish(root, remote, &changed, &lines, options, &date)?,
+    };
+    Ok(code)
+}
+
+/// Prints the summary and writes it where `--summary` says.
+fn finish(options: &Options, text: &str) -> Result<(), String> {
+    print!("{text}");
+    if let Some(path) = &options.summary {
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `--publish REMOTE`: each changed vendor alone on `spec-update/<vendor>`, from the commit
+/// checked out now, committed with the summary as its message and pushed (forced: the branch
+/// is the bot's, rewritten each night); with `--open-prs`, a pull request opened or updated.
+fn publish(
+    root: &Path,
+    remote: &str,
+    changed: &[(&Vendor, Prepared)],
+    lines: &[Line],
+    options: &Options,
+    date: &str,
+) -> Result<u8, String> {
+    if !git(root, &["status", "--porcelain", "--untracked-files=no"])?.is_empty() {
+        return Err("--publish needs a clean work tree: commit or stash first".to_owned());
+    }
+    let base = git(root, &["rev-parse", "HEAD"])?;
+    let start = git(root, &["rev-parse", "--abbrev-ref", "HEAD"])?;
+    let out_dir = root.join("target/spec-update");
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    let mut code = exit_code(lines, None);
+    let mut all = summary(lines, None);
+    for (vendor, prepared) in changed {
+        let branch = format!("spec-update/{}", vendor.name);
+        git(root, &["checkout", "--quiet", "-B", &branch, &base])?;
+        let result = apply(root, &[(*vendor, prepared)], options, date, &base);
+        let vendor_lines: Vec<Line> = lines
+            .iter()
+            .filter(|l| l.vendor == vendor.name)
+            .map(|l| Line {
+                vendor: l.vendor.clone(),
+                status: l.status.clone(),
+                code: l.code,
+            })
+            .collect();
+        let body = match &result {
+            Ok(applied) => summary(&vendor_lines, Some(applied)),
+            Err(why) => format!("# Vendor spec update\n\n{}: failed: {why}\n", vendor.name),
+        };
+        let vendor_code = match &result {
+            Ok(applied) => exit_code(&vendor_lines, Some(applied)),
+            Err(_) => exit::FAILED,
+        };
+        code = code.max(vendor_code);
+        if vendor_code == exit::FAILED {
+            code = exit::FAILED;
+        }
+        let body_path = out_dir.join(format!("{}.md", vendor.name));
+        std::fs::write(&body_path, &body).map_err(|e| format!("{}: {e}", body_path.display()))?;
+        let _ = writeln!(all, "\n---\n\n{body}");
+        if let Ok(applied) = &result {
+            let title = format!(
+                "{}: spec update, social-connect {} ({})",
+                vendor.display, applied.next, applied.bump
+            );
+            git(
+                root,
+                &[
+                    "add",
+                    "--all",
+                    "--",
+                    "specs",
+                    "sdk",
+                    "mock-server",
+                    "tests",
+                    "README.md",
+                    "docs",
+                    "Cargo.lock",
+                ],
+            )?;
+            git(root, &["commit", "--quiet", "-m", &title, "-m", &body])?;
+            git(
+                root,
+                &[
+                    "push",
+                    "--quiet",
+                    "--force",
+                    remote,
+                    &format!("{branch}:refs/heads/{branch}"),
+                ],
+            )?;
+            if options.open_prs {
+                open_pr(
+                    root,
+                    &branch,
+                    &start,
+                    &title,
+                    &body_path,
+                    is_breaking(applied),
+                )?;
+            }
+        }
+        // Back to where the run started: a failed vendor's half-written tree is dropped (its
+        // branch stays at the base), a committed one stays on its branch.
+        git(root, &["reset", "--quiet", "--hard"])?;
+        git(root, &["checkout", "--quiet", &start])?;
+    }
+    finish(options, &all)?;
+    Ok(code)
+}
+
+/// Opens the pull request of `branch` into `base`, or updates the open one, with the GitHub CLI.
+fn open_pr(
+    root: &Path,
+    branch: &str,
+    base: &str,
+    title: &str,
+    body: &Path,
+    breaking: bool,
+) -> Result<(), String> {
+    let gh = |args: &[&str]| -> Result<String, String> {
+        let out = Command::new("gh")
+            .current_dir(root)
+            .args(args)
+            .output()
+            .map_err(|e| format!("gh: {e}"))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        } else {
+            Err(format!(
+                "gh {}: {}",
+                args[..2].join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    };
+    let body = body.to_string_lossy();
+    let open = gh(&[
+        "pr",
+        "list",
+        "--head",
+        branch,
+        "--state",
+        "open",
+        "--json",
+        "number",
+        "--jq",
+        ".[0].number",
+    ])?;
+    let label = if breaking { "breaking" } else { "" };
+    if open.is_empty() {
+        let mut args = vec![
+            "pr",
+            "create",
+            "--head",
+            branch,
+            "--base",
+            base,
+            "--title",
+            title,
+            "--body-file",
+            &body,
+        ];
+        if breaking {
+            args.extend(["--label", label]);
+        }
+        gh(&args)?;
+    } else {
+        let mut args = vec![
+            "pr",
+            "edit",
+            open.as_str(),
+            "--title",
+            title,
+            "--body-file",
+            &body,
+        ];
+        if breaking {
+            args.extend(["--add-label", label]);
+        } else {
+            args.extend(["--remove-label", "breaking"]);
+        }
+        gh(&args)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod e2e;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_source_is_the_spec_url_then_the_page_then_the_index() {
+        let p = |lines: &str| source_of(lines);
+        assert_eq!(
+            p("spec_url = \"https://v.example/openapi.yaml\"\nsource = \"https://v.example/p\""),
+            Ok(Source::Spec("https://v.example/openapi.yaml".into()))
+        );
+        assert_eq!(
+            p("source = \"https://v.example/p\"\ndocs_index = \"https://v.example/llms.txt\""),
+            Ok(Source::Page("https://v.example/p".into()))
+        );
+        assert_eq!(
+            p("docs_index = \"https://v.example/llms.txt\"\ntitle = \"Connect\""),
+            Ok(Source::Indexed {
+                index: "https://v.example/llms.txt".into(),
+                title: "Connect".into()
+            })
+        );
+        assert!(
+            p("docs_index = \"https://v.example/llms.txt\"")
+                .unwrap_err()
+                .contains("no source")
+        );
+    }
+
+    #[test]
+    fn a_page_is_found_in_the_index_by_its_exact_title() {
+        let index = "# Docs\n\n## API\n\n- [Connect a profile](https://d.example/api/connect-profile.md): Connects.\n\
+                     - [Connect](https://d.example/api/connect.md): Starts OAuth.\n";
+        assert_eq!(
+            find_in_index(index, "Connect").as_deref(),
+            Some("https://d.example/api/connect.md")
+        );
+        assert_eq!(find_in_index(index, "Disconnect"), None);
+    }
+
+    #[test]
+    fn bumps_and_bad_bumps() {
+        assert_eq!(bumped("0.1.0", "patch").unwrap(), "0.1.1");
+        assert_eq!(bumped("0.1.3", "minor").unwrap(), "0.2.0");
+        assert_eq!(bumped("1.4.3", "major").unwrap(), "2.0.0");
+        assert_eq!(bumped("1.4.3", "none").unwrap(), "1.4.3");
+        assert!(bumped("1.4.3", "huge").unwrap_err().contains("--bump"));
+    }
+
+    #[test]
+    fn the_changelog_entry_goes_under_unreleased() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("sdk")).unwrap();
+        write_changelog(dir.path(), "## [0.1.1] - 2026-12-06\n\n### Added\n\n- a\n").unwrap();
+        write_changelog(
+            dir.path(),
+            "## [0.2.0] - 2026-12-07\n\n### Removed\n\n- b\n",
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(dir.path().join(CHANGELOG)).unwrap();
+        let unreleased = text.find("## [Unreleased]").unwrap();
+        let second = text.find("## [0.2.0]").unwrap();
+        let first = text.find("## [0.1.1]").unwrap();
+        assert!(unreleased < second && second < first, "{text}");
+        assert!(text.starts_with("# Changelog\n"));
+    }
+}
