@@ -60,12 +60,13 @@ struct Cli {
     /// How long a state / authorization URL lives, in seconds (1 to 31536000, a year).
     #[arg(long, env = "SOCIAL_CONNECT_MOCK_STATE_TTL_SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=MAX_TTL_SECS))]
     state_ttl_secs: u64,
-    /// Let the admin API answer to this host name too (repeatable), e.g. `mock` for
-    /// `http://mock:4010` in a compose network. Loopback, the bound address and the public
-    /// URL's host always work.
+    /// Let the admin API answer to this host name too (repeatable; comma-separated in the
+    /// environment variable), e.g. `mock` for `http://mock:4010` in a compose network.
+    /// Loopback, the bound address and the public URL's host always work.
     #[arg(long = "allow-host", env = "SOCIAL_CONNECT_MOCK_ALLOW_HOST", value_name = "NAME", value_parser = host_name, value_delimiter = ',')]
     allow_hosts: Vec<String>,
-    /// Most connections open at once; at the cap the stalest is closed for a new one.
+    /// Most connections open at once; at the cap the stalest is closed for a new one. At most
+    /// what the process's open-file limit leaves room for.
     #[arg(long, env = "SOCIAL_CONNECT_MOCK_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     max_connections: u32,
     /// Seconds a request's head may take to arrive.
@@ -540,5 +541,87 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    /// The options table of docs/mock-in-ci.md, written from the CLI's own definition: each
+    /// option, its environment variable, its default and its help.
+    fn options_table() -> String {
+        let cli = Cli::command();
+        let mut table = String::from(
+            "| option | environment variable | default | what it does |\n|---|---|---|---|\n",
+        );
+        for arg in cli.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if matches!(long, "help" | "version") {
+                continue;
+            }
+            let takes_value = arg.get_action().takes_values();
+            let option = match arg.get_value_names().and_then(|names| names.first()) {
+                Some(name) if takes_value => format!("`--{long} {name}`"),
+                _ => format!("`--{long}`"),
+            };
+            let env = arg
+                .get_env()
+                .map(|e| format!("`{}`", e.to_string_lossy()))
+                .unwrap_or_default();
+            let defaults: Vec<String> = arg
+                .get_default_values()
+                .iter()
+                .map(|d| d.to_string_lossy().into_owned())
+                .collect();
+            let default = match defaults.as_slice() {
+                _ if !takes_value => "off".to_owned(),
+                [] => "none".to_owned(),
+                values => format!("`{}`", values.join(",")),
+            };
+            let help = arg
+                .get_long_help()
+                .or(arg.get_help())
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace('|', "\\|");
+            table.push_str(&format!("| {option} | {env} | {default} | {help} |\n"));
+        }
+        table
+    }
+
+    const GUIDE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/mock-in-ci.md");
+    const START: &str =
+        "<!-- Generated from social-connect-mock's own options (src/main.rs); do not edit. -->\n";
+    const END: &str = "<!-- end of options -->\n";
+
+    /// The guide's options table is the CLI's, written by this test: run it with
+    /// `SOCIAL_CONNECT_WRITE_DOCS=1` after changing an option, and commit the guide.
+    #[test]
+    fn the_guides_options_table_is_the_clis() {
+        let guide = std::fs::read_to_string(GUIDE).unwrap();
+        let start = guide
+            .find(START)
+            .expect("the guide marks its options table")
+            + START.len();
+        let end = start + guide[start..].find(END).expect("the table's end is marked");
+        let table = options_table();
+        if std::env::var_os("SOCIAL_CONNECT_WRITE_DOCS").is_some() {
+            let written = format!("{}{table}{}", &guide[..start], &guide[end..]);
+            std::fs::write(GUIDE, written).unwrap();
+            return;
+        }
+        assert_eq!(
+            guide[start..end],
+            table,
+            "docs/mock-in-ci.md's options table is stale: run \
+             `SOCIAL_CONNECT_WRITE_DOCS=1 cargo test -p social-connect-mock --features cli --bin \
+             social-connect-mock` and commit the guide"
+        );
+        assert!(table.lines().count() >= 14, "{table}");
     }
 }
