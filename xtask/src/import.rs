@@ -265,10 +265,16 @@ pub(crate) fn prepare(
     if let Some(source) = source {
         provenance.push("source", source);
     }
-    if let Some(index) = docs_index(page) {
+    // Where `update` finds the page: what the page says, else what was recorded (a page that
+    // drops its index line, or the title it is listed under, must stay findable).
+    let kept = |key| recorded.and_then(|text| Provenance::read(text, key));
+    if let Some(index) = docs_index(page)
+        .map(str::to_owned)
+        .or_else(|| kept("docs_index"))
+    {
         provenance.push("docs_index", index);
     }
-    if let Some(title) = page_title(page) {
+    if let Some(title) = kept("title").or_else(|| page_title(page).map(str::to_owned)) {
         provenance.push("title", title);
     }
     if !block.info.is_empty() {

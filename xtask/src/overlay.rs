@@ -125,20 +125,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Overlay, OverlayError> {
         let parsed = JsonPath::parse(&action.target)
             .map_err(|e| err(format!("action {n}: target {:?}: {e}", action.target)))?;
         action.path = Some(parsed);
-        match (&action.update, action.remove) {
-            (None, false) => {
-                return Err(err(format!(
-                    "action {n} (`{}`) neither updates nor removes",
-                    action.target
-                )));
-            }
-            (Some(_), true) => {
-                return Err(err(format!(
-                    "action {n} (`{}`) both updates and removes: make them two actions",
-                    action.target
-                )));
-            }
-            _ => {}
+        if action.update.is_none() && !action.remove {
+            return Err(err(format!(
+                "action {n} (`{}`) neither updates nor removes",
+                action.target
+            )));
         }
     }
     Ok(overlay)
@@ -146,17 +137,20 @@ pub fn parse(text: &str, path: &Path) -> Result<Overlay, OverlayError> {
 
 /// Applies `overlay` to `doc`, action by action, and returns the actions that selected nothing.
 ///
-/// An `update` of a node that is neither an object nor an array is an error: the Overlay
-/// specification merges into objects and appends to arrays; a scalar is changed by updating the
-/// object that holds it.
+/// An `update` of a node that is neither an object nor an array is an error, and so is a
+/// non-object `update` of an object: the Overlay specification merges objects into objects and
+/// appends to arrays; a scalar is changed by updating the object that holds it.
 pub fn apply(overlay: &Overlay, doc: &mut Value) -> Result<Vec<Unmatched>, OverlayError> {
     let mut unmatched = Vec::new();
     for (i, action) in overlay.actions.iter().enumerate() {
         let Some(path) = &action.path else { continue };
+        // In path order, each node once (a query may select a node twice, or out of order:
+        // `[2,0]`, `[0,0]`, `[::-1]`), so that removing from the last shifts nothing unvisited.
         let pointers: Vec<String> = path
             .query_located(doc)
+            .dedup()
             .locations()
-            .map(|location| location.to_json_pointer())
+            .map(|l| l.to_json_pointer())
             .collect();
         if pointers.is_empty() {
             unmatched.push(Unmatched {
@@ -166,6 +160,7 @@ pub fn apply(overlay: &Overlay, doc: &mut Value) -> Result<Vec<Unmatched>, Overl
             });
             continue;
         }
+        // As the specification says, `remove: true` wins over an `update` beside it.
         if action.remove {
             // The last first: removing an array's element shifts those after it.
             for pointer in pointers.iter().rev() {
@@ -177,6 +172,17 @@ pub fn apply(overlay: &Overlay, doc: &mut Value) -> Result<Vec<Unmatched>, Overl
                     continue;
                 };
                 match node {
+                    Value::Object(_) if !update.is_object() => {
+                        return Err(OverlayError {
+                            path: overlay.path.display().to_string(),
+                            reason: format!(
+                                "action {} (`{}`) updates the object at {pointer} with {update}: \
+                                 an update of an object must be an object",
+                                i + 1,
+                                action.target
+                            ),
+                        });
+                    }
                     Value::Object(_) => merge(node, update),
                     Value::Array(items) => items.push(update.clone()),
                     other => {
@@ -297,6 +303,35 @@ mod tests {
     }
 
     #[test]
+    fn remove_takes_each_node_once_whatever_the_order_the_query_gives() {
+        for (target, left) in [
+            ("[2,0]", json!([{"name": "b"}])),
+            ("[0,0]", json!([{"name": "b"}, {"name": "c"}])),
+            ("[::-1]", json!([])),
+            ("[?@.name == 'c', 1]", json!([{"name": "a"}])),
+        ] {
+            let o = overlay(&format!(
+                "  - target: \"$.paths['/connect'].post.parameters{target}\"\n    remove: true\n"
+            ));
+            let mut d = doc();
+            assert!(apply(&o, &mut d).unwrap().is_empty());
+            assert_eq!(
+                d["paths"]["/connect"]["post"]["parameters"], left,
+                "{target}"
+            );
+        }
+        // Remove wins over an update beside it; a node and its descendant both go.
+        let o = overlay(
+            "  - target: $..post\n    remove: true\n    update: {summary: x}\n\
+             \x20 - target: $.components..enum\n    remove: true\n",
+        );
+        let mut d = doc();
+        apply(&o, &mut d).unwrap();
+        assert!(d["paths"]["/connect"].get("post").is_none());
+        assert!(d["components"]["schemas"]["Platform"].get("enum").is_none());
+    }
+
+    #[test]
     fn an_action_that_selects_nothing_is_reported_and_the_rest_still_apply() {
         let o = overlay(
             "  - target: $.paths['/gone'].post\n    description: the vendor moved it\n    \
@@ -328,13 +363,10 @@ mod tests {
             bad(&format!("{head}  - target: '$.paths['\n    remove: true")).contains("action 1")
         );
         assert!(bad(&format!("{head}  - target: $.a\n")).contains("neither updates nor removes"));
-        assert!(
-            bad(&format!(
-                "{head}  - target: $.a\n    remove: true\n    update: {{}}"
-            ))
-            .contains("both")
-        );
         assert!(bad("actions: [").starts_with("o.yaml: "));
+        let o = overlay("  - target: $.paths['/connect'].post\n    update: 1\n");
+        let err = apply(&o, &mut doc()).unwrap_err().to_string();
+        assert!(err.contains("must be an object"), "{err}");
         let o = overlay("  - target: $.paths['/connect'].post['x-internal']\n    update: 1\n");
         let err = apply(&o, &mut doc()).unwrap_err().to_string();
         assert!(err.contains("target the object that holds it"), "{err}");

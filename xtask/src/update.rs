@@ -76,11 +76,17 @@ enum Fetched {
     ReferenceChanged(String),
     /// The source or the document failed; the vendor is left as it was.
     Failed(String),
+    /// Its provenance names nothing to fetch (a vendor added from a local file).
+    NotWatched(String),
 }
 
 /// The source named in a provenance file.
 fn source_of(provenance: &str) -> Result<Source, String> {
-    let get = |key| Provenance::read(provenance, key);
+    // Only an address that can be fetched is a source (`vendor new` records the file it read).
+    let get = |key| {
+        Provenance::read(provenance, key)
+            .filter(|v| key == "title" || v.starts_with("https://") || v.starts_with("http://"))
+    };
     if let Some(url) = get("spec_url") {
         return Ok(Source::Spec(url));
     }
@@ -123,7 +129,8 @@ async fn get(client: &reqwest::Client, url: &str) -> Result<String, String> {
 
 /// Reads a saved copy named `name` for `vendor` from `dir` (`dir/name` or `dir/vendor/name`).
 fn saved(dir: &Path, vendor: &str, name: &str) -> Result<String, String> {
-    let candidates = [dir.join(name), dir.join(vendor).join(name)];
+    // The vendor's own folder first: two vendors' documents may share a name (`openapi.yaml`).
+    let candidates = [dir.join(vendor).join(name), dir.join(name)];
     for path in &candidates {
         if path.is_file() {
             return std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
@@ -157,10 +164,14 @@ async fn fetch(
         (None, Source::Spec(url) | Source::Page(url)) => get(client, url).await?,
         (None, Source::Indexed { index, title }) => {
             let listing = get(client, index).await?;
-            let url = find_in_index(&listing, title).ok_or_else(|| {
+            let link = find_in_index(&listing, title).ok_or_else(|| {
                 format!("{index} lists no page titled {title:?}: the vendor renamed or moved it")
             })?;
-            get(client, &url).await?
+            // A link may be relative to the index.
+            let url = reqwest::Url::parse(index)
+                .and_then(|base| base.join(&link))
+                .map_err(|e| format!("{index}: the link {link:?} is not an address: {e}"))?;
+            get(client, url.as_str()).await?
         }
     };
     Ok((source, name, text))
@@ -169,6 +180,7 @@ async fn fetch(
 /// What the fetched text means for `vendor`: unchanged, or what to write, checked in memory
 /// (overlay, normalisation, progenitor, contract) so that a bad document writes nothing.
 fn read_fetched(
+    root: &Path,
     vendor: &Vendor,
     provenance: &str,
     source: &Source,
@@ -198,12 +210,24 @@ fn read_fetched(
     if Provenance::read(provenance, "sha256").as_deref() == Some(prepared.sha256.as_str()) {
         return Fetched::Unchanged;
     }
-    if let Err(err) = codegen::generate(vendor, &prepared.spec)
-        .and_then(|_| codegen::contract_of(vendor, &prepared.spec))
-    {
+    if let Err(err) = generates(root, vendor, &prepared.spec) {
         return Fetched::Failed(format!("the new document cannot be generated: {err}"));
     }
     Fetched::Changed(prepared)
+}
+
+/// Whether everything codegen writes generates with `vendor`'s spec replaced by `spec` (the
+/// client, the contract, the SDK module, the registries, the docs): in memory, nothing written.
+fn generates(root: &Path, vendor: &Vendor, spec: &str) -> Result<(), String> {
+    let mut specs = codegen::read_specs(root).map_err(|e| e.to_string())?;
+    for (v, text) in &mut specs {
+        if v.name == vendor.name {
+            *text = spec.to_owned();
+        }
+    }
+    codegen::generate_from(root, specs)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// The files an update writes, as they were, to put back if a later step fails.
@@ -239,7 +263,6 @@ struct Applied {
     bump: String,
     next: String,
     gate: Gate,
-    overlay: Vec<String>,
 }
 
 /// The semver gate: the proposed bump against the change report's reading and against
@@ -388,11 +411,20 @@ fn write_changelog(root: &Path, entry: &str) -> Result<(), String> {
 
 /// Runs cargo-semver-checks on `social-connect` against `baseline` (a git revision): whether
 /// the version now in `sdk/Cargo.toml` is enough for the API change.
-fn semver_checks(root: &Path, baseline: &str) -> Result<String, String> {
-    let out = Command::new("cargo")
+fn semver_checks(
+    root: &Path,
+    baseline: &str,
+    release_type: Option<&str>,
+) -> Result<String, String> {
+    let mut command = Command::new("cargo");
+    command
         .current_dir(root)
         .args(["semver-checks", "check-release", "-p", "social-connect"])
-        .args(["--baseline-rev", baseline])
+        .args(["--baseline-rev", baseline]);
+    if let Some(release_type) = release_type {
+        command.args(["--release-type", release_type]);
+    }
+    let out = command
         .output()
         .map_err(|e| format!("cargo-semver-checks could not run: {e}"))?;
     let text = format!(
@@ -427,14 +459,23 @@ fn semver_checks(root: &Path, baseline: &str) -> Result<String, String> {
                 .to_owned(),
         );
     }
+    if text.contains("semver requires new") {
+        return Err(format!(
+            "cargo-semver-checks finds the version too small: {}",
+            verdict(&text)
+        ));
+    }
+    // The baseline did not build, the rustdoc format is not the tool's, …: no verdict.
+    let tail: Vec<&str> = text.lines().rev().take(6).collect();
     Err(format!(
-        "cargo-semver-checks finds the version too small: {}",
-        verdict(&text)
+        "cargo-semver-checks could not check the API, so the bump is not verified: {}",
+        tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
     ))
 }
 
 /// Writes `changed` into the tree, regenerates, reports, sets the version, writes the
-/// changelog and runs the gate. On a failure before the version is set, the tree is put back.
+/// changelog and runs the gate. On any failure before the gate, every file it wrote is put
+/// back as it was.
 fn apply(
     root: &Path,
     changed: &[(&Vendor, &Prepared)],
@@ -442,12 +483,32 @@ fn apply(
     date: &str,
     baseline: &str,
 ) -> Result<Applied, String> {
-    let files = changed.iter().flat_map(|(v, _)| {
-        let dir = root.join("specs").join(&v.name);
-        [dir.join("openapi.yaml"), dir.join("provenance.toml")]
-    });
+    let mut specs = codegen::read_specs(root).map_err(|e| e.to_string())?;
+    for (vendor, text) in &mut specs {
+        if let Some((_, prepared)) = changed.iter().find(|(v, _)| v.name == vendor.name) {
+            *text = prepared.spec.clone();
+        }
+    }
+    let generated = codegen::generate_from(root, specs).map_err(|e| e.to_string())?;
+    // Everything this writes or removes, as it is, to put back on any failure below.
+    let mut files: Vec<PathBuf> = changed
+        .iter()
+        .flat_map(|(v, _)| {
+            let dir = root.join("specs").join(&v.name);
+            [dir.join("openapi.yaml"), dir.join("provenance.toml")]
+        })
+        .collect();
+    files.extend(generated.iter().map(|o| root.join(&o.path)));
+    files.extend(
+        codegen::leftovers(root, &generated)
+            .iter()
+            .map(|p| root.join(p)),
+    );
+    files.extend(["sdk/Cargo.toml", "Cargo.lock", CHANGELOG].map(|p| root.join(p)));
     let saved = Saved::of(files);
-    let write = || -> Result<_, String> {
+    let written = (|| -> Result<_, String> {
+        // The report reads the new specs against the committed snapshots and clients: the specs
+        // first, the generated files after it.
         for (vendor, prepared) in changed {
             let dir = root.join("specs").join(&vendor.name);
             for (file, text) in [
@@ -458,23 +519,20 @@ fn apply(
                     .map_err(|e| format!("{}: {e}", dir.join(file).display()))?;
             }
         }
-        let generated = codegen::generate_all(root).map_err(|e| e.to_string())?;
         let report = codegen::change_report(root, &generated).map_err(|e| e.to_string())?;
-        let overlay = codegen::overlay_warnings(root).map_err(|e| e.to_string())?;
-        Ok((generated, report, overlay))
-    };
-    let (generated, report, overlay) = write().inspect_err(|_| saved.restore())?;
-    // Generated files are many: put back the specs, then write them only once all is read.
-    codegen::write_outputs(root, &generated).map_err(|e| e.to_string())?;
-    let bump = options
-        .bump
-        .clone()
-        .unwrap_or_else(|| report.bump.to_owned());
-    let next = bumped(&report.version, &bump)?;
-    set_version(root, &report.version, &next)?;
-    if bump != "none" {
-        write_changelog(root, &changelog_entry(&report, &next, date))?;
-    }
+        codegen::write_outputs(root, &generated).map_err(|e| e.to_string())?;
+        let bump = options
+            .bump
+            .clone()
+            .unwrap_or_else(|| report.bump.to_owned());
+        let next = bumped(&report.version, &bump)?;
+        set_version(root, &report.version, &next)?;
+        if bump != "none" {
+            write_changelog(root, &changelog_entry(&report, &next, date))?;
+        }
+        Ok((report, bump, next))
+    })();
+    let (report, bump, next) = written.inspect_err(|_| saved.restore())?;
     let report_verdict = if rank(&bump) < rank(report.bump) {
         Err(format!(
             "the change report finds changes that need a {} bump ({} → {})",
@@ -485,12 +543,11 @@ fn apply(
     };
     let gate = Gate {
         report: report_verdict,
-        tool: if bump == "none" {
-            Ok("cargo-semver-checks not run: nothing to bump".to_owned())
-        } else if options.no_gate {
+        tool: if options.no_gate {
             Ok("cargo-semver-checks not run (--no-gate)".to_owned())
         } else {
-            semver_checks(root, baseline)
+            // With nothing to bump, the tool still checks that nothing needs one.
+            semver_checks(root, baseline, (bump == "none").then_some("patch"))
         },
     };
     Ok(Applied {
@@ -498,7 +555,6 @@ fn apply(
         bump,
         next,
         gate,
-        overlay,
     })
 }
 
@@ -528,7 +584,7 @@ struct Line {
 }
 
 /// The summary: a table of the vendors, then the report, the version, the gate and the overlays.
-fn summary(lines: &[Line], applied: Option<&Applied>) -> String {
+fn summary(lines: &[Line], applied: Option<&Applied>, overlay: &[String]) -> String {
     let mut s = String::from("# Vendor spec update\n\n| vendor | status |\n|---|---|\n");
     for line in lines {
         let _ = writeln!(
@@ -568,11 +624,11 @@ fn summary(lines: &[Line], applied: Option<&Applied>) -> String {
                 Err(why) => writeln!(s, "- **too small**: {why}"),
             };
         }
-        if !applied.overlay.is_empty() {
-            s.push_str("\n## Overlay actions that no longer match\n\n");
-            for w in &applied.overlay {
-                let _ = writeln!(s, "- {w}");
-            }
+    }
+    if !overlay.is_empty() {
+        s.push_str("\n## Overlay actions that no longer match\n\n");
+        for w in overlay {
+            let _ = writeln!(s, "- {w}");
         }
     }
     s
@@ -638,7 +694,7 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
         .build()
         .map_err(|e| e.to_string())?;
 
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
     let mut changed = Vec::new();
     for vendor in chosen {
         let path = root
@@ -647,8 +703,9 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
             .join("provenance.toml");
         let fetched = match std::fs::read_to_string(&path) {
             Err(e) => Fetched::Failed(format!("{}: {e}", path.display())),
-            Ok(provenance) => {
-                match runtime.block_on(fetch(
+            Ok(provenance) => match source_of(&provenance) {
+                Err(why) if options.from.is_none() => Fetched::NotWatched(why),
+                _ => match runtime.block_on(fetch(
                     &client,
                     options.from.as_deref(),
                     &vendor.name,
@@ -656,10 +713,10 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
                 )) {
                     Err(why) => Fetched::Failed(why),
                     Ok((source, name, text)) => {
-                        read_fetched(vendor, &provenance, &source, &name, &text, &date)
+                        read_fetched(root, vendor, &provenance, &source, &name, &text, &date)
                     }
-                }
-            }
+                },
+            },
         };
         let (status, code) = match &fetched {
             Fetched::Unchanged => ("unchanged".to_owned(), exit::UNCHANGED),
@@ -669,6 +726,7 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
             ),
             Fetched::ReferenceChanged(why) => (format!("needs a maintainer: {why}"), exit::CHANGED),
             Fetched::Failed(why) => (format!("failed, left as it was: {why}"), exit::FAILED),
+            Fetched::NotWatched(why) => (format!("not watched: {why}"), exit::UNCHANGED),
         };
         lines.push(Line {
             vendor: vendor.name.clone(),
@@ -686,10 +744,22 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
             let applied = if pairs.is_empty() {
                 None
             } else {
-                Some(apply(root, &pairs, options, &date, "HEAD")?)
+                match apply(root, &pairs, options, &date, "HEAD") {
+                    Ok(applied) => Some(applied),
+                    Err(why) => {
+                        // Put back whole: every changed vendor is named with the reason.
+                        for line in lines.iter_mut().filter(|l| l.code == exit::CHANGED) {
+                            if pairs.iter().any(|(v, _)| v.name == line.vendor) {
+                                line.status = format!("failed, left as it was: {why}");
+                                line.code = exit::FAILED;
+                            }
+                        }
+                        None
+                    }
+                }
             };
-            let text = summary(&lines, applied.as_ref());
-            finish(options, &text)?;
+            let overlay = codegen::overlay_warnings(root).unwrap_or_default();
+            finish(options, &summary(&lines, applied.as_ref(), &overlay))?;
             exit_code(&lines, applied.as_ref())
         }
         Some(remote) => publish(root, remote, &changed, &lines, options, &date)?,
@@ -706,9 +776,21 @@ fn finish(options: &Options, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The paths `--publish` commits: everything `update` writes.
+const PUBLISHED: &[&str] = &[
+    "specs",
+    "sdk",
+    "mock-server",
+    "tests",
+    "README.md",
+    "docs",
+    "Cargo.lock",
+];
+
 /// `--publish REMOTE`: each changed vendor alone on `spec-update/<vendor>`, from the commit
-/// checked out now, committed with the summary as its message and pushed (forced: the branch
-/// is the bot's, rewritten each night); with `--open-prs`, a pull request opened or updated.
+/// checked out now, committed with the summary as its message and pushed; with `--open-prs`, a
+/// pull request opened or updated. The branch is the bot's: it is rewritten each night, unless
+/// someone else pushed to it, in which case it is left alone and the summary says so.
 fn publish(
     root: &Path,
     remote: &str,
@@ -717,19 +799,29 @@ fn publish(
     options: &Options,
     date: &str,
 ) -> Result<u8, String> {
-    if !git(root, &["status", "--porcelain", "--untracked-files=no"])?.is_empty() {
-        return Err("--publish needs a clean work tree: commit or stash first".to_owned());
+    let mut status = vec!["status", "--porcelain", "--"];
+    status.extend(PUBLISHED);
+    if !git(root, &status)?.is_empty() {
+        return Err(
+            "--publish needs a clean work tree where update writes (untracked files included): \
+             commit, stash or remove them first"
+                .to_owned(),
+        );
     }
     let base = git(root, &["rev-parse", "HEAD"])?;
-    let start = git(root, &["rev-parse", "--abbrev-ref", "HEAD"])?;
+    let start = git(root, &["symbolic-ref", "-q", "--short", "HEAD"]).map_err(|_| {
+        "--publish needs a branch checked out (the pull requests' base), not a detached HEAD"
+            .to_owned()
+    })?;
+    let me = git(root, &["config", "user.email"]).unwrap_or_default();
     let out_dir = root.join("target/spec-update");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    let overlay = codegen::overlay_warnings(root).unwrap_or_default();
+    let mut failed = lines.iter().any(|l| l.code == exit::FAILED);
     let mut code = exit_code(lines, None);
-    let mut all = summary(lines, None);
+    let mut all = summary(lines, None, &overlay);
     for (vendor, prepared) in changed {
         let branch = format!("spec-update/{}", vendor.name);
-        git(root, &["checkout", "--quiet", "-B", &branch, &base])?;
-        let result = apply(root, &[(*vendor, prepared)], options, date, &base);
         let vendor_lines: Vec<Line> = lines
             .iter()
             .filter(|l| l.vendor == vendor.name)
@@ -739,70 +831,118 @@ fn publish(
                 code: l.code,
             })
             .collect();
-        let body = match &result {
-            Ok(applied) => summary(&vendor_lines, Some(applied)),
-            Err(why) => format!("# Vendor spec update\n\n{}: failed: {why}\n", vendor.name),
-        };
-        let vendor_code = match &result {
-            Ok(applied) => exit_code(&vendor_lines, Some(applied)),
-            Err(_) => exit::FAILED,
-        };
-        code = code.max(vendor_code);
-        if vendor_code == exit::FAILED {
-            code = exit::FAILED;
-        }
         let body_path = out_dir.join(format!("{}.md", vendor.name));
-        std::fs::write(&body_path, &body).map_err(|e| format!("{}: {e}", body_path.display()))?;
-        let _ = writeln!(all, "\n---\n\n{body}");
-        if let Ok(applied) = &result {
-            let title = format!(
-                "{}: spec update, social-connect {} ({})",
-                vendor.display, applied.next, applied.bump
-            );
-            git(
-                root,
-                &[
-                    "add",
-                    "--all",
-                    "--",
-                    "specs",
-                    "sdk",
-                    "mock-server",
-                    "tests",
-                    "README.md",
-                    "docs",
-                    "Cargo.lock",
-                ],
-            )?;
-            git(root, &["commit", "--quiet", "-m", &title, "-m", &body])?;
-            git(
-                root,
-                &[
-                    "push",
-                    "--quiet",
-                    "--force",
+        let result = git(root, &["checkout", "--quiet", "-B", &branch, &base])
+            .and_then(|_| apply(root, &[(*vendor, prepared)], options, date, &base));
+        let (body, vendor_code) = match &result {
+            Ok(applied) => {
+                let mut body = summary(&vendor_lines, Some(applied), &overlay);
+                let title = format!(
+                    "{}: spec update, social-connect {} ({})",
+                    vendor.display, applied.next, applied.bump
+                );
+                let target = Target {
                     remote,
-                    &format!("{branch}:refs/heads/{branch}"),
-                ],
-            )?;
-            if options.open_prs {
-                open_pr(
+                    branch: &branch,
+                    base: &start,
+                    me: &me,
+                };
+                match push(
                     root,
-                    &branch,
-                    &start,
+                    &target,
                     &title,
+                    &body,
                     &body_path,
                     is_breaking(applied),
-                )?;
+                    options.open_prs,
+                ) {
+                    Ok(()) => {
+                        let code = exit_code(&vendor_lines, Some(applied));
+                        (body, code)
+                    }
+                    Err(why) => {
+                        let _ = writeln!(body, "\n**Not published**: {why}");
+                        (body, exit::FAILED)
+                    }
+                }
             }
-        }
-        // Back to where the run started: a failed vendor's half-written tree is dropped (its
-        // branch stays at the base), a committed one stays on its branch.
-        git(root, &["reset", "--quiet", "--hard"])?;
-        git(root, &["checkout", "--quiet", &start])?;
+            Err(why) => (
+                format!("# Vendor spec update\n\n{}: failed: {why}\n", vendor.name),
+                exit::FAILED,
+            ),
+        };
+        // Back to where the run started, whatever happened: a failed vendor's half-written
+        // tree is dropped (its branch stays at the base).
+        let back = git(root, &["reset", "--quiet", "--hard"])
+            .and_then(|_| git(root, &["checkout", "--quiet", &start]));
+        failed |= vendor_code == exit::FAILED;
+        code = code.max(vendor_code);
+        std::fs::write(&body_path, &body).map_err(|e| format!("{}: {e}", body_path.display()))?;
+        let _ = writeln!(all, "\n---\n\n{body}");
+        back?;
     }
     finish(options, &all)?;
-    Ok(code)
+    Ok(if failed { exit::FAILED } else { code })
+}
+
+/// Where `--publish` pushes one vendor's branch.
+struct Target<'a> {
+    remote: &'a str,
+    branch: &'a str,
+    /// The branch its pull request goes into.
+    base: &'a str,
+    /// The committer email of update's own commits.
+    me: &'a str,
+}
+
+/// Commits what `apply` wrote on `target.branch` with `title` and `body` as its message, pushes
+/// it, and with `open_prs` opens or updates its pull request. A remote branch with a commit by
+/// anyone else is left alone, and said so.
+fn push(
+    root: &Path,
+    target: &Target<'_>,
+    title: &str,
+    body: &str,
+    body_path: &Path,
+    breaking: bool,
+    open_prs: bool,
+) -> Result<(), String> {
+    let Target {
+        remote,
+        branch,
+        base,
+        me,
+    } = *target;
+    let refname = format!("refs/heads/{branch}");
+    if !git(root, &["ls-remote", remote, &refname])?.is_empty() {
+        git(root, &["fetch", "--quiet", remote, &refname])?;
+        let author = git(root, &["log", "-1", "--format=%ce", "FETCH_HEAD"])?;
+        if author != me {
+            return Err(format!(
+                "{branch} on {remote} has a commit by {author}, not by update ({me}): left \
+                 alone; merge or delete it, and the next run publishes again"
+            ));
+        }
+    }
+    let mut add = vec!["add", "--all", "--"];
+    add.extend(PUBLISHED);
+    git(root, &add)?;
+    git(root, &["commit", "--quiet", "-m", title, "-m", body])?;
+    git(
+        root,
+        &[
+            "push",
+            "--quiet",
+            "--force",
+            remote,
+            &format!("{branch}:{refname}"),
+        ],
+    )?;
+    if open_prs {
+        std::fs::write(body_path, body).map_err(|e| format!("{}: {e}", body_path.display()))?;
+        open_pr(root, branch, base, title, body_path, breaking)?;
+    }
+    Ok(())
 }
 
 /// Opens the pull request of `branch` into `base`, or updates the open one, with the GitHub CLI.
@@ -907,6 +1047,8 @@ mod tests {
                 title: "Connect".into()
             })
         );
+        // A local file (what `vendor new` records) is nothing to fetch.
+        assert!(p("source = \"lumen.yaml\"").is_err());
         assert!(
             p("docs_index = \"https://v.example/llms.txt\"")
                 .unwrap_err()

@@ -476,6 +476,77 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
         "main"
     );
     assert_eq!(git(&copy, &["status", "--porcelain"]), "");
+
+    // Someone else pushed to Recoup's branch: the next run leaves it alone and says so; a vendor
+    // that fails (Postbreeze) fails the run even though another is published.
+    let other = scratch.path().join("other");
+    git(
+        scratch.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--branch",
+            "spec-update/recoup",
+            bare.to_str().unwrap(),
+            other.to_str().unwrap(),
+        ],
+    );
+    std::fs::write(other.join("specs/recoup/overlay.yaml"), "overlay: 1.0.0\n").unwrap();
+    let out = Command::new("git")
+        .current_dir(&other)
+        .args([
+            "-c",
+            "user.name=m",
+            "-c",
+            "user.email=maintainer@example.com",
+            "commit",
+            "--quiet",
+            "-am",
+            "a fix",
+            "--allow-empty",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    git(&other, &["push", "--quiet", "origin", "spec-update/recoup"]);
+    let foreign = git(&bare, &["rev-parse", "spec-update/recoup"]);
+    let run_all = |vendors: &[&str]| {
+        run(
+            &copy,
+            &Options {
+                publish: Some(bare.to_str().unwrap().to_owned()),
+                vendors: vendors.iter().map(|v| (*v).to_owned()).collect(),
+                ..options(&summary_path)
+            },
+        )
+    };
+    let code = run_all(&["recoup", "postbreeze", "ocoya"]).unwrap();
+    let summary = read(scratch.path(), "summary.md");
+    assert_eq!(code, exit::FAILED, "{summary}");
+    assert!(
+        summary.contains("| postbreeze | failed, left as it was"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("**Not published**: spec-update/recoup on"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("has a commit by maintainer@example.com"),
+        "{summary}"
+    );
+    assert_eq!(git(&bare, &["rev-parse", "spec-update/recoup"]), foreign);
+    assert_eq!(
+        git(&copy, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        "main"
+    );
+    assert_eq!(git(&copy, &["status", "--porcelain"]), "");
+
+    // An untracked file where update writes would be committed into a pull request: refused.
+    write(&copy, "docs/scratch.md", "notes");
+    let err = run_all(&["ocoya"]).unwrap_err();
+    assert!(err.contains("clean work tree"), "{err}");
+    std::fs::remove_file(copy.join("docs/scratch.md")).unwrap();
 }
 
 /// The gate with the real cargo-semver-checks: a patch proposed for Ocoya's new provider (a new

@@ -265,10 +265,19 @@ pub(crate) fn read_specs(root: &Path) -> Result<Vec<(Vendor, String)>, CodegenEr
 /// Generates every file from the specs under `root`: each vendor's client and contract,
 /// then the SDK's facts.
 pub(crate) fn generate_all(root: &Path) -> Result<Vec<Output>, CodegenError> {
+    generate_from(root, read_specs(root)?)
+}
+
+/// Every file generated from `specs` (each vendor with its spec's text), with the hand-written
+/// parts and manifests under `root`: what `generate_all` writes, for specs not yet written.
+pub(crate) fn generate_from(
+    root: &Path,
+    specs: Vec<(Vendor, String)>,
+) -> Result<Vec<Output>, CodegenError> {
     let mut outputs = Vec::new();
     let mut contracts = Vec::new();
     let mut hand = Vec::new();
-    for (vendor, text) in read_specs(root)? {
+    for (vendor, text) in specs {
         let client = generate(&vendor, &text)?;
         let own = registry::Hand::of(root, &vendor.name);
         // The SDK's connect of every vendor: the whole module of one without a module of its
@@ -331,7 +340,7 @@ pub(crate) fn drift(root: &Path, generated: &[Output]) -> Vec<String> {
 }
 
 /// The generated SDK modules under `root` that `generated` no longer holds.
-fn leftovers(root: &Path, generated: &[Output]) -> Vec<String> {
+pub(crate) fn leftovers(root: &Path, generated: &[Output]) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(root.join("sdk/src/generated")) else {
         return Vec::new();
     };
