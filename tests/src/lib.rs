@@ -6,6 +6,7 @@
 //! Everything here reads only this repository's own files (`specs/`), never `../shared`.
 
 pub mod browser;
+pub mod doc_shell;
 pub mod flow;
 pub mod harness;
 pub mod skip;

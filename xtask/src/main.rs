@@ -33,6 +33,12 @@ mod util;
 #[cfg(test)]
 mod tidy;
 
+/// The docs' shell commands, shared with the bench's and the mock's tests.
+#[cfg(test)]
+#[allow(unreachable_pub)]
+#[path = "../../tests/src/doc_shell.rs"]
+mod doc_shell;
+
 use xtask::{contract, normalize, overlay, vendors};
 
 #[derive(Debug, Parser)]
@@ -294,65 +300,40 @@ mod tests {
     fn every_xtask_command_in_the_docs_exists() {
         use clap::CommandFactory as _;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut docs = vec![root.join("README.md"), root.join("BENCHMARKS.md")];
-        let mut guides: Vec<_> = std::fs::read_dir(root.join("docs"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect();
-        guides.sort();
-        docs.extend(guides);
         let cli = Cli::command();
         let mut checked = 0;
-        for doc in &docs {
-            let text = std::fs::read_to_string(doc).unwrap();
-            for line in shell_lines(&text) {
+        for doc in doc_shell::docs(&root) {
+            let text = std::fs::read_to_string(&doc).unwrap();
+            for line in doc_shell::shell_lines(&text) {
                 let Some(rest) = line.split("cargo xtask ").nth(1) else {
                     continue;
                 };
-                let words: Vec<&str> = rest
-                    .split([' ', '|', ';', '&', ')', '`'])
-                    .take_while(|w| !w.starts_with('#'))
-                    .filter(|w| !w.is_empty())
-                    .collect();
+                let words = doc_shell::words(rest);
                 let name = words[0];
                 let mut task = cli.find_subcommand(name).unwrap_or_else(|| {
                     panic!("{}: `cargo xtask {name}`: no such task", doc.display())
                 });
                 // `bench` hands its arguments to xtask-bench, whose own test checks them.
-                for word in words[1..].iter().filter(|_| name != "bench") {
+                if name == "bench" {
+                    checked += 1;
+                    continue;
+                }
+                for word in &words[1..] {
                     if let Some(sub) = task.find_subcommand(word) {
                         task = sub;
-                    } else if let Some(flag) = word.strip_prefix("--") {
-                        let flag = flag.split('=').next().unwrap_or_default();
-                        assert!(
-                            task.get_arguments().any(|a| a.get_long() == Some(flag))
-                                || cli.get_arguments().any(|a| a.get_long() == Some(flag)),
-                            "{}: `{line}`: `cargo xtask {name}` has no --{flag}",
-                            doc.display()
-                        );
                     }
+                }
+                for flag in doc_shell::flags(&words) {
+                    assert!(
+                        task.get_arguments().any(|a| a.get_long() == Some(flag))
+                            || cli.get_arguments().any(|a| a.get_long() == Some(flag)),
+                        "{}: `{line}`: `cargo xtask {name}` has no --{flag}",
+                        doc.display()
+                    );
                 }
                 checked += 1;
             }
         }
         assert!(checked >= 5, "only {checked} commands found");
-    }
-
-    /// The lines of the ```sh blocks of a Markdown text.
-    fn shell_lines(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        let mut inside = false;
-        for line in text.lines() {
-            let fence = line.trim_start();
-            if fence.starts_with("```") {
-                inside = !inside && matches!(fence, "```sh" | "```bash" | "```console");
-                continue;
-            }
-            if inside {
-                out.push(line);
-            }
-        }
-        out
     }
 }

@@ -284,6 +284,10 @@ fn every_option_names_its_environment_variable_in_help_and_the_guide() {
     assert!(options >= 12, "{help}");
 }
 
+#[allow(unreachable_pub)]
+#[path = "../../../tests/src/doc_shell.rs"]
+mod doc_shell;
+
 /// Every invocation of the binary in a shell block of the README and the guides
 /// (`social-connect-mock …`, `cargo run … -p social-connect-mock --features cli -- …`) names a
 /// subcommand and flags the binary has: a guide that drifts from the CLI fails here.
@@ -297,21 +301,12 @@ fn every_command_of_the_binary_in_the_docs_exists() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap()
     };
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let mut docs = vec![format!("{root}/README.md")];
-    for entry in std::fs::read_dir(format!("{root}/docs")).unwrap() {
-        docs.push(entry.unwrap().path().display().to_string());
-    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let global = help(&[]);
     let mut checked = 0;
-    for doc in docs.iter().filter(|d| d.ends_with(".md")) {
-        let text = std::fs::read_to_string(doc).unwrap();
-        let mut inside = false;
-        for line in text.lines() {
-            let fence = line.trim_start();
-            if fence.starts_with("```") {
-                inside = !inside && matches!(fence, "```sh" | "```bash" | "```console");
-                continue;
-            }
+    for doc in doc_shell::docs(&root) {
+        let text = std::fs::read_to_string(&doc).unwrap();
+        for line in doc_shell::shell_lines(&text) {
             let args = line
                 .split_once("-p social-connect-mock --features cli -- ")
                 .map(|(_, rest)| rest)
@@ -324,15 +319,8 @@ fn every_command_of_the_binary_in_the_docs_exists() {
                         || before.ends_with(" do");
                     command.then_some(rest)
                 });
-            let Some(args) = args.filter(|_| inside) else {
-                continue;
-            };
-            let words: Vec<&str> = args
-                .split(['#', '|', ';', '&'])
-                .next()
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect();
+            let Some(args) = args else { continue };
+            let words = doc_shell::words(args);
             let sub: Vec<&str> = words
                 .first()
                 .filter(|w| matches!(**w, "schema" | "health" | "verify"))
@@ -340,12 +328,13 @@ fn every_command_of_the_binary_in_the_docs_exists() {
                 .copied()
                 .collect();
             let text = help(&sub);
-            let global = help(&[]);
-            for flag in words.iter().filter(|w| w.starts_with("--")) {
-                let flag = flag.split('=').next().unwrap_or_default();
+            for flag in doc_shell::flags(&words) {
+                let flag = format!("--{flag} ");
                 assert!(
-                    text.contains(&format!("{flag} ")) || global.contains(&format!("{flag} ")),
-                    "{doc}: `{line}`: the binary has no {flag}"
+                    text.contains(&flag) || global.contains(&flag),
+                    "{}: `{line}`: the binary has no {}",
+                    doc.display(),
+                    flag.trim_end()
                 );
             }
             checked += 1;

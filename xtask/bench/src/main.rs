@@ -342,6 +342,12 @@ impl Bench {
     }
 }
 
+/// The docs' shell commands, shared with xtask's and the mock's tests.
+#[cfg(test)]
+#[allow(unreachable_pub)]
+#[path = "../../../tests/src/doc_shell.rs"]
+mod doc_shell;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,36 +363,15 @@ mod tests {
     #[test]
     fn every_bench_command_in_the_docs_exists() {
         use clap::CommandFactory as _;
-        let root = project_root();
-        let mut docs = vec![root.join("README.md"), root.join("BENCHMARKS.md")];
-        docs.extend(
-            std::fs::read_dir(root.join("docs"))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "md")),
-        );
         let cli = BenchArgs::command();
         let mut checked = 0;
-        for doc in &docs {
-            let text = std::fs::read_to_string(doc).unwrap();
-            let mut inside = false;
-            for line in text.lines() {
-                let fence = line.trim_start();
-                if fence.starts_with("```") {
-                    inside = !inside && matches!(fence, "```sh" | "```bash" | "```console");
-                    continue;
-                }
-                let Some(rest) = line.split("cargo xtask bench").nth(1).filter(|_| inside) else {
+        for doc in doc_shell::docs(&project_root()) {
+            let text = std::fs::read_to_string(&doc).unwrap();
+            for line in doc_shell::shell_lines(&text) {
+                let Some(rest) = line.split("cargo xtask bench").nth(1) else {
                     continue;
                 };
-                for flag in rest
-                    .split(['#', '|', ';', '&'])
-                    .next()
-                    .unwrap_or_default()
-                    .split_whitespace()
-                    .filter_map(|w| w.strip_prefix("--"))
-                {
-                    let flag = flag.split('=').next().unwrap_or_default();
+                for flag in doc_shell::flags(&doc_shell::words(rest)) {
                     assert!(
                         cli.get_arguments().any(|a| a.get_long() == Some(flag)),
                         "{}: `{line}`: the bench has no --{flag}",
