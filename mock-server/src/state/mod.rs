@@ -195,26 +195,7 @@ struct Inner {
 
 /// A handle to a mock's state and its admin operations (cheap to clone; all clones share it).
 ///
-/// The same operations over HTTP, under `{origin}{root}/__admin` (answers are JSON; errors
-/// `{"error":"…"}` with 400 / 404 / 405 / 413, 501 for a scenario the adapter cannot do, and,
-/// before anything else is read, 403 for a `Host` or `Origin` a web page would send and 415 for
-/// a `POST`, `PUT` or `DELETE` without `Content-Type: application/json`):
-///
-/// | method & path | body | answer |
-/// |---|---|---|
-/// | `GET /__admin` | – | `{"mode","state_ttl_secs","scenarios","pending_flows"}` |
-/// | `POST /__admin/reset` | – | `{"ok":true}` |
-/// | `GET /__admin/fixture` | – | the [`Fixture`] |
-/// | `PUT`/`POST /__admin/fixture` | a [`Fixture`] | `{"ok":true}` (and resets) |
-/// | `GET /__admin/accounts[?vendor=postbreeze]` | – | `[ConnectedAccount]` |
-/// | `GET /__admin/requests` | – | `[RecordedRequest]`, oldest first |
-/// | `DELETE /__admin/requests` | – | `{"ok":true}` |
-/// | `GET /__admin/scenarios` | – | `{"postbreeze":{"kind":"rate_limited",…},…}` |
-/// | `GET /__admin/scenarios/{vendor}` | – | the [`Scenario`] or `null` |
-/// | `PUT`/`POST /__admin/scenarios/{vendor}` | a [`Scenario`], e.g. `{"kind":"latency","ms":250}` | `{"ok":true}` |
-/// | `DELETE /__admin/scenarios/{vendor}` | – | `{"ok":true}` |
-/// | `GET /__admin/mode` | – | `{"mode":"strict"}` |
-/// | `PUT`/`POST /__admin/mode` | [`ModeBody`](crate::admin::ModeBody) `{"mode":"lax"}` | `{"ok":true}` |
+#[doc = include_str!("../admin-routes.md")]
 #[derive(Debug, Clone)]
 pub struct MockState {
     inner: Arc<Inner>,
