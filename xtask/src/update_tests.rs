@@ -554,8 +554,8 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
 /// cargo-semver-checks' of the built public API. (Recoup's field turned required is not a case:
 /// cargo-semver-checks has no lint for a changed field type, and only the report sees it.)
 #[test]
-#[ignore = "needs cargo-semver-checks (`cargo install --locked cargo-semver-checks`); .ci/run \
-            installs it and runs this test"]
+#[ignore = "needs cargo-semver-checks (`cargo install --locked cargo-semver-checks`); the \
+            nightly spec-update workflow runs it before each update"]
 fn the_semver_gate_runs_cargo_semver_checks_against_the_base_commit() {
     let scratch = tempfile::tempdir().unwrap();
     let copy = scratch.path().join("ws");
