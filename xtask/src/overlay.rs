@@ -353,6 +353,35 @@ mod tests {
     }
 
     #[test]
+    fn a_vendor_without_an_overlay_has_none_and_an_unreadable_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read(dir.path()).unwrap().is_none());
+        std::fs::write(
+            dir.path().join(FILE),
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions: []\n",
+        )
+        .unwrap();
+        let o = read(dir.path()).unwrap().expect("read");
+        assert_eq!(o.info.title, "t");
+        assert_eq!(o.path, dir.path().join(FILE));
+        // Not "no overlay": a folder in its place cannot be read.
+        std::fs::remove_file(dir.path().join(FILE)).unwrap();
+        std::fs::create_dir(dir.path().join(FILE)).unwrap();
+        let err = read(dir.path()).unwrap_err();
+        assert!(err.path.ends_with(FILE), "{err}");
+    }
+
+    #[test]
+    fn removing_past_the_end_of_an_array_changes_nothing() {
+        let mut d = json!({"a": [1, 2]});
+        remove(&mut d, "/a/2");
+        remove(&mut d, "/a/x");
+        assert_eq!(d, json!({"a": [1, 2]}));
+        remove(&mut d, "/a/1");
+        assert_eq!(d, json!({"a": [1]}));
+    }
+
+    #[test]
     fn bad_overlays_are_clear_errors() {
         let bad = |text: &str| parse(text, Path::new("o.yaml")).unwrap_err().to_string();
         let head = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n";
