@@ -1076,6 +1076,130 @@ mod tests {
         assert!(bumped("1.4.3", "huge").unwrap_err().contains("--bump"));
     }
 
+    fn applied(version: &str, changes: Vec<report::Change>) -> Applied {
+        let report = report::report(
+            "t",
+            version,
+            vec![report::VendorReport::new(
+                "ocoya",
+                true,
+                changes,
+                Vec::new(),
+            )],
+        );
+        Applied {
+            bump: report.bump.to_owned(),
+            next: report.next.clone(),
+            report,
+            gate: Gate {
+                report: Ok(String::new()),
+                tool: Ok(String::new()),
+            },
+        }
+    }
+
+    fn change(class: report::Class) -> report::Change {
+        report::Change {
+            class,
+            kind: "request-enum-value-added",
+            at: "body.provider".into(),
+            detail: "enum value `tiktok` added".into(),
+        }
+    }
+
+    #[test]
+    fn exit_codes_tell_unchanged_changed_breaking_and_failed_apart() {
+        let line = |code| Line {
+            vendor: "ocoya".into(),
+            status: String::new(),
+            code,
+        };
+        assert_eq!(exit_code(&[line(exit::UNCHANGED)], None), exit::UNCHANGED);
+        // Additive at 1.x: a minor bump, not breaking.
+        let additive = applied("1.2.3", vec![change(report::Class::NonBreaking)]);
+        assert_eq!(additive.report.bump, "minor");
+        assert!(!is_breaking(&additive));
+        assert_eq!(
+            exit_code(&[line(exit::CHANGED)], Some(&additive)),
+            exit::CHANGED
+        );
+        // Breaking at 1.x is major; below 1.0 it is minor, and breaking both times.
+        for version in ["1.2.3", "0.1.0"] {
+            let breaking = applied(version, vec![change(report::Class::Breaking)]);
+            assert!(is_breaking(&breaking), "{version}");
+            assert_eq!(
+                exit_code(&[line(exit::CHANGED)], Some(&breaking)),
+                exit::BREAKING
+            );
+        }
+        // A description-only change: nothing to bump, changed.
+        let none = applied("1.2.3", Vec::new());
+        assert_eq!(none.report.bump, "none");
+        assert_eq!(
+            exit_code(&[line(exit::CHANGED)], Some(&none)),
+            exit::CHANGED
+        );
+        // A failure wins over everything.
+        let mut failed = applied("1.2.3", vec![change(report::Class::Breaking)]);
+        assert_eq!(
+            exit_code(&[line(exit::FAILED)], Some(&failed)),
+            exit::FAILED
+        );
+        failed.gate.tool = Err("too small".into());
+        assert_eq!(
+            exit_code(&[line(exit::CHANGED)], Some(&failed)),
+            exit::FAILED
+        );
+    }
+
+    #[test]
+    fn the_bumps_are_ordered() {
+        let order = ["none", "patch", "minor", "major"].map(rank);
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    }
+
+    #[test]
+    fn the_changelog_names_only_the_vendors_that_changed() {
+        let report = report::report(
+            "t",
+            "0.1.0",
+            vec![
+                report::VendorReport::new("recoup", false, Vec::new(), Vec::new()),
+                report::VendorReport::new("woopsocial", true, Vec::new(), Vec::new()),
+                report::VendorReport::new(
+                    "ocoya",
+                    true,
+                    vec![change(report::Class::NonBreaking)],
+                    Vec::new(),
+                ),
+            ],
+        );
+        let entry = changelog_entry(&report, "0.1.1", "2026-12-06");
+        assert!(entry.starts_with("## [0.1.1] - 2026-12-06\n"), "{entry}");
+        assert!(
+            entry.contains("- woopsocial: its spec changed outside the connect contract"),
+            "{entry}"
+        );
+        assert!(
+            entry.contains("### Added\n\n- ocoya: `body.provider`: enum value `tiktok` added"),
+            "{entry}"
+        );
+        assert!(!entry.contains("recoup"), "{entry}");
+    }
+
+    #[test]
+    fn an_unreleased_heading_at_the_end_of_the_file_takes_the_entry_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("sdk")).unwrap();
+        std::fs::write(dir.path().join(CHANGELOG), "# Changelog\n\n## [Unreleased]").unwrap();
+        write_changelog(dir.path(), "## [0.1.1] - 2026-12-06\n").unwrap();
+        let text = std::fs::read_to_string(dir.path().join(CHANGELOG)).unwrap();
+        assert_eq!(
+            text,
+            "# Changelog\n\n## [Unreleased]\n## [0.1.1] - 2026-12-06\n"
+        );
+    }
+
     #[test]
     fn the_changelog_entry_goes_under_unreleased() {
         let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use super::{Options, exit, run};
+use crate::import;
 
 /// The workspace this xtask belongs to.
 fn root() -> PathBuf {
@@ -264,6 +265,41 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
         read(scratch.path(), "summary.md")
     );
     assert_eq!(git(&copy, &["status", "--porcelain"]), "");
+
+    // Saved copies instead of the network (`--from`): the vendor's own folder; a vendor with
+    // no saved copy fails, named.
+    let saved = scratch.path().join("saved");
+    std::fs::create_dir_all(saved.join("ocoya")).unwrap();
+    let ocoya_page = import::Provenance::read(&read(&copy, "specs/ocoya/provenance.toml"), "page")
+        .expect("ocoya's provenance names its page");
+    write(
+        &saved.join("ocoya"),
+        &ocoya_page,
+        &page(
+            "Generate social connection URL",
+            "https://docs.ocoya.com/llms.txt",
+            &changed("ocoya", read(&copy, "specs/ocoya/openapi.yaml")),
+        ),
+    );
+    let code = run(
+        &copy,
+        &Options {
+            vendors: vec!["ocoya".into(), "recoup".into()],
+            from: Some(saved.clone()),
+            ..options(&summary_path)
+        },
+    )
+    .unwrap();
+    let summary = read(scratch.path(), "summary.md");
+    assert_eq!(code, exit::FAILED, "{summary}");
+    assert!(summary.contains("| ocoya | changed (sha256 "), "{summary}");
+    assert!(
+        summary.contains("| recoup | failed, left as it was: no saved copy"),
+        "{summary}"
+    );
+    assert!(read(&copy, "specs/ocoya/openapi.yaml").contains("- tiktok"));
+    git(&copy, &["reset", "--quiet", "--hard"]);
+    git(&copy, &["clean", "--quiet", "-fd"]);
 
     // The held-out changes.
     publish_specs(&copy, &server, &changed);
