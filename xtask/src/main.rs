@@ -95,34 +95,7 @@ enum Task {
     /// its overlay, report, propose the version, write the changelog and run the semver gate.
     ///
     /// Exit codes: 0 nothing changed, 2 changed, 3 breaking, 1 a vendor or the gate failed.
-    Update {
-        /// The vendors to update (default: all).
-        vendors: Vec<String>,
-        /// Read saved copies from DIR (`DIR/<page>` or `DIR/<vendor>/<page>`) instead of
-        /// fetching.
-        #[arg(long, value_name = "DIR")]
-        from: Option<PathBuf>,
-        /// Also write the Markdown summary to FILE.
-        #[arg(long, value_name = "FILE")]
-        summary: Option<PathBuf>,
-        /// The date the sources are taken (YYYY-MM-DD); today (UTC) if omitted.
-        #[arg(long)]
-        date: Option<String>,
-        /// Propose this bump instead of the change report's (none, patch, minor, major); the
-        /// semver gate still checks it.
-        #[arg(long)]
-        bump: Option<String>,
-        /// Do not run cargo-semver-checks (the summary says it was not run).
-        #[arg(long)]
-        no_gate: bool,
-        /// Commit each changed vendor on its own branch `spec-update/<vendor>` from HEAD and
-        /// push it to REMOTE.
-        #[arg(long, value_name = "REMOTE")]
-        publish: Option<String>,
-        /// With --publish: open or update a pull request per branch with the GitHub CLI (`gh`).
-        #[arg(long, requires = "publish")]
-        open_prs: bool,
-    },
+    Update(update::Options),
     /// Build the standalone mock's container image, `social-connect-mock:<version>` (Linux,
     /// with Docker; nothing is pulled: `FROM scratch` and a static release binary).
     Image {
@@ -226,26 +199,7 @@ fn main() -> ExitCode {
             };
             scaffold::run(&root, &name, &spec, &choices).map_err(|e| e.to_string())
         }
-        Task::Update {
-            vendors,
-            from,
-            summary,
-            date,
-            bump,
-            no_gate,
-            publish,
-            open_prs,
-        } => {
-            let options = update::Options {
-                vendors,
-                from,
-                summary,
-                date,
-                bump,
-                no_gate,
-                publish,
-                open_prs,
-            };
+        Task::Update(options) => {
             return match update::run(&root, &options) {
                 Ok(code) => ExitCode::from(code),
                 Err(err) => {

@@ -33,24 +33,34 @@ pub(crate) mod exit {
     pub(crate) const BREAKING: u8 = 3;
 }
 
-/// How `update` runs.
-#[derive(Debug, Default)]
+/// How `update` runs: its command line (`cargo xtask update --help`).
+#[derive(Debug, Default, clap::Args)]
 pub(crate) struct Options {
-    /// The vendors to update (all when empty).
+    /// The vendors to update (default: all).
     pub(crate) vendors: Vec<String>,
-    /// Read saved copies from this folder instead of fetching.
+    /// Read saved copies from DIR (`DIR/<vendor>/<page>` or `DIR/<page>`) instead of
+    /// fetching.
+    #[arg(long, value_name = "DIR")]
     pub(crate) from: Option<PathBuf>,
-    /// Also write the summary here.
+    /// Also write the Markdown summary to FILE.
+    #[arg(long, value_name = "FILE")]
     pub(crate) summary: Option<PathBuf>,
-    /// The date the sources were taken (default: today, UTC).
+    /// The date the sources are taken (YYYY-MM-DD); today (UTC) if omitted.
+    #[arg(long)]
     pub(crate) date: Option<String>,
-    /// The bump to propose instead of the report's (`none`, `patch`, `minor`, `major`).
+    /// Propose this bump instead of the change report's (none, patch, minor, major); the
+    /// semver gate still checks it.
+    #[arg(long)]
     pub(crate) bump: Option<String>,
-    /// Skip the semver gate (the summary says so).
+    /// Do not run cargo-semver-checks (the summary says it was not run).
+    #[arg(long)]
     pub(crate) no_gate: bool,
-    /// Commit each changed vendor on `spec-update/<vendor>` and push it to this remote.
+    /// Commit each changed vendor on its own branch `spec-update/<vendor>` from HEAD and
+    /// push it to REMOTE.
+    #[arg(long, value_name = "REMOTE")]
     pub(crate) publish: Option<String>,
-    /// Open or update a pull request per pushed branch with the GitHub CLI (`gh`).
+    /// With --publish: open or update a pull request per branch with the GitHub CLI (`gh`).
+    #[arg(long, requires = "publish")]
     pub(crate) open_prs: bool,
 }
 
