@@ -139,12 +139,61 @@ fn host_name(host: &str) -> &str {
     }
 }
 
-pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
+/// An operation of the admin API: what a path under `{root}/__admin` names. The route table
+/// ([`crate::routes`]) finds it, with or without one trailing `/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// `/__admin`: the service's status.
+    Status,
+    /// `/__admin/reset`.
+    Reset,
+    /// `/__admin/fixture`.
+    Fixture,
+    /// `/__admin/accounts`.
+    Accounts,
+    /// `/__admin/requests`.
+    Requests,
+    /// `/__admin/scenarios`: every vendor's.
+    Scenarios,
+    /// `/__admin/scenarios/{vendor}`: one vendor's.
+    Scenario(MockVendor),
+    /// `/__admin/mode`.
+    Mode,
+    /// `/__admin/scenarios/{other}`: a vendor the mock does not have.
+    UnknownVendor,
+    /// Any other path under `/__admin/`.
+    Unknown,
+}
+
+impl Op {
+    /// Each operation's path under `/__admin`, a vendor's scenario for every vendor.
+    pub(crate) fn paths() -> impl Iterator<Item = (String, Op)> {
+        let fixed = [
+            ("", Op::Status),
+            ("/reset", Op::Reset),
+            ("/fixture", Op::Fixture),
+            ("/accounts", Op::Accounts),
+            ("/requests", Op::Requests),
+            ("/scenarios", Op::Scenarios),
+            ("/mode", Op::Mode),
+            ("/scenarios/{other}", Op::UnknownVendor),
+            ("/{*other}", Op::Unknown),
+        ];
+        let scenarios = MockVendor::ALL
+            .into_iter()
+            .map(|v| (format!("/scenarios/{}", v.slug()), Op::Scenario(v)));
+        fixed
+            .into_iter()
+            .map(|(path, op)| (path.to_owned(), op))
+            .chain(scenarios)
+    }
+}
+
+pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, op: Op) -> MockResponse {
     let st = &ctx.state;
     let m = &req.method;
-    let rest = rest.trim_end_matches('/');
-    match rest {
-        "" => match *m {
+    match op {
+        Op::Status => match *m {
             Method::GET => MockResponse::json(
                 200,
                 &json!({
@@ -157,14 +206,14 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
             ),
             _ => not_allowed("GET"),
         },
-        "/reset" => match *m {
+        Op::Reset => match *m {
             Method::POST => {
                 st.reset();
                 ok()
             }
             _ => not_allowed("POST"),
         },
-        "/fixture" => match *m {
+        Op::Fixture => match *m {
             Method::GET => json_of(&st.fixture()),
             Method::PUT | Method::POST => match body::<Fixture>(req) {
                 Ok(f) => match f.check() {
@@ -178,7 +227,7 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
             },
             _ => not_allowed("GET, PUT, POST"),
         },
-        "/accounts" => match *m {
+        Op::Accounts => match *m {
             Method::GET => {
                 let filter = req.query_param("vendor");
                 let accounts: Vec<_> = st
@@ -190,7 +239,7 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
             }
             _ => not_allowed("GET"),
         },
-        "/requests" => match *m {
+        Op::Requests => match *m {
             Method::GET => json_of(&st.requests()),
             Method::DELETE => {
                 st.clear_requests();
@@ -198,11 +247,11 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
             }
             _ => not_allowed("GET, DELETE"),
         },
-        "/scenarios" => match *m {
+        Op::Scenarios => match *m {
             Method::GET => json_of(&st.scenarios()),
             _ => not_allowed("GET"),
         },
-        "/mode" => match *m {
+        Op::Mode => match *m {
             Method::GET => json_of(&ModeBody { mode: st.mode() }),
             Method::PUT | Method::POST => match body::<ModeBody>(req) {
                 Ok(b) => {
@@ -213,30 +262,29 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, rest: &str) -> MockResponse {
             },
             _ => not_allowed("GET, PUT, POST"),
         },
-        other => {
-            let Some(slug) = other.strip_prefix("/scenarios/") else {
-                return admin_error(404, "unknown admin path");
-            };
-            let Some(vendor) = MockVendor::from_slug(slug) else {
-                return admin_error(404, "unknown vendor");
-            };
-            match *m {
-                Method::PUT | Method::POST => match body::<Scenario>(req) {
-                    Ok(s) => match st.set_scenario(vendor, s) {
-                        Ok(()) => ok(),
-                        Err(AdminError::Invalid(e)) => admin_error(400, &e),
-                        Err(AdminError::Unsupported(e)) => admin_error(501, &e),
-                    },
-                    Err(e) => invalid_body(e),
-                },
-                Method::DELETE => {
-                    st.clear_scenario(vendor);
-                    ok()
-                }
-                Method::GET => json_of(&st.scenarios().get(&vendor)),
-                _ => not_allowed("GET, PUT, POST, DELETE"),
-            }
+        Op::Scenario(vendor) => scenario(st, req, vendor),
+        Op::UnknownVendor => admin_error(404, "unknown vendor"),
+        Op::Unknown => admin_error(404, "unknown admin path"),
+    }
+}
+
+/// `/__admin/scenarios/{vendor}`.
+fn scenario(st: &MockState, req: &MockRequest, vendor: MockVendor) -> MockResponse {
+    match req.method {
+        Method::PUT | Method::POST => match body::<Scenario>(req) {
+            Ok(s) => match st.set_scenario(vendor, s) {
+                Ok(()) => ok(),
+                Err(AdminError::Invalid(e)) => admin_error(400, &e),
+                Err(AdminError::Unsupported(e)) => admin_error(501, &e),
+            },
+            Err(e) => invalid_body(e),
+        },
+        Method::DELETE => {
+            st.clear_scenario(vendor);
+            ok()
         }
+        Method::GET => json_of(&st.scenarios().get(&vendor)),
+        _ => not_allowed("GET, PUT, POST, DELETE"),
     }
 }
 

@@ -4,6 +4,7 @@
 //! A route says *who* answers; the answerer reads the rest of the path itself (the admin API its
 //! operation, a vendor its connect path and path parameters, the tenants layer the tenant's id).
 
+use crate::admin::Op;
 use crate::core::MockVendor;
 
 /// Who answers a path.
@@ -13,8 +14,8 @@ pub(crate) enum Route {
     Tenant,
     /// `/__admin/tenants`: the standalone server's list of tenants (its default service only).
     TenantList,
-    /// `{root}/__admin/…`: the admin API.
-    Admin,
+    /// `{root}/__admin/…`: an operation of the admin API.
+    Admin(Op),
     /// `{root}/__provider/authorize`: the fake provider's consent page and its form.
     Authorize,
     /// `{root}/__provider/token`: the fake provider's token endpoint.
@@ -52,8 +53,12 @@ impl Routes {
             add("/__admin/tenants".to_owned(), Route::TenantList);
             add("/__admin/tenants/".to_owned(), Route::TenantList);
         }
-        for tail in ["", "/", "/{*rest}"] {
-            add(format!("{root}/__admin{tail}"), Route::Admin);
+        for (path, op) in Op::paths() {
+            let path = format!("{root}/__admin{path}");
+            if !path.contains('*') {
+                add(format!("{path}/"), Route::Admin(op));
+            }
+            add(path, Route::Admin(op));
         }
         add(format!("{root}/__provider/authorize"), Route::Authorize);
         add(format!("{root}/__provider/token"), Route::Token);
@@ -114,9 +119,22 @@ mod tests {
     fn every_path_goes_to_its_answerer() {
         let all = routes("", &MockVendor::ALL, true);
         let cases = [
-            ("/__admin", Some(Route::Admin)),
-            ("/__admin/", Some(Route::Admin)),
-            ("/__admin/scenarios/recoup", Some(Route::Admin)),
+            ("/__admin", Some(Route::Admin(Op::Status))),
+            ("/__admin/", Some(Route::Admin(Op::Status))),
+            ("/__admin/reset", Some(Route::Admin(Op::Reset))),
+            ("/__admin/reset/", Some(Route::Admin(Op::Reset))),
+            ("/__admin/reset//", Some(Route::Admin(Op::Unknown))),
+            ("/__admin/resets", Some(Route::Admin(Op::Unknown))),
+            ("/__admin/scenarios", Some(Route::Admin(Op::Scenarios))),
+            (
+                "/__admin/scenarios/recoup/",
+                Some(Route::Admin(Op::Scenario(MockVendor::Recoup))),
+            ),
+            (
+                "/__admin/scenarios/nope",
+                Some(Route::Admin(Op::UnknownVendor)),
+            ),
+            ("/__admin/scenarios/nope/x", Some(Route::Admin(Op::Unknown))),
             ("/__admin/tenants", Some(Route::TenantList)),
             ("/t", Some(Route::Tenant)),
             ("/t/", Some(Route::Tenant)),
@@ -151,13 +169,19 @@ mod tests {
                 assert_eq!(all.find(&path), Some(Route::Api(vendor)), "{path}");
             }
             assert_eq!(all.find(&format!("{prefix}X")), None, "{prefix}X");
+            let scenario = format!("/__admin/scenarios/{}", vendor.slug());
+            let want = Some(Route::Admin(Op::Scenario(vendor)));
+            assert_eq!(all.find(&scenario), want, "{scenario}");
         }
     }
 
     #[test]
     fn a_vendor_mounted_alone_has_its_control_routes_under_its_root() {
         let one = routes("/postbreeze", &[MockVendor::Postbreeze], false);
-        assert_eq!(one.find("/postbreeze/__admin/reset"), Some(Route::Admin));
+        assert_eq!(
+            one.find("/postbreeze/__admin/reset"),
+            Some(Route::Admin(Op::Reset))
+        );
         assert_eq!(one.find("/__admin/reset"), None);
         assert_eq!(one.find("/postbreeze/"), Some(Route::Index));
         assert_eq!(one.find("/t/a"), None, "no tenants");

@@ -131,18 +131,14 @@ impl MockService {
     pub(crate) fn handle_routed(&self, req: MockRequest, route: Option<Route>) -> MockResponse {
         let ctx = &*self.ctx;
         let too_large = req.body_too_large || req.body.len() > ctx.state.max_body_bytes();
-        if route == Some(Route::Admin) {
+        if let Some(Route::Admin(op)) = route {
             if let Some(refused) = admin::guard(ctx, &req) {
                 return no_store(refused);
             }
             if too_large {
                 return no_store(admin::admin_error(413, "request body too large"));
             }
-            let rest = req
-                .path
-                .get(ctx.root.len() + "/__admin".len()..)
-                .unwrap_or_default();
-            return no_store(admin::handle(ctx, &req, rest));
+            return no_store(admin::handle(ctx, &req, op));
         }
         let vendor = match route {
             Some(Route::Api(vendor)) => Some(vendor),
@@ -151,7 +147,11 @@ impl MockService {
         let resp = self.answer(&req, route, too_large);
         let body = vendor
             .filter(|_| !req.body.is_empty() && !too_large)
-            .map(|_| String::from_utf8_lossy(&req.body).into_owned());
+            .map(|_| match std::str::from_utf8(&req.body) {
+                // The common case, without `from_utf8_lossy`'s chunked scan.
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(&req.body).into_owned(),
+            });
         let keys = ctx.state.fixture_keys();
         ctx.state.record(LogEntry::new(
             req.method,
@@ -203,7 +203,7 @@ impl MockService {
             Some(Route::VendorPublic(vendor)) => vendors::module(vendor).public_route(ctx, req),
             Some(Route::Index) if req.method == Method::GET => self.index(),
             // The tenants' routes are answered before the service (`Tenants::handle`).
-            Some(Route::Index | Route::Tenant | Route::TenantList | Route::Admin) | None => {
+            Some(Route::Index | Route::Tenant | Route::TenantList | Route::Admin(_)) | None => {
                 not_found()
             }
         }

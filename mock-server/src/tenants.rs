@@ -140,7 +140,7 @@ impl Tenants {
     /// Returns the refusal, if any.
     fn may_create(&self, req: &MockRequest, tail: &str) -> Option<MockResponse> {
         let route = self.default.route(tail);
-        if route == Some(Route::Admin)
+        if matches!(route, Some(Route::Admin(_)))
             && !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS)
         {
             return self.default.guard_admin(req);
