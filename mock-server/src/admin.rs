@@ -13,10 +13,6 @@ use crate::context::Ctx;
 use crate::core::{MockRequest, MockResponse, MockVendor, Scenario};
 use crate::fixture::Fixture;
 
-pub(crate) fn admin_error(status: u16, message: &str) -> MockResponse {
-    MockResponse::json(status, &json!({"error": message}))
-}
-
 fn ok() -> MockResponse {
     MockResponse::json(200, &json!({"ok": true}))
 }
@@ -26,7 +22,7 @@ fn body<T: DeserializeOwned>(req: &MockRequest) -> Result<T, serde_json::Error> 
 }
 
 fn invalid_body(e: serde_json::Error) -> MockResponse {
-    admin_error(400, &format!("invalid body: {e}"))
+    MockResponse::error(400, &format!("invalid body: {e}"))
 }
 
 /// `v` as a JSON answer, written straight to bytes (no `Value` tree: the log and the accounts
@@ -34,12 +30,12 @@ fn invalid_body(e: serde_json::Error) -> MockResponse {
 pub(crate) fn json_of<T: serde::Serialize>(v: &T) -> MockResponse {
     match serde_json::to_vec(v) {
         Ok(body) => MockResponse::json_bytes(200, body),
-        Err(e) => admin_error(500, &e.to_string()),
+        Err(e) => MockResponse::error(500, &e.to_string()),
     }
 }
 
 fn not_allowed(allow: &str) -> MockResponse {
-    admin_error(405, "method not allowed").header("allow", allow)
+    MockResponse::error(405, "method not allowed").header("allow", allow)
 }
 
 /// Why a web page cannot drive the admin API, checked before anything else of the request:
@@ -59,17 +55,20 @@ pub(crate) fn guard(ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
         .get(http::header::HOST)
         .is_some_and(|h| h.to_str().is_err())
     {
-        return Some(admin_error(403, "the admin API refuses an unreadable Host"));
+        return Some(MockResponse::error(
+            403,
+            "the admin API refuses an unreadable Host",
+        ));
     }
     let Some(h) = req.header("host") else {
-        return Some(admin_error(
+        return Some(MockResponse::error(
             403,
             "the admin API answers only a request that names its Host (loopback, the mock's own \
              or an allowed one)",
         ));
     };
     if !host_allowed(ctx, h) {
-        return Some(admin_error(
+        return Some(MockResponse::error(
             403,
             &format!(
                 "the admin API does not answer to Host {h:?}; start the mock with --allow-host \
@@ -81,14 +80,14 @@ pub(crate) fn guard(ctx: &Ctx, req: &MockRequest) -> Option<MockResponse> {
         && origin != ctx.site
         && origin.strip_prefix("http://") != Some(h)
     {
-        return Some(admin_error(
+        return Some(MockResponse::error(
             403,
             &format!("the admin API refuses requests from other origins ({origin:?})"),
         ));
     }
     let write = !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS);
     if write && !is_json(req.header("content-type")) {
-        return Some(admin_error(
+        return Some(MockResponse::error(
             415,
             "admin writes must be sent with Content-Type: application/json",
         ));
@@ -221,7 +220,7 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, op: Op) -> MockResponse {
                         st.load_fixture(f);
                         ok()
                     }
-                    Err(e) => admin_error(400, &e.to_string()),
+                    Err(e) => MockResponse::error(400, &e.to_string()),
                 },
                 Err(e) => invalid_body(e),
             },
@@ -263,8 +262,8 @@ pub(crate) fn handle(ctx: &Ctx, req: &MockRequest, op: Op) -> MockResponse {
             _ => not_allowed("GET, PUT, POST"),
         },
         Op::Scenario(vendor) => scenario(st, req, vendor),
-        Op::UnknownVendor => admin_error(404, "unknown vendor"),
-        Op::Unknown => admin_error(404, "unknown admin path"),
+        Op::UnknownVendor => MockResponse::error(404, "unknown vendor"),
+        Op::Unknown => MockResponse::error(404, "unknown admin path"),
     }
 }
 
@@ -274,8 +273,8 @@ fn scenario(st: &MockState, req: &MockRequest, vendor: MockVendor) -> MockRespon
         Method::PUT | Method::POST => match body::<Scenario>(req) {
             Ok(s) => match st.set_scenario(vendor, s) {
                 Ok(()) => ok(),
-                Err(AdminError::Invalid(e)) => admin_error(400, &e),
-                Err(AdminError::Unsupported(e)) => admin_error(501, &e),
+                Err(AdminError::Invalid(e)) => MockResponse::error(400, &e),
+                Err(AdminError::Unsupported(e)) => MockResponse::error(501, &e),
             },
             Err(e) => invalid_body(e),
         },

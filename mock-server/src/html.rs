@@ -183,6 +183,12 @@ pub(crate) fn provider_name(provider: &str) -> String {
         .join(" ")
 }
 
+/// The 405 page of a flow page that answers only `allow` (`GET`, `GET, POST`).
+pub(crate) fn method_not_allowed(allow: &str) -> MockResponse {
+    let detail = format!("Use {}.", allow.replace(", ", " or "));
+    error_page(405, "Method not allowed", &detail).header("allow", allow)
+}
+
 /// An error page (HTTP 400 for an unknown, replayed or expired state; never a redirect).
 pub(crate) fn error_page(status: u16, title: &str, detail: &str) -> MockResponse {
     let hint = if status == 400 {

@@ -100,7 +100,8 @@ impl ConnectSample {
         self.with_key(self.url(base_url), key)
     }
 
-    fn with_key(&self, target: String, key: &str) -> String {
+    /// `target` with `key` in the query, where the vendor takes it there.
+    pub(crate) fn with_key(&self, target: String, key: &str) -> String {
         let Auth::Query(name) = self.scheme else {
             return target;
         };

@@ -136,7 +136,7 @@ impl MockService {
                 return no_store(refused);
             }
             if too_large {
-                return no_store(admin::admin_error(413, "request body too large"));
+                return no_store(MockResponse::error(413, "request body too large"));
             }
             return no_store(admin::handle(ctx, &req, op));
         }

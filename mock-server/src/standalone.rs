@@ -282,16 +282,9 @@ pub struct StandaloneServer {
     task: JoinHandle<()>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by scenario")]
 struct DropConnection;
-
-impl std::fmt::Display for DropConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by scenario")
-    }
-}
-
-impl std::error::Error for DropConnection {}
 
 impl StandaloneServer {
     /// Binds and starts serving in the background.
@@ -560,12 +553,12 @@ async fn respond(
     let (parts, body) = req.into_parts();
     if parts.method.as_str().len() > MAX_METHOD {
         // hyper takes any token up to the head's limit as a method; the log would keep it.
-        let resp = MockResponse::json(
+        let resp = MockResponse::error(
             501,
-            &serde_json::json!({"error": format!(
+            &format!(
                 "a method is at most {MAX_METHOD} characters (the mock serves GET, POST, PUT, \
                  DELETE and the like)"
-            )}),
+            ),
         )
         .header("connection", "close");
         return Ok(to_hyper(resp, None));
@@ -578,11 +571,8 @@ async fn respond(
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => (Bytes::new(), true),
         Ok(Err(_)) => return Err(DropConnection),
         Err(_) => {
-            let resp = MockResponse::json(
-                408,
-                &serde_json::json!({"error": "the request body did not arrive in time"}),
-            )
-            .header("connection", "close");
+            let resp = MockResponse::error(408, "the request body did not arrive in time")
+                .header("connection", "close");
             return Ok(to_hyper(resp, None));
         }
     };
@@ -595,7 +585,7 @@ async fn respond(
             body,
             body_too_large,
         }),
-        None => MockResponse::json(400, &serde_json::json!({"error": "invalid request URI"})),
+        None => MockResponse::error(400, "invalid request URI"),
     };
     last_done.store(millis_since(epoch), Ordering::Relaxed);
     if resp.drop_connection {
@@ -607,11 +597,8 @@ async fn respond(
     let permit = match limits.reserve(resp.body.len()) {
         Ok(permit) => permit,
         Err(Busy) => {
-            let busy = MockResponse::json(
-                503,
-                &serde_json::json!({"error": "too many large responses are being sent; retry"}),
-            )
-            .header("retry-after", "1");
+            let busy = MockResponse::error(503, "too many large responses are being sent; retry")
+                .header("retry-after", "1");
             return Ok(to_hyper(busy, None));
         }
     };

@@ -149,7 +149,7 @@ impl Tenants {
         if keyed {
             return None;
         }
-        Some(admin::admin_error(
+        Some(MockResponse::error(
             404,
             "no such tenant: a tenant is created by a vendor API call carrying the vendor's key, \
              or by an admin write sent as application/json (e.g. POST /t/{tenant}/__admin/reset)",
@@ -223,7 +223,7 @@ impl Tenants {
             return refused;
         }
         if req.method != Method::DELETE {
-            return admin::admin_error(405, "method not allowed").header("allow", "GET, DELETE");
+            return MockResponse::error(405, "method not allowed").header("allow", "GET, DELETE");
         }
         let dropped = self.registry().remove(id);
         MockResponse::json(200, &json!({"ok": true, "dropped": dropped}))
@@ -235,7 +235,7 @@ impl Tenants {
             return refused;
         }
         if !matches!(req.method, Method::GET | Method::HEAD) {
-            return admin::admin_error(405, "method not allowed").header("allow", "GET");
+            return MockResponse::error(405, "method not allowed").header("allow", "GET");
         }
         let (mut slots, weight): (Vec<_>, _) = {
             let r = self.registry();
@@ -293,13 +293,8 @@ impl Registry {
     }
 
     fn remove(&mut self, id: &str) -> bool {
-        match self.map.remove(id) {
-            Some(slot) => {
-                self.weight -= slot.weight;
-                true
-            }
-            None => false,
-        }
+        let slot = self.map.remove(id);
+        slot.map(|slot| self.weight -= slot.weight).is_some()
     }
 }
 
@@ -313,7 +308,7 @@ fn valid_id(id: &str) -> bool {
 
 fn invalid_id(id: &str) -> MockResponse {
     let shown: String = id.chars().take(MAX_TENANT_ID + 1).collect();
-    admin::admin_error(
+    MockResponse::error(
         400,
         &format!(
             "invalid tenant id {shown:?}: a tenant id is 1 to {MAX_TENANT_ID} of A-Z, a-z, 0-9, \
@@ -387,7 +382,7 @@ mod tests {
         assert_eq!(b.state().accounts().len(), 2000);
         // The same tenant again is the same service; a refused one is not made.
         assert!(tenants.enter("a", || None).unwrap().same(&a));
-        let refused = tenants.enter("c", || Some(admin::admin_error(404, "no")));
+        let refused = tenants.enter("c", || Some(MockResponse::error(404, "no")));
         assert_eq!(refused.err().map(|r| r.status), Some(404));
         assert_eq!(tenants.registry().map.len(), 2);
     }

@@ -329,10 +329,8 @@ fn keys_into_query(out: &mut [Case], sample: &samples::ConnectSample) {
     let (name, _) = sample.auth("");
     for case in out {
         if let Some(i) = case.headers.iter().position(|(n, _)| *n == name) {
-            let (_, value) = case.headers.remove(i);
-            let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-            let sep = if case.target.contains('?') { '&' } else { '?' };
-            case.target = format!("{}{sep}{name}={value}", case.target);
+            let (_, key) = case.headers.remove(i);
+            case.target = sample.with_key(std::mem::take(&mut case.target), &key);
         }
     }
 }
@@ -457,12 +455,8 @@ pub fn mock_answers(
     let base_path = &base[origin.len()..];
     let mut answers = BTreeMap::new();
     for case in cases {
-        let (path, query) = match case.target.split_once('?') {
-            Some((p, q)) => (p, Some(q.to_owned())),
-            None => (case.target.as_str(), None),
-        };
-        let mut req = MockRequest::new(case.method.clone(), &format!("{base_path}{path}"));
-        req.query = query;
+        let target = format!("{base_path}{}", case.target);
+        let mut req = MockRequest::new(case.method.clone(), &target);
         for (name, value) in &case.headers {
             req = req.with_header(name, value);
         }

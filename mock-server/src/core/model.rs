@@ -45,12 +45,7 @@ impl MockRequest {
 
     /// Adds a header (ignored if the name or value is not valid HTTP).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        if let (Ok(n), Ok(v)) = (
-            http::HeaderName::from_bytes(name.as_bytes()),
-            http::HeaderValue::from_str(value),
-        ) {
-            self.headers.append(n, v);
-        }
+        append(&mut self.headers, name, value);
         self
     }
 
@@ -175,6 +170,11 @@ impl MockResponse {
         Self::new(status).json_content_type().with_body(body)
     }
 
+    /// The mock's own error, `{"error": message}` (the admin API's, the transport's).
+    pub(crate) fn error(status: u16, message: &str) -> Self {
+        Self::json(status, &serde_json::json!({ "error": message }))
+    }
+
     /// A JSON object of string fields, `{"k1":"v1",…}` in the order given (the vendors' success
     /// bodies, written straight to the body; keys are the mock's own literals).
     pub(crate) fn json_fields(status: u16, fields: &[(&str, &str)]) -> Self {
@@ -247,12 +247,7 @@ impl MockResponse {
 
     /// Adds a header (one that is not a valid header name or value is left out).
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            self.headers.append(n, v);
-        }
+        append(&mut self.headers, name, value);
         self
     }
 
@@ -283,6 +278,16 @@ pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
         out.push(b'"');
     } else if serde_json::to_writer(&mut *out, s).is_err() {
         out.extend_from_slice(b"\"\"");
+    }
+}
+
+/// Appends a header to `headers`; one that is not a valid header name or value is left out.
+fn append(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        headers.append(n, v);
     }
 }
 

@@ -5,7 +5,7 @@ use super::shared::push_form_value;
 use crate::context::Ctx;
 use crate::core::clock::expiry;
 use crate::core::token::challenge_of;
-use crate::core::{FlowRules, MockVendor, ProviderFault, Token, random_token};
+use crate::core::{MockVendor, ProviderFault, Token, random_token};
 use crate::state::{Flow, Snapshot, Stage};
 
 /// Flags a scenario puts on the flow a connect mints.
@@ -21,8 +21,6 @@ pub(crate) struct FlowOptions {
 #[derive(Debug)]
 pub(crate) struct NewFlow {
     pub(crate) vendor: MockVendor,
-    /// The vendor's rules for the rest of the flow.
-    pub(crate) rules: &'static FlowRules,
     pub(crate) provider: String,
     pub(crate) platform: String,
     pub(crate) owner_id: String,
@@ -87,7 +85,7 @@ fn mint(ctx: &Ctx, snap: &Snapshot, nf: NewFlow, link: bool) -> (Token, Option<S
     };
     let mut flow = Flow {
         vendor: nf.vendor,
-        rules: nf.rules,
+        rules: nf.vendor.rules(),
         state,
         verifier,
         challenge,

@@ -71,28 +71,22 @@ pub(crate) fn authorise<'a>(
     req: &MockRequest,
 ) -> Result<Authorised<'a>, Box<MockResponse>> {
     if req.method != Method::GET {
-        return Err(Box::new(
-            html::error_page(405, "Method not allowed", "Use GET.").header("allow", "GET"),
-        ));
+        return Err(Box::new(html::method_not_allowed("GET")));
     }
     let Some(state) = req.query_param("state") else {
         return Err(Box::new(bad_state("The callback has no state.")));
     };
     let now = ctx.state.now();
     let mut d = ctx.state.lock();
-    match d.flows.get(&state) {
-        None => return Err(Box::new(bad_state(STATE_GONE))),
+    match d.flows.live(&state, now) {
         Some(f) if f.vendor != vendor => return Err(Box::new(bad_state(STATE_GONE))),
-        Some(f) if f.expires_at <= now => {
-            d.flows.remove(&state);
-            return Err(Box::new(bad_state(STATE_GONE)));
-        }
         Some(f) if !matches!(f.stage, Stage::AwaitingCallback) => {
             return Err(Box::new(bad_state(
                 "This state has not been authorized by the provider.",
             )));
         }
         Some(_) => {}
+        None => return Err(Box::new(bad_state(STATE_GONE))),
     }
     let Some(flow) = d.flows.remove(&state) else {
         return Err(Box::new(bad_state(STATE_GONE)));

@@ -33,8 +33,7 @@ fn answer(ctx: &Ctx, req: &MockRequest, slow: &mut Option<std::time::Duration>) 
         Method::GET => (req.query_pairs(), false),
         Method::POST => (form_pairs(req), true),
         _ => {
-            return html::error_page(405, "Method not allowed", "Use GET or POST.")
-                .header("allow", "GET, POST");
+            return html::method_not_allowed("GET, POST");
         }
     };
     let Some(state) = get(&params, "state") else {
@@ -97,13 +96,9 @@ fn awaiting_consent(
     now: OffsetDateTime,
 ) -> Result<(Flow, std::sync::Arc<Fixture>), &'static str> {
     let mut d = ctx.state.lock();
-    let Some(flow) = d.flows.get(state) else {
+    let Some(flow) = d.flows.live(state, now) else {
         return Err(STATE_GONE);
     };
-    if flow.expires_at <= now {
-        d.flows.remove(state);
-        return Err(STATE_GONE);
-    }
     if !matches!(flow.stage, Stage::AwaitingConsent) {
         return Err(ANSWERED);
     }

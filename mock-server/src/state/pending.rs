@@ -92,6 +92,16 @@ impl<V: Expiring> Pending<V> {
         self.map.get(&Token::from_text(key)?)
     }
 
+    /// The entry under `key` unless it has expired by `now`; an expired one is forgotten.
+    pub(crate) fn live(&mut self, key: &str, now: OffsetDateTime) -> Option<&V> {
+        let expired = self.get(key)?.expires_at() <= now;
+        if expired {
+            self.remove(key);
+            return None;
+        }
+        self.get(key)
+    }
+
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         self.map.get_mut(&Token::from_text(key)?)
     }

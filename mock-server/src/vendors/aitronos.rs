@@ -48,7 +48,59 @@ impl VendorModule for Aitronos {
         req: &MockRequest,
         opts: FlowOptions,
     ) -> MockResponse {
-        connect(ctx, snap, req, opts)
+        let Some(key) = known_key(MockVendor::Aitronos, snap, req) else {
+            return error(
+                ctx,
+                ErrKind::Unauthorized,
+                "Authentication required. Please provide a valid API key.",
+            );
+        };
+        let body = match validate(MockVendor::Aitronos, req, snap.mode) {
+            Ok(b) => b,
+            Err(v) => return error(ctx, ErrKind::BadRequest, &v.message),
+        };
+        let fields = MockVendor::Aitronos.fields();
+        let org = req
+            .query_param(fields.owner.unwrap_or_default())
+            .unwrap_or_default();
+        let connector = text(&body, fields.provider).unwrap_or_default().to_owned();
+        if !social_connect_spec::is_connector_slug(&connector) {
+            return error(
+                ctx,
+                ErrKind::BadRequest,
+                "connector_type must be a connector slug (1-64 letters, digits, _, - and .)",
+            );
+        }
+        if snap
+            .fixture
+            .role(MockVendor::Aitronos, &org, &key)
+            .is_none()
+        {
+            return error(
+                ctx,
+                ErrKind::Forbidden,
+                "You do not have permission to access this resource.",
+            );
+        }
+        let minted = flow::begin(
+            ctx,
+            snap,
+            NewFlow {
+                vendor: MockVendor::Aitronos,
+                provider: connector.clone(),
+                platform: connector,
+                owner_id: org,
+                redirect_target: None,
+                opts,
+            },
+        );
+        MockResponse::json_fields(
+            MockVendor::Aitronos.contract().success,
+            &[
+                ("authorization_url", &minted.authorization_url),
+                ("state", minted.state.as_str()),
+            ],
+        )
     }
 }
 
@@ -111,67 +163,5 @@ pub(crate) fn error(ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
             "timestamp": rfc3339(ctx.state.now()),
             "details": {},
         }}),
-    )
-}
-
-pub(crate) fn connect(
-    ctx: &Ctx,
-    snap: &Snapshot,
-    req: &MockRequest,
-    opts: FlowOptions,
-) -> MockResponse {
-    let Some(key) = known_key(MockVendor::Aitronos, snap, req) else {
-        return error(
-            ctx,
-            ErrKind::Unauthorized,
-            "Authentication required. Please provide a valid API key.",
-        );
-    };
-    let body = match validate(MockVendor::Aitronos, req, snap.mode) {
-        Ok(b) => b,
-        Err(v) => return error(ctx, ErrKind::BadRequest, &v.message),
-    };
-    let fields = MockVendor::Aitronos.fields();
-    let org = req
-        .query_param(fields.owner.unwrap_or_default())
-        .unwrap_or_default();
-    let connector = text(&body, fields.provider).unwrap_or_default().to_owned();
-    if !social_connect_spec::is_connector_slug(&connector) {
-        return error(
-            ctx,
-            ErrKind::BadRequest,
-            "connector_type must be a connector slug (1-64 letters, digits, _, - and .)",
-        );
-    }
-    if snap
-        .fixture
-        .role(MockVendor::Aitronos, &org, &key)
-        .is_none()
-    {
-        return error(
-            ctx,
-            ErrKind::Forbidden,
-            "You do not have permission to access this resource.",
-        );
-    }
-    let minted = flow::begin(
-        ctx,
-        snap,
-        NewFlow {
-            vendor: MockVendor::Aitronos,
-            rules: MockVendor::Aitronos.rules(),
-            provider: connector.clone(),
-            platform: connector,
-            owner_id: org,
-            redirect_target: None,
-            opts,
-        },
-    );
-    MockResponse::json_fields(
-        MockVendor::Aitronos.contract().success,
-        &[
-            ("authorization_url", &minted.authorization_url),
-            ("state", minted.state.as_str()),
-        ],
     )
 }

@@ -40,7 +40,7 @@ pub(crate) trait VendorModule: Sync {
 
     /// A request to one of [`public_paths`](Self::public_paths).
     fn public_route(&self, _ctx: &Ctx, _req: &MockRequest) -> MockResponse {
-        MockResponse::json(404, &serde_json::json!({"error": "not found"}))
+        MockResponse::error(404, "not found")
     }
 
     /// `{root}/__vendor/{vendor}/{tail}`: the OAuth callback, and the vendor's own screens
@@ -91,16 +91,25 @@ pub(crate) enum ErrKind {
 
 impl ErrKind {
     pub(crate) fn status(self) -> u16 {
+        self.status_and_code().0
+    }
+
+    /// The code an error body with a place for one carries (the default rules').
+    pub(crate) fn code(self) -> &'static str {
+        self.status_and_code().1
+    }
+
+    fn status_and_code(self) -> (u16, &'static str) {
         match self {
-            Self::BadRequest => 400,
-            Self::Unauthorized => 401,
-            Self::Forbidden => 403,
-            Self::NotFound => 404,
-            Self::MethodNotAllowed => 405,
-            Self::PayloadTooLarge => 413,
-            Self::Conflict => 409,
-            Self::RateLimited => 429,
-            Self::Server(s) => s,
+            Self::BadRequest => (400, "invalid_request"),
+            Self::Unauthorized => (401, "unauthorized"),
+            Self::Forbidden => (403, "forbidden"),
+            Self::NotFound => (404, "not_found"),
+            Self::MethodNotAllowed => (405, "method_not_allowed"),
+            Self::PayloadTooLarge => (413, "payload_too_large"),
+            Self::Conflict => (409, "conflict"),
+            Self::RateLimited => (429, "rate_limited"),
+            Self::Server(s) => (s, "server_error"),
         }
     }
 }

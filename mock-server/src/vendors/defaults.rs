@@ -42,7 +42,7 @@ pub(crate) fn error(vendor: MockVendor, kind: ErrKind, message: &str) -> MockRes
         return MockResponse::json(status, &serde_json::json!({ "message": message }));
     };
     let mut body = example(schema);
-    fill(schema, &mut body, message, code_of(kind), status);
+    fill(schema, &mut body, message, kind.code(), status);
     MockResponse::json(status, &body)
 }
 
@@ -80,21 +80,6 @@ fn fill(schema: &Schema, body: &mut Value, message: &str, code: &str, status: u1
     }
 }
 
-/// A code for `kind`, for error bodies that have a place for one.
-fn code_of(kind: ErrKind) -> &'static str {
-    match kind {
-        ErrKind::BadRequest => "invalid_request",
-        ErrKind::Unauthorized => "unauthorized",
-        ErrKind::Forbidden => "forbidden",
-        ErrKind::NotFound => "not_found",
-        ErrKind::MethodNotAllowed => "method_not_allowed",
-        ErrKind::PayloadTooLarge => "payload_too_large",
-        ErrKind::Conflict => "conflict",
-        ErrKind::RateLimited => "rate_limited",
-        ErrKind::Server(_) => "server_error",
-    }
-}
-
 /// A field of the connect request: a path parameter where the connect path has one, a query
 /// parameter where the spec names one, else a body field.
 fn field(vendor: MockVendor, req: &MockRequest, body: &Object, name: &str) -> Option<String> {
@@ -118,24 +103,15 @@ fn field(vendor: MockVendor, req: &MockRequest, body: &Object, name: &str) -> Op
 /// Whether `vendor`'s spec lists the values of the parameter or body field `name`.
 fn lists_values(vendor: MockVendor, name: &str) -> bool {
     let contract = vendor.contract();
-    let in_query = contract
-        .query
-        .iter()
-        .find(|p| p.name == name)
-        .map(|p| &p.schema);
-    let in_path = contract
-        .path_params
-        .iter()
-        .find(|p| p.name == name)
-        .map(|p| &p.schema);
-    let in_body = contract
-        .body
-        .as_ref()
-        .and_then(|b| b.schema.property(name))
-        .map(|p| &p.schema);
-    in_path
-        .or(in_query)
-        .or(in_body)
+    let param = |params: &'static [social_connect_spec::Param]| -> Option<&'static Schema> {
+        params.iter().find(|p| p.name == name).map(|p| &p.schema)
+    };
+    param(&contract.path_params)
+        .or_else(|| param(&contract.query))
+        .or_else(|| {
+            let body = contract.body.as_ref()?;
+            body.schema.property(name).map(|p| &p.schema)
+        })
         .is_some_and(|s| s.values.is_some())
 }
 
@@ -202,7 +178,6 @@ pub(crate) fn connect(
         snap,
         NewFlow {
             vendor,
-            rules: vendor.rules(),
             provider: provider.clone(),
             platform: provider,
             owner_id: owner.unwrap_or_else(|| "self".to_owned()),

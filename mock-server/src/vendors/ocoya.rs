@@ -17,8 +17,6 @@
 //!
 //! At the end of a flow: a completion page.
 
-use serde_json::json;
-
 use http::Method;
 
 use super::api::{ErrKind, VendorModule};
@@ -40,8 +38,12 @@ impl VendorModule for Ocoya {
         MockVendor::Ocoya
     }
 
-    fn error(&self, _ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
-        error(kind, message)
+    fn public_paths(&self) -> &'static [&'static str] {
+        &[START_PATH]
+    }
+
+    fn public_route(&self, ctx: &Ctx, req: &MockRequest) -> MockResponse {
+        start(ctx, req)
     }
 
     fn connect(
@@ -51,75 +53,54 @@ impl VendorModule for Ocoya {
         req: &MockRequest,
         opts: FlowOptions,
     ) -> MockResponse {
-        connect(ctx, snap, req, opts)
-    }
-
-    fn public_paths(&self) -> &'static [&'static str] {
-        &[START_PATH]
-    }
-
-    fn public_route(&self, ctx: &Ctx, req: &MockRequest) -> MockResponse {
-        start(ctx, req)
-    }
-}
-
-pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
-    MockResponse::json(kind.status(), &json!({"message": message}))
-}
-
-pub(crate) fn connect(
-    ctx: &Ctx,
-    snap: &Snapshot,
-    req: &MockRequest,
-    opts: FlowOptions,
-) -> MockResponse {
-    let Some(key) = known_key(MockVendor::Ocoya, snap, req) else {
-        return error(ErrKind::Unauthorized, "Unauthorized");
-    };
-    let body = match validate(MockVendor::Ocoya, req, snap.mode) {
-        Ok(b) => b,
-        Err(v)
-            if v.kind == ViolationKind::Enum && v.field == MockVendor::Ocoya.fields().provider =>
+        let Some(key) = known_key(MockVendor::Ocoya, snap, req) else {
+            return self.error(ctx, ErrKind::Unauthorized, "Unauthorized");
+        };
+        let body = match validate(MockVendor::Ocoya, req, snap.mode) {
+            Ok(b) => b,
+            Err(v)
+                if v.kind == ViolationKind::Enum
+                    && v.field == MockVendor::Ocoya.fields().provider =>
+            {
+                return self.error(ctx, ErrKind::BadRequest, "Unsupported provider");
+            }
+            Err(v) => return self.error(ctx, ErrKind::BadRequest, &v.message),
+        };
+        let fields = MockVendor::Ocoya.fields();
+        let workspace = req
+            .query_param(fields.owner.unwrap_or_default())
+            .unwrap_or_default();
+        let provider = text(&body, fields.provider).unwrap_or_default().to_owned();
+        if snap
+            .fixture
+            .role(MockVendor::Ocoya, &workspace, &key)
+            .is_none()
         {
-            return error(ErrKind::BadRequest, "Unsupported provider");
+            return self.error(ctx, ErrKind::NotFound, "Workspace not found");
         }
-        Err(v) => return error(ErrKind::BadRequest, &v.message),
-    };
-    let fields = MockVendor::Ocoya.fields();
-    let workspace = req
-        .query_param(fields.owner.unwrap_or_default())
-        .unwrap_or_default();
-    let provider = text(&body, fields.provider).unwrap_or_default().to_owned();
-    if snap
-        .fixture
-        .role(MockVendor::Ocoya, &workspace, &key)
-        .is_none()
-    {
-        return error(ErrKind::NotFound, "Workspace not found");
+        let state = flow::begin_at_own_page(
+            ctx,
+            snap,
+            NewFlow {
+                vendor: MockVendor::Ocoya,
+                provider: provider.clone(),
+                platform: provider.clone(),
+                owner_id: workspace.clone(),
+                redirect_target: None,
+                opts,
+            },
+        );
+        let mut url = String::with_capacity(ctx.origin.len() + 160);
+        url.push_str(&ctx.origin);
+        url.push_str(START_PATH);
+        url.push_str("?provider=");
+        flow::push_form_value(&mut url, &provider);
+        url.push_str("&workspaceId=");
+        flow::push_form_value(&mut url, &workspace);
+        url.push_str("&state=");
+        flow::push_form_value(&mut url, &state);
+        MockResponse::json_fields(MockVendor::Ocoya.contract().success, &[("url", &url)])
     }
-    let state = flow::begin_at_own_page(
-        ctx,
-        snap,
-        NewFlow {
-            vendor: MockVendor::Ocoya,
-            rules: MockVendor::Ocoya.rules(),
-            provider: provider.clone(),
-            platform: provider.clone(),
-            owner_id: workspace.clone(),
-            redirect_target: None,
-            opts,
-        },
-    );
-    let mut url = String::with_capacity(ctx.origin.len() + 160);
-    url.push_str(&ctx.origin);
-    url.push_str(START_PATH);
-    url.push_str("?provider=");
-    flow::push_form_value(&mut url, &provider);
-    url.push_str("&workspaceId=");
-    flow::push_form_value(&mut url, &workspace);
-    url.push_str("&state=");
-    flow::push_form_value(&mut url, &state);
-    MockResponse::json_fields(MockVendor::Ocoya.contract().success, &[("url", &url)])
 }
 
 /// The path of the URL Ocoya's connect returns (on the mock's origin, as Ocoya's is on its app).
@@ -128,7 +109,7 @@ const START_PATH: &str = "/ocoya/api/social-connect/start";
 /// `GET /ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…`.
 fn start(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     if req.method != Method::GET {
-        return html::error_page(405, "Method not allowed", "Use GET.").header("allow", "GET");
+        return html::method_not_allowed("GET");
     }
     let Some(state) = req.query_param("state") else {
         return bad_state("The link has no state.");

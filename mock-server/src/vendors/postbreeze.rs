@@ -45,7 +45,61 @@ impl VendorModule for Postbreeze {
         req: &MockRequest,
         opts: FlowOptions,
     ) -> MockResponse {
-        connect(ctx, snap, req, opts)
+        let Some(key) = known_key(MockVendor::Postbreeze, snap, req) else {
+            return error(ErrKind::Unauthorized, "Unauthorized");
+        };
+        let body = match validate(MockVendor::Postbreeze, req, snap.mode) {
+            Ok(b) => b,
+            Err(v) => return error(ErrKind::BadRequest, &v.message),
+        };
+        let fields = MockVendor::Postbreeze.fields();
+        let workspace = text(&body, fields.owner.unwrap_or_default())
+            .unwrap_or_default()
+            .to_owned();
+        let platform = text(&body, fields.provider).unwrap_or_default().to_owned();
+        match snap.fixture.role(MockVendor::Postbreeze, &workspace, &key) {
+            None => {
+                return error(
+                    ErrKind::Forbidden,
+                    "This API key cannot access the requested workspace",
+                );
+            }
+            Some(Role::Member) => {
+                return error(
+                    ErrKind::Forbidden,
+                    "Only workspace owners and admins can connect accounts",
+                );
+            }
+            Some(Role::Owner | Role::Admin) => {}
+        }
+        let taken = ctx.state.lock().all_accounts().any(|a| {
+            a.vendor == MockVendor::Postbreeze && a.owner_id == workspace && a.platform == platform
+        });
+        if taken {
+            return error(
+                ErrKind::Conflict,
+                &format!("This workspace already has a {platform} account connected"),
+            );
+        }
+        let minted = flow::begin(
+            ctx,
+            snap,
+            NewFlow {
+                vendor: MockVendor::Postbreeze,
+                provider: platform.to_ascii_lowercase(),
+                platform,
+                owner_id: workspace,
+                redirect_target: None,
+                opts,
+            },
+        );
+        MockResponse::json_fields(
+            MockVendor::Postbreeze.contract().success,
+            &[
+                ("authorizeUrl", &minted.authorization_url),
+                ("state", minted.state.as_str()),
+            ],
+        )
     }
 }
 
@@ -71,69 +125,5 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     MockResponse::json(
         kind.status(),
         &json!({"statusCode": kind.status(), "code": code, "message": message, "requestId": request_id}),
-    )
-}
-
-pub(crate) fn connect(
-    ctx: &Ctx,
-    snap: &Snapshot,
-    req: &MockRequest,
-    opts: FlowOptions,
-) -> MockResponse {
-    let Some(key) = known_key(MockVendor::Postbreeze, snap, req) else {
-        return error(ErrKind::Unauthorized, "Unauthorized");
-    };
-    let body = match validate(MockVendor::Postbreeze, req, snap.mode) {
-        Ok(b) => b,
-        Err(v) => return error(ErrKind::BadRequest, &v.message),
-    };
-    let fields = MockVendor::Postbreeze.fields();
-    let workspace = text(&body, fields.owner.unwrap_or_default())
-        .unwrap_or_default()
-        .to_owned();
-    let platform = text(&body, fields.provider).unwrap_or_default().to_owned();
-    match snap.fixture.role(MockVendor::Postbreeze, &workspace, &key) {
-        None => {
-            return error(
-                ErrKind::Forbidden,
-                "This API key cannot access the requested workspace",
-            );
-        }
-        Some(Role::Member) => {
-            return error(
-                ErrKind::Forbidden,
-                "Only workspace owners and admins can connect accounts",
-            );
-        }
-        Some(Role::Owner | Role::Admin) => {}
-    }
-    let taken = ctx.state.lock().all_accounts().any(|a| {
-        a.vendor == MockVendor::Postbreeze && a.owner_id == workspace && a.platform == platform
-    });
-    if taken {
-        return error(
-            ErrKind::Conflict,
-            &format!("This workspace already has a {platform} account connected"),
-        );
-    }
-    let minted = flow::begin(
-        ctx,
-        snap,
-        NewFlow {
-            vendor: MockVendor::Postbreeze,
-            rules: MockVendor::Postbreeze.rules(),
-            provider: platform.to_ascii_lowercase(),
-            platform,
-            owner_id: workspace,
-            redirect_target: None,
-            opts,
-        },
-    );
-    MockResponse::json_fields(
-        MockVendor::Postbreeze.contract().success,
-        &[
-            ("authorizeUrl", &minted.authorization_url),
-            ("state", minted.state.as_str()),
-        ],
     )
 }

@@ -37,16 +37,6 @@ impl VendorModule for Recoup {
         error(kind, message)
     }
 
-    fn connect(
-        &self,
-        ctx: &Ctx,
-        snap: &Snapshot,
-        req: &MockRequest,
-        opts: FlowOptions,
-    ) -> MockResponse {
-        connect(ctx, snap, req, opts)
-    }
-
     /// With `callback_url`, the browser goes back to it unchanged: Recoup documents no result
     /// parameters.
     fn finish(
@@ -61,6 +51,86 @@ impl VendorModule for Recoup {
             None => flow::completion_page(fixture, flow, outcome),
         }
     }
+
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse {
+        let Some(key) = known_key(MockVendor::Recoup, snap, req) else {
+            return error(
+                ErrKind::Unauthorized,
+                "Unauthorized: missing or invalid API key",
+            );
+        };
+        let body = match validate(MockVendor::Recoup, req, snap.mode) {
+            Ok(b) => b,
+            Err(v) => return error(ErrKind::BadRequest, &v.message),
+        };
+        let fields = MockVendor::Recoup.fields();
+        let connector = text(&body, fields.provider).unwrap_or_default().to_owned();
+        if !social_connect_spec::is_connector_slug(&connector) {
+            return error(
+                ErrKind::BadRequest,
+                "Invalid connector: a connector slug is 1-64 letters, digits, _, - and .",
+            );
+        }
+        let callback = match text(&body, "callback_url") {
+            None => None,
+            Some(raw) => match check_redirect_target(raw, snap.mode) {
+                Ok(u) => Some(u),
+                Err(m) => return error(ErrKind::BadRequest, &format!("callback_url: {m}")),
+            },
+        };
+        // The contract checked the uuid; the mock keys accounts by its hyphenated form.
+        let account_id = text(&body, "account_id")
+            .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
+            .map(|u| u.hyphenated().to_string());
+        let own = snap
+            .fixture
+            .api_keys
+            .iter()
+            .find(|k| k.key == key)
+            .and_then(|k| k.recoup_account_id.clone());
+        let Some(account) = account_id.or(own) else {
+            return error(
+                ErrKind::Forbidden,
+                "Forbidden: this API key has no own account",
+            );
+        };
+        if snap
+            .fixture
+            .role(MockVendor::Recoup, &account, &key)
+            .is_none()
+        {
+            return error(
+                ErrKind::Forbidden,
+                &format!("Forbidden: no access to account {account}"),
+            );
+        }
+        let minted = flow::begin(
+            ctx,
+            snap,
+            NewFlow {
+                vendor: MockVendor::Recoup,
+                provider: connector.clone(),
+                platform: connector.clone(),
+                owner_id: account,
+                redirect_target: callback,
+                opts,
+            },
+        );
+        // `{"data":{"connector","redirectUrl"},"success":true}`, keys in the order `json!` sorts them.
+        let mut body = Vec::with_capacity(80 + connector.len() + minted.authorization_url.len());
+        body.extend_from_slice(b"{\"data\":{\"connector\":");
+        push_json_str(&mut body, &connector);
+        body.extend_from_slice(b",\"redirectUrl\":");
+        push_json_str(&mut body, &minted.authorization_url);
+        body.extend_from_slice(b"},\"success\":true}");
+        MockResponse::json_bytes(MockVendor::Recoup.contract().success, body)
+    }
 }
 
 pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
@@ -68,84 +138,4 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
         kind.status(),
         &json!({"error": kind.status(), "message": message}),
     )
-}
-
-pub(crate) fn connect(
-    ctx: &Ctx,
-    snap: &Snapshot,
-    req: &MockRequest,
-    opts: FlowOptions,
-) -> MockResponse {
-    let Some(key) = known_key(MockVendor::Recoup, snap, req) else {
-        return error(
-            ErrKind::Unauthorized,
-            "Unauthorized: missing or invalid API key",
-        );
-    };
-    let body = match validate(MockVendor::Recoup, req, snap.mode) {
-        Ok(b) => b,
-        Err(v) => return error(ErrKind::BadRequest, &v.message),
-    };
-    let fields = MockVendor::Recoup.fields();
-    let connector = text(&body, fields.provider).unwrap_or_default().to_owned();
-    if !social_connect_spec::is_connector_slug(&connector) {
-        return error(
-            ErrKind::BadRequest,
-            "Invalid connector: a connector slug is 1-64 letters, digits, _, - and .",
-        );
-    }
-    let callback = match text(&body, "callback_url") {
-        None => None,
-        Some(raw) => match check_redirect_target(raw, snap.mode) {
-            Ok(u) => Some(u),
-            Err(m) => return error(ErrKind::BadRequest, &format!("callback_url: {m}")),
-        },
-    };
-    // The contract checked the uuid; the mock keys accounts by its hyphenated form.
-    let account_id = text(&body, "account_id")
-        .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
-        .map(|u| u.hyphenated().to_string());
-    let own = snap
-        .fixture
-        .api_keys
-        .iter()
-        .find(|k| k.key == key)
-        .and_then(|k| k.recoup_account_id.clone());
-    let Some(account) = account_id.or(own) else {
-        return error(
-            ErrKind::Forbidden,
-            "Forbidden: this API key has no own account",
-        );
-    };
-    if snap
-        .fixture
-        .role(MockVendor::Recoup, &account, &key)
-        .is_none()
-    {
-        return error(
-            ErrKind::Forbidden,
-            &format!("Forbidden: no access to account {account}"),
-        );
-    }
-    let minted = flow::begin(
-        ctx,
-        snap,
-        NewFlow {
-            vendor: MockVendor::Recoup,
-            rules: MockVendor::Recoup.rules(),
-            provider: connector.clone(),
-            platform: connector.clone(),
-            owner_id: account,
-            redirect_target: callback,
-            opts,
-        },
-    );
-    // `{"data":{"connector","redirectUrl"},"success":true}`, keys in the order `json!` sorts them.
-    let mut body = Vec::with_capacity(80 + connector.len() + minted.authorization_url.len());
-    body.extend_from_slice(b"{\"data\":{\"connector\":");
-    push_json_str(&mut body, &connector);
-    body.extend_from_slice(b",\"redirectUrl\":");
-    push_json_str(&mut body, &minted.authorization_url);
-    body.extend_from_slice(b"},\"success\":true}");
-    MockResponse::json_bytes(MockVendor::Recoup.contract().success, body)
 }

@@ -52,16 +52,6 @@ impl VendorModule for WoopSocial {
         error(kind, message)
     }
 
-    fn connect(
-        &self,
-        ctx: &Ctx,
-        snap: &Snapshot,
-        req: &MockRequest,
-        opts: FlowOptions,
-    ) -> MockResponse {
-        connect(ctx, snap, req, opts)
-    }
-
     fn control_route(&self, ctx: &Ctx, req: &MockRequest, tail: &str) -> Option<MockResponse> {
         match tail {
             "callback" => Some(self.callback(ctx, req)),
@@ -157,6 +147,72 @@ impl VendorModule for WoopSocial {
         url.set_query(Some(&q));
         MockResponse::redirect(redirect_status, url.as_str())
     }
+
+    fn connect(
+        &self,
+        ctx: &Ctx,
+        snap: &Snapshot,
+        req: &MockRequest,
+        opts: FlowOptions,
+    ) -> MockResponse {
+        let Some(key) = known_key(MockVendor::WoopSocial, snap, req) else {
+            return error(ErrKind::Unauthorized, "Missing or invalid API key");
+        };
+        let body = match validate(MockVendor::WoopSocial, req, snap.mode) {
+            Ok(b) => b,
+            Err(v) => return error(ErrKind::BadRequest, &v.message),
+        };
+        let fields = MockVendor::WoopSocial.fields();
+        let project = text(&body, fields.owner.unwrap_or_default())
+            .unwrap_or_default()
+            .to_owned();
+        let platform = text(&body, fields.provider).unwrap_or_default().to_owned();
+        let redirect_field = fields.redirect.unwrap_or_default();
+        let redirect = match text(&body, redirect_field) {
+            None => None,
+            Some(raw) => match check_redirect_target(raw, snap.mode) {
+                Ok(u) => Some(u),
+                Err(m) => return error(ErrKind::BadRequest, &format!("{redirect_field}: {m}")),
+            },
+        };
+        if snap.mode == Mode::Strict
+            && let Some(key) = redirect.as_ref().and_then(reserved_key)
+        {
+            return error(
+                ErrKind::BadRequest,
+                &format!(
+                    "redirectUrl: its query must not carry {key:?}: WoopSocial appends {} to it",
+                    RESULT_KEYS.join(", ")
+                ),
+            );
+        }
+        if snap
+            .fixture
+            .role(MockVendor::WoopSocial, &project, &key)
+            .is_none()
+        {
+            return MockResponse::json(
+                404,
+                &json!({"error": {"code": "PROJECT_NOT_FOUND", "message": format!("Project {project} not found")}}),
+            );
+        }
+        let minted = flow::begin(
+            ctx,
+            snap,
+            NewFlow {
+                vendor: MockVendor::WoopSocial,
+                provider: platform.to_ascii_lowercase(),
+                platform,
+                owner_id: project,
+                redirect_target: redirect,
+                opts,
+            },
+        );
+        MockResponse::json_fields(
+            MockVendor::WoopSocial.contract().success,
+            &[("url", &minted.authorization_url)],
+        )
+    }
 }
 
 pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
@@ -174,72 +230,6 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     MockResponse::json(
         kind.status(),
         &json!({"error": {"code": code, "message": message}}),
-    )
-}
-
-pub(crate) fn connect(
-    ctx: &Ctx,
-    snap: &Snapshot,
-    req: &MockRequest,
-    opts: FlowOptions,
-) -> MockResponse {
-    let Some(key) = known_key(MockVendor::WoopSocial, snap, req) else {
-        return error(ErrKind::Unauthorized, "Missing or invalid API key");
-    };
-    let body = match validate(MockVendor::WoopSocial, req, snap.mode) {
-        Ok(b) => b,
-        Err(v) => return error(ErrKind::BadRequest, &v.message),
-    };
-    let fields = MockVendor::WoopSocial.fields();
-    let project = text(&body, fields.owner.unwrap_or_default())
-        .unwrap_or_default()
-        .to_owned();
-    let platform = text(&body, fields.provider).unwrap_or_default().to_owned();
-    let redirect_field = fields.redirect.unwrap_or_default();
-    let redirect = match text(&body, redirect_field) {
-        None => None,
-        Some(raw) => match check_redirect_target(raw, snap.mode) {
-            Ok(u) => Some(u),
-            Err(m) => return error(ErrKind::BadRequest, &format!("{redirect_field}: {m}")),
-        },
-    };
-    if snap.mode == Mode::Strict
-        && let Some(key) = redirect.as_ref().and_then(reserved_key)
-    {
-        return error(
-            ErrKind::BadRequest,
-            &format!(
-                "redirectUrl: its query must not carry {key:?}: WoopSocial appends {} to it",
-                RESULT_KEYS.join(", ")
-            ),
-        );
-    }
-    if snap
-        .fixture
-        .role(MockVendor::WoopSocial, &project, &key)
-        .is_none()
-    {
-        return MockResponse::json(
-            404,
-            &json!({"error": {"code": "PROJECT_NOT_FOUND", "message": format!("Project {project} not found")}}),
-        );
-    }
-    let minted = flow::begin(
-        ctx,
-        snap,
-        NewFlow {
-            vendor: MockVendor::WoopSocial,
-            rules: MockVendor::WoopSocial.rules(),
-            provider: platform.to_ascii_lowercase(),
-            platform,
-            owner_id: project,
-            redirect_target: redirect,
-            opts,
-        },
-    );
-    MockResponse::json_fields(
-        MockVendor::WoopSocial.contract().success,
-        &[("url", &minted.authorization_url)],
     )
 }
 
@@ -320,7 +310,7 @@ account.</p>{facts}\
 /// `POST {root}/__vendor/woopsocial/pages` (the page-selection form).
 fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     if req.method != Method::POST {
-        return html::error_page(405, "Method not allowed", "Use POST.").header("allow", "POST");
+        return html::method_not_allowed("POST");
     }
     let p = form_pairs(req);
     let Some(token) = get(&p, "selection") else {
@@ -328,15 +318,10 @@ fn page_selection(ctx: &Ctx, req: &MockRequest) -> MockResponse {
     };
     let now = ctx.state.now();
     let mut d = ctx.state.lock();
-    match d.flows.get(token) {
-        Some(f) if matches!(f.stage, Stage::AwaitingPageSelection) => {
-            if f.expires_at <= now {
-                d.flows.remove(token);
-                return bad_state(STATE_GONE);
-            }
-        }
-        // Another vendor's state, or a flow at another step: not this form's to consume.
-        _ => return bad_state(STATE_GONE),
+    // Another vendor's state, or a flow at another step: not this form's to consume.
+    let live = d.flows.live(token, now);
+    if !live.is_some_and(|f| matches!(f.stage, Stage::AwaitingPageSelection)) {
+        return bad_state(STATE_GONE);
     }
     let ids = p
         .iter()
