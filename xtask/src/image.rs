@@ -13,11 +13,13 @@ use std::process::Command;
 const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
 /// What `cargo xtask image` was asked for.
-#[derive(Debug)]
+#[derive(Debug, clap::Args)]
 pub(crate) struct Options {
-    /// The image's name and tag; default `social-connect-mock:<version>`.
+    /// The image's name and tag.
+    #[arg(long, value_name = "NAME:TAG")]
     pub(crate) tag: Option<String>,
     /// Also tag it `social-connect-mock:latest`.
+    #[arg(long)]
     pub(crate) latest: bool,
 }
 
@@ -183,13 +185,8 @@ fn docker() -> std::ffi::OsString {
 }
 
 fn git_revision(root: &Path) -> Option<String> {
-    let out = Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(root)
-        .output()
-        .ok()?;
-    let rev = String::from_utf8(out.stdout).ok()?.trim().to_owned();
-    (out.status.success() && rev.len() == 40).then_some(rev)
+    let rev = crate::util::output(root, "git", &["rev-parse", "HEAD"], ["", ""]).ok()?;
+    (rev.len() == 40).then_some(rev)
 }
 
 fn run_command(command: &mut Command, what: &str) -> Result<(), String> {

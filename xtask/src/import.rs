@@ -47,11 +47,8 @@ pub(crate) enum ImportError {
         now: String,
     },
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] crate::fsio::IoError),
     /// Anything else, said plainly.
     #[error("{0}")]
     Other(String),
@@ -338,22 +335,17 @@ pub(crate) fn import_page(
     let dir = specs_dir.join(&vendor.name);
     let spec_path = dir.join("openapi.yaml");
     let provenance_path = dir.join("provenance.toml");
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| ImportError::Io { path, source }
-    };
     let recorded = std::fs::read_to_string(&provenance_path).ok();
     if vendor.authored && recorded.is_none() {
-        std::fs::read_to_string(&provenance_path).map_err(io(&provenance_path))?;
+        crate::fsio::read(&provenance_path)?;
     }
     let Some(prepared) = prepare(vendor, page_name, page, source, date, recorded.as_deref())?
     else {
         return Ok(Imported::ReferenceUnchanged);
     };
     let previous = std::fs::read(&spec_path).ok();
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    std::fs::write(&spec_path, &prepared.spec).map_err(io(&spec_path))?;
-    std::fs::write(&provenance_path, &prepared.provenance).map_err(io(&provenance_path))?;
+    crate::fsio::write_creating_dirs(&spec_path, &prepared.spec)?;
+    crate::fsio::write(&provenance_path, &prepared.provenance)?;
     Ok(Imported::Written {
         changed: previous.as_deref() != Some(prepared.spec.as_bytes()),
         sha256: prepared.sha256,
@@ -370,28 +362,12 @@ pub(crate) fn run(
 ) -> Result<(), ImportError> {
     let known = vendors::load(root).map_err(|e| ImportError::Other(e.to_string()))?;
     let vendor = vendors::find(&known, vendor).map_err(ImportError::Other)?;
-    let page = std::fs::read_to_string(page_path).map_err(|source| ImportError::Io {
-        path: page_path.display().to_string(),
-        source,
-    })?;
+    let page = crate::fsio::read(page_path)?;
     let page_name = page_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| page_path.display().to_string());
-    let date = match date {
-        Some(d)
-            if time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                .is_ok() =>
-        {
-            d.to_owned()
-        }
-        Some(d) => {
-            return Err(ImportError::Other(format!(
-                "--date {d:?} is not YYYY-MM-DD"
-            )));
-        }
-        None => crate::util::today(),
-    };
+    let date = crate::util::date_or_today(date).map_err(ImportError::Other)?;
     match import_page(
         &root.join("specs"),
         vendor,

@@ -3,6 +3,7 @@
 
 #[path = "codegen/contract.rs"]
 pub mod contract;
+pub mod fsio;
 #[path = "codegen/normalize.rs"]
 pub mod normalize;
 pub mod overlay;

@@ -39,7 +39,7 @@ mod tidy;
 #[path = "../../tests/src/doc_shell.rs"]
 mod doc_shell;
 
-use xtask::{contract, normalize, overlay, vendors};
+use xtask::{contract, fsio, normalize, overlay, vendors};
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", about = "Maintainer tasks for social-connect")]
@@ -98,14 +98,7 @@ enum Task {
     Update(update::Options),
     /// Build the standalone mock's container image, `social-connect-mock:<version>` (Linux,
     /// with Docker; nothing is pulled: `FROM scratch` and a static release binary).
-    Image {
-        /// The image's name and tag.
-        #[arg(long, value_name = "NAME:TAG")]
-        tag: Option<String>,
-        /// Also tag it `social-connect-mock:latest`.
-        #[arg(long)]
-        latest: bool,
-    },
+    Image(image::Options),
     /// Add a vendor: `cargo xtask vendor new NAME --spec FILE`.
     #[command(subcommand)]
     Vendor(VendorTask),
@@ -132,28 +125,8 @@ enum VendorTask {
         /// Its OpenAPI 3 document (YAML or JSON), copied to `specs/NAME/openapi.yaml`.
         #[arg(long, value_name = "FILE")]
         spec: PathBuf,
-        /// The connect operation's parameter or body field that names the owner.
-        #[arg(long, value_name = "FIELD")]
-        owner: Option<String>,
-        /// The field that names the provider (a path or query parameter, or a body field).
-        #[arg(long, value_name = "FIELD")]
-        provider: Option<String>,
-        /// The field that takes the URL to send the browser back to.
-        #[arg(long, value_name = "FIELD")]
-        redirect: Option<String>,
-        /// The JSON pointer of the link in the success answer (`/data/auth_url`).
-        #[arg(long, value_name = "POINTER")]
-        link: Option<String>,
-        /// The connect operation, where the spec has more than one (`"post /connect"`).
-        #[arg(long, value_name = "OPERATION")]
-        operation: Option<String>,
-        /// How the vendor names itself (default: NAME, capitalised).
-        #[arg(long)]
-        display: Option<String>,
-        /// Also write the vendor's own SDK, mock and test modules, to state rules its docs give
-        /// beyond its spec (without it, the vendor is its spec and its manifest).
-        #[arg(long)]
-        modules: bool,
+        #[command(flatten)]
+        choices: scaffold::Choices,
     },
 }
 
@@ -180,25 +153,8 @@ fn main() -> ExitCode {
         Task::Vendor(VendorTask::New {
             name,
             spec,
-            owner,
-            provider,
-            redirect,
-            link,
-            operation,
-            display,
-            modules,
-        }) => {
-            let choices = scaffold::Choices {
-                operation,
-                owner,
-                provider,
-                redirect,
-                link,
-                display,
-                modules,
-            };
-            scaffold::run(&root, &name, &spec, &choices).map_err(|e| e.to_string())
-        }
+            choices,
+        }) => scaffold::run(&root, &name, &spec, &choices).map_err(|e| e.to_string()),
         Task::Update(options) => {
             return match update::run(&root, &options) {
                 Ok(code) => ExitCode::from(code),
@@ -208,7 +164,7 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Task::Image { tag, latest } => image::run(&root, &image::Options { tag, latest }),
+        Task::Image(options) => image::run(&root, &options),
         Task::Bench { args } => return bench::run(&root, &args),
     };
     match result {

@@ -18,6 +18,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::codegen::{self, report};
+use crate::fsio;
 use crate::import::{self, ImportError, Prepared, Provenance};
 use crate::vendors::{self, Vendor};
 
@@ -143,7 +144,7 @@ fn saved(dir: &Path, vendor: &str, name: &str) -> Result<String, String> {
     let candidates = [dir.join(vendor).join(name), dir.join(name)];
     for path in &candidates {
         if path.is_file() {
-            return std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+            return Ok(fsio::read(path)?);
         }
     }
     Err(format!(
@@ -220,24 +221,28 @@ fn read_fetched(
     if Provenance::read(provenance, "sha256").as_deref() == Some(prepared.sha256.as_str()) {
         return Fetched::Unchanged;
     }
-    if let Err(err) = generates(root, vendor, &prepared.spec) {
+    // Everything codegen writes (the client, the contract, the SDK module, the registries, the
+    // docs) must generate with the new spec: in memory, nothing written.
+    let new = |v: &Vendor| (v.name == vendor.name).then_some(prepared.spec.as_str());
+    if let Err(err) = generate_with(root, new) {
         return Fetched::Failed(format!("the new document cannot be generated: {err}"));
     }
     Fetched::Changed(prepared)
 }
 
-/// Whether everything codegen writes generates with `vendor`'s spec replaced by `spec` (the
-/// client, the contract, the SDK module, the registries, the docs): in memory, nothing written.
-fn generates(root: &Path, vendor: &Vendor, spec: &str) -> Result<(), String> {
+/// Everything codegen writes, in memory, with the specs `new` gives (for a vendor) in place of
+/// the committed ones.
+fn generate_with<'a>(
+    root: &Path,
+    new: impl Fn(&Vendor) -> Option<&'a str>,
+) -> Result<Vec<crate::util::Output>, String> {
     let mut specs = codegen::read_specs(root).map_err(|e| e.to_string())?;
-    for (v, text) in &mut specs {
-        if v.name == vendor.name {
-            *text = spec.to_owned();
+    for (vendor, text) in &mut specs {
+        if let Some(spec) = new(vendor) {
+            spec.clone_into(text);
         }
     }
-    codegen::generate_from(root, specs)
-        .map(drop)
-        .map_err(|e| e.to_string())
+    codegen::generate_from(root, specs).map_err(|e| e.to_string())
 }
 
 /// The files an update writes, as they were, to put back if a later step fails.
@@ -294,19 +299,8 @@ impl Gate {
 
 /// The version `bump` gives from `version`.
 fn bumped(version: &str, bump: &str) -> Result<String, String> {
-    let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
-    let (major, minor, patch) = (
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-        parts.next().unwrap_or(0),
-    );
-    Ok(match bump {
-        "none" => version.to_owned(),
-        "patch" => format!("{major}.{minor}.{}", patch + 1),
-        "minor" => format!("{major}.{}.0", minor + 1),
-        "major" => format!("{}.0.0", major + 1),
-        other => return Err(format!("--bump {other:?}: use none, patch, minor or major")),
-    })
+    report::bumped(version, bump)
+        .ok_or_else(|| format!("--bump {bump:?}: use none, patch, minor or major"))
 }
 
 /// The order of the bumps.
@@ -322,8 +316,7 @@ fn rank(bump: &str) -> u8 {
 /// Sets `social-connect`'s version in `sdk/Cargo.toml` and `Cargo.lock`.
 fn set_version(root: &Path, old: &str, new: &str) -> Result<(), String> {
     let edit = |path: PathBuf, from: String, to: String| -> Result<(), String> {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = fsio::read(&path)?;
         if !text.contains(&from) {
             return Err(format!(
                 "{}: no `{}` to change",
@@ -331,8 +324,7 @@ fn set_version(root: &Path, old: &str, new: &str) -> Result<(), String> {
                 from.trim()
             ));
         }
-        std::fs::write(&path, text.replacen(&from, &to, 1))
-            .map_err(|e| format!("{}: {e}", path.display()))
+        Ok(fsio::write(&path, text.replacen(&from, &to, 1))?)
     };
     edit(
         root.join("sdk/Cargo.toml"),
@@ -416,7 +408,7 @@ fn write_changelog(root: &Path, entry: &str) -> Result<(), String> {
         .map(|i| i + text[i..].find('\n').map_or(text.len() - i, |n| n + 1))
         .unwrap_or(text.len());
     let updated = format!("{}\n{entry}{}", &text[..at], &text[at..]);
-    std::fs::write(&path, updated).map_err(|e| format!("{}: {e}", path.display()))
+    Ok(fsio::write(&path, updated)?)
 }
 
 /// Runs cargo-semver-checks on `social-connect` against `baseline` (a git revision): whether
@@ -493,13 +485,10 @@ fn apply(
     date: &str,
     baseline: &str,
 ) -> Result<Applied, String> {
-    let mut specs = codegen::read_specs(root).map_err(|e| e.to_string())?;
-    for (vendor, text) in &mut specs {
-        if let Some((_, prepared)) = changed.iter().find(|(v, _)| v.name == vendor.name) {
-            *text = prepared.spec.clone();
-        }
-    }
-    let generated = codegen::generate_from(root, specs).map_err(|e| e.to_string())?;
+    let generated = generate_with(root, |vendor| {
+        let (_, prepared) = changed.iter().find(|(v, _)| v.name == vendor.name)?;
+        Some(prepared.spec.as_str())
+    })?;
     // Everything this writes or removes, as it is, to put back on any failure below.
     let mut files: Vec<PathBuf> = changed
         .iter()
@@ -525,8 +514,7 @@ fn apply(
                 ("openapi.yaml", &prepared.spec),
                 ("provenance.toml", &prepared.provenance),
             ] {
-                std::fs::write(dir.join(file), text)
-                    .map_err(|e| format!("{}: {e}", dir.join(file).display()))?;
+                fsio::write(&dir.join(file), text)?;
             }
         }
         let report = codegen::change_report(root, &generated).map_err(|e| e.to_string())?;
@@ -570,23 +558,12 @@ fn apply(
 
 /// Runs a git command in `root`; its stdout, or an error with its stderr.
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .current_dir(root)
-        .args(args)
-        .output()
-        .map_err(|e| format!("git {}: {e}", args.join(" ")))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    } else {
-        Err(format!(
-            "git {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
+    let what = format!("git {}", args.join(" "));
+    crate::util::output(root, "git", args, [&what, &what])
 }
 
 /// One vendor's line in the summary and what it adds to the exit code.
+#[derive(Clone)]
 struct Line {
     vendor: String,
     status: String,
@@ -684,16 +661,7 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
     if let Some(bump) = &options.bump {
         bumped("0.0.0", bump)?;
     }
-    let date = match &options.date {
-        Some(d)
-            if time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                .is_err() =>
-        {
-            return Err(format!("--date {d:?} is not YYYY-MM-DD"));
-        }
-        Some(d) => d.clone(),
-        None => crate::util::today(),
-    };
+    let date = crate::util::date_or_today(options.date.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -711,8 +679,8 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
             .join("specs")
             .join(&vendor.name)
             .join("provenance.toml");
-        let fetched = match std::fs::read_to_string(&path) {
-            Err(e) => Fetched::Failed(format!("{}: {e}", path.display())),
+        let fetched = match fsio::read(&path) {
+            Err(e) => Fetched::Failed(e.to_string()),
             Ok(provenance) => match source_of(&provenance) {
                 Err(why) if options.from.is_none() => Fetched::NotWatched(why),
                 _ => match runtime.block_on(fetch(
@@ -781,7 +749,7 @@ pub(crate) fn run(root: &Path, options: &Options) -> Result<u8, String> {
 fn finish(options: &Options, text: &str) -> Result<(), String> {
     print!("{text}");
     if let Some(path) = &options.summary {
-        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        fsio::write(path, text)?;
     }
     Ok(())
 }
@@ -825,7 +793,7 @@ fn publish(
     })?;
     let me = git(root, &["config", "user.email"]).unwrap_or_default();
     let out_dir = root.join("target/spec-update");
-    std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    fsio::at(&out_dir, std::fs::create_dir_all(&out_dir))?;
     let overlay = codegen::overlay_warnings(root).unwrap_or_default();
     let mut failed = lines.iter().any(|l| l.code == exit::FAILED);
     let mut code = exit_code(lines, None);
@@ -835,11 +803,7 @@ fn publish(
         let vendor_lines: Vec<Line> = lines
             .iter()
             .filter(|l| l.vendor == vendor.name)
-            .map(|l| Line {
-                vendor: l.vendor.clone(),
-                status: l.status.clone(),
-                code: l.code,
-            })
+            .cloned()
             .collect();
         let body_path = out_dir.join(format!("{}.md", vendor.name));
         let result = git(root, &["checkout", "--quiet", "-B", &branch, &base])
@@ -887,7 +851,7 @@ fn publish(
             .and_then(|_| git(root, &["checkout", "--quiet", &start]));
         failed |= vendor_code == exit::FAILED;
         code = code.max(vendor_code);
-        std::fs::write(&body_path, &body).map_err(|e| format!("{}: {e}", body_path.display()))?;
+        fsio::write(&body_path, &body)?;
         let _ = writeln!(all, "\n---\n\n{body}");
         back?;
     }
@@ -949,7 +913,7 @@ fn push(
         ],
     )?;
     if open_prs {
-        std::fs::write(body_path, body).map_err(|e| format!("{}: {e}", body_path.display()))?;
+        fsio::write(body_path, body)?;
         open_pr(root, branch, base, title, body_path, breaking)?;
     }
     Ok(())
@@ -964,21 +928,9 @@ fn open_pr(
     body: &Path,
     breaking: bool,
 ) -> Result<(), String> {
-    let gh = |args: &[&str]| -> Result<String, String> {
-        let out = Command::new("gh")
-            .current_dir(root)
-            .args(args)
-            .output()
-            .map_err(|e| format!("gh: {e}"))?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        } else {
-            Err(format!(
-                "gh {}: {}",
-                args[..2].join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-        }
+    let gh = |args: &[&str]| {
+        let failed = format!("gh {}", args[..2].join(" "));
+        crate::util::output(root, "gh", args, ["gh", &failed])
     };
     let body = body.to_string_lossy();
     let open = gh(&[

@@ -44,6 +44,37 @@ pub(crate) struct Output {
     pub(crate) source: String,
 }
 
+impl Output {
+    /// The file at `path` holding `source`.
+    pub(crate) fn new(path: impl Into<String>, source: String) -> Self {
+        Output {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The trimmed standard output of `program args`, run in `dir`; else the error `{started}: why`
+/// when it could not start, or `{failed}: its error output` when it failed.
+pub(crate) fn output(
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    [started, failed]: [&str; 2],
+) -> Result<String, String> {
+    let out = std::process::Command::new(program)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{started}: {e}"))?;
+    let text = |bytes| String::from_utf8_lossy(bytes).trim().to_owned();
+    if out.status.success() {
+        Ok(text(&out.stdout))
+    } else {
+        Err(format!("{failed}: {}", text(&out.stderr)))
+    }
+}
+
 /// Lower-case hex sha256 of `bytes`.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
@@ -76,6 +107,20 @@ pub(crate) fn today() -> String {
         u8::from(date.month()),
         date.day()
     )
+}
+
+/// The date `--date` gives, which must be `YYYY-MM-DD`, else today's (UTC).
+pub(crate) fn date_or_today(date: Option<&str>) -> Result<String, String> {
+    match date {
+        Some(d)
+            if time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                .is_err() =>
+        {
+            Err(format!("--date {d:?} is not YYYY-MM-DD"))
+        }
+        Some(d) => Ok(d.to_owned()),
+        None => Ok(today()),
+    }
 }
 
 #[cfg(test)]

@@ -127,16 +127,12 @@ pub enum Members {
 impl Vendor {
     /// The Rust variant: the display name's letters and digits (`WoopSocial`).
     pub fn variant(&self) -> String {
-        let mut out: String = self
+        let letters: String = self
             .display
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .collect();
-        if let Some(first) = out.get(0..1) {
-            let upper = first.to_ascii_uppercase();
-            out.replace_range(0..1, &upper);
-        }
-        out
+        crate::normalize::pascal(&letters)
     }
 
     /// The name in upper case, for statics (`WOOPSOCIAL`).
@@ -155,11 +151,8 @@ impl Vendor {
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
     /// A file or folder could not be read.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] crate::fsio::IoError),
     /// A manifest is not what it must be.
     #[error("{path}: {reason}")]
     Invalid { path: String, reason: String },
@@ -170,8 +163,10 @@ pub fn manifest_path(dir: &Path) -> PathBuf {
     dir.join("vendor.toml")
 }
 
-/// Names a vendor cannot have: the modules its own modules sit beside (in the SDK's crate root
-/// and `vendors/`, the mock's `vendors/`, the test suites' `vendors/`) and Rust's keywords.
+/// Names a vendor cannot have beyond Rust's keywords (which [`reserved`] asks `syn` about): the
+/// modules its own modules sit beside (in the SDK's crate root and `vendors/`, the mock's
+/// `vendors/`, the test suites' `vendors/`), the crates every module sees, and the one keyword
+/// `syn` takes for an identifier.
 const RESERVED: &[&str] = &[
     // The SDK's crate root and `vendors/`.
     "client",
@@ -193,77 +188,33 @@ const RESERVED: &[&str] = &[
     "defaults",
     "serve",
     "support",
-    "common",
     // Rust.
-    "as",
-    "async",
-    "await",
-    "box",
-    "break",
-    "const",
-    "continue",
-    "crate",
-    "dyn",
-    "else",
-    "enum",
-    "extern",
-    "false",
-    "fn",
-    "for",
     "gen",
-    "if",
-    "impl",
-    "in",
-    "let",
-    "loop",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "priv",
-    "pub",
-    "ref",
-    "return",
-    "self",
-    "static",
-    "struct",
-    "super",
-    "trait",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "unsafe",
-    "use",
-    "where",
-    "while",
-    "yield",
-    "macro",
-    "abstract",
-    "become",
-    "do",
-    "final",
-    "override",
-    "unsized",
-    "virtual",
     "std",
     "core",
     "alloc",
 ];
 
-/// Whether `name` is one a vendor cannot have ([`RESERVED`]).
+/// Whether `name` is one a vendor cannot have: a Rust keyword or one of [`RESERVED`].
 pub fn reserved(name: &str) -> bool {
-    RESERVED.contains(&name)
+    RESERVED.contains(&name) || syn::parse_str::<syn::Ident>(name).is_err()
+}
+
+/// Whether `name` has a vendor name's shape: 1-32 lower-case letters and digits, starting with a
+/// letter (whether it is [`reserved`] aside).
+pub fn valid_name(name: &str) -> bool {
+    name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 /// Reads one manifest, and checks it against the folder it sits in.
 pub fn read(dir: &Path) -> Result<Vendor, ManifestError> {
     let path = manifest_path(dir);
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Io {
-        path: shown.clone(),
-        source,
-    })?;
+    let text = crate::fsio::read(&path)?;
     let mut vendor: Vendor = toml::from_str(&text).map_err(|e| ManifestError::Invalid {
         path: shown.clone(),
         reason: e.to_string(),
@@ -282,12 +233,7 @@ pub fn read(dir: &Path) -> Result<Vendor, ManifestError> {
 /// What a manifest must be, beyond its shape.
 fn check(vendor: &Vendor, dir: &Path) -> Result<(), String> {
     let name = &vendor.name;
-    let valid = name.len() <= 32
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !valid {
+    if !valid_name(name) {
         return Err(format!(
             "name `{name}` must be 1-32 lower-case letters and digits, starting with a letter"
         ));
@@ -330,13 +276,9 @@ fn check(vendor: &Vendor, dir: &Path) -> Result<(), String> {
 /// Every vendor under `root/specs`, in their `order`.
 pub fn load(root: &Path) -> Result<Vec<Vendor>, ManifestError> {
     let specs = root.join("specs");
-    let io = |source| ManifestError::Io {
-        path: specs.display().to_string(),
-        source,
-    };
     let mut vendors = Vec::new();
-    for entry in std::fs::read_dir(&specs).map_err(io)? {
-        let dir = entry.map_err(io)?.path();
+    for entry in crate::fsio::at(&specs, std::fs::read_dir(&specs))? {
+        let dir = crate::fsio::at(&specs, entry)?.path();
         if dir.is_dir() && manifest_path(&dir).is_file() {
             vendors.push(read(&dir)?);
         }

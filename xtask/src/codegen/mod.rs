@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::contract::{self, Contract, ContractError};
+use crate::fsio;
 use crate::normalize::{NormalizeError, normalize};
 use crate::overlay::{self, Unmatched};
 mod docs;
@@ -21,14 +22,11 @@ use report::{Format, Report, VendorReport};
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum CodegenError {
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-    /// The spec is not valid YAML.
-    #[error("{vendor}: specs/{vendor}/openapi.yaml does not parse as YAML: {reason}")]
-    Yaml { vendor: String, reason: String },
+    #[error(transparent)]
+    Io(#[from] fsio::IoError),
+    /// The spec is not valid YAML (of the vendor, why).
+    #[error("{0}: specs/{0}/openapi.yaml does not parse as YAML: {1}")]
+    Yaml(String, String),
     /// The vendor's overlay could not be applied.
     #[error(transparent)]
     Overlay(#[from] overlay::OverlayError),
@@ -41,22 +39,23 @@ pub(crate) enum CodegenError {
     /// A vendor manifest could not be read.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
-    /// The normalised document is not an OpenAPI 3.0 document openapiv3 can read.
-    #[error("{vendor}: after normalisation the spec is not a valid OpenAPI 3.0 document: {reason}")]
-    OpenApi { vendor: String, reason: String },
-    /// progenitor refused the document (or panicked on it).
+    /// The normalised document is not an OpenAPI 3.0 document openapiv3 can read (of the
+    /// vendor, why).
+    #[error("{0}: after normalisation the spec is not a valid OpenAPI 3.0 document: {1}")]
+    OpenApi(String, String),
+    /// progenitor refused the document (or panicked on it) (of the vendor, why).
     #[error(
-        "{vendor}: progenitor could not generate a client: {reason}. Fix the spec construct it \
+        "{0}: progenitor could not generate a client: {1}. Fix the spec construct it \
          names, or teach xtask/src/codegen/normalize.rs to convert it"
     )]
-    Progenitor { vendor: String, reason: String },
-    /// progenitor produced tokens that are not a Rust file.
-    #[error("{vendor}: progenitor's output does not parse as Rust: {reason}")]
-    Unparsable { vendor: String, reason: String },
+    Progenitor(String, String),
+    /// progenitor produced tokens that are not a Rust file (of the vendor, why).
+    #[error("{0}: progenitor's output does not parse as Rust: {1}")]
+    Unparsable(String, String),
     /// The SDK module of a vendor without one of its own could not be written from its
-    /// manifest and spec.
-    #[error("{vendor}: its SDK module could not be generated: {reason}")]
-    Module { vendor: String, reason: String },
+    /// manifest and spec (of the vendor, why).
+    #[error("{0}: its SDK module could not be generated: {1}")]
+    Module(String, String),
     /// `--check` found generated files that differ from the specs.
     #[error(
         "{count} generated file(s) are stale: the specs changed or the generator did. \
@@ -102,35 +101,26 @@ fn settings() -> progenitor_impl::GenerationSettings {
     settings
 }
 
-/// The spec's text as JSON, with the vendor's overlay applied.
-pub(crate) fn parse_spec(
-    vendor: &Vendor,
-    spec_text: &str,
-) -> Result<serde_json::Value, CodegenError> {
-    Ok(read_spec(vendor, spec_text)?.0)
-}
-
 /// The spec's text as JSON with the vendor's overlay applied, and the overlay's actions that
 /// selected nothing.
 pub(crate) fn read_spec(
     vendor: &Vendor,
     spec_text: &str,
 ) -> Result<(serde_json::Value, Vec<Unmatched>), CodegenError> {
-    let yaml: serde_norway::Value =
-        serde_norway::from_str(spec_text).map_err(|e| CodegenError::Yaml {
-            vendor: vendor.name.to_owned(),
-            reason: e.to_string(),
-        })?;
-    // serde_json turns integer keys (an unquoted `200:` status) into strings.
-    let mut doc = serde_json::to_value(&yaml).map_err(|e| CodegenError::Yaml {
-        vendor: vendor.name.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let mut doc = yaml_to_json(spec_text)
+        .map_err(|reason| CodegenError::Yaml(vendor.name.clone(), reason))?;
     let unmatched = match &vendor.overlay {
         Some(overlay) => overlay::apply(overlay, &mut doc)?,
         None => Vec::new(),
     };
     Ok((doc, unmatched))
+}
+
+/// A YAML (or JSON) document as JSON; serde_json turns integer keys (an unquoted `200:` status)
+/// into strings.
+pub(crate) fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
+    let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| e.to_string())?;
+    serde_json::to_value(&yaml).map_err(|e| e.to_string())
 }
 
 /// Every vendor's overlay actions that select nothing in its spec, as warnings.
@@ -152,17 +142,14 @@ pub(crate) fn overlay_warnings(root: &Path) -> Result<Vec<String>, CodegenError>
 
 /// The contract `vendor`'s spec states (read from the spec as published).
 pub(crate) fn contract_of(vendor: &Vendor, spec_text: &str) -> Result<Contract, CodegenError> {
-    Ok(contract::extract(vendor, &parse_spec(vendor, spec_text)?)?)
+    Ok(contract::extract(vendor, &read_spec(vendor, spec_text)?.0)?)
 }
 
 /// Generates the client source for `vendor` from the text of its spec.
 pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, CodegenError> {
-    let normalized = normalize(vendor, parse_spec(vendor, spec_text)?)?;
-    let spec: openapiv3::OpenAPI =
-        serde_json::from_value(normalized).map_err(|e| CodegenError::OpenApi {
-            vendor: vendor.name.to_owned(),
-            reason: e.to_string(),
-        })?;
+    let normalized = normalize(vendor, read_spec(vendor, spec_text)?.0)?;
+    let spec: openapiv3::OpenAPI = serde_json::from_value(normalized)
+        .map_err(|e| CodegenError::OpenApi(vendor.name.clone(), e.to_string()))?;
 
     // progenitor asserts rather than returning errors in a few places; a panic there must
     // become an error naming the vendor, never a crash of the task.
@@ -174,30 +161,18 @@ pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, Codeg
         generator.generate_tokens(&spec).map_err(|e| e.to_string())
     });
     std::panic::set_hook(previous_hook);
-    let tokens = match generated {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(reason)) => {
-            return Err(CodegenError::Progenitor {
-                vendor: vendor.name.to_owned(),
-                reason,
-            });
-        }
-        Err(panic) => {
+    let tokens = generated
+        .unwrap_or_else(|panic| {
             let reason = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "it panicked".to_owned());
-            return Err(CodegenError::Progenitor {
-                vendor: vendor.name.to_owned(),
-                reason: format!("panicked: {reason}"),
-            });
-        }
-    };
-    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Unparsable {
-        vendor: vendor.name.to_owned(),
-        reason: e.to_string(),
-    })?;
+            Err(format!("panicked: {reason}"))
+        })
+        .map_err(|reason| CodegenError::Progenitor(vendor.name.clone(), reason))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| CodegenError::Unparsable(vendor.name.clone(), e.to_string()))?;
     let body = prettyplease::unparse(&file);
     Ok(format!(
         "// Generated by `cargo xtask codegen` from specs/{name}/openapi.yaml \
@@ -214,12 +189,6 @@ pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, Codeg
         },
     ))
 }
-
-/// Where the spec crate's list of the vendors' contracts lives.
-pub(crate) const CONTRACT_INDEX_PATH: &str = "specs/src/generated.rs";
-
-/// Where the SDK's facts live.
-pub(crate) const SDK_FACTS_PATH: &str = "sdk/src/generated/contract.rs";
 
 /// Where the snapshot of the contract the last generation read lives (the change report's
 /// "before").
@@ -252,11 +221,7 @@ pub(crate) fn read_specs(root: &Path) -> Result<Vec<(Vendor, String)>, CodegenEr
     vendors::load(root)?
         .into_iter()
         .map(|vendor| {
-            let path = spec_path(root, &vendor);
-            let text = std::fs::read_to_string(&path).map_err(|source| CodegenError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
+            let text = fsio::read(&spec_path(root, &vendor))?;
             Ok((vendor, text))
         })
         .collect()
@@ -290,32 +255,29 @@ pub(crate) fn generate_from(
         let source = sdk_module(&vendor, &text, &client, own.sdk)?;
         outputs.push(Output { path, source });
         hand.push(own);
-        outputs.push(Output {
-            path: format!("sdk/src/generated/{}.rs", vendor.name),
-            source: client,
-        });
+        outputs.push(Output::new(
+            format!("sdk/src/generated/{}.rs", vendor.name),
+            client,
+        ));
         let contract = contract_of(&vendor, &text)?;
         let sha = sha256_hex(text.as_bytes());
-        outputs.push(Output {
-            path: snapshot_path(&vendor),
-            source: render_snapshot(&contract, &sha),
-        });
+        outputs.push(Output::new(
+            snapshot_path(&vendor),
+            render_snapshot(&contract, &sha),
+        ));
         contracts.push((vendor, contract));
     }
-    outputs.push(Output {
-        path: CONTRACT_INDEX_PATH.to_owned(),
-        source: contract::render_index(contracts.iter().map(|(v, _)| v)),
-    });
-    outputs.push(Output {
-        path: SDK_FACTS_PATH.to_owned(),
-        source: contract::render_sdk(&contracts),
-    });
-    let sdk_manifest = root.join("sdk/Cargo.toml");
-    let sdk_manifest =
-        std::fs::read_to_string(&sdk_manifest).map_err(|source| CodegenError::Io {
-            path: sdk_manifest.display().to_string(),
-            source,
-        })?;
+    outputs.push(Output::new(
+        // The spec crate's list of the vendors' contracts.
+        "specs/src/generated.rs",
+        contract::render_index(contracts.iter().map(|(v, _)| v)),
+    ));
+    outputs.push(Output::new(
+        // The SDK's facts.
+        "sdk/src/generated/contract.rs",
+        contract::render_sdk(&contracts),
+    ));
+    let sdk_manifest = fsio::read(&root.join("sdk/Cargo.toml"))?;
     outputs.extend(registry::render(&contracts, &hand, &sdk_manifest));
     outputs.extend(docs::render(root, &contracts));
     Ok(outputs)
@@ -428,8 +390,7 @@ pub(crate) fn diff(
             guess.ok_or("name the vendor with --vendor (the paths do not say it)")?
         }
     };
-    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
-    let (old_text, new_text) = (read(old)?, read(new)?);
+    let (old_text, new_text) = (fsio::read(old)?, fsio::read(new)?);
     let old_contract = contract_of(vendor, &old_text).map_err(|e| e.to_string())?;
     let new_contract = contract_of(vendor, &new_text).map_err(|e| e.to_string())?;
     let old_client = generate(vendor, &old_text).map_err(|e| e.to_string())?;
@@ -496,24 +457,12 @@ pub(crate) fn write_outputs(root: &Path, generated: &[Output]) -> Result<(), Cod
             println!("unchanged  {}", out.path);
             continue;
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| CodegenError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, &out.source).map_err(|source| CodegenError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        fsio::write_creating_dirs(&path, &out.source)?;
         println!("wrote      {}", out.path);
     }
     for path in leftovers(root, generated) {
         let full = root.join(&path);
-        std::fs::remove_file(&full).map_err(|source| CodegenError::Io {
-            path: full.display().to_string(),
-            source,
-        })?;
+        fsio::at(&full, std::fs::remove_file(&full))?;
         println!("removed    {path}");
     }
     Ok(())
@@ -530,11 +479,8 @@ pub(crate) fn sdk_module(
     client: &str,
     own_module: bool,
 ) -> Result<String, CodegenError> {
-    let module = |reason: String| CodegenError::Module {
-        vendor: vendor.name.clone(),
-        reason,
-    };
-    let doc = parse_spec(vendor, spec_text)?;
+    let module = |reason: String| CodegenError::Module(vendor.name.clone(), reason);
+    let doc = read_spec(vendor, spec_text)?.0;
     let plan = infer::plan_of(vendor, &doc).map_err(|e| module(e.to_string()))?;
     let (source, what) = if own_module {
         (

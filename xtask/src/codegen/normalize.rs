@@ -25,7 +25,8 @@ pub struct NormalizeError {
     pub fix: String,
 }
 
-const METHODS: &[&str] = &[
+/// The keys of a path item that are operations (HTTP methods), in the order they are read.
+pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -144,8 +145,28 @@ fn keep_the_connect_operation(vendor: &Vendor, root: &mut Map<String, Value>) {
         item.retain(|key, _| !is_method(key) || *key == method);
     }
     // What the kept operation reaches: every `#/components/<kind>/<name>`, transitively.
-    let mut reached: Vec<(String, String)> = Vec::new();
-    fn refs(value: &Value, out: &mut Vec<(String, String)>) {
+    let reached = reached(root.get("paths"), root.get("components"), None);
+    let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (kind, entries) in components.iter_mut() {
+        if kind == "securitySchemes" {
+            continue;
+        }
+        if let Some(entries) = entries.as_object_mut() {
+            entries.retain(|name, _| reached.iter().any(|(k, n)| k == kind && n == name));
+        }
+    }
+}
+
+/// Every component `from` refers to (`#/components/<kind>/<name>`, as `(kind, name)`), and every
+/// one those refer to in turn in `components`, each once; of kind `only` alone, where given.
+fn reached(
+    from: Option<&Value>,
+    components: Option<&Value>,
+    only: Option<&str>,
+) -> Vec<(String, String)> {
+    fn refs(value: &Value, only: Option<&str>, out: &mut Vec<(String, String)>) {
         match value {
             Value::Object(map) => {
                 if let Some((kind, name)) = map
@@ -153,39 +174,43 @@ fn keep_the_connect_operation(vendor: &Vendor, root: &mut Map<String, Value>) {
                     .and_then(Value::as_str)
                     .and_then(|r| r.strip_prefix("#/components/"))
                     .and_then(|r| r.split_once('/'))
+                    .filter(|(kind, _)| only.is_none_or(|o| o == *kind))
                 {
                     let key = (kind.to_owned(), name.replace("~1", "/").replace("~0", "~"));
                     if !out.contains(&key) {
                         out.push(key);
                     }
                 }
-                map.values().for_each(|v| refs(v, out));
+                map.values().for_each(|v| refs(v, only, out));
             }
-            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            Value::Array(items) => items.iter().for_each(|v| refs(v, only, out)),
             _ => {}
         }
     }
-    if let Some(paths) = root.get("paths") {
-        refs(paths, &mut reached);
-    }
-    let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) else {
-        return;
-    };
+    let mut out = Vec::new();
+    from.inspect(|from| refs(from, only, &mut out));
     let mut index = 0;
-    while index < reached.len() {
-        let (kind, name) = reached[index].clone();
-        if let Some(target) = components.get(&kind).and_then(|k| k.get(&name)) {
-            let target = target.clone();
-            refs(&target, &mut reached);
+    while index < out.len() {
+        let (kind, name) = out[index].clone();
+        if let Some(target) = components.and_then(|c| c.get(&kind)?.get(&name)) {
+            refs(target, only, &mut out);
         }
         index += 1;
     }
-    for (kind, entries) in components.iter_mut() {
-        if kind == "securitySchemes" {
-            continue;
-        }
-        if let Some(entries) = entries.as_object_mut() {
-            entries.retain(|name, _| reached.iter().any(|(k, n)| k == kind && n == name));
+    out
+}
+
+/// Calls `f` on every operation under `root`'s paths, with its path and method, path by path.
+fn for_each_op(
+    root: &mut Map<String, Value>,
+    mut f: impl FnMut(&str, &str, &mut Map<String, Value>),
+) {
+    let paths = root.get_mut("paths").and_then(Value::as_object_mut);
+    for (path, item) in paths.into_iter().flatten() {
+        for method in METHODS {
+            if let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) {
+                f(path, method, operation);
+            }
         }
     }
 }
@@ -404,29 +429,21 @@ fn nullable_unions(
 /// Every `(path, method)` operation gets its good name from the vendor table, or a stable one
 /// made from method and path.
 fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), NormalizeError> {
-    let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
+    if !root.get("paths").is_some_and(Value::is_object) {
         return Err(ctx.err(
             "/paths",
             "the document has no paths",
             "is this the vendor's API document?",
         ));
-    };
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for method in METHODS {
-            let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
-                continue;
-            };
-            let name = ctx
-                .vendor
-                .operation_name(method, path)
-                .map(str::to_owned)
-                .unwrap_or_else(|| synthesize_operation_id(method, path));
-            operation.insert("operationId".into(), Value::from(name));
-        }
     }
+    for_each_op(root, |path, method, operation| {
+        let name = ctx
+            .vendor
+            .operation_name(method, path)
+            .map(str::to_owned)
+            .unwrap_or_else(|| synthesize_operation_id(method, path));
+        operation.insert("operationId".into(), Value::from(name));
+    });
     Ok(())
 }
 
@@ -437,42 +454,31 @@ fn name_operations(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), N
 fn add_key_parameters(root: &mut Map<String, Value>) {
     let doc = Value::Object(root.clone());
     let global = root.get("security").cloned();
-    let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for method in METHODS {
-            let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+    for_each_op(root, |_, _, op| {
+        let security = op.get("security").or(global.as_ref());
+        let names = query_keys(&doc, security);
+        for name in names {
+            let params = op
+                .entry("parameters")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            let Some(params) = params.as_array_mut() else {
                 continue;
             };
-            let security = op.get("security").or(global.as_ref());
-            let names = query_keys(&doc, security);
-            for name in names {
-                let params = op
-                    .entry("parameters")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                let Some(params) = params.as_array_mut() else {
-                    continue;
-                };
-                let present = params.iter().any(|p| {
-                    p.get("in").and_then(Value::as_str) == Some("query")
-                        && p.get("name").and_then(Value::as_str) == Some(name.as_str())
-                });
-                if !present {
-                    params.push(serde_json::json!({
+            let present = params.iter().any(|p| {
+                p.get("in").and_then(Value::as_str) == Some("query")
+                    && p.get("name").and_then(Value::as_str) == Some(name.as_str())
+            });
+            if !present {
+                params.push(serde_json::json!({
                         "in": "query",
                         "name": name,
                         "required": false,
                         "description": "The API key (the spec's security scheme), which the SDK's connect sets.",
                         "schema": {"type": "string"}
                     }));
-                }
             }
         }
-    }
+    });
 }
 
 /// The query parameters that carry an API key under `security` (an operation's requirements,
@@ -509,7 +515,8 @@ pub fn synthesize_operation_id(method: &str, path: &str) -> String {
     name
 }
 
-fn pascal(snake: &str) -> String {
+/// `connect_account` → `ConnectAccount`.
+pub fn pascal(snake: &str) -> String {
     snake
         .split('_')
         .filter(|w| !w.is_empty())
@@ -536,29 +543,21 @@ fn lift_and_unify(ctx: &Ctx<'_>, root: &mut Map<String, Value>) -> Result<(), No
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let paths = root
-        .get_mut("paths")
-        .and_then(Value::as_object_mut)
-        .into_iter()
-        .flatten();
-    for (path, item) in paths {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for method in METHODS {
-            let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else {
-                continue;
-            };
-            let op_pointer = format!("/paths/{}/{method}", seg(path));
-            let op_name = pascal(
-                operation
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-            );
-            lift_operation(ctx, &mut components, operation, &op_pointer, &op_name)?;
+    let mut lifted = Ok(());
+    for_each_op(root, |path, method, operation| {
+        if lifted.is_err() {
+            return;
         }
-    }
+        let op_pointer = format!("/paths/{}/{method}", seg(path));
+        let op_name = pascal(
+            operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        );
+        lifted = lift_operation(ctx, &mut components, operation, &op_pointer, &op_name);
+    });
+    lifted?;
     if !components.is_empty() {
         let entry = root
             .entry("components")
@@ -937,25 +936,6 @@ fn merge_error_bodies(
     Ok(Value::Object(merged))
 }
 
-/// Collects the component names a value refers to.
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                && !out.iter().any(|n| n == name)
-            {
-                out.push(name.to_owned());
-            }
-            map.values().for_each(|v| collect_refs(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
-}
-
 fn strip_closed_objects(value: &mut Value) {
     match value {
         Value::Object(map) => {
@@ -973,23 +953,18 @@ fn strip_closed_objects(value: &mut Value) {
 /// response reaches, so a field the vendor adds later does not fail decoding. Request types stay
 /// strict.
 fn make_responses_tolerant(root: &mut Map<String, Value>) {
-    let mut names = Vec::new();
-    if let Some(paths) = root.get_mut("paths") {
-        for item in paths
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|p| p.values_mut())
-        {
-            for method in METHODS {
-                if let Some(responses) =
-                    item.get_mut(*method).and_then(|op| op.get_mut("responses"))
-                {
-                    collect_refs(responses, &mut names);
-                    strip_closed_objects(responses);
-                }
-            }
+    let mut responses = Vec::new();
+    for_each_op(root, |_, _, op| {
+        if let Some(r) = op.get_mut("responses") {
+            responses.push(r.clone());
+            strip_closed_objects(r);
         }
-    }
+    });
+    let names = reached(
+        Some(&Value::Array(responses)),
+        root.get("components"),
+        Some("schemas"),
+    );
     let Some(schemas) = root
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
@@ -997,14 +972,7 @@ fn make_responses_tolerant(root: &mut Map<String, Value>) {
     else {
         return;
     };
-    let mut index = 0;
-    while index < names.len() {
-        if let Some(schema) = schemas.get(&names[index]) {
-            collect_refs(schema, &mut names);
-        }
-        index += 1;
-    }
-    for name in &names {
+    for (_, name) in &names {
         if let Some(schema) = schemas.get_mut(name) {
             strip_closed_objects(schema);
         }

@@ -110,6 +110,11 @@ impl VendorReport {
             || self.api.iter().any(|a| a.breaking)
     }
 
+    /// Whether nothing changed: neither the spec's bytes, its contract nor the generated API.
+    fn is_empty(&self) -> bool {
+        !self.spec_changed && !self.additive()
+    }
+
     fn additive(&self) -> bool {
         !self.api.is_empty() || !self.changes.is_empty()
     }
@@ -151,18 +156,30 @@ fn change(
     }
 }
 
+/// The change at `at` of the class, kind and detail `what` says.
+fn change_at(at: impl Into<String>, (class, kind, detail): (Class, &'static str, &str)) -> Change {
+    change(class, kind, at, detail)
+}
+
+/// The kind `request-<kind>` or `response-<kind>`, as `req` says.
+macro_rules! sided {
+    ($req:expr, $kind:literal) => {
+        if $req {
+            concat!("request-", $kind)
+        } else {
+            concat!("response-", $kind)
+        }
+    };
+}
+
 fn types_text(types: &[Ty]) -> String {
     if types.is_empty() {
         return "any".to_owned();
     }
+    // Each type's serde name is its variant's, in lower case.
     let v: Vec<String> = types
         .iter()
-        .map(|t| {
-            serde_json::to_value(t)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        })
+        .map(|t| format!("{t:?}").to_lowercase())
         .collect();
     v.join("|")
 }
@@ -183,7 +200,6 @@ fn schemas(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Chang
     format_changes(req, at, old, new, out);
     limits_change(req, at, old, new, out);
     property_changes(side, at, old, new, out);
-    removed_properties(req, at, old, new, out);
     additional_change(req, at, old, new, out);
     match (&old.items, &new.items) {
         (Some(a), Some(b)) => schemas(side, &format!("{at}[]"), a, b, out),
@@ -215,11 +231,7 @@ fn type_change(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Ch
         };
         out.push(change(
             class,
-            if req {
-                "request-type-changed"
-            } else {
-                "response-type-changed"
-            },
+            sided!(req, "type-changed"),
             at,
             format!(
                 "type {} → {}",
@@ -238,11 +250,7 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
             for v in b.iter().filter(|v| !a.contains(v)) {
                 out.push(change(
                     if req { NonBreaking } else { Unclear },
-                    if req {
-                        "request-enum-value-added"
-                    } else {
-                        "response-enum-value-added"
-                    },
+                    sided!(req, "enum-value-added"),
                     at,
                     format!("enum value `{}` added", literal_text(v)),
                 ));
@@ -250,11 +258,7 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
             for v in a.iter().filter(|v| !b.contains(v)) {
                 out.push(change(
                     if req { Breaking } else { NonBreaking },
-                    if req {
-                        "request-enum-value-removed"
-                    } else {
-                        "response-enum-value-removed"
-                    },
+                    sided!(req, "enum-value-removed"),
                     at,
                     format!("enum value `{}` removed", literal_text(v)),
                 ));
@@ -262,11 +266,7 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
         }
         (None, Some(b)) => out.push(change(
             if req { Breaking } else { NonBreaking },
-            if req {
-                "request-enum-added"
-            } else {
-                "response-enum-added"
-            },
+            sided!(req, "enum-added"),
             at,
             format!(
                 "now limited to the values {}",
@@ -275,11 +275,7 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
         )),
         (Some(_), None) => out.push(change(
             if req { NonBreaking } else { Unclear },
-            if req {
-                "request-enum-removed"
-            } else {
-                "response-enum-removed"
-            },
+            sided!(req, "enum-removed"),
             at,
             "no longer limited to listed values",
         )),
@@ -290,9 +286,19 @@ fn enum_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<C
 /// A format or pattern added, removed or changed.
 fn format_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     use Class::*;
-    for (what, a, b) in [
-        ("format", &old.format, &new.format),
-        ("pattern", &old.pattern, &new.pattern),
+    for (what, kind, a, b) in [
+        (
+            "format",
+            sided!(req, "format-changed"),
+            &old.format,
+            &new.format,
+        ),
+        (
+            "pattern",
+            sided!(req, "pattern-changed"),
+            &old.pattern,
+            &new.pattern,
+        ),
     ] {
         if a != b {
             let class = match (a, b, req) {
@@ -307,12 +313,6 @@ fn format_changes(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec
                         Unclear
                     }
                 }
-            };
-            let kind = match (what, req) {
-                ("format", true) => "request-format-changed",
-                ("format", false) => "response-format-changed",
-                (_, true) => "request-pattern-changed",
-                _ => "response-pattern-changed",
             };
             out.push(change(
                 class,
@@ -350,119 +350,82 @@ fn limits_change(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<
                 (false, true) => NonBreaking,
                 (false, false) => Unclear,
             },
-            if req {
-                "request-limits-changed"
-            } else {
-                "response-limits-changed"
-            },
+            sided!(req, "limits-changed"),
             at,
             "length or range limits changed",
         ));
     }
 }
 
-/// Properties added, or changed in required-ness or schema (whose changes are compared in
-/// turn).
-fn property_changes(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
-    use Class::*;
-    let req = side == Side::Request;
-    let field = |name: &str| {
-        if at.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{at}.{name}")
-        }
-    };
-    for p in &new.properties {
-        match old.properties.iter().find(|q| q.name == p.name) {
-            None => out.push(match (req, p.required) {
-                (true, true) => change(
-                    Breaking,
-                    "request-required-field-added",
-                    field(&p.name),
-                    "required field added",
-                ),
-                (true, false) => change(
-                    NonBreaking,
-                    "request-optional-field-added",
-                    field(&p.name),
-                    "optional field added",
-                ),
-                (false, _) => change(
-                    NonBreaking,
-                    "response-property-added",
-                    field(&p.name),
-                    "property added",
-                ),
-            }),
-            Some(q) => {
-                if q.required != p.required {
-                    out.push(match (req, p.required) {
-                        (true, true) => change(
-                            Breaking,
-                            "request-field-became-required",
-                            field(&p.name),
-                            "now required",
-                        ),
-                        (true, false) => change(
-                            NonBreaking,
-                            "request-field-became-optional",
-                            field(&p.name),
-                            "now optional",
-                        ),
-                        (false, true) => change(
-                            NonBreaking,
-                            "response-property-became-required",
-                            field(&p.name),
-                            "now always present",
-                        ),
-                        (false, false) => change(
-                            Breaking,
-                            "response-property-became-optional",
-                            field(&p.name),
-                            "no longer always present",
-                        ),
-                    });
-                }
-                schemas(side, &field(&p.name), &q.schema, &p.schema, out);
-            }
-        }
+/// The place of property `name` of the schema at `at`.
+fn field(at: &str, name: &str) -> String {
+    if at.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{at}.{name}")
     }
 }
 
-/// Properties removed.
-fn removed_properties(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
+/// Properties added, removed, or changed in required-ness or schema (whose changes are
+/// compared in turn).
+fn property_changes(side: Side, at: &str, old: &Schema, new: &Schema, out: &mut Vec<Change>) {
     use Class::*;
-    let field = |name: &str| {
-        if at.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{at}.{name}")
+    let req = side == Side::Request;
+    for p in &new.properties {
+        let at = field(at, &p.name);
+        let Some(q) = old.properties.iter().find(|q| q.name == p.name) else {
+            let what = match (req, p.required) {
+                (true, true) => (
+                    Breaking,
+                    "request-required-field-added",
+                    "required field added",
+                ),
+                (true, false) => (
+                    NonBreaking,
+                    "request-optional-field-added",
+                    "optional field added",
+                ),
+                (false, _) => (NonBreaking, "response-property-added", "property added"),
+            };
+            out.push(change_at(at, what));
+            continue;
+        };
+        if q.required != p.required {
+            let what = match (req, p.required) {
+                (true, true) => (Breaking, "request-field-became-required", "now required"),
+                (true, false) => (NonBreaking, "request-field-became-optional", "now optional"),
+                (false, true) => (
+                    NonBreaking,
+                    "response-property-became-required",
+                    "now always present",
+                ),
+                (false, false) => (
+                    Breaking,
+                    "response-property-became-optional",
+                    "no longer always present",
+                ),
+            };
+            out.push(change_at(&at, what));
         }
-    };
+        schemas(side, &at, &q.schema, &p.schema, out);
+    }
     for q in &old.properties {
         if !new.properties.iter().any(|p| p.name == q.name) {
-            out.push(match (req, q.required) {
+            let what = match (req, q.required) {
                 // A client that sends it gets refused where unknown fields are.
-                (true, _) => change(
+                (true, _) => (
                     if new.additional { Unclear } else { Breaking },
                     "request-field-removed",
-                    field(&q.name),
                     "field removed",
                 ),
-                (false, true) => change(
+                (false, true) => (
                     Breaking,
                     "response-required-property-removed",
-                    field(&q.name),
                     "required property removed",
                 ),
-                (false, false) => change(
-                    Unclear,
-                    "response-property-removed",
-                    field(&q.name),
-                    "property removed",
-                ),
-            });
+                (false, false) => (Unclear, "response-property-removed", "property removed"),
+            };
+            out.push(change_at(field(at, &q.name), what));
         }
     }
 }
@@ -477,11 +440,7 @@ fn additional_change(req: bool, at: &str, old: &Schema, new: &Schema, out: &mut 
             } else {
                 NonBreaking
             },
-            if req {
-                "request-additional-properties-changed"
-            } else {
-                "response-additional-properties-changed"
-            },
+            sided!(req, "additional-properties-changed"),
             at,
             if new.additional {
                 "other properties now allowed"
@@ -558,46 +517,45 @@ fn operation_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
 fn query_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
     use Class::*;
     for p in &new.query {
-        match old.query.iter().find(|q| q.name == p.name) {
-            None if p.required => out.push(change(
-                Breaking,
-                "request-required-parameter-added",
-                format!("query.{}", p.name),
-                "required query parameter added",
-            )),
-            None => out.push(change(
-                NonBreaking,
-                "request-optional-parameter-added",
-                format!("query.{}", p.name),
-                "optional query parameter added",
-            )),
-            Some(q) => {
-                if q.required != p.required {
-                    out.push(if p.required {
-                        change(
-                            Breaking,
-                            "request-parameter-became-required",
-                            format!("query.{}", p.name),
-                            "now required",
-                        )
-                    } else {
-                        change(
-                            NonBreaking,
-                            "request-parameter-became-optional",
-                            format!("query.{}", p.name),
-                            "now optional",
-                        )
-                    });
-                }
-                schemas(
-                    Side::Request,
-                    &format!("query.{}", p.name),
-                    &q.schema,
-                    &p.schema,
-                    out,
-                );
-            }
+        let at = format!("query.{}", p.name);
+        let Some(q) = old.query.iter().find(|q| q.name == p.name) else {
+            out.push(change_at(
+                at,
+                if p.required {
+                    (
+                        Breaking,
+                        "request-required-parameter-added",
+                        "required query parameter added",
+                    )
+                } else {
+                    (
+                        NonBreaking,
+                        "request-optional-parameter-added",
+                        "optional query parameter added",
+                    )
+                },
+            ));
+            continue;
+        };
+        if q.required != p.required {
+            out.push(change_at(
+                &at,
+                if p.required {
+                    (
+                        Breaking,
+                        "request-parameter-became-required",
+                        "now required",
+                    )
+                } else {
+                    (
+                        NonBreaking,
+                        "request-parameter-became-optional",
+                        "now optional",
+                    )
+                },
+            ));
         }
+        schemas(Side::Request, &at, &q.schema, &p.schema, out);
     }
     for q in &old.query {
         if !new.query.iter().any(|p| p.name == q.name) {
@@ -630,11 +588,12 @@ fn path_param_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
 /// The request body added, removed, or changed.
 fn body_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
     use Class::*;
-    match (&old.body, &new.body) {
+    let required = |b: bool| if b { Breaking } else { NonBreaking };
+    let added_or_removed = match (&old.body, &new.body) {
         (Some(a), Some(b)) => {
             if a.required != b.required {
                 out.push(change(
-                    if b.required { Breaking } else { NonBreaking },
+                    required(b.required),
                     "request-body-required-changed",
                     "body",
                     if b.required {
@@ -653,21 +612,17 @@ fn body_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
                 ));
             }
             schemas(Side::Request, "body", &a.schema, &b.schema, out);
+            None
         }
-        (None, Some(b)) => out.push(change(
-            if b.required { Breaking } else { NonBreaking },
+        (None, Some(b)) => Some((
+            required(b.required),
             "request-body-added",
-            "body",
             "request body added",
         )),
-        (Some(_), None) => out.push(change(
-            Unclear,
-            "request-body-removed",
-            "body",
-            "request body removed",
-        )),
-        (None, None) => {}
-    }
+        (Some(_), None) => Some((Unclear, "request-body-removed", "request body removed")),
+        (None, None) => None,
+    };
+    out.extend(added_or_removed.map(|what| change_at("body", what)));
 }
 
 /// The success status, and documented statuses added, removed or changed.
@@ -687,8 +642,8 @@ fn response_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
     }
     for r in &new.responses {
         let at = format!("response {}", r.status);
-        match old.responses.iter().find(|o| o.status == r.status) {
-            None => out.push(change(
+        let Some(o) = old.responses.iter().find(|o| o.status == r.status) else {
+            out.push(change(
                 if r.status.starts_with('2') {
                     Unclear
                 } else {
@@ -697,38 +652,39 @@ fn response_changes(old: &Contract, new: &Contract, out: &mut Vec<Change>) {
                 "response-status-added",
                 at,
                 "status documented",
-            )),
-            Some(o) => {
-                if o.media != r.media {
-                    out.push(change(
-                        Unclear,
-                        "response-media-type-changed",
-                        at.clone(),
-                        format!(
-                            "{} → {}",
-                            o.media.as_deref().unwrap_or("no body"),
-                            r.media.as_deref().unwrap_or("no body")
-                        ),
-                    ));
-                }
-                match (&o.schema, &r.schema) {
-                    (Some(a), Some(b)) => schemas(Side::Response, &format!("{at} body"), a, b, out),
-                    (None, Some(_)) => out.push(change(
-                        NonBreaking,
-                        "response-body-documented",
-                        at,
-                        "body schema documented",
-                    )),
-                    (Some(_), None) => out.push(change(
-                        Unclear,
-                        "response-body-undocumented",
-                        at,
-                        "body schema no longer documented",
-                    )),
-                    (None, None) => {}
-                }
-            }
+            ));
+            continue;
+        };
+        if o.media != r.media {
+            out.push(change(
+                Unclear,
+                "response-media-type-changed",
+                &at,
+                format!(
+                    "{} → {}",
+                    o.media.as_deref().unwrap_or("no body"),
+                    r.media.as_deref().unwrap_or("no body")
+                ),
+            ));
         }
+        let documented = match (&o.schema, &r.schema) {
+            (Some(a), Some(b)) => {
+                schemas(Side::Response, &format!("{at} body"), a, b, out);
+                None
+            }
+            (None, Some(_)) => Some((
+                NonBreaking,
+                "response-body-documented",
+                "body schema documented",
+            )),
+            (Some(_), None) => Some((
+                Unclear,
+                "response-body-undocumented",
+                "body schema no longer documented",
+            )),
+            (None, None) => None,
+        };
+        out.extend(documented.map(|what| change_at(&at, what)));
     }
     for o in &old.responses {
         if !new.responses.iter().any(|r| r.status == o.status) {
@@ -861,22 +817,38 @@ pub(crate) fn api_changes(old: &str, new: &str) -> Vec<ApiChange> {
 
 /// The bump `reports` imply for a crate at `version`, and the version it gives.
 pub(crate) fn bump(version: &str, reports: &[VendorReport]) -> (&'static str, String) {
+    let major = version
+        .split('.')
+        .next()
+        .and_then(|p| p.parse::<u64>().ok());
+    let breaking = reports.iter().any(VendorReport::breaking);
+    let additive = reports.iter().any(VendorReport::additive);
+    // Cargo's rules: below 1.0 the minor number is the breaking one.
+    let bump = match (breaking, additive, major.unwrap_or(0)) {
+        (true, _, 0) => "minor",
+        (true, _, _) => "major",
+        (false, true, 0) => "patch",
+        (false, true, _) => "minor",
+        (false, false, _) => "none",
+    };
+    (bump, bumped(version, bump).unwrap_or_default())
+}
+
+/// `version` (`a.b.c`) after a `none`, `patch`, `minor` or `major` bump; `None` for another.
+pub(crate) fn bumped(version: &str, bump: &str) -> Option<String> {
     let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
     let (major, minor, patch) = (
         parts.next().unwrap_or(0),
         parts.next().unwrap_or(0),
         parts.next().unwrap_or(0),
     );
-    let breaking = reports.iter().any(VendorReport::breaking);
-    let additive = reports.iter().any(VendorReport::additive);
-    // Cargo's rules: below 1.0 the minor number is the breaking one.
-    match (breaking, additive, major) {
-        (true, _, 0) => ("minor", format!("0.{}.0", minor + 1)),
-        (true, _, _) => ("major", format!("{}.0.0", major + 1)),
-        (false, true, 0) => ("patch", format!("0.{minor}.{}", patch + 1)),
-        (false, true, _) => ("minor", format!("{major}.{}.0", minor + 1)),
-        (false, false, _) => ("none", version.to_owned()),
-    }
+    Some(match bump {
+        "none" => version.to_owned(),
+        "patch" => format!("{major}.{minor}.{}", patch + 1),
+        "minor" => format!("{major}.{}.0", minor + 1),
+        "major" => format!("{}.0.0", major + 1),
+        _ => return None,
+    })
 }
 
 /// Assembles the report.
@@ -894,9 +866,7 @@ pub(crate) fn report(compared: &str, version: &str, vendors: Vec<VendorReport>) 
 impl Report {
     /// Whether anything changed.
     pub(crate) fn is_empty(&self) -> bool {
-        self.vendors
-            .iter()
-            .all(|v| !v.spec_changed && v.changes.is_empty() && v.api.is_empty())
+        self.vendors.iter().all(VendorReport::is_empty)
     }
 
     /// The report in `format`.
@@ -911,7 +881,7 @@ impl Report {
     fn render_text(&self) -> String {
         let mut s = format!("change report: {}\n", self.compared);
         for v in &self.vendors {
-            if !v.spec_changed && v.changes.is_empty() && v.api.is_empty() {
+            if v.is_empty() {
                 continue;
             }
             let _ = writeln!(s, "\n{}:", v.vendor);
@@ -962,7 +932,7 @@ impl Report {
     fn render_markdown(&self) -> String {
         let mut s = format!("## Change report\n\n{}\n", self.compared);
         for v in &self.vendors {
-            if !v.spec_changed && v.changes.is_empty() && v.api.is_empty() {
+            if v.is_empty() {
                 continue;
             }
             let _ = writeln!(s, "\n### {}\n", v.vendor);

@@ -6,24 +6,32 @@ use serde_json::Value;
 
 use super::PlanError;
 use super::inspect::{self, Field, Operation, Place};
+use crate::normalize::pascal;
 
-/// What the maintainer said on the command line.
-#[derive(Debug, Default, Clone)]
+/// What the maintainer said on the command line (`vendor new`'s flags).
+#[derive(Debug, Default, Clone, clap::Args)]
 pub(crate) struct Choices {
-    /// `--operation "post /path"`, for a spec with more than one operation.
-    pub(crate) operation: Option<String>,
-    /// `--owner FIELD`.
+    /// The connect operation's parameter or body field that names the owner.
+    #[arg(long, value_name = "FIELD")]
     pub(crate) owner: Option<String>,
-    /// `--provider FIELD`.
+    /// The field that names the provider (a path or query parameter, or a body field).
+    #[arg(long, value_name = "FIELD")]
     pub(crate) provider: Option<String>,
-    /// `--redirect FIELD`.
+    /// The field that takes the URL to send the browser back to.
+    #[arg(long, value_name = "FIELD")]
     pub(crate) redirect: Option<String>,
-    /// `--link POINTER`.
+    /// The JSON pointer of the link in the success answer (`/data/auth_url`).
+    #[arg(long, value_name = "POINTER")]
     pub(crate) link: Option<String>,
-    /// `--display NAME`.
+    /// The connect operation, where the spec has more than one (`"post /connect"`).
+    #[arg(long, value_name = "OPERATION")]
+    pub(crate) operation: Option<String>,
+    /// How the vendor names itself (default: NAME, capitalised).
+    #[arg(long)]
     pub(crate) display: Option<String>,
-    /// `--modules`: write the vendor's own SDK, mock and test modules (for rules its docs state
-    /// beyond its spec) instead of leaving it to its spec and manifest.
+    /// Also write the vendor's own SDK, mock and test modules, to state rules its docs give
+    /// beyond its spec (without it, the vendor is its spec and its manifest).
+    #[arg(long)]
     pub(crate) modules: bool,
 }
 
@@ -135,16 +143,22 @@ pub(crate) fn lower(s: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn list(fields: &[Field]) -> String {
-    let names: Vec<_> = fields
-        .iter()
-        .map(|f| format!("`{}` ({})", f.name, f.place.label()))
-        .collect();
-    if names.is_empty() {
+/// `items` joined with commas, or `none`.
+fn join_or_none(items: impl Iterator<Item = String>) -> String {
+    let all: Vec<String> = items.collect();
+    if all.is_empty() {
         "none".to_owned()
     } else {
-        names.join(", ")
+        all.join(", ")
     }
+}
+
+fn list(fields: &[Field]) -> String {
+    join_or_none(
+        fields
+            .iter()
+            .map(|f| format!("`{}` ({})", f.name, f.place.label())),
+    )
 }
 
 /// The operation: the one named, else the only one, else the only `post`.
@@ -238,14 +252,7 @@ fn pick_field(
 /// The link in the answer: the pointer given (which must be a string of the answer), else the
 /// best string property whose name says link, a URL format first.
 fn pick_link(op: &Operation, given: Option<&str>) -> Result<String, PlanError> {
-    let shown = || {
-        let all: Vec<_> = op.answer.iter().map(|(p, _)| format!("`{p}`")).collect();
-        if all.is_empty() {
-            "none".to_owned()
-        } else {
-            all.join(", ")
-        }
-    };
+    let shown = || join_or_none(op.answer.iter().map(|(p, _)| format!("`{p}`")));
     if let Some(pointer) = given {
         if op.answer.iter().any(|(p, _)| p == pointer) {
             return Ok(pointer.to_owned());
@@ -353,11 +360,7 @@ pub(crate) fn plan(
         })
         .cloned();
     let values = unmapped_required(&op, &[Some(&provider), owner.as_ref(), redirect.as_ref()]);
-    let display = choices.display.clone().unwrap_or_else(|| {
-        let mut d = name.to_owned();
-        d[..1].make_ascii_uppercase();
-        d
-    });
+    let display = choices.display.clone().unwrap_or_else(|| pascal(name));
     Ok(Plan {
         name: name.to_owned(),
         display,
@@ -441,9 +444,7 @@ fn owner_kind(owner: Option<&Field>) -> String {
         .find(|w| name.contains(*w))
         .copied()
         .unwrap_or("owner");
-    let mut kind = word.to_owned();
-    kind[..1].make_ascii_uppercase();
-    kind
+    pascal(word)
 }
 
 /// A value of the provider field the spec accepts, for the sample request.

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::normalize::METHODS;
+
 /// Where a field of the operation goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Place {
@@ -57,10 +59,6 @@ pub(crate) struct Operation {
     /// The first documented 2xx status (200 where the spec documents none).
     pub(crate) success: u16,
 }
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Follows `$ref`s (to this document) from `v`, at most a few times.
 fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {

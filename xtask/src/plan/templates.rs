@@ -5,6 +5,7 @@
 use super::PlanError;
 use super::infer::{Plan, lower};
 use super::inspect::{Field, Place};
+use crate::normalize::pascal;
 use crate::vendors::Vendor;
 
 fn tokens(t: &impl quote::ToTokens) -> String {
@@ -72,20 +73,6 @@ fn item_type(ty: &str) -> String {
         .strip_prefix("std::vec::Vec<")
         .and_then(|t| t.strip_suffix('>'))
         .map_or_else(|| ty.to_owned(), str::to_owned)
-}
-
-/// `connect_account` → `ConnectAccount`.
-fn pascal(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut w = w.to_owned();
-            if let Some(first) = w.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            w
-        })
-        .collect()
 }
 
 /// `super::X` or `types::X` as a path from the vendor's `raw` module.
@@ -196,10 +183,7 @@ fn call_parts(plan: &Plan, names: &Names) -> (Vec<String>, Vec<String>) {
         .values
         .iter()
         .map(|(f, v)| {
-            let text = match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            let text = social_connect_spec::literal_text(v);
             let expr = if f.place == Place::Body {
                 format!("Some(serde_json::json!({v}))")
             } else {

@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::codegen::{self, CodegenError};
+use crate::fsio;
 use crate::plan::{PlanError, infer, templates};
 use crate::util::sha256_hex;
 use crate::vendors::{self, Vendor};
@@ -31,21 +32,11 @@ pub(crate) enum ScaffoldError {
     #[error(transparent)]
     Plan(#[from] PlanError),
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] fsio::IoError),
     /// Generation after the scaffold failed.
     #[error(transparent)]
     Codegen(#[from] CodegenError),
-}
-
-fn io(path: &Path) -> impl Fn(std::io::Error) -> ScaffoldError + '_ {
-    move |source| ScaffoldError::Io {
-        path: path.display().to_string(),
-        source,
-    }
 }
 
 /// The files of a new vendor, relative to the workspace root, and their text.
@@ -114,13 +105,7 @@ pub(crate) fn files(
 
 /// The vendors there are, when `name` may name a new one (else why not).
 fn check_name(root: &Path, name: &str) -> Result<Vec<Vendor>, ScaffoldError> {
-    let valid = !name.is_empty()
-        && name.len() <= 32
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !valid {
+    if !vendors::valid_name(name) {
         return Err(ScaffoldError::Name(format!(
             "`{name}` cannot name a vendor: 1-32 lower-case letters and digits, starting with a \
              letter (it names the folder, the module, the cargo feature and the URL slug)"
@@ -143,16 +128,13 @@ fn check_name(root: &Path, name: &str) -> Result<Vec<Vendor>, ScaffoldError> {
 
 /// The text of the spec at `spec_file`, and the spec as JSON, when it is an OpenAPI 3 document.
 fn read_spec(spec_file: &Path) -> Result<(String, serde_json::Value), ScaffoldError> {
-    let text = std::fs::read_to_string(spec_file).map_err(io(spec_file))?;
-    let doc: serde_json::Value = serde_norway::from_str::<serde_norway::Value>(&text)
-        .map_err(|e| e.to_string())
-        .and_then(|y| serde_json::to_value(&y).map_err(|e| e.to_string()))
-        .map_err(|e| {
-            ScaffoldError::Spec(format!(
-                "{}: not a YAML or JSON document: {e}",
-                spec_file.display()
-            ))
-        })?;
+    let text = fsio::read(spec_file)?;
+    let doc = codegen::yaml_to_json(&text).map_err(|e| {
+        ScaffoldError::Spec(format!(
+            "{}: not a YAML or JSON document: {e}",
+            spec_file.display()
+        ))
+    })?;
     if !doc
         .get("openapi")
         .and_then(serde_json::Value::as_str)
@@ -237,11 +219,7 @@ pub(crate) fn run(
         }
     }
     for (path, text) in &files {
-        let full = root.join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&full, text).map_err(io(&full))?;
+        fsio::write_creating_dirs(&root.join(path), text)?;
         println!("wrote      {}", path.display());
     }
     // The modules as `cargo fmt` writes them (best effort: without rustfmt they still build).
@@ -260,8 +238,7 @@ pub(crate) fn run(
     codegen::run(root, false, crate::codegen::report::Format::Text)?;
     let vendor = crate::vendors::read(&root.join("specs").join(name))
         .map_err(|e| ScaffoldError::Spec(e.to_string()))?;
-    let text = std::fs::read_to_string(codegen::spec_path(root, &vendor))
-        .map_err(io(&codegen::spec_path(root, &vendor)))?;
+    let text = fsio::read(&codegen::spec_path(root, &vendor))?;
     println!(
         "\n{}",
         chosen(&vendor, &codegen::contract_of(&vendor, &text)?)
