@@ -20,6 +20,12 @@ mod contract;
 
 pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty, literal_text};
 
+/// The file, in `specs/<vendor>/`, of a vendor's spec as every side reads it when the vendor has
+/// local corrections: its published `openapi.yaml` through its `overlay.yaml` (OpenAPI Overlay
+/// 1.0), written by `cargo xtask codegen`. A vendor without an overlay has none: its
+/// `openapi.yaml` is read as it is.
+pub const EFFECTIVE_SPEC: &str = "openapi.effective.json";
+
 #[rustfmt::skip]
 mod generated;
 

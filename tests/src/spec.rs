@@ -3,6 +3,7 @@
 //! schema and required query parameters.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -19,6 +20,18 @@ pub struct Spec {
     path: String,
 }
 
+/// The file of the spec in a vendor's folder `dir` that every side reads: the published
+/// `openapi.yaml`, or, for a vendor with local corrections, that spec through its overlay
+/// ([`social_connect_spec::EFFECTIVE_SPEC`], which codegen writes).
+pub fn document(dir: &Path) -> PathBuf {
+    let effective = dir.join(social_connect_spec::EFFECTIVE_SPEC);
+    if effective.is_file() {
+        effective
+    } else {
+        dir.join("openapi.yaml")
+    }
+}
+
 /// Why a request or response does not match the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch(pub String);
@@ -30,7 +43,7 @@ impl std::fmt::Display for Mismatch {
 }
 
 impl Spec {
-    /// The spec of `vendor`, loaded once from `specs/<vendor>/openapi.yaml`.
+    /// The spec of `vendor`, loaded once from `specs/<vendor>/` ([`document`]).
     pub fn of(vendor: Vendor) -> &'static Spec {
         static SPECS: OnceLock<BTreeMap<Vendor, Spec>> = OnceLock::new();
         let specs = SPECS.get_or_init(|| {
@@ -43,12 +56,12 @@ impl Spec {
     }
 
     fn load(vendor: Vendor) -> Spec {
-        let path = format!(
-            "{}/../specs/{}/openapi.yaml",
-            env!("CARGO_MANIFEST_DIR"),
-            vendor.as_str()
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../specs")
+            .join(vendor.as_str());
+        let file = document(&dir);
+        let path = file.display();
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
         let yaml: serde_norway::Value =
             serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
         let doc = serde_json::to_value(yaml).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -257,5 +270,20 @@ impl Spec {
     /// The connect operation's path, as the spec writes it (`/integrations/{integration}`).
     pub fn path_template(&self) -> &str {
         &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vendor_with_an_effective_spec_is_read_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("openapi.yaml"), "openapi: 3.0.3\n").unwrap();
+        assert_eq!(document(dir.path()), dir.path().join("openapi.yaml"));
+        let effective = dir.path().join(social_connect_spec::EFFECTIVE_SPEC);
+        std::fs::write(&effective, "{}").unwrap();
+        assert_eq!(document(dir.path()), effective);
     }
 }

@@ -336,6 +336,15 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
         )),
         contract(&read(&copy, "specs/woopsocial/contract.json"))
     );
+    // And the spec the contract tests read is the corrected one.
+    let effective: serde_json::Value =
+        serde_json::from_str(&read(&copy, "specs/woopsocial/openapi.effective.json")).unwrap();
+    let request = &effective["components"]["schemas"]["CreateOAuthAuthorizationRequest"];
+    assert!(
+        request["required"]
+            .as_array()
+            .is_some_and(|r| !r.contains(&"redirectUrl".into()))
+    );
     assert!(summary.contains("| ocoya | changed (sha256 "), "{summary}");
     assert!(
         summary.contains("| aitronos | needs a maintainer: its reference page changed; its spec is written by hand from that page"),

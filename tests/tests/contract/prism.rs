@@ -51,10 +51,7 @@ fn start(binary: &Path, vendor: Vendor) -> Prism {
         .local_addr()
         .unwrap()
         .port();
-    let spec = root()
-        .join("specs")
-        .join(vendor.as_str())
-        .join("openapi.yaml");
+    let spec = social_connect_tests::spec::document(&root().join("specs").join(vendor.as_str()));
     let child = Command::new(binary)
         .args([
             "mock",

@@ -196,6 +196,30 @@ pub(crate) fn snapshot_path(vendor: &Vendor) -> String {
     format!("specs/{}/contract.json", vendor.name)
 }
 
+/// The spec of a vendor with an overlay as the tests and Prism read it: the published spec
+/// through the overlay ([`social_connect_spec::EFFECTIVE_SPEC`]).
+fn effective_spec(vendor: &Vendor, text: &str) -> Result<Output, CodegenError> {
+    let (mut doc, _) = read_spec(vendor, text)?;
+    if let Some(map) = doc.as_object_mut() {
+        map.insert(
+            "x-generated".to_owned(),
+            format!(
+                "by `cargo xtask codegen` from openapi.yaml through {} beside it; do not edit",
+                overlay::FILE
+            )
+            .into(),
+        );
+    }
+    Ok(Output::new(
+        effective_path(&vendor.name),
+        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
+    ))
+}
+
+fn effective_path(vendor: &str) -> String {
+    format!("specs/{vendor}/{}", social_connect_spec::EFFECTIVE_SPEC)
+}
+
 /// The snapshot file: the contract and the sha256 of the spec it was read from.
 fn render_snapshot(contract: &Contract, sha: &str) -> String {
     let value = serde_json::json!({
@@ -259,6 +283,9 @@ pub(crate) fn generate_from(
             format!("sdk/src/generated/{}.rs", vendor.name),
             client,
         ));
+        if vendor.overlay.is_some() {
+            outputs.push(effective_spec(&vendor, &text)?);
+        }
         let contract = contract_of(&vendor, &text)?;
         let sha = sha256_hex(text.as_bytes());
         outputs.push(Output::new(
@@ -301,16 +328,27 @@ pub(crate) fn drift(root: &Path, generated: &[Output]) -> Vec<String> {
     diffs
 }
 
-/// The generated SDK modules under `root` that `generated` no longer holds.
+/// The generated files under `root` that `generated` no longer holds: SDK modules, and the
+/// effective spec of a vendor without an overlay.
 pub(crate) fn leftovers(root: &Path, generated: &[Output]) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(root.join("sdk/src/generated")) else {
-        return Vec::new();
+    let names = |dir: &str| -> Vec<String> {
+        let entries = std::fs::read_dir(root.join(dir)).into_iter().flatten();
+        entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+            .collect()
     };
-    let mut out: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+    let modules = names("sdk/src/generated")
+        .into_iter()
         .filter(|n| n.ends_with("_unified.rs") || n.ends_with("_connect.rs"))
-        .map(|n| format!("sdk/src/generated/{n}"))
+        .map(|n| format!("sdk/src/generated/{n}"));
+    // The effective spec of a vendor whose overlay is gone.
+    let effective = names("specs")
+        .into_iter()
+        .map(|vendor| effective_path(&vendor))
+        .filter(|p| root.join(p).is_file());
+    let mut out: Vec<String> = modules
+        .chain(effective)
         .filter(|p| !generated.iter().any(|o| o.path == *p))
         .collect();
     out.sort();
@@ -867,6 +905,51 @@ paths:
         let report = change_report(&root, &generate_all(&root).unwrap()).unwrap();
         assert!(report.is_empty(), "{}", report.render(Format::Text));
         assert_eq!(report.bump, "none");
+    }
+
+    #[test]
+    fn a_vendor_with_an_overlay_gets_its_effective_spec_and_loses_it_with_the_overlay() {
+        let root = project_root();
+        let scratch = copy_for_report(&root);
+        let dir = scratch.path();
+        let overlay = "overlay: 1.0.0\ninfo: { title: t, version: 1.0.0 }\nactions:\n  \
+                       - target: $.info\n    update: { description: corrected here }\n";
+        std::fs::write(dir.join("specs/woopsocial").join(overlay::FILE), overlay).unwrap();
+        let generated = generate_all(dir).unwrap();
+        let effective: Vec<_> = generated
+            .iter()
+            .filter(|o| o.path.ends_with(social_connect_spec::EFFECTIVE_SPEC))
+            .collect();
+        assert_eq!(
+            effective.len(),
+            1,
+            "only the vendor with an overlay has one"
+        );
+        assert_eq!(effective[0].path, "specs/woopsocial/openapi.effective.json");
+        let doc: serde_json::Value = serde_json::from_str(&effective[0].source).unwrap();
+        assert_eq!(
+            doc["info"]["description"], "corrected here",
+            "the overlay is applied"
+        );
+        assert!(doc["x-generated"].as_str().unwrap().contains("do not edit"));
+        let published = yaml_to_json(
+            &std::fs::read_to_string(dir.join("specs/woopsocial/openapi.yaml")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            doc["paths"], published["paths"],
+            "the rest is the published spec"
+        );
+
+        // Written, it is fresh; once the overlay is gone, it is a leftover to remove.
+        write_outputs(dir, &generated).unwrap();
+        assert_eq!(leftovers(dir, &generated), Vec::<String>::new());
+        std::fs::remove_file(dir.join("specs/woopsocial").join(overlay::FILE)).unwrap();
+        let without = generate_all(dir).unwrap();
+        assert_eq!(
+            leftovers(dir, &without),
+            ["specs/woopsocial/openapi.effective.json"]
+        );
     }
 
     #[test]
