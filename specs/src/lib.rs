@@ -20,6 +20,55 @@ mod contract;
 
 pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty, literal_text};
 
+/// What a vendor appends to the app's redirect URL at the end of a flow, where its docs say it
+/// reports the outcome there (WoopSocial): the query parameters' names and the values of the
+/// status. From the vendor's manifest (`[redirect_result]` in `specs/<vendor>/vendor.toml`): the
+/// SDK reads an outcome with it, and the mock writes one.
+///
+/// ```
+/// let woop = social_connect_spec::redirect_result("woopsocial").expect("WoopSocial reports it");
+/// assert_eq!((woop.status, woop.success), ("status", "success"));
+/// assert_eq!(social_connect_spec::redirect_result("recoup"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedirectResult {
+    /// The parameter that says how the flow ended.
+    pub status: &'static str,
+    /// Its value for a connection made.
+    pub success: &'static str,
+    /// Its value for a flow that failed.
+    pub failure: &'static str,
+    /// The parameter naming the owner of the connection.
+    pub owner: &'static str,
+    /// The parameter naming the provider, as the vendor spells it.
+    pub provider: &'static str,
+    /// The parameter listing the connected accounts' ids, comma-separated (on success).
+    pub accounts: &'static str,
+    /// The parameter carrying the error code (on failure).
+    pub error: &'static str,
+}
+
+impl RedirectResult {
+    /// Every parameter it appends.
+    pub fn keys(&self) -> [&'static str; 5] {
+        [
+            self.status,
+            self.owner,
+            self.provider,
+            self.accounts,
+            self.error,
+        ]
+    }
+}
+
+/// `vendor`'s [`RedirectResult`]; `None` for a vendor that reports no outcome on the redirect.
+pub fn redirect_result(vendor: &str) -> Option<&'static RedirectResult> {
+    generated::REDIRECT_RESULTS
+        .iter()
+        .find(|(name, _)| *name == vendor)
+        .map(|(_, result)| result)
+}
+
 /// The file, in `specs/<vendor>/`, of a vendor's spec as every side reads it when the vendor has
 /// local corrections: its published `openapi.yaml` through its `overlay.yaml` (OpenAPI Overlay
 /// 1.0), written by `cargo xtask codegen`. A vendor without an overlay has none: its

@@ -28,12 +28,37 @@ pub struct Vendor {
     pub connect: Connect,
     /// The mock's rules that the spec does not state.
     pub mock: MockRules,
+    /// What the vendor appends to the app's redirect URL at the end of a flow, where its docs
+    /// say it reports the outcome there.
+    #[serde(default)]
+    pub redirect_result: Option<RedirectResult>,
     /// What the docs' table of vendors says that neither the spec nor the rules state.
     #[serde(default)]
     pub docs: Docs,
     /// The local corrections codegen applies to the spec (`specs/<vendor>/overlay.yaml`).
     #[serde(skip)]
     pub overlay: Option<crate::overlay::Overlay>,
+}
+
+/// The query parameters a vendor appends to the app's redirect URL at the end of a flow, and the
+/// values of its status (`social_connect_spec::RedirectResult`, which codegen writes from this).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectResult {
+    /// The parameter that says how the flow ended.
+    pub status: String,
+    /// Its value for a connection made.
+    pub success: String,
+    /// Its value for a flow that failed.
+    pub failure: String,
+    /// The parameter naming the owner of the connection.
+    pub owner: String,
+    /// The parameter naming the provider, as the vendor spells it.
+    pub provider: String,
+    /// The parameter listing the connected accounts' ids, comma-separated (on success).
+    pub accounts: String,
+    /// The parameter carrying the error code (on failure).
+    pub error: String,
 }
 
 /// What the README's table of vendors says of a vendor beyond its spec and rules (written there

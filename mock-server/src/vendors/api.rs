@@ -63,15 +63,45 @@ pub(crate) trait VendorModule: Sync {
         self.finish(&a.d.fixture, &a.flow, outcome, 302)
     }
 
-    /// Where the browser goes at the end of a flow: by default a completion page.
+    /// Where the browser goes at the end of a flow: back to the app's redirect target, with the
+    /// outcome's parameters appended where the vendor reports it there (its manifest's
+    /// `[redirect_result]`, after any query the target already has); a completion page when the
+    /// connect named no target.
     fn finish(
         &self,
         fixture: &Fixture,
         flow: &Flow,
         outcome: Outcome,
-        _redirect_status: u16,
+        redirect_status: u16,
     ) -> MockResponse {
-        flow::completion_page(fixture, flow, outcome)
+        let Some(target) = &flow.redirect_target else {
+            return flow::completion_page(fixture, flow, outcome);
+        };
+        let mut url = target.clone();
+        if let Some(r) = social_connect_spec::redirect_result(self.vendor().slug()) {
+            let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect();
+            let (status, key, value) = match &outcome {
+                Outcome::Connected(ids) => {
+                    let ids: Vec<String> = ids.iter().map(|i| enc(i)).collect();
+                    (r.success, r.accounts, ids.join(","))
+                }
+                Outcome::Failed(code) => (r.failure, r.error, enc(code)),
+            };
+            let ours = format!(
+                "{}={status}&{}={}&{}={}&{key}={value}",
+                r.status,
+                r.owner,
+                enc(&flow.owner_id),
+                r.provider,
+                enc(&flow.platform),
+            );
+            let query = match url.query() {
+                Some(existing) if !existing.is_empty() => format!("{existing}&{ours}"),
+                _ => ours,
+            };
+            url.set_query(Some(&query));
+        }
+        MockResponse::redirect(redirect_status, url.as_str())
     }
 }
 

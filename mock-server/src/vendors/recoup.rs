@@ -19,9 +19,7 @@ use super::request::{check_redirect_target, known_key, text, validate};
 use crate::context::Ctx;
 use crate::core::model::push_json_str;
 use crate::core::{MockRequest, MockResponse, MockVendor};
-use crate::fixture::Fixture;
-use crate::flow::{self, FlowOptions, NewFlow, Outcome};
-use crate::state::Flow;
+use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
 
 /// Recoup's module.
@@ -36,22 +34,6 @@ impl VendorModule for Recoup {
     fn error(&self, _ctx: &Ctx, kind: ErrKind, message: &str) -> MockResponse {
         error(kind, message)
     }
-
-    /// With `callback_url`, the browser goes back to it unchanged: Recoup documents no result
-    /// parameters.
-    fn finish(
-        &self,
-        fixture: &Fixture,
-        flow: &Flow,
-        outcome: Outcome,
-        redirect_status: u16,
-    ) -> MockResponse {
-        match &flow.redirect_target {
-            Some(target) => MockResponse::redirect(redirect_status, target.as_str()),
-            None => flow::completion_page(fixture, flow, outcome),
-        }
-    }
-
     fn connect(
         &self,
         ctx: &Ctx,
@@ -77,15 +59,16 @@ impl VendorModule for Recoup {
                 "Invalid connector: a connector slug is 1-64 letters, digits, _, - and .",
             );
         }
-        let callback = match text(&body, "callback_url") {
+        let redirect = fields.redirect.unwrap_or_default();
+        let callback = match text(&body, redirect) {
             None => None,
             Some(raw) => match check_redirect_target(raw, snap.mode) {
                 Ok(u) => Some(u),
-                Err(m) => return error(ErrKind::BadRequest, &format!("callback_url: {m}")),
+                Err(m) => return error(ErrKind::BadRequest, &format!("{redirect}: {m}")),
             },
         };
         // The contract checked the uuid; the mock keys accounts by its hyphenated form.
-        let account_id = text(&body, "account_id")
+        let account_id = text(&body, fields.owner.unwrap_or_default())
             .and_then(|raw| uuid::Uuid::parse_str(raw).ok())
             .map(|u| u.hyphenated().to_string());
         let own = snap

@@ -26,13 +26,13 @@ use http::Method;
 
 use crate::context::Ctx;
 use crate::core::{MockRequest, MockResponse, MockVendor, Mode, random_token};
-use crate::fixture::{FacebookPage, Fixture};
+use crate::fixture::FacebookPage;
 use crate::flow::{
     self, Authorised, FlowOptions, NewFlow, Outcome, STATE_GONE, bad_state, form_pairs, get,
     subject,
 };
 use crate::html::{self, Subject, esc, hidden};
-use crate::state::{AutoPages, Flow, Snapshot, Stage};
+use crate::state::{AutoPages, Snapshot, Stage};
 
 /// The platform whose connect shows the page-selection screen. **The project's reading of
 /// WoopSocial's prose** ("For Facebook, WoopSocial shows a page-selection screen"): the spec
@@ -112,42 +112,6 @@ impl VendorModule for WoopSocial {
         }
     }
 
-    /// With `redirectUrl`, the browser goes there with the documented result parameters
-    /// appended after any query it already has.
-    fn finish(
-        &self,
-        fixture: &Fixture,
-        flow: &Flow,
-        outcome: Outcome,
-        redirect_status: u16,
-    ) -> MockResponse {
-        let Some(target) = &flow.redirect_target else {
-            return flow::completion_page(fixture, flow, outcome);
-        };
-        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-        let ours = match &outcome {
-            Outcome::Connected(ids) => format!(
-                "status=success&projectId={}&platform={}&socialAccountIds={}",
-                enc(&flow.owner_id),
-                enc(&flow.platform),
-                ids.iter().map(|i| enc(i)).collect::<Vec<_>>().join(",")
-            ),
-            Outcome::Failed(code) => format!(
-                "status=error&projectId={}&platform={}&error={}",
-                enc(&flow.owner_id),
-                enc(&flow.platform),
-                enc(code)
-            ),
-        };
-        let mut url = target.clone();
-        let q = match url.query() {
-            Some(existing) if !existing.is_empty() => format!("{existing}&{ours}"),
-            _ => ours,
-        };
-        url.set_query(Some(&q));
-        MockResponse::redirect(redirect_status, url.as_str())
-    }
-
     fn connect(
         &self,
         ctx: &Ctx,
@@ -181,8 +145,8 @@ impl VendorModule for WoopSocial {
             return error(
                 ErrKind::BadRequest,
                 &format!(
-                    "redirectUrl: its query must not carry {key:?}: WoopSocial appends {} to it",
-                    RESULT_KEYS.join(", ")
+                    "{redirect_field}: its query must not carry {key:?}: WoopSocial appends {} to it",
+                    result().map(|r| r.keys().join(", ")).unwrap_or_default()
                 ),
             );
         }
@@ -233,22 +197,20 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
     )
 }
 
-/// The query keys WoopSocial appends to `redirectUrl` at the end of a flow.
-pub(crate) const RESULT_KEYS: [&str; 5] = [
-    "status",
-    "projectId",
-    "platform",
-    "socialAccountIds",
-    "error",
-];
+/// What WoopSocial appends to `redirectUrl` at the end of a flow (its manifest's
+/// `[redirect_result]`).
+fn result() -> Option<&'static social_connect_spec::RedirectResult> {
+    social_connect_spec::redirect_result(MockVendor::WoopSocial.slug())
+}
 
 /// A result key already in the app's `redirectUrl`: the app would read two `status` values on
 /// its return, and a parser that takes the first would believe the app's own. Strict mode
 /// refuses it at the connect; lax mode lets it through, so an app can test its own parser.
 fn reserved_key(url: &url::Url) -> Option<String> {
+    let keys = result()?.keys();
     url.query_pairs()
         .map(|(k, _)| k)
-        .find(|k| RESULT_KEYS.contains(&k.as_ref()))
+        .find(|k| keys.contains(&k.as_ref()))
         .map(|k| k.into_owned())
 }
 

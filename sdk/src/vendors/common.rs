@@ -119,12 +119,66 @@ pub(crate) trait VendorApi: Identity + Sync {
         ))))
     }
 
-    /// The outcome the vendor reports on the redirect back to the app. Only vendors that
-    /// document result parameters override this; the others answer
+    /// The outcome the vendor reports on the redirect back to the app, read with the result
+    /// parameters its manifest states ([`social_connect_spec::RedirectResult`]); the status and
+    /// the error are read before any id. A vendor that documents none answers
     /// [`Error::NotReportedByRedirect`].
     fn outcome(&self, redirect: &Url) -> Result<ConnectOutcome, Error> {
-        let _ = redirect;
-        Err(Error::NotReportedByRedirect(self.vendor()))
+        let vendor = self.vendor();
+        let Some(r) = social_connect_spec::redirect_result(vendor.as_str()) else {
+            return Err(Error::NotReportedByRedirect(vendor));
+        };
+        let invalid = |reason: String| Error::InvalidRedirect { vendor, reason };
+        let param = |name: &str| -> Result<Option<String>, Error> {
+            let mut values = redirect
+                .query_pairs()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v);
+            let first = values.next().map(|v| v.into_owned());
+            if values.next().is_some() {
+                return Err(invalid(format!("`{name}` appears more than once")));
+            }
+            Ok(first)
+        };
+        let required = |name: &str| -> Result<String, Error> {
+            param(name)?
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| invalid(format!("`{name}` is missing")))
+        };
+        let status = required(r.status)?;
+        let error = param(r.error)?;
+        if status == r.failure {
+            let error = error.filter(|e| !e.is_empty()).ok_or_else(|| {
+                let (s, f, e) = (r.status, r.failure, r.error);
+                invalid(format!("`{s}={f}` without an `{e}` code"))
+            })?;
+            return Ok(ConnectOutcome::Failed {
+                vendor,
+                owner: required(r.owner)?,
+                provider: self.provider(&required(r.provider)?),
+                error,
+            });
+        }
+        if status != r.success {
+            let (s, ok, f) = (r.status, r.success, r.failure);
+            return Err(invalid(format!("`{s}={status}` is neither {ok} nor {f}")));
+        }
+        if let Some(error) = error {
+            let (s, ok, e) = (r.status, r.success, r.error);
+            return Err(invalid(format!("`{s}={ok}` together with `{e}={error}`")));
+        }
+        let ids = required(r.accounts)?;
+        let account_ids: Vec<String> = ids.split(',').map(str::to_owned).collect();
+        if account_ids.iter().any(|id| id.trim().is_empty()) {
+            let a = r.accounts;
+            return Err(invalid(format!("`{a}={ids}` has an empty id")));
+        }
+        Ok(ConnectOutcome::Connected {
+            vendor,
+            owner: required(r.owner)?,
+            provider: self.provider(&required(r.provider)?),
+            account_ids,
+        })
     }
 }
 

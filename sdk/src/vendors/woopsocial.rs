@@ -1,10 +1,8 @@
 //! WoopSocial: `POST /social-accounts/authorization-url` with `projectId`, `platform` and an
 //! optional `redirectUrl`, which receives the documented result parameters.
 
-use url::Url;
-
 use super::{Table, Unsupported, VendorApi, enum_value};
-use crate::{ConnectOutcome, Error, Provider, Vendor};
+use crate::Provider;
 
 /// WoopSocial's [`VendorApi`].
 #[derive(Debug)]
@@ -35,65 +33,6 @@ impl VendorApi for WoopSocial {
         Box::pin(super::woopsocial_connect::connect(
             endpoint, request, wire, timeout,
         ))
-    }
-
-    /// The documented result parameters (`status`, `projectId`, `platform`, `socialAccountIds`
-    /// or `error`); `status` and `error` are read before any id.
-    fn outcome(&self, redirect: &Url) -> Result<ConnectOutcome, Error> {
-        let vendor = Vendor::WoopSocial;
-        let invalid = |reason: String| Error::InvalidRedirect { vendor, reason };
-        let param = |name: &str| -> Result<Option<String>, Error> {
-            let mut values = redirect
-                .query_pairs()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v);
-            let first = values.next().map(|v| v.into_owned());
-            if values.next().is_some() {
-                return Err(invalid(format!("`{name}` appears more than once")));
-            }
-            Ok(first)
-        };
-        let required = |name: &str| -> Result<String, Error> {
-            param(name)?
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| invalid(format!("`{name}` is missing")))
-        };
-        let status = required("status")?;
-        let error = param("error")?;
-        match status.as_str() {
-            "error" => {
-                let error = error
-                    .filter(|e| !e.is_empty())
-                    .ok_or_else(|| invalid("`status=error` without an `error` code".into()))?;
-                Ok(ConnectOutcome::Failed {
-                    vendor,
-                    owner: required("projectId")?,
-                    provider: self.provider(&required("platform")?),
-                    error,
-                })
-            }
-            "success" => {
-                if let Some(error) = error {
-                    return Err(invalid(format!(
-                        "`status=success` together with `error={error}`"
-                    )));
-                }
-                let ids = required("socialAccountIds")?;
-                let account_ids: Vec<String> = ids.split(',').map(str::to_owned).collect();
-                if account_ids.iter().any(|id| id.trim().is_empty()) {
-                    return Err(invalid(format!("`socialAccountIds={ids}` has an empty id")));
-                }
-                Ok(ConnectOutcome::Connected {
-                    vendor,
-                    owner: required("projectId")?,
-                    provider: self.provider(&required("platform")?),
-                    account_ids,
-                })
-            }
-            other => Err(invalid(format!(
-                "`status={other}` is neither success nor error"
-            ))),
-        }
     }
 }
 
@@ -129,6 +68,8 @@ fn spec_lists(wire: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{ConnectOutcome, Error, Vendor};
+    use url::Url;
 
     fn wire(provider: Provider) -> Option<String> {
         WoopSocial.wire(&provider).ok()

@@ -501,17 +501,31 @@ pub fn pretty(source: &str, what: &str) -> String {
 /// The spec crate's list of the vendors' contracts (`specs/src/generated.rs`): each vendor's
 /// name and its `contract.json`, in the workspace's order.
 pub fn render_index<'v>(vendors: impl Iterator<Item = &'v Vendor>) -> String {
-    let entries = vendors.map(|v| {
+    let vendors: Vec<&Vendor> = vendors.collect();
+    let entries = vendors.iter().map(|v| {
         let name = &v.name;
         let path = format!("../{name}/contract.json");
         quote::quote!((#name, include_str!(#path)))
     });
+    let results = vendors.iter().filter_map(|v| {
+        let name = &v.name;
+        let r = v.redirect_result.as_ref()?;
+        let (status, success, failure) = (&r.status, &r.success, &r.failure);
+        let (owner, provider, accounts, error) = (&r.owner, &r.provider, &r.accounts, &r.error);
+        Some(quote::quote! {
+            (#name, crate::RedirectResult {
+                status: #status, success: #success, failure: #failure, owner: #owner,
+                provider: #provider, accounts: #accounts, error: #error,
+            })
+        })
+    });
     let tokens = quote::quote! {
         pub(crate) static CONTRACTS: &[(&str, &str)] = &[#(#entries),*];
+        pub(crate) static REDIRECT_RESULTS: &[(&str, crate::RedirectResult)] = &[#(#results),*];
     };
     header(
         "specs/*/vendor.toml",
-        "Each vendor's contract, as `cargo xtask codegen` last read it, in the workspace's order.",
+        "Each vendor's contract as codegen last read it; what a vendor appends to the redirect.",
     ) + &pretty(&tokens.to_string(), "contract index")
 }
 

@@ -125,15 +125,22 @@ fn vendors(contracts: &[(Vendor, Contract)]) -> String {
             Some(params) => format!("{providers}, with `{params}`"),
             None => providers,
         };
-        let redirect =
-            vendor
-                .docs
-                .redirect_result
-                .clone()
-                .unwrap_or_else(|| match &vendor.connect.redirect {
-                    Some(f) => format!("back to `{f}`: none documented"),
-                    None => "none: a completion page".to_owned(),
-                });
+        let back_to = vendor
+            .connect
+            .redirect
+            .as_deref()
+            .unwrap_or("the redirect URL");
+        let redirect = match (&vendor.docs.redirect_result, &vendor.redirect_result) {
+            (Some(words), _) => words.clone(),
+            (None, Some(r)) => format!(
+                "`{}`, `{}`, `{}`, `{}` / `{}` on `{back_to}`",
+                r.status, r.owner, r.provider, r.accounts, r.error
+            ),
+            (None, None) => match &vendor.connect.redirect {
+                Some(f) => format!("back to `{f}`: none documented"),
+                None => "none: a completion page".to_owned(),
+            },
+        };
         let errors = vendor
             .docs
             .errors

@@ -589,7 +589,7 @@ sample_provider = "{sample}"
 # the member key as a plain member), "owner" (the owner key alone) or "member" (the member key
 # alone, as owner). The sample request names the first one where the spec requires an owner.
 demo_owners = [{{ id = "{demo}", name = "Demo {kind_lower}", members = "both" }}]
-"#,
+{result}"#,
         name = plan.name,
         display = plan.display,
         order = plan.order,
@@ -619,8 +619,27 @@ demo_owners = [{{ id = "{demo}", name = "Demo {kind_lower}", members = "both" }}
         prefix = &plan.name[..plan.name.len().min(3)],
         sample = sample_provider(&plan.provider),
         demo = demo_owner(plan),
+        result = if plan.redirect.is_some() {
+            REDIRECT_RESULT_HINT
+        } else {
+            ""
+        },
     )
 }
+
+/// For a vendor that sends the browser back: where its docs say it reports the outcome there.
+const REDIRECT_RESULT_HINT: &str = r#"
+# Where the vendor's docs say it appends a flow's outcome to the query of the redirect back to
+# the app, name the parameters here (the SDK reads the outcome with them, the mock writes it):
+# [redirect_result]
+# status = "status"
+# success = "success"
+# failure = "error"
+# owner = "OWNER_PARAMETER"
+# provider = "PROVIDER_PARAMETER"
+# accounts = "ACCOUNT_IDS_PARAMETER"
+# error = "error"
+"#;
 
 #[cfg(test)]
 mod tests {
@@ -655,6 +674,24 @@ mod tests {
         let v: crate::vendors::Vendor = toml::from_str(&manifest).unwrap();
         assert_eq!(v.mock.sample_provider, "linkedin");
         assert_eq!(v.mock.owner_kind, "Team");
+        // It sends the browser back: the hint of its redirect result is there, commented out,
+        // and a manifest once it is filled in.
+        assert!(v.redirect_result.is_none());
+        let filled = manifest.replace("\n# [redirect_result]", "\n[redirect_result]");
+        let filled = [
+            "status", "success", "failure", "owner", "provider", "accounts", "error",
+        ]
+        .iter()
+        .fold(filled, |m, k| {
+            m.replace(&format!("\n# {k} = "), &format!("\n{k} = "))
+        });
+        let v: crate::vendors::Vendor = toml::from_str(&filled).unwrap();
+        assert_eq!(v.redirect_result.unwrap().accounts, "ACCOUNT_IDS_PARAMETER");
+        let pathed = super::manifest(&infer(PATHED, &Choices::default()).unwrap());
+        assert!(
+            !pathed.contains("[redirect_result]"),
+            "no redirect, no hint"
+        );
     }
 
     /// A provider in the path, no owner at all, and a link named `href` under `links`.
