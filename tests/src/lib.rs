@@ -11,6 +11,7 @@ pub mod flow;
 pub mod harness;
 pub mod skip;
 pub mod spec;
+pub mod workspace_copy;
 
 pub use harness::{Harness, Target};
 pub use spec::Spec;

@@ -18,23 +18,10 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Copies the workspace's sources (not `target/`, not `.git/`) into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        let (src, dst) = (entry.path(), to.join(&name));
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
+#[allow(unreachable_pub)]
+#[path = "../../tests/src/workspace_copy.rs"]
+mod workspace_copy;
+use workspace_copy::copy_tree;
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -53,6 +40,12 @@ fn git(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Puts the copy back at its last commit: what a step wrote is gone.
+fn discard(copy: &Path) {
+    git(copy, &["reset", "--quiet", "--hard"]);
+    git(copy, &["clean", "--quiet", "-fd"]);
 }
 
 /// A loopback HTTP server answering GETs from a map of paths to bodies (404 otherwise).
@@ -239,7 +232,7 @@ fn options(summary: &Path) -> Options {
 fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_was() {
     let scratch = tempfile::tempdir().unwrap();
     let copy = scratch.path().join("ws");
-    copy_tree(&root(), &copy);
+    copy_tree(&root(), &copy).unwrap();
     let server = Server::start();
     set_up(&copy, &server);
     git(&copy, &["init", "--quiet", "--initial-branch=main"]);
@@ -298,8 +291,7 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
         "{summary}"
     );
     assert!(read(&copy, "specs/ocoya/openapi.yaml").contains("- tiktok"));
-    git(&copy, &["reset", "--quiet", "--hard"]);
-    git(&copy, &["clean", "--quiet", "-fd"]);
+    discard(&copy);
 
     // The held-out changes.
     publish_specs(&copy, &server, &changed);
@@ -389,8 +381,7 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
     assert!(changelog.contains("ocoya: `body.provider`"), "{changelog}");
 
     // A proposed bump smaller than the change needs is refused by the gate, with both verdicts.
-    git(&copy, &["reset", "--quiet", "--hard"]);
-    git(&copy, &["clean", "--quiet", "-fd"]);
+    discard(&copy);
     let code = run(
         &copy,
         &Options {
@@ -407,8 +398,7 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
     // A change that breaks nobody (a description): exit 2, the clients regenerated, no bump.
     // (Every addition to a generated type is breaking for its direct callers in Rust: a new
     // enum variant, a new public field; the report says so above.)
-    git(&copy, &["reset", "--quiet", "--hard"]);
-    git(&copy, &["clean", "--quiet", "-fd"]);
+    discard(&copy);
     publish_specs(&copy, &server, &|v, s| {
         if v == "ocoya" {
             s.replacen(
@@ -441,8 +431,7 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
         "",
         "no release, no entry"
     );
-    git(&copy, &["reset", "--quiet", "--hard"]);
-    git(&copy, &["clean", "--quiet", "-fd"]);
+    discard(&copy);
     publish_specs(&copy, &server, &changed);
 
     // A bad document writes nothing of its vendor.
@@ -604,7 +593,7 @@ fn update_fetches_reports_bumps_and_publishes_and_leaves_a_failed_vendor_as_it_w
 fn the_semver_gate_runs_cargo_semver_checks_against_the_base_commit() {
     let scratch = tempfile::tempdir().unwrap();
     let copy = scratch.path().join("ws");
-    copy_tree(&root(), &copy);
+    copy_tree(&root(), &copy).unwrap();
     let server = Server::start();
     set_up(&copy, &server);
     git(&copy, &["init", "--quiet", "--initial-branch=main"]);

@@ -32,6 +32,7 @@ use serde_json::{Value, json};
 use social_connect::Vendor;
 use social_connect_mock::{MockVendor, OWNER_KEY, samples};
 use social_connect_tests::flow::{self, with_query};
+use social_connect_tests::workspace_copy::copy_tree;
 use url::Url;
 
 /// The workspace this test belongs to.
@@ -49,24 +50,6 @@ fn target_dir() -> PathBuf {
         .nth(3)
         .expect("the test binary sits in target/<profile>/deps")
         .to_path_buf()
-}
-
-/// Copies the workspace's sources (not `target/`, not `.git/`) into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        let (src, dst) = (entry.path(), to.join(&name));
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -161,7 +144,7 @@ async fn a_regeneration_reports_each_change_and_the_mock_follows() {
     if copy.exists() {
         std::fs::remove_dir_all(&copy).unwrap();
     }
-    copy_tree(&root(), &copy);
+    copy_tree(&root(), &copy).unwrap();
     // A binary of its own name, so building it never replaces this workspace's mock in the
     // shared target directory (cargo puts binaries there by name).
     edit(
