@@ -142,47 +142,6 @@ impl Subject<'_> {
     }
 }
 
-/// A provider's display name from the lower-case value the flow carries.
-pub(crate) fn provider_name(provider: &str) -> String {
-    let known = match provider {
-        "facebook" | "facebook_page" | "facebook_pages" => Some("Facebook"),
-        "instagram" => Some("Instagram"),
-        "linkedin" => Some("LinkedIn"),
-        "linkedin_page" | "linkedin_pages" => Some("LinkedIn Pages"),
-        "x" | "twitter" => Some("X"),
-        "tiktok" => Some("TikTok"),
-        "youtube" => Some("YouTube"),
-        "pinterest" => Some("Pinterest"),
-        "threads" => Some("Threads"),
-        "bluesky" => Some("Bluesky"),
-        "mastodon" => Some("Mastodon"),
-        "reddit" => Some("Reddit"),
-        "google_business" | "google_business_profile" | "googlebusiness" => {
-            Some("Google Business Profile")
-        }
-        "googlesheets" | "google_sheets" => Some("Google Sheets"),
-        "gmail" => Some("Gmail"),
-        "slack" => Some("Slack"),
-        "spotify" => Some("Spotify"),
-        _ => None,
-    };
-    if let Some(k) = known {
-        return k.to_owned();
-    }
-    provider
-        .split(['_', '-'])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The 405 page of a flow page that answers only `allow` (`GET`, `GET, POST`).
 pub(crate) fn method_not_allowed(allow: &str) -> MockResponse {
     let detail = format!("Use {}.", allow.replace(", ", " or "));

@@ -106,33 +106,7 @@ impl Provider {
     /// assert_eq!(Provider::Other("notion".into()).display_name(), "Notion");
     /// ```
     pub fn display_name(&self) -> String {
-        let named = match self {
-            Provider::Instagram => "Instagram",
-            Provider::FacebookPage => "Facebook Page",
-            Provider::LinkedIn => "LinkedIn",
-            Provider::LinkedInPage => "LinkedIn Page",
-            Provider::TikTok => "TikTok",
-            Provider::TikTokBusiness => "TikTok Business",
-            Provider::X => "X",
-            Provider::YouTube => "YouTube",
-            Provider::Pinterest => "Pinterest",
-            Provider::Threads => "Threads",
-            Provider::Bluesky => "Bluesky",
-            Provider::Other(name) => {
-                return name
-                    .split(['_', '-', ' '])
-                    .filter(|w| !w.is_empty())
-                    .map(|w| {
-                        let mut chars = w.chars();
-                        chars.next().map_or_else(String::new, |first| {
-                            first.to_uppercase().chain(chars).collect()
-                        })
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
-            }
-        };
-        named.to_owned()
+        social_connect_spec::provider_display_name(self.as_str())
     }
 }
 

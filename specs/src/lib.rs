@@ -119,9 +119,81 @@ pub fn is_connector_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
+/// **The project's name of a provider as people read it** (`Facebook Page`, `Google Sheets`),
+/// from the value a vendor or the unified model spells it with (`FACEBOOK_PAGE`, `googlesheets`,
+/// `tiktok-business`): the SDK's `Provider::display_name` and the mock's pages. A provider the
+/// project does not name is the value's words, each capitalised (`notion_pages` → `Notion
+/// Pages`).
+///
+/// ```
+/// use social_connect_spec::provider_display_name as name;
+/// assert_eq!(name("FACEBOOK_PAGE"), "Facebook Page");
+/// assert_eq!(name("googlesheets"), "Google Sheets");
+/// assert_eq!(name("notion_pages"), "Notion Pages");
+/// ```
+pub fn provider_display_name(value: &str) -> String {
+    let key = value.trim().to_ascii_lowercase().replace('-', "_");
+    let named = match key.as_str() {
+        "instagram" => "Instagram",
+        "facebook" | "facebook_pages" => "Facebook",
+        "facebook_page" => "Facebook Page",
+        "linkedin" | "linkedin_person" => "LinkedIn",
+        "linkedin_page" | "linkedin_company" => "LinkedIn Page",
+        "linkedin_pages" => "LinkedIn Pages",
+        "tiktok" | "tiktok_personal" => "TikTok",
+        "tiktok_business" => "TikTok Business",
+        "x" | "twitter" => "X",
+        "youtube" => "YouTube",
+        "pinterest" => "Pinterest",
+        "threads" => "Threads",
+        "bluesky" => "Bluesky",
+        "mastodon" => "Mastodon",
+        "reddit" => "Reddit",
+        "google_business" | "google_business_profile" | "googlebusiness" => {
+            "Google Business Profile"
+        }
+        "googlesheets" | "google_sheets" => "Google Sheets",
+        "gmail" => "Gmail",
+        "slack" => "Slack",
+        "spotify" => "Spotify",
+        _ => {
+            let words = value.split(['_', '-', ' ']).filter(|w| !w.is_empty());
+            let capitalised = words.map(|w| {
+                let mut chars = w.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect()
+                })
+            });
+            return capitalised.collect::<Vec<_>>().join(" ");
+        }
+    };
+    named.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn providers_are_named_as_people_read_them() {
+        let cases = [
+            ("instagram", "Instagram"),
+            ("FACEBOOK", "Facebook"),
+            ("facebook_page", "Facebook Page"),
+            ("linkedin-company", "LinkedIn Page"),
+            ("LINKEDIN_PAGES", "LinkedIn Pages"),
+            ("tiktok_business", "TikTok Business"),
+            ("twitter", "X"),
+            ("google_sheets", "Google Sheets"),
+            ("notion", "Notion"),
+            ("my-own_tool", "My Own Tool"),
+            ("Google Drive", "Google Drive"),
+            ("", ""),
+        ];
+        for (value, name) in cases {
+            assert_eq!(provider_display_name(value), name, "{value:?}");
+        }
+    }
 
     #[test]
     fn connector_slugs() {

@@ -44,7 +44,7 @@ pub(crate) fn push_form_value(out: &mut String, value: &str) {
 pub(crate) fn subject<'a>(fixture: &'a Fixture, flow: &'a Flow) -> Subject<'a> {
     Subject {
         vendor: flow.vendor.name(),
-        provider: html::provider_name(&flow.provider),
+        provider: social_connect_spec::provider_display_name(&flow.provider),
         platform: &flow.platform,
         owner_kind: flow.rules.owner_kind,
         owner_id: &flow.owner_id,
