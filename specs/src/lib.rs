@@ -1,7 +1,8 @@
 //! The one model of a vendor that `social-connect`, `social-connect-mock` and `cargo xtask`
 //! share: what a vendor's published OpenAPI spec states about its connect operation (its
-//! [`Contract`]), how it takes the API key ([`Auth`]), and the project's rule for a free-form
-//! connector slug ([`is_connector_slug`]).
+//! [`Contract`]), how it takes the API key ([`Auth`]), what the project knows of it beyond its
+//! spec (its [`Manifest`]), and the project's rules for a free-form connector slug
+//! ([`is_connector_slug`]) and a provider's name ([`provider_display_name`]).
 //!
 //! `cargo xtask codegen` reads each contract from `specs/<vendor>/openapi.yaml` and writes it
 //! to `specs/<vendor>/contract.json`, and [`contract()`] returns it. The SDK checks its calls against a contract, the mock validates requests against
@@ -19,55 +20,12 @@
 mod contract;
 
 pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty, literal_text};
+pub use manifest::{
+    ConnectFields, DemoMembers, DemoOwner, Manifest, MockRules, RedirectResult, manifest,
+    redirect_result,
+};
 
-/// What a vendor appends to the app's redirect URL at the end of a flow, where its docs say it
-/// reports the outcome there (WoopSocial): the query parameters' names and the values of the
-/// status. From the vendor's manifest (`[redirect_result]` in `specs/<vendor>/vendor.toml`): the
-/// SDK reads an outcome with it, and the mock writes one.
-///
-/// ```
-/// let woop = social_connect_spec::redirect_result("woopsocial").expect("WoopSocial reports it");
-/// assert_eq!((woop.status, woop.success), ("status", "success"));
-/// assert_eq!(social_connect_spec::redirect_result("recoup"), None);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RedirectResult {
-    /// The parameter that says how the flow ended.
-    pub status: &'static str,
-    /// Its value for a connection made.
-    pub success: &'static str,
-    /// Its value for a flow that failed.
-    pub failure: &'static str,
-    /// The parameter naming the owner of the connection.
-    pub owner: &'static str,
-    /// The parameter naming the provider, as the vendor spells it.
-    pub provider: &'static str,
-    /// The parameter listing the connected accounts' ids, comma-separated (on success).
-    pub accounts: &'static str,
-    /// The parameter carrying the error code (on failure).
-    pub error: &'static str,
-}
-
-impl RedirectResult {
-    /// Every parameter it appends.
-    pub fn keys(&self) -> [&'static str; 5] {
-        [
-            self.status,
-            self.owner,
-            self.provider,
-            self.accounts,
-            self.error,
-        ]
-    }
-}
-
-/// `vendor`'s [`RedirectResult`]; `None` for a vendor that reports no outcome on the redirect.
-pub fn redirect_result(vendor: &str) -> Option<&'static RedirectResult> {
-    generated::REDIRECT_RESULTS
-        .iter()
-        .find(|(name, _)| *name == vendor)
-        .map(|(_, result)| result)
-}
+mod manifest;
 
 /// The file, in `specs/<vendor>/`, of a vendor's spec as every side reads it when the vendor has
 /// local corrections: its published `openapi.yaml` through its `overlay.yaml` (OpenAPI Overlay

@@ -26,6 +26,42 @@ impl MockVendor {
         Self::ALL.into_iter().find(|v| v.slug() == s)
     }
 
+    /// Its manifest (`specs/<vendor>/vendor.toml`), as the spec crate serves it.
+    pub(crate) fn manifest(self) -> &'static social_connect_spec::Manifest {
+        static ALL: OnceLock<Vec<&'static social_connect_spec::Manifest>> = OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            // A vendor the spec crate lacks (its own test and the one below forbid one) is
+            // served with an empty manifest rather than stopping the mock.
+            static NONE: social_connect_spec::Manifest = social_connect_spec::Manifest::EMPTY;
+            MockVendor::ALL
+                .iter()
+                .map(|v| social_connect_spec::manifest(v.slug()).unwrap_or(&NONE))
+                .collect()
+        });
+        all[self.index()]
+    }
+
+    /// Where the mock serves it, before the path of its spec's first server.
+    pub(crate) fn mount_path(self) -> &'static str {
+        self.manifest().mock.mount
+    }
+
+    /// What the shared OAuth engine needs to know of the vendor.
+    pub(crate) fn rules(self) -> &'static FlowRules {
+        &self.manifest().mock
+    }
+
+    /// The owners the default fixture gives the vendor.
+    pub(crate) fn demo_owners(self) -> &'static [DemoOwner] {
+        self.manifest().mock.demo_owners
+    }
+
+    /// Which fields of its connect operation carry the owner, the provider and the redirect
+    /// URL, and where the link is in its answer.
+    pub(crate) fn fields(self) -> &'static ConnectFields {
+        &self.manifest().connect
+    }
+
     /// The vendor's contract, generated from its spec.
     pub(crate) fn contract(self) -> &'static Contract {
         static ALL: OnceLock<Vec<Contract>> = OnceLock::new();
@@ -108,55 +144,22 @@ impl fmt::Display for MockVendor {
     }
 }
 
-/// What the shared OAuth engine needs to know of a vendor, chosen by the vendor's module when
-/// it starts a flow (so the engine never asks which vendor it is serving).
-#[derive(Debug)]
-pub(crate) struct FlowRules {
-    /// What the vendor calls the owner of a connection, for the pages (`Project`).
-    pub(crate) owner_kind: &'static str,
-    /// The prefix of the ids of the accounts its flows connect (`sa` → `sa_000042`).
-    pub(crate) account_prefix: &'static str,
-    /// At most one connected account per platform and owner (Postbreeze's
-    /// `CHANNEL_ALREADY_CONNECTED`): a completion that would add a second fails.
-    pub(crate) one_account_per_platform: bool,
-}
-
-/// An owner the default fixture gives a vendor (from its manifest).
-#[derive(Debug)]
-pub(crate) struct DemoOwner {
-    pub(crate) id: &'static str,
-    pub(crate) name: &'static str,
-    pub(crate) members: DemoMembers,
-}
-
-/// Which of the default fixture's keys may act on a [`DemoOwner`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum DemoMembers {
-    /// The owner key as owner and the member key as a plain member.
-    Both,
-    /// The owner key alone, as owner.
-    Owner,
-    /// The member key alone, as owner (its own account).
-    Member,
-}
-
-/// Which fields of a vendor's connect operation carry what the unified model names, and where
-/// the link is in its answer (from its manifest).
-#[derive(Debug)]
-pub(crate) struct ConnectFields {
-    /// The parameter or body field that names the owner, if any.
-    pub(crate) owner: Option<&'static str>,
-    /// The parameter or body field that names the provider.
-    pub(crate) provider: &'static str,
-    /// The field that takes the URL the browser is sent back to, if any.
-    pub(crate) redirect: Option<&'static str>,
-    /// The JSON pointer of the link in the success answer.
-    pub(crate) link: &'static str,
-}
+/// What the shared OAuth engine needs to know of a vendor (its manifest's `[mock]`), chosen by
+/// the vendor's module when it starts a flow (so the engine never asks which vendor it serves).
+pub(crate) type FlowRules = social_connect_spec::MockRules;
+pub(crate) use social_connect_spec::{ConnectFields, DemoMembers, DemoOwner};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_vendor_has_its_own_manifest() {
+        for vendor in MockVendor::ALL {
+            let own = social_connect_spec::manifest(vendor.slug());
+            assert_eq!(Some(vendor.manifest()), own, "{vendor}");
+        }
+    }
 
     #[test]
     fn every_vendor_has_its_contract_and_a_prefix_under_its_mount() {

@@ -95,6 +95,7 @@ mod tests {
         owner_kind: "Project",
         account_prefix: "sa",
         one_account_per_platform: false,
+        ..social_connect_spec::Manifest::EMPTY.mock
     };
 
     #[test]

@@ -8,9 +8,6 @@ pub(crate) static RECOUP: Facts = Facts {
     public_server: Some("https://api.recoupable.dev"),
     auth: &[Auth::header("x-api-key"), Auth::Bearer],
     fields: &[("connector", true), ("callback_url", false), ("account_id", false)],
-    owner: Some("account_id"),
-    redirect: Some("callback_url"),
-    params: None,
 };
 /// WoopSocial's facts, from specs/woopsocial/openapi.yaml.
 pub(crate) static WOOPSOCIAL: Facts = Facts {
@@ -18,9 +15,6 @@ pub(crate) static WOOPSOCIAL: Facts = Facts {
     public_server: Some("https://api.woopsocial.com/v1"),
     auth: &[Auth::Bearer],
     fields: &[("projectId", true), ("platform", true), ("redirectUrl", false)],
-    owner: Some("projectId"),
-    redirect: Some("redirectUrl"),
-    params: None,
 };
 /// Postbreeze's facts, from specs/postbreeze/openapi.yaml.
 pub(crate) static POSTBREEZE: Facts = Facts {
@@ -28,9 +22,6 @@ pub(crate) static POSTBREEZE: Facts = Facts {
     public_server: None,
     auth: &[Auth::Bearer],
     fields: &[("workspaceId", true), ("platform", true)],
-    owner: Some("workspaceId"),
-    redirect: None,
-    params: None,
 };
 /// Aitronos's facts, from specs/aitronos/openapi.yaml.
 pub(crate) static AITRONOS: Facts = Facts {
@@ -42,9 +33,6 @@ pub(crate) static AITRONOS: Facts = Facts {
         ("connector_type", true),
         ("integration_params", false),
     ],
-    owner: Some("organization_id"),
-    redirect: None,
-    params: Some("integration_params"),
 };
 /// Ocoya's facts, from specs/ocoya/openapi.yaml.
 pub(crate) static OCOYA: Facts = Facts {
@@ -52,7 +40,4 @@ pub(crate) static OCOYA: Facts = Facts {
     public_server: Some("https://app.ocoya.com/api/_public/v1"),
     auth: &[Auth::header("x-api-key")],
     fields: &[("workspaceId", true), ("provider", true)],
-    owner: Some("workspaceId"),
-    redirect: None,
-    params: None,
 };

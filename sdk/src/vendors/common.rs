@@ -47,6 +47,13 @@ pub(crate) trait VendorApi: Identity + Sync {
         None
     }
 
+    /// What the project knows of the vendor beyond its spec (its manifest, as the spec crate
+    /// serves it).
+    fn manifest(&self) -> &'static social_connect_spec::Manifest {
+        static NONE: social_connect_spec::Manifest = social_connect_spec::Manifest::EMPTY;
+        social_connect_spec::manifest(self.vendor().as_str()).unwrap_or(&NONE)
+    }
+
     /// How the vendor takes the API key: the first way its spec names.
     fn key_scheme(&self) -> &'static Auth {
         static BEARER: Auth = Auth::Bearer;
@@ -57,7 +64,7 @@ pub(crate) trait VendorApi: Identity + Sync {
     /// manifest's mapping of [`ConnectRequest::owner`] to a field the spec names; `None` where
     /// the vendor takes no owner (a connection belongs to the key's own account).
     fn owner_name(&self) -> Option<&'static str> {
-        self.facts().owner
+        self.manifest().connect.owner
     }
 
     /// Whether a connect call must name an owner: whether the spec requires the owner field.
@@ -68,7 +75,7 @@ pub(crate) trait VendorApi: Identity + Sync {
     /// The field that takes [`ConnectRequest::redirect_url`], where the vendor takes one (its
     /// manifest says).
     fn redirect_field(&self) -> Option<&'static str> {
-        self.facts().redirect
+        self.manifest().connect.redirect
     }
 
     /// Whether the vendor takes a URL to send the browser back to after OAuth.
@@ -79,7 +86,7 @@ pub(crate) trait VendorApi: Identity + Sync {
     /// The field that takes [`ConnectRequest::integration_params`], where the vendor takes
     /// them (its manifest says).
     fn integration_params_field(&self) -> Option<&'static str> {
-        self.facts().params
+        self.manifest().connect.params
     }
 
     /// Whether the vendor takes [`ConnectRequest::integration_params`].
@@ -395,12 +402,6 @@ pub(crate) struct Facts {
     /// The connect operation's query parameters and top-level body fields, with whether each
     /// is required.
     pub(crate) fields: &'static [(&'static str, bool)],
-    /// The field that names the owner, from the vendor's manifest (`[connect] owner`).
-    pub(crate) owner: Option<&'static str>,
-    /// The field that takes the redirect URL, from the manifest (`[connect] redirect`).
-    pub(crate) redirect: Option<&'static str>,
-    /// The field that takes the integration parameters, from the manifest (`[connect] params`).
-    pub(crate) params: Option<&'static str>,
 }
 
 impl Facts {

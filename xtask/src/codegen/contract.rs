@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 pub use social_connect_spec::{Auth, Body, Contract, Param, Property, Response, Schema, Ty};
 
-use crate::vendors::Vendor;
+use crate::vendors::{Members, Vendor};
 
 /// Why a spec's contract could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -507,25 +507,66 @@ pub fn render_index<'v>(vendors: impl Iterator<Item = &'v Vendor>) -> String {
         let path = format!("../{name}/contract.json");
         quote::quote!((#name, include_str!(#path)))
     });
-    let results = vendors.iter().filter_map(|v| {
+    let manifests = vendors.iter().map(|v| {
         let name = &v.name;
-        let r = v.redirect_result.as_ref()?;
-        let (status, success, failure) = (&r.status, &r.success, &r.failure);
-        let (owner, provider, accounts, error) = (&r.owner, &r.provider, &r.accounts, &r.error);
-        Some(quote::quote! {
-            (#name, crate::RedirectResult {
-                status: #status, success: #success, failure: #failure, owner: #owner,
-                provider: #provider, accounts: #accounts, error: #error,
+        let c = &v.connect;
+        let (owner, redirect, params) = (
+            opt(c.owner.as_deref()),
+            opt(c.redirect.as_deref()),
+            opt(c.params.as_deref()),
+        );
+        let (provider, link) = (&c.provider, &c.link);
+        let m = &v.mock;
+        let (mount, kind, prefix, one) = (
+            &m.mount,
+            &m.owner_kind,
+            &m.account_prefix,
+            m.one_account_per_platform,
+        );
+        let sample = &m.sample_provider;
+        let owners = m.demo_owners.iter().map(|o| {
+            let (id, name) = (&o.id, &o.name);
+            let members = quote::format_ident!("{}", match o.members {
+                Members::Both => "Both",
+                Members::Owner => "Owner",
+                Members::Member => "Member",
+            });
+            quote::quote!(crate::DemoOwner { id: #id, name: #name, members: crate::DemoMembers::#members })
+        });
+        let result = match &v.redirect_result {
+            Some(r) => {
+                let (status, success, failure) = (&r.status, &r.success, &r.failure);
+                let (owner, provider, accounts, error) =
+                    (&r.owner, &r.provider, &r.accounts, &r.error);
+                quote::quote!(Some(crate::RedirectResult {
+                    status: #status, success: #success, failure: #failure, owner: #owner,
+                    provider: #provider, accounts: #accounts, error: #error,
+                }))
+            }
+            None => quote::quote!(None),
+        };
+        quote::quote! {
+            (#name, crate::Manifest {
+                connect: crate::ConnectFields {
+                    owner: #owner, provider: #provider, redirect: #redirect, params: #params,
+                    link: #link,
+                },
+                mock: crate::MockRules {
+                    mount: #mount, owner_kind: #kind, account_prefix: #prefix,
+                    one_account_per_platform: #one, sample_provider: #sample,
+                    demo_owners: &[#(#owners),*],
+                },
+                redirect_result: #result,
             })
-        })
+        }
     });
     let tokens = quote::quote! {
         pub(crate) static CONTRACTS: &[(&str, &str)] = &[#(#entries),*];
-        pub(crate) static REDIRECT_RESULTS: &[(&str, crate::RedirectResult)] = &[#(#results),*];
+        pub(crate) static MANIFESTS: &[(&str, crate::Manifest)] = &[#(#manifests),*];
     };
     header(
         "specs/*/vendor.toml",
-        "Each vendor's contract as codegen last read it; what a vendor appends to the redirect.",
+        "Each vendor's contract and manifest, as `cargo xtask codegen` last read them.",
     ) + &pretty(&tokens.to_string(), "contract index")
 }
 
@@ -569,9 +610,6 @@ pub fn render_sdk(contracts: &[(Vendor, Contract)]) -> String {
         let upper = quote::format_ident!("{}", vendor.name.to_ascii_uppercase());
         let servers = &c.servers;
         let public = opt(c.public_server());
-        let owner = opt(vendor.connect.owner.as_deref());
-        let redirect = opt(vendor.connect.redirect.as_deref());
-        let params = opt(vendor.connect.params.as_deref());
         quote! {
             #[doc = #doc]
             pub(crate) static #upper: Facts = Facts {
@@ -579,9 +617,6 @@ pub fn render_sdk(contracts: &[(Vendor, Contract)]) -> String {
                 public_server: #public,
                 auth: &[#(#auth),*],
                 fields: &[#(#fields),*],
-                owner: #owner,
-                redirect: #redirect,
-                params: #params,
             };
         }
     });

@@ -18,7 +18,7 @@ use quote::quote;
 
 use crate::contract::{Contract, Ty, opt, pretty};
 use crate::util::Output;
-use crate::vendors::{Members, Vendor};
+use crate::vendors::Vendor;
 
 /// Which modules of its own a vendor has (hand-written, for rules its docs state beyond its
 /// spec); a vendor without them is its spec and its manifest: codegen writes its SDK module
@@ -371,40 +371,8 @@ fn mock_vendor(contracts: &[(Vendor, Contract)]) -> String {
     };
     let slug = arms(&|v| lit(&v.name));
     let name = arms(&|v| lit(&v.display));
-    let mount = arms(&|v| lit(&v.mock.mount));
-    let rules = arms(&|v| {
-        let (kind, prefix) = (&v.mock.owner_kind, &v.mock.account_prefix);
-        let one = v.mock.one_account_per_platform;
-        quote! {
-            &FlowRules { owner_kind: #kind, account_prefix: #prefix, one_account_per_platform: #one }
-        }
-    });
-    let owners = arms(&|v| {
-        let owners = v.mock.demo_owners.iter().map(|o| {
-            let (id, name) = (&o.id, &o.name);
-            let members = ident(match o.members {
-                Members::Both => "Both",
-                Members::Owner => "Owner",
-                Members::Member => "Member",
-            });
-            quote!(DemoOwner { id: #id, name: #name, members: DemoMembers::#members })
-        });
-        quote!(&[#(#owners),*])
-    });
-    let fields = arms(&|v| {
-        let (owner, redirect) = (
-            opt(v.connect.owner.as_deref()),
-            opt(v.connect.redirect.as_deref()),
-        );
-        let (provider, link) = (&v.connect.provider, &v.connect.link);
-        quote! {
-            &ConnectFields { owner: #owner, provider: #provider, redirect: #redirect, link: #link }
-        }
-    });
     let tokens = quote! {
         use serde::{Deserialize, Serialize};
-
-        use super::{ConnectFields, DemoMembers, DemoOwner, FlowRules};
 
         /// One of the mocked vendors.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -424,19 +392,6 @@ fn mock_vendor(contracts: &[(Vendor, Contract)]) -> String {
             /// The vendor's display name.
             pub fn name(self) -> &'static str { #name }
 
-            /// Where the mock serves it, before the path of its spec's first server (its
-            /// manifest's `mock.mount`).
-            pub(crate) fn mount_path(self) -> &'static str { #mount }
-
-            /// What the shared OAuth engine needs to know of the vendor (its manifest's `[mock]`).
-            pub(crate) fn rules(self) -> &'static FlowRules { #rules }
-
-            /// The owners the default fixture gives the vendor.
-            pub(crate) fn demo_owners(self) -> &'static [DemoOwner] { #owners }
-
-            /// Which fields of its connect operation carry the owner, the provider and the
-            /// redirect URL, and where the link is in its answer (its manifest's `[connect]`).
-            pub(crate) fn fields(self) -> &'static ConnectFields { #fields }
         }
     };
     header("The mock's list of vendors; src/core/vendor.rs adds what is the same for all.")
