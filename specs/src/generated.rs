@@ -8,38 +8,38 @@ pub(crate) static CONTRACTS: &[(&str, &str)] = &[
     ("aitronos", include_str!("../aitronos/contract.json")),
     ("ocoya", include_str!("../ocoya/contract.json")),
 ];
-pub(crate) static MANIFESTS: &[(&str, crate::Manifest)] = &[
+pub(crate) static MANIFESTS: &[(&str, crate::manifest::Manifest)] = &[
     (
         "recoup",
-        crate::Manifest {
-            connect: crate::ConnectFields {
+        crate::manifest::Manifest {
+            connect: crate::manifest::ConnectFields {
                 owner: Some("account_id"),
                 provider: "connector",
                 redirect: Some("callback_url"),
                 params: None,
                 link: "/data/redirectUrl",
             },
-            mock: crate::MockRules {
+            mock: crate::manifest::MockRules {
                 mount: "/recoup",
                 owner_kind: "Recoup account",
                 account_prefix: "conn",
                 one_account_per_platform: false,
                 sample_provider: "youtube",
                 demo_owners: &[
-                    crate::DemoOwner {
+                    crate::manifest::DemoOwner {
                         id: "00000000-0000-4000-8000-000000000001",
                         name: "Owner's own account",
-                        members: crate::DemoMembers::Owner,
+                        members: crate::manifest::DemoMembers::Owner,
                     },
-                    crate::DemoOwner {
+                    crate::manifest::DemoOwner {
                         id: "00000000-0000-4000-8000-000000000002",
                         name: "Demo Artist",
-                        members: crate::DemoMembers::Owner,
+                        members: crate::manifest::DemoMembers::Owner,
                     },
-                    crate::DemoOwner {
+                    crate::manifest::DemoOwner {
                         id: "00000000-0000-4000-8000-000000000003",
                         name: "Member's own account",
-                        members: crate::DemoMembers::Member,
+                        members: crate::manifest::DemoMembers::Member,
                     },
                 ],
             },
@@ -48,29 +48,29 @@ pub(crate) static MANIFESTS: &[(&str, crate::Manifest)] = &[
     ),
     (
         "woopsocial",
-        crate::Manifest {
-            connect: crate::ConnectFields {
+        crate::manifest::Manifest {
+            connect: crate::manifest::ConnectFields {
                 owner: Some("projectId"),
                 provider: "platform",
                 redirect: Some("redirectUrl"),
                 params: None,
                 link: "/url",
             },
-            mock: crate::MockRules {
+            mock: crate::manifest::MockRules {
                 mount: "/woopsocial",
                 owner_kind: "Project",
                 account_prefix: "sa",
                 one_account_per_platform: false,
                 sample_provider: "X",
                 demo_owners: &[
-                    crate::DemoOwner {
+                    crate::manifest::DemoOwner {
                         id: "proj_demo",
                         name: "Demo project",
-                        members: crate::DemoMembers::Both,
+                        members: crate::manifest::DemoMembers::Both,
                     },
                 ],
             },
-            redirect_result: Some(crate::RedirectResult {
+            redirect_result: Some(crate::manifest::RedirectResult {
                 status: "status",
                 success: "success",
                 failure: "error",
@@ -83,25 +83,25 @@ pub(crate) static MANIFESTS: &[(&str, crate::Manifest)] = &[
     ),
     (
         "postbreeze",
-        crate::Manifest {
-            connect: crate::ConnectFields {
+        crate::manifest::Manifest {
+            connect: crate::manifest::ConnectFields {
                 owner: Some("workspaceId"),
                 provider: "platform",
                 redirect: None,
                 params: None,
                 link: "/authorizeUrl",
             },
-            mock: crate::MockRules {
+            mock: crate::manifest::MockRules {
                 mount: "/postbreeze",
                 owner_kind: "Workspace",
                 account_prefix: "acc",
                 one_account_per_platform: true,
                 sample_provider: "YOUTUBE",
                 demo_owners: &[
-                    crate::DemoOwner {
+                    crate::manifest::DemoOwner {
                         id: "ws_demo",
                         name: "Demo workspace",
-                        members: crate::DemoMembers::Both,
+                        members: crate::manifest::DemoMembers::Both,
                     },
                 ],
             },
@@ -110,25 +110,25 @@ pub(crate) static MANIFESTS: &[(&str, crate::Manifest)] = &[
     ),
     (
         "aitronos",
-        crate::Manifest {
-            connect: crate::ConnectFields {
+        crate::manifest::Manifest {
+            connect: crate::manifest::ConnectFields {
                 owner: Some("organization_id"),
                 provider: "connector_type",
                 redirect: None,
                 params: Some("integration_params"),
                 link: "/authorization_url",
             },
-            mock: crate::MockRules {
+            mock: crate::manifest::MockRules {
                 mount: "/aitronos",
                 owner_kind: "Organization",
                 account_prefix: "pc",
                 one_account_per_platform: false,
                 sample_provider: "notion",
                 demo_owners: &[
-                    crate::DemoOwner {
+                    crate::manifest::DemoOwner {
                         id: "org_demo",
                         name: "Demo organization",
-                        members: crate::DemoMembers::Both,
+                        members: crate::manifest::DemoMembers::Both,
                     },
                 ],
             },
@@ -137,25 +137,25 @@ pub(crate) static MANIFESTS: &[(&str, crate::Manifest)] = &[
     ),
     (
         "ocoya",
-        crate::Manifest {
-            connect: crate::ConnectFields {
+        crate::manifest::Manifest {
+            connect: crate::manifest::ConnectFields {
                 owner: Some("workspaceId"),
                 provider: "provider",
                 redirect: None,
                 params: None,
                 link: "/url",
             },
-            mock: crate::MockRules {
+            mock: crate::manifest::MockRules {
                 mount: "/ocoya",
                 owner_kind: "Workspace",
                 account_prefix: "sp",
                 one_account_per_platform: false,
                 sample_provider: "instagram",
                 demo_owners: &[
-                    crate::DemoOwner {
+                    crate::manifest::DemoOwner {
                         id: "ws_demo",
                         name: "Demo workspace",
-                        members: crate::DemoMembers::Both,
+                        members: crate::manifest::DemoMembers::Both,
                     },
                 ],
             },

@@ -20,10 +20,7 @@
 mod contract;
 
 pub use contract::{Auth, Body, Contract, Param, Property, Response, Schema, Ty, literal_text};
-pub use manifest::{
-    ConnectFields, DemoMembers, DemoOwner, Manifest, MockRules, RedirectResult, manifest,
-    redirect_result,
-};
+pub use manifest::{ConnectFields, DemoMembers, DemoOwner, Manifest, MockRules, RedirectResult};
 
 mod manifest;
 
@@ -53,6 +50,20 @@ pub fn contract(vendor: &str) -> Option<&'static Contract> {
         .iter()
         .position(|(n, _)| *n == vendor)?;
     parsed.get(index)?.as_ref()
+}
+
+/// `vendor`'s manifest (by its lower-case name); `None` for a name that is not a vendor of the
+/// workspace.
+pub fn manifest(vendor: &str) -> Option<&'static Manifest> {
+    generated::MANIFESTS
+        .iter()
+        .find(|(name, _)| *name == vendor)
+        .map(|(_, manifest)| manifest)
+}
+
+/// `vendor`'s [`RedirectResult`]; `None` for a vendor that reports no outcome on the redirect.
+pub fn redirect_result(vendor: &str) -> Option<&'static RedirectResult> {
+    manifest(vendor)?.redirect_result.as_ref()
 }
 
 /// The vendors whose contracts [`contract()`] knows, in the workspace's order.
@@ -176,5 +187,21 @@ mod tests {
             assert!(c.success_status().is_some(), "{name}: no 2xx documented");
         }
         assert!(contract("nobody").is_none());
+    }
+
+    #[test]
+    fn every_vendor_has_a_manifest_and_only_they_do() {
+        for name in vendors() {
+            let m = manifest(name).unwrap_or_else(|| panic!("{name}: no manifest"));
+            assert!(!m.connect.provider.is_empty(), "{name}");
+            assert!(m.mock.mount.starts_with('/'), "{name}");
+            assert!(!m.mock.demo_owners.is_empty(), "{name}");
+        }
+        assert_eq!(manifest("nobody"), None);
+        assert_eq!(
+            generated::MANIFESTS.len(),
+            vendors().count(),
+            "one manifest per contract"
+        );
     }
 }

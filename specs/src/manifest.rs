@@ -1,6 +1,6 @@
 //! What social-connect knows of each vendor that its spec does not state: its manifest,
-//! `specs/<vendor>/vendor.toml`, as `cargo xtask codegen` last read it. The SDK and the mock read
-//! it here; xtask reads the manifests themselves.
+//! `specs/<vendor>/vendor.toml`, as `cargo xtask codegen` last read it ([`crate::manifest()`]).
+//! The SDK and the mock read it here; xtask reads the manifests themselves.
 
 /// A vendor's manifest: which fields carry what the unified model names, the mock's rules, and
 /// what the vendor appends to the redirect back to the app.
@@ -136,40 +136,5 @@ impl RedirectResult {
             self.accounts,
             self.error,
         ]
-    }
-}
-
-/// `vendor`'s manifest (by its lower-case name); `None` for a name that is not a vendor of the
-/// workspace.
-pub fn manifest(vendor: &str) -> Option<&'static Manifest> {
-    crate::generated::MANIFESTS
-        .iter()
-        .find(|(name, _)| *name == vendor)
-        .map(|(_, manifest)| manifest)
-}
-
-/// `vendor`'s [`RedirectResult`]; `None` for a vendor that reports no outcome on the redirect.
-pub fn redirect_result(vendor: &str) -> Option<&'static RedirectResult> {
-    manifest(vendor)?.redirect_result.as_ref()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_vendor_has_a_manifest_and_only_they_do() {
-        for name in crate::vendors() {
-            let m = manifest(name).unwrap_or_else(|| panic!("{name}: no manifest"));
-            assert!(!m.connect.provider.is_empty(), "{name}");
-            assert!(m.mock.mount.starts_with('/'), "{name}");
-            assert!(!m.mock.demo_owners.is_empty(), "{name}");
-        }
-        assert_eq!(manifest("nobody"), None);
-        assert_eq!(
-            crate::generated::MANIFESTS.len(),
-            crate::vendors().count(),
-            "one manifest per contract"
-        );
     }
 }

@@ -531,14 +531,14 @@ pub fn render_index<'v>(vendors: impl Iterator<Item = &'v Vendor>) -> String {
                 Members::Owner => "Owner",
                 Members::Member => "Member",
             });
-            quote::quote!(crate::DemoOwner { id: #id, name: #name, members: crate::DemoMembers::#members })
+            quote::quote!(crate::manifest::DemoOwner { id: #id, name: #name, members: crate::manifest::DemoMembers::#members })
         });
         let result = match &v.redirect_result {
             Some(r) => {
                 let (status, success, failure) = (&r.status, &r.success, &r.failure);
                 let (owner, provider, accounts, error) =
                     (&r.owner, &r.provider, &r.accounts, &r.error);
-                quote::quote!(Some(crate::RedirectResult {
+                quote::quote!(Some(crate::manifest::RedirectResult {
                     status: #status, success: #success, failure: #failure, owner: #owner,
                     provider: #provider, accounts: #accounts, error: #error,
                 }))
@@ -546,12 +546,12 @@ pub fn render_index<'v>(vendors: impl Iterator<Item = &'v Vendor>) -> String {
             None => quote::quote!(None),
         };
         quote::quote! {
-            (#name, crate::Manifest {
-                connect: crate::ConnectFields {
+            (#name, crate::manifest::Manifest {
+                connect: crate::manifest::ConnectFields {
                     owner: #owner, provider: #provider, redirect: #redirect, params: #params,
                     link: #link,
                 },
-                mock: crate::MockRules {
+                mock: crate::manifest::MockRules {
                     mount: #mount, owner_kind: #kind, account_prefix: #prefix,
                     one_account_per_platform: #one, sample_provider: #sample,
                     demo_owners: &[#(#owners),*],
@@ -562,7 +562,7 @@ pub fn render_index<'v>(vendors: impl Iterator<Item = &'v Vendor>) -> String {
     });
     let tokens = quote::quote! {
         pub(crate) static CONTRACTS: &[(&str, &str)] = &[#(#entries),*];
-        pub(crate) static MANIFESTS: &[(&str, crate::Manifest)] = &[#(#manifests),*];
+        pub(crate) static MANIFESTS: &[(&str, crate::manifest::Manifest)] = &[#(#manifests),*];
     };
     header(
         "specs/*/vendor.toml",
