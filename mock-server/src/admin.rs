@@ -1,6 +1,6 @@
-//! The admin API over HTTP, `{root}/__admin/…`: the operations of [`MockState`] as routes, and
-//! the types of its bodies. The table of routes, bodies and answers is on `MockState`, and only
-//! there.
+//! The admin API over HTTP, `{root}/__admin/…`: the operations of [`MockState`] as routes
+//! (`Op`, which the route table finds), and the types of its bodies. The table of routes,
+//! bodies and answers for readers is on `MockState`, and only there.
 
 pub use crate::core::mode::ModeBody;
 pub use crate::state::{AdminError, MAX_STATE_TTL, MockState};

@@ -60,10 +60,12 @@
 //!   Codes are single-use, live 60 s, and are bound to the S256 challenge and the redirect URI.
 //! - `GET {root}/__vendor/{vendor}/callback?code=…&state=…` (or `error=…&state=…`) — the vendor
 //!   consumes the state, exchanges the code with its stored verifier (the same function as the
-//!   token endpoint), records the connected account(s), and sends the browser on: WoopSocial →
-//!   its `redirectUrl` + `status=success&projectId=…&platform=…&socialAccountIds=a,b` (or
-//!   `status=error&projectId=…&platform=…&error=CODE`), Recoup → its `callback_url` unchanged
-//!   (Recoup documents no result parameters), otherwise a completion page (200 HTML).
+//!   token endpoint), records the connected account(s), and sends the browser on: to the
+//!   redirect target the connect named (its manifest's `connect.redirect` field), with the
+//!   result parameters its manifest's `[redirect_result]` names appended where it has one
+//!   (WoopSocial → `redirectUrl` + `status=success&projectId=…&platform=…&socialAccountIds=a,b`
+//!   or `status=error&projectId=…&platform=…&error=CODE`; Recoup → `callback_url` unchanged:
+//!   Recoup documents no result parameters); without a target, to a completion page (200 HTML).
 //! - WoopSocial FACEBOOK without `pages=`: the callback answers a page-selection screen
 //!   (labelled checkboxes) posting to `POST {root}/__vendor/woopsocial/pages`, answered with a 303.
 //! - `GET {origin}/ocoya/api/social-connect/start?provider=…&workspaceId=…&state=…` — the URL

@@ -1,8 +1,9 @@
 //! The mock's route table: every path a service answers, built once per service (with its
 //! root and its vendors) and looked up once per request, by `matchit` (axum's router).
 //!
-//! A route says *who* answers; the answerer reads the rest of the path itself (the admin API its
-//! operation, a vendor its connect path and path parameters, the tenants layer the tenant's id).
+//! A route says *who* answers, and for the admin API which operation; the answerer reads the
+//! rest of the path itself (a vendor its connect path and path parameters, the tenants layer
+//! the tenant's id).
 
 use crate::admin::Op;
 use crate::core::MockVendor;

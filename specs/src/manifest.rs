@@ -11,6 +11,7 @@
 /// assert_eq!(woop.mock.mount, "/woopsocial");
 /// ```
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Manifest {
     /// Its connect operation's fields (`[connect]`).
     pub connect: ConnectFields,
@@ -46,6 +47,7 @@ impl Manifest {
 /// Which fields of a vendor's connect operation carry what the unified model names, and where
 /// the link is in its answer.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConnectFields {
     /// The parameter or body field that names the owner, if any.
     pub owner: Option<&'static str>,
@@ -61,6 +63,7 @@ pub struct ConnectFields {
 
 /// The mock's rules for a vendor that its spec does not state.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MockRules {
     /// Where the mock serves it, before the path of its spec's first server.
     pub mount: &'static str,
@@ -79,6 +82,7 @@ pub struct MockRules {
 
 /// An owner the mock's default fixture gives a vendor.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DemoOwner {
     /// Its id.
     pub id: &'static str,
@@ -109,6 +113,7 @@ pub enum DemoMembers {
 /// assert_eq!(social_connect_spec::redirect_result("recoup"), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RedirectResult {
     /// The parameter that says how the flow ended.
     pub status: &'static str,

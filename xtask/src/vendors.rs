@@ -295,6 +295,50 @@ fn check(vendor: &Vendor, dir: &Path) -> Result<(), String> {
             "mock.mount `{mount}` must start with `/` and not end with one"
         ));
     }
+    match &vendor.redirect_result {
+        Some(r) => check_redirect_result(r, vendor.connect.redirect.is_some()),
+        None => Ok(()),
+    }
+}
+
+/// A `[redirect_result]` the SDK and the mock can use as it is: names and values that need no
+/// encoding in a query, five distinct parameters, two statuses, on a vendor that takes a
+/// redirect URL.
+fn check_redirect_result(r: &RedirectResult, has_redirect: bool) -> Result<(), String> {
+    if !has_redirect {
+        return Err(
+            "redirect_result needs connect.redirect: the field that takes the URL it is appended to"
+                .to_owned(),
+        );
+    }
+    let words = [
+        ("status", &r.status),
+        ("success", &r.success),
+        ("failure", &r.failure),
+        ("owner", &r.owner),
+        ("provider", &r.provider),
+        ("accounts", &r.accounts),
+        ("error", &r.error),
+    ];
+    for (key, word) in words {
+        let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+        if word.is_empty() || !word.bytes().all(plain) {
+            return Err(format!(
+                "redirect_result.{key} `{word}` must be 1 or more of `[A-Za-z0-9_.-]`"
+            ));
+        }
+    }
+    let names = [&r.status, &r.owner, &r.provider, &r.accounts, &r.error];
+    if names
+        .iter()
+        .enumerate()
+        .any(|(i, n)| names[..i].contains(n))
+    {
+        return Err("redirect_result names a parameter twice".to_owned());
+    }
+    if r.success == r.failure {
+        return Err("redirect_result.success and .failure must differ".to_owned());
+    }
     Ok(())
 }
 
@@ -421,6 +465,39 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("monut"), "{err}");
+    }
+
+    #[test]
+    fn a_redirect_result_must_be_usable_as_it_is() {
+        const WOOP: &str = include_str!("../../specs/woopsocial/vendor.toml");
+        let load_with = |text: &str| load(with_manifests(&[("woopsocial", text)]).path());
+        assert!(load_with(WOOP).unwrap()[0].redirect_result.is_some());
+        let cases = [
+            (
+                WOOP.replace("redirect = \"redirectUrl\"\n", ""),
+                "needs connect.redirect",
+            ),
+            (
+                WOOP.replace("accounts = \"socialAccountIds\"", "accounts = \"ids&x\""),
+                "redirect_result.accounts `ids&x`",
+            ),
+            (
+                WOOP.replace(
+                    "owner = \"projectId\"\nprovider",
+                    "owner = \"status\"\nprovider",
+                ),
+                "names a parameter twice",
+            ),
+            (
+                WOOP.replace("failure = \"error\"", "failure = \"success\""),
+                "must differ",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_ne!(text, WOOP, "the test's edit must apply ({want})");
+            let err = load_with(&text).unwrap_err().to_string();
+            assert!(err.contains(want), "{want}: {err}");
+        }
     }
 
     #[test]

@@ -88,15 +88,8 @@ pub(crate) fn account_weight(a: &ConnectedAccount) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{FlowRules, MockVendor};
+    use crate::core::MockVendor;
     use crate::state::Stage;
-
-    static RULES: FlowRules = FlowRules {
-        owner_kind: "Project",
-        account_prefix: "sa",
-        one_account_per_platform: false,
-        ..social_connect_spec::Manifest::EMPTY.mock
-    };
 
     #[test]
     fn past_the_account_cap_the_oldest_flow_account_makes_room() {
@@ -106,7 +99,7 @@ mod tests {
         let token = crate::core::random_token();
         let flow = Flow {
             vendor: MockVendor::WoopSocial,
-            rules: &RULES,
+            rules: MockVendor::WoopSocial.rules(),
             state: token,
             verifier: token,
             challenge: token,

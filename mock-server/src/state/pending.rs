@@ -94,12 +94,12 @@ impl<V: Expiring> Pending<V> {
 
     /// The entry under `key` unless it has expired by `now`; an expired one is forgotten.
     pub(crate) fn live(&mut self, key: &str, now: OffsetDateTime) -> Option<&V> {
-        let expired = self.get(key)?.expires_at() <= now;
-        if expired {
+        let token = Token::from_text(key)?;
+        if self.map.get(&token)?.expires_at() <= now {
             self.remove(key);
             return None;
         }
-        self.get(key)
+        self.map.get(&token)
     }
 
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut V> {

@@ -15,7 +15,7 @@ use crate::flow::{self, FlowOptions, NewFlow};
 use crate::state::Snapshot;
 
 use super::ErrKind;
-use super::request::{check_redirect_target, known_key, validate};
+use super::request::{check_redirect_target, known_key, result_key_clash, validate};
 
 /// The module of a vendor that has none of its own: its spec and its manifest say all there is,
 /// so every [`VendorModule`](super::VendorModule) method keeps its default, these rules.
@@ -173,6 +173,13 @@ pub(crate) fn connect(
             Err(why) => return error(vendor, ErrKind::BadRequest, &why),
         },
     };
+    let clash = |u: &url::Url| {
+        let field = fields.redirect.unwrap_or_default();
+        result_key_clash(vendor, u, field, snap.mode)
+    };
+    if let Some(why) = redirect.as_ref().and_then(clash) {
+        return error(vendor, ErrKind::BadRequest, &why);
+    }
     let minted = flow::begin(
         ctx,
         snap,

@@ -45,6 +45,29 @@ pub(crate) fn validate(
         .map(|v| v.body)
 }
 
+/// Why a redirect target cannot be taken in strict mode: its query already carries one of the
+/// parameters `vendor` appends to it at the end of a flow (its manifest's `[redirect_result]`).
+/// The app would read two `status` values on its return, and a parser that takes the first
+/// would believe the app's own. Lax mode lets it through, so an app can test its own parser.
+pub(crate) fn result_key_clash(
+    vendor: MockVendor,
+    target: &url::Url,
+    field: &str,
+    mode: Mode,
+) -> Option<String> {
+    let keys = social_connect_spec::redirect_result(vendor.slug())?.keys();
+    let clash = target
+        .query_pairs()
+        .map(|(k, _)| k)
+        .find(|k| keys.contains(&k.as_ref()))
+        .filter(|_| mode == Mode::Strict)?;
+    Some(format!(
+        "{field}: its query must not carry {clash:?}: {} appends {} to it",
+        vendor.name(),
+        keys.join(", ")
+    ))
+}
+
 /// A string field of a validated body (`None` when absent or null).
 pub(crate) fn text<'b>(body: &'b Object, field: &str) -> Option<&'b str> {
     body.get(field).and_then(|v| v.as_str())
@@ -109,6 +132,32 @@ fn is_loopback(url: &url::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_carrying_a_result_parameter_is_refused_in_strict_mode_only() {
+        let woop = MockVendor::WoopSocial;
+        let keys = social_connect_spec::redirect_result(woop.slug())
+            .unwrap()
+            .keys();
+        let clashing: url::Url = format!("https://app.example/cb?{}=mine", keys[0])
+            .parse()
+            .unwrap();
+        let why = result_key_clash(woop, &clashing, "redirectUrl", Mode::Strict).unwrap();
+        assert!(
+            why.starts_with("redirectUrl: its query must not carry"),
+            "{why}"
+        );
+        assert!(why.contains(&keys.join(", ")), "{why}");
+        assert_eq!(result_key_clash(woop, &clashing, "f", Mode::Lax), None);
+        let clean: url::Url = "https://app.example/cb?mine=1".parse().unwrap();
+        assert_eq!(result_key_clash(woop, &clean, "f", Mode::Strict), None);
+        // A vendor that appends nothing has nothing to clash with.
+        let none = MockVendor::ALL
+            .into_iter()
+            .find(|v| social_connect_spec::redirect_result(v.slug()).is_none())
+            .unwrap();
+        assert_eq!(result_key_clash(none, &clashing, "f", Mode::Strict), None);
+    }
 
     #[test]
     fn redirect_targets() {

@@ -21,11 +21,11 @@
 use serde_json::json;
 
 use super::api::{ErrKind, VendorModule};
-use super::request::{check_redirect_target, known_key, text, validate};
+use super::request::{check_redirect_target, known_key, result_key_clash, text, validate};
 use http::Method;
 
 use crate::context::Ctx;
-use crate::core::{MockRequest, MockResponse, MockVendor, Mode, random_token};
+use crate::core::{MockRequest, MockResponse, MockVendor, random_token};
 use crate::fixture::FacebookPage;
 use crate::flow::{
     self, Authorised, FlowOptions, NewFlow, Outcome, STATE_GONE, bad_state, form_pairs, get,
@@ -139,16 +139,9 @@ impl VendorModule for WoopSocial {
                 Err(m) => return error(ErrKind::BadRequest, &format!("{redirect_field}: {m}")),
             },
         };
-        if snap.mode == Mode::Strict
-            && let Some(key) = redirect.as_ref().and_then(reserved_key)
-        {
-            return error(
-                ErrKind::BadRequest,
-                &format!(
-                    "{redirect_field}: its query must not carry {key:?}: WoopSocial appends {} to it",
-                    result().map(|r| r.keys().join(", ")).unwrap_or_default()
-                ),
-            );
+        let clash = |u: &url::Url| result_key_clash(self.vendor(), u, redirect_field, snap.mode);
+        if let Some(why) = redirect.as_ref().and_then(clash) {
+            return error(ErrKind::BadRequest, &why);
         }
         if snap
             .fixture
@@ -195,23 +188,6 @@ pub(crate) fn error(kind: ErrKind, message: &str) -> MockResponse {
         kind.status(),
         &json!({"error": {"code": code, "message": message}}),
     )
-}
-
-/// What WoopSocial appends to `redirectUrl` at the end of a flow (its manifest's
-/// `[redirect_result]`).
-fn result() -> Option<&'static social_connect_spec::RedirectResult> {
-    social_connect_spec::redirect_result(MockVendor::WoopSocial.slug())
-}
-
-/// A result key already in the app's `redirectUrl`: the app would read two `status` values on
-/// its return, and a parser that takes the first would believe the app's own. Strict mode
-/// refuses it at the connect; lax mode lets it through, so an app can test its own parser.
-fn reserved_key(url: &url::Url) -> Option<String> {
-    let keys = result()?.keys();
-    url.query_pairs()
-        .map(|(k, _)| k)
-        .find(|k| keys.contains(&k.as_ref()))
-        .map(|k| k.into_owned())
 }
 
 /// The pages `ids` names, or `None` when it names none or one the fixture lacks.

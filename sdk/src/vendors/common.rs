@@ -286,7 +286,8 @@ impl ConnectOutcome {
     /// [`ConnectSession::complete`](crate::ConnectSession::complete), which checks that the
     /// redirect belongs to the user's own session first.
     ///
-    /// Only WoopSocial documents result parameters (`status`, `projectId`, `platform`,
+    /// The result parameters are those the vendor's manifest names (`[redirect_result]`): of
+    /// today's vendors only WoopSocial documents any (`status`, `projectId`, `platform`,
     /// `socialAccountIds` or `error`); `status` and `error` are read before any id. For the
     /// other vendors this returns [`Error::NotReportedByRedirect`]: confirm through their API.
     ///

@@ -995,6 +995,26 @@ mod tests {
     use super::*;
     use crate::contract::{Param, Property, Response};
 
+    #[test]
+    fn a_type_is_named_as_the_spec_spells_it() {
+        let all = [
+            Ty::String,
+            Ty::Integer,
+            Ty::Number,
+            Ty::Boolean,
+            Ty::Object,
+            Ty::Array,
+            Ty::Null,
+        ];
+        for t in all {
+            let spelled = serde_json::to_value(t).unwrap();
+            assert_eq!(Some(types_text(&[t]).as_str()), spelled.as_str(), "{t:?}");
+            assert_eq!(Ty::parse(spelled.as_str().unwrap()), Some(t));
+        }
+        assert_eq!(types_text(&[]), "any");
+        assert_eq!(types_text(&[Ty::String, Ty::Null]), "string|null");
+    }
+
     /// A contract with a bit of everything a change can touch.
     fn base() -> Contract {
         serde_json::from_value(json!({
