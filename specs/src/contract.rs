@@ -202,18 +202,28 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// Each type and the name a schema's `type` spells it with.
+    const NAMES: [(Ty, &'static str); 7] = [
+        (Ty::String, "string"),
+        (Ty::Integer, "integer"),
+        (Ty::Number, "number"),
+        (Ty::Boolean, "boolean"),
+        (Ty::Object, "object"),
+        (Ty::Array, "array"),
+        (Ty::Null, "null"),
+    ];
+
     /// The type a schema's `type` names (`"string"`, …).
     pub fn parse(s: &str) -> Option<Ty> {
-        Some(match s {
-            "string" => Ty::String,
-            "integer" => Ty::Integer,
-            "number" => Ty::Number,
-            "boolean" => Ty::Boolean,
-            "object" => Ty::Object,
-            "array" => Ty::Array,
-            "null" => Ty::Null,
-            _ => return None,
-        })
+        Self::NAMES.iter().find(|(_, n)| *n == s).map(|(t, _)| *t)
+    }
+
+    /// The name a schema's `type` spells it with (`"string"`, …).
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map_or("", |(_, n)| n)
     }
 }
 
@@ -501,6 +511,7 @@ mod tests {
         ];
         for (name, ty) in names.iter().zip(types) {
             assert_eq!(Ty::parse(name), Some(ty), "{name}");
+            assert_eq!(ty.name(), *name);
             // The serialised form is the name too (contract.json).
             assert_eq!(serde_json::to_value(ty).unwrap(), *name);
         }

@@ -176,11 +176,7 @@ fn types_text(types: &[Ty]) -> String {
     if types.is_empty() {
         return "any".to_owned();
     }
-    // Each type's serde name is its variant's, in lower case.
-    let v: Vec<String> = types
-        .iter()
-        .map(|t| format!("{t:?}").to_lowercase())
-        .collect();
+    let v: Vec<&str> = types.iter().map(|t| t.name()).collect();
     v.join("|")
 }
 
@@ -996,22 +992,10 @@ mod tests {
     use crate::contract::{Param, Property, Response};
 
     #[test]
-    fn a_type_is_named_as_the_spec_spells_it() {
-        let all = [
-            Ty::String,
-            Ty::Integer,
-            Ty::Number,
-            Ty::Boolean,
-            Ty::Object,
-            Ty::Array,
-            Ty::Null,
-        ];
-        for t in all {
-            let spelled = serde_json::to_value(t).unwrap();
-            assert_eq!(Some(types_text(&[t]).as_str()), spelled.as_str(), "{t:?}");
-            assert_eq!(Ty::parse(spelled.as_str().unwrap()), Some(t));
-        }
+    fn types_are_named_as_the_spec_spells_them() {
+        // Each name is pinned against the spec's spelling in the spec crate (`Ty::name`).
         assert_eq!(types_text(&[]), "any");
+        assert_eq!(types_text(&[Ty::Integer]), "integer");
         assert_eq!(types_text(&[Ty::String, Ty::Null]), "string|null");
     }
 
