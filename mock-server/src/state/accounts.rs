@@ -27,11 +27,7 @@ impl Data {
             return Err("server_error");
         }
         if flow.rules.one_account_per_platform
-            && self.all_accounts().any(|a| {
-                a.vendor == flow.vendor
-                    && a.owner_id == flow.owner_id
-                    && a.platform == flow.platform
-            })
+            && self.has_account(flow.vendor, &flow.owner_id, &flow.platform)
         {
             return Err("channel_already_connected");
         }

@@ -158,6 +158,13 @@ impl Data {
         self.fixture.connected_accounts.iter().chain(&self.accounts)
     }
 
+    /// Whether `owner` already has a `platform` account connected at `vendor` (a vendor's
+    /// one-account-per-platform rule).
+    pub(crate) fn has_account(&self, vendor: MockVendor, owner: &str, platform: &str) -> bool {
+        self.all_accounts()
+            .any(|a| a.vendor == vendor && a.owner_id == owner && a.platform == platform)
+    }
+
     pub(crate) fn next(&mut self) -> u64 {
         self.counter += 1;
         self.counter

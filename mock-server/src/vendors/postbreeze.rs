@@ -72,9 +72,10 @@ impl VendorModule for Postbreeze {
             }
             Some(Role::Owner | Role::Admin) => {}
         }
-        let taken = ctx.state.lock().all_accounts().any(|a| {
-            a.vendor == MockVendor::Postbreeze && a.owner_id == workspace && a.platform == platform
-        });
+        let taken = ctx
+            .state
+            .lock()
+            .has_account(self.vendor(), &workspace, &platform);
         if taken {
             return error(
                 ErrKind::Conflict,
