@@ -147,7 +147,14 @@ pub(crate) fn contract_of(vendor: &Vendor, spec_text: &str) -> Result<Contract, 
 
 /// Generates the client source for `vendor` from the text of its spec.
 pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, CodegenError> {
-    let normalized = normalize(vendor, read_spec(vendor, spec_text)?.0)?;
+    let sha = sha256_hex(spec_text.as_bytes());
+    client_of(vendor, read_spec(vendor, spec_text)?.0, &sha)
+}
+
+/// Generates the client source for `vendor` from its spec, read ([`read_spec`]) from the text
+/// whose sha256 is `sha`.
+fn client_of(vendor: &Vendor, doc: serde_json::Value, sha: &str) -> Result<String, CodegenError> {
+    let normalized = normalize(vendor, doc)?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(normalized)
         .map_err(|e| CodegenError::OpenApi(vendor.name.clone(), e.to_string()))?;
 
@@ -181,7 +188,6 @@ pub(crate) fn generate(vendor: &Vendor, spec_text: &str) -> Result<String, Codeg
          sdk/src/vendors/{name}.rs wraps it.\n\n{body}",
         name = vendor.name,
         display = vendor.display,
-        sha = sha256_hex(spec_text.as_bytes()),
         overlay = if vendor.overlay.is_some() {
             format!(" through specs/{}/{}", vendor.name, overlay::FILE)
         } else {
@@ -198,8 +204,7 @@ pub(crate) fn snapshot_path(vendor: &Vendor) -> String {
 
 /// The spec of a vendor with an overlay as the tests and Prism read it: the published spec
 /// through the overlay ([`social_connect_spec::EFFECTIVE_SPEC`]).
-fn effective_spec(vendor: &Vendor, text: &str) -> Result<Output, CodegenError> {
-    let (mut doc, _) = read_spec(vendor, text)?;
+fn effective_spec(vendor: &Vendor, mut doc: serde_json::Value) -> Output {
     if let Some(map) = doc.as_object_mut() {
         map.insert(
             "x-generated".to_owned(),
@@ -210,10 +215,10 @@ fn effective_spec(vendor: &Vendor, text: &str) -> Result<Output, CodegenError> {
             .into(),
         );
     }
-    Ok(Output::new(
+    Output::new(
         effective_path(&vendor.name),
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n",
-    ))
+    )
 }
 
 fn effective_path(vendor: &str) -> String {
@@ -267,7 +272,10 @@ pub(crate) fn generate_from(
     let mut contracts = Vec::new();
     let mut hand = Vec::new();
     for (vendor, text) in specs {
-        let client = generate(&vendor, &text)?;
+        // The spec is read through its overlay once, for everything written from it.
+        let (doc, _) = read_spec(&vendor, &text)?;
+        let sha = sha256_hex(text.as_bytes());
+        let client = client_of(&vendor, doc.clone(), &sha)?;
         let own = registry::Hand::of(root, &vendor.name);
         // The SDK's connect of every vendor: the whole module of one without a module of its
         // own, the connect call alone for one with (its module calls it).
@@ -276,7 +284,7 @@ pub(crate) fn generate_from(
         } else {
             registry::unified_path(&vendor.name)
         };
-        let source = sdk_module(&vendor, &text, &client, own.sdk)?;
+        let source = sdk_module(&vendor, &doc, &client, own.sdk)?;
         outputs.push(Output { path, source });
         hand.push(own);
         outputs.push(Output::new(
@@ -284,10 +292,9 @@ pub(crate) fn generate_from(
             client,
         ));
         if vendor.overlay.is_some() {
-            outputs.push(effective_spec(&vendor, &text)?);
+            outputs.push(effective_spec(&vendor, doc.clone()));
         }
-        let contract = contract_of(&vendor, &text)?;
-        let sha = sha256_hex(text.as_bytes());
+        let contract = contract::extract(&vendor, &doc)?;
         outputs.push(Output::new(
             snapshot_path(&vendor),
             render_snapshot(&contract, &sha),
@@ -513,13 +520,12 @@ pub(crate) fn write_outputs(root: &Path, generated: &[Output]) -> Result<(), Cod
 /// the connect call written here alone; without one, the whole module is written.
 pub(crate) fn sdk_module(
     vendor: &Vendor,
-    spec_text: &str,
+    doc: &serde_json::Value,
     client: &str,
     own_module: bool,
 ) -> Result<String, CodegenError> {
     let module = |reason: String| CodegenError::Module(vendor.name.clone(), reason);
-    let doc = read_spec(vendor, spec_text)?.0;
-    let plan = infer::plan_of(vendor, &doc).map_err(|e| module(e.to_string()))?;
+    let plan = infer::plan_of(vendor, doc).map_err(|e| module(e.to_string()))?;
     let (source, what) = if own_module {
         (
             templates::connect_only(&plan, vendor, client).map_err(|e| module(e.to_string()))?,
